@@ -1,0 +1,50 @@
+use std::path::PathBuf;
+use std::time::Instant;
+
+use rapport::build::{BuildOptions, build_to_disk, default_output};
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// The site folder (the one with site.yaml)
+    #[arg(default_value = ".")]
+    site_dir: PathBuf,
+    /// Where to write the site [default: SITE_DIR/output]
+    #[arg(short, long, value_name = "DIR")]
+    output: Option<PathBuf>,
+    /// Use this address instead of base_url in site.yaml (for previews)
+    #[arg(long, value_name = "URL")]
+    base_url: Option<String>,
+    /// Include reports and chapters marked `draft: true`
+    #[arg(long)]
+    drafts: bool,
+}
+
+pub fn run(args: Args) -> i32 {
+    let start = Instant::now();
+    let out = args
+        .output
+        .unwrap_or_else(|| default_output(&args.site_dir));
+    let opts = BuildOptions {
+        drafts: args.drafts,
+        base_url: args.base_url,
+    };
+    let outcome = build_to_disk(&args.site_dir, &out, &opts);
+    super::report(&outcome);
+    let code = outcome.exit_code();
+    if code == 0 {
+        let pages = outcome
+            .output
+            .as_ref()
+            .map(|o| o.files.keys().filter(|k| k.ends_with(".html")).count())
+            .unwrap_or(0);
+        let reports = outcome.site.as_ref().map(|s| s.reports.len()).unwrap_or(0);
+        eprintln!(
+            "built {reports} report(s), {pages} page(s) into {} in {} ms",
+            out.display(),
+            start.elapsed().as_millis()
+        );
+    } else {
+        eprintln!("build failed; {} was left as it was", out.display());
+    }
+    code
+}

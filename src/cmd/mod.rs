@@ -1,0 +1,32 @@
+//! One module per command. Each parses nothing itself (clap did that) and
+//! decides nothing about content (the library does): it calls the library
+//! and reports.
+
+pub mod build;
+pub mod check;
+pub mod init;
+
+use std::io::IsTerminal;
+
+use rapport::build::Outcome;
+use rapport::diagnostics::{Severity, render_human};
+
+/// Prints the problems of a run to stderr and a one-line summary.
+pub fn report(outcome: &Outcome) {
+    let colour = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    if !outcome.diagnostics.is_empty() {
+        eprint!(
+            "{}",
+            render_human(&outcome.diagnostics, &outcome.sources, colour)
+        );
+    }
+    let errors = outcome
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .count();
+    let warnings = outcome.diagnostics.len() - errors;
+    if errors + warnings > 0 {
+        eprintln!("{errors} error(s), {warnings} warning(s)");
+    }
+}

@@ -1,0 +1,309 @@
+//! `site.yaml`: the settings for a whole site.
+//!
+//! Unknown keys are errors (a misspelt key that is silently ignored is the
+//! worst kind of bug for someone who cannot read the code), and branding
+//! colours are checked for contrast here, once, rather than discovered by a
+//! reader who cannot read the links.
+
+use serde::Deserialize;
+
+use crate::diagnostics::{Diagnostic, Diagnostics, Span};
+use crate::vfs::FileSystem;
+use crate::yaml::{self, Spanned};
+
+pub const CONFIG_FILE: &str = "site.yaml";
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    title: String,
+    organisation: String,
+    base_url: Option<String>,
+    language: Option<String>,
+    theme: Option<Spanned<String>>,
+    description: Option<String>,
+    branding: Option<RawBranding>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawBranding {
+    logo: Option<Spanned<String>>,
+    logo_alt: Option<String>,
+    primary_colour: Option<Spanned<String>>,
+    accent_colour: Option<Spanned<String>>,
+    text_colour: Option<Spanned<String>>,
+    background_colour: Option<Spanned<String>>,
+    footer: Option<String>,
+}
+
+/// The validated site settings.
+#[derive(Debug, Clone)]
+pub struct SiteConfig {
+    pub title: String,
+    pub organisation: String,
+    /// Always ends with `/` (empty when not configured).
+    pub base_url: String,
+    pub language: String,
+    pub theme: String,
+    pub description: Option<String>,
+    pub branding: Branding,
+}
+
+#[derive(Debug, Clone)]
+pub struct Branding {
+    /// Site-relative path of the logo file.
+    pub logo: Option<String>,
+    pub logo_alt: Option<String>,
+    pub colours: Colours,
+    pub footer: Option<String>,
+}
+
+/// Colours as `#rrggbb`. The defaults are the default theme's own.
+#[derive(Debug, Clone)]
+pub struct Colours {
+    pub primary: String,
+    pub accent: String,
+    pub text: String,
+    pub background: String,
+}
+
+impl Default for Colours {
+    fn default() -> Self {
+        Colours {
+            primary: "#1d4f91".into(),
+            accent: "#ffbf47".into(),
+            text: "#1b1b1b".into(),
+            background: "#ffffff".into(),
+        }
+    }
+}
+
+/// Reads and validates `site.yaml`. Problems are pushed as config-class
+/// diagnostics; `None` means the site cannot be built at all.
+pub fn load(
+    fs: &dyn FileSystem,
+    diags: &Diagnostics,
+    sources: &crate::diagnostics::SourceMap,
+) -> Option<SiteConfig> {
+    let text = match fs.read_to_string(CONFIG_FILE) {
+        Ok(t) => t,
+        Err(e) => {
+            diags.push(
+                Diagnostic::error("no-config", format!("cannot read {CONFIG_FILE}: {e}"))
+                    .config()
+                    .in_file(CONFIG_FILE)
+                    .with_hint("run rapport in a site folder (one with a site.yaml), or create one with `rapport init DIR`"),
+            );
+            return None;
+        }
+    };
+    sources.insert(CONFIG_FILE, text.as_str().into());
+    let raw: RawConfig = match yaml::parse(CONFIG_FILE, &text, 0) {
+        Ok(raw) => raw,
+        Err(d) => {
+            diags.push(d.config());
+            return None;
+        }
+    };
+    let mut ok = true;
+    let mut problem = |d: Diagnostic| {
+        ok = ok && !d.is_error();
+        diags.push(d.config().in_file(CONFIG_FILE));
+    };
+
+    let base_url = match raw.base_url {
+        Some(u) if !u.is_empty() => {
+            if u.ends_with('/') {
+                u
+            } else {
+                format!("{u}/")
+            }
+        }
+        _ => String::new(),
+    };
+
+    let theme = match raw.theme {
+        Some(t) => {
+            if !valid_name(&t.value) {
+                problem(
+                    Diagnostic::error("bad-theme", format!("`{}` is not a theme name", t.value))
+                        .at(yaml::span_of(&t, 0))
+                        .with_hint("a theme name is a folder name under themes/: letters, digits and hyphens"),
+                );
+            }
+            t.value
+        }
+        None => "default".to_string(),
+    };
+
+    let mut colours = Colours::default();
+    let mut logo = None;
+    let mut logo_alt = None;
+    let mut footer = None;
+    if let Some(b) = raw.branding {
+        for (slot, value) in [
+            (&mut colours.primary, b.primary_colour),
+            (&mut colours.accent, b.accent_colour),
+            (&mut colours.text, b.text_colour),
+            (&mut colours.background, b.background_colour),
+        ] {
+            if let Some(v) = value {
+                match parse_hex(&v.value) {
+                    Some(_) => *slot = normalise_hex(&v.value),
+                    None => problem(
+                        Diagnostic::error("bad-colour", format!("`{}` is not a colour", v.value))
+                            .at(yaml::span_of(&v, 0))
+                            .with_hint("write colours as hex in quotes, e.g. \"#1d4f91\""),
+                    ),
+                }
+            }
+        }
+        if let Some(l) = b.logo {
+            if !fs.is_file(&l.value) {
+                problem(
+                    Diagnostic::error("missing-file", format!("logo file `{}` not found", l.value))
+                        .at(yaml::span_of(&l, 0))
+                        .with_hint(
+                            "give the logo's path from the site folder, e.g. static/logo.svg",
+                        ),
+                );
+            } else if b.logo_alt.as_deref().is_none_or(|a| a.trim().is_empty()) {
+                problem(
+                    Diagnostic::error("image-alt", "the logo has no `logo_alt` text")
+                        .at(yaml::span_of(&l, 0))
+                        .with_hint("add `logo_alt: <organisation> logo` under branding so screen readers can name it"),
+                );
+            }
+            logo = Some(l.value);
+        }
+        logo_alt = b.logo_alt;
+        footer = b.footer;
+    }
+
+    // WCAG 2.2 AA asks for 4.5:1 between text and its background.
+    for (what, fg) in [
+        ("text_colour", &colours.text),
+        ("primary_colour", &colours.primary),
+    ] {
+        if let (Some(a), Some(b)) = (parse_hex(fg), parse_hex(&colours.background)) {
+            let ratio = contrast_ratio(a, b);
+            if ratio < 4.5 {
+                problem(
+                    Diagnostic::error(
+                        "low-contrast",
+                        format!(
+                            "branding {what} {fg} on background {} has a contrast of {ratio:.2}:1; readers need at least 4.5:1",
+                            colours.background
+                        ),
+                    )
+                    .at(Span::point(1, 1))
+                    .with_hint("choose a darker colour (a contrast checker helps)"),
+                );
+            }
+        }
+    }
+
+    if !ok {
+        return None;
+    }
+    Some(SiteConfig {
+        title: raw.title,
+        organisation: raw.organisation,
+        base_url,
+        language: raw.language.unwrap_or_else(|| "en-GB".to_string()),
+        theme,
+        description: raw.description,
+        branding: Branding {
+            logo,
+            logo_alt,
+            colours,
+            footer,
+        },
+    })
+}
+
+fn valid_name(s: &str) -> bool {
+    !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+}
+
+fn parse_hex(s: &str) -> Option<(u8, u8, u8)> {
+    let h = s.strip_prefix('#')?;
+    let full: String = match h.len() {
+        3 => h.chars().flat_map(|c| [c, c]).collect(),
+        6 => h.to_string(),
+        _ => return None,
+    };
+    let v = u32::from_str_radix(&full, 16).ok()?;
+    Some(((v >> 16) as u8, (v >> 8) as u8, v as u8))
+}
+
+fn normalise_hex(s: &str) -> String {
+    let (r, g, b) = parse_hex(s).unwrap_or((0, 0, 0));
+    format!("#{r:02x}{g:02x}{b:02x}")
+}
+
+/// WCAG relative-luminance contrast ratio.
+pub fn contrast_ratio(a: (u8, u8, u8), b: (u8, u8, u8)) -> f64 {
+    fn lum((r, g, b): (u8, u8, u8)) -> f64 {
+        let c = |v: u8| {
+            let s = v as f64 / 255.0;
+            if s <= 0.03928 {
+                s / 12.92
+            } else {
+                ((s + 0.055) / 1.055).powf(2.4)
+            }
+        };
+        0.2126 * c(r) + 0.7152 * c(g) + 0.0722 * c(b)
+    }
+    let (la, lb) = (lum(a), lum(b));
+    let (hi, lo) = if la > lb { (la, lb) } else { (lb, la) };
+    (hi + 0.05) / (lo + 0.05)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diagnostics::SourceMap;
+    use crate::vfs::MemoryFs;
+
+    fn load_str(yaml: &str) -> (Option<SiteConfig>, Vec<Diagnostic>) {
+        let mut fs = MemoryFs::new();
+        fs.add(CONFIG_FILE, yaml);
+        let diags = Diagnostics::new();
+        let cfg = load(&fs, &diags, &SourceMap::default());
+        (cfg, diags.sorted())
+    }
+
+    #[test]
+    fn defaults_apply() {
+        let (cfg, d) = load_str("title: T\norganisation: O\nbase_url: https://x.org/r\n");
+        assert!(d.is_empty(), "{d:?}");
+        let cfg = cfg.unwrap();
+        assert_eq!(cfg.base_url, "https://x.org/r/");
+        assert_eq!(cfg.language, "en-GB");
+        assert_eq!(cfg.theme, "default");
+    }
+
+    #[test]
+    fn low_contrast_branding_is_an_error() {
+        let (cfg, d) =
+            load_str("title: T\norganisation: O\nbranding:\n  primary_colour: \"#ffdd00\"\n");
+        assert!(cfg.is_none());
+        assert_eq!(d[0].code, "low-contrast");
+    }
+
+    #[test]
+    fn bad_colour_points_at_its_line() {
+        let (_, d) = load_str("title: T\norganisation: O\nbranding:\n  accent_colour: blue\n");
+        assert_eq!(d[0].code, "bad-colour");
+        assert_eq!(d[0].location(), "site.yaml:4:18");
+    }
+
+    #[test]
+    fn contrast_of_black_on_white_is_21() {
+        assert!((contrast_ratio((0, 0, 0), (255, 255, 255)) - 21.0).abs() < 0.01);
+    }
+}

@@ -1,0 +1,764 @@
+//! Loading a site folder into the [`Site`] model.
+//!
+//! Phases, in order: read `site.yaml`; find the report folders; load each
+//! report (its `report.yaml` and chapters, in parallel); resolve links and
+//! images across the whole site. Every problem is pushed to the
+//! [`Diagnostics`] sink with its real position, and loading carries on so
+//! that one run reports everything.
+
+use std::collections::{HashMap, HashSet};
+
+use rayon::prelude::*;
+use serde::Deserialize;
+
+use crate::config;
+use crate::diagnostics::{Diagnostic, Diagnostics, LineIndex, SourceMap};
+use crate::markdown::ast::{Block, Inline, LinkTarget, for_each_inline_mut};
+use crate::markdown::{self, ParseOptions};
+use crate::model::{Chapter, Report, ReportKind, ReportMeta, Site};
+use crate::vfs::{self, FileSystem};
+use crate::yaml::{self, Spanned};
+
+pub const CONTENT_DIR: &str = "content";
+pub const REPORT_FILE: &str = "report.yaml";
+
+/// Chapter slugs that would collide with pages rapport makes itself.
+const RESERVED_SLUGS: &[&str] = &["print", "assets", "static"];
+
+#[derive(Debug, Clone, Default)]
+pub struct LoadOptions {
+    /// Include reports and chapters marked `draft: true`.
+    pub drafts: bool,
+}
+
+pub fn load_site(
+    fs: &dyn FileSystem,
+    opts: &LoadOptions,
+    diags: &Diagnostics,
+    sources: &SourceMap,
+) -> Option<Site> {
+    let config = config::load(fs, diags, sources)?;
+
+    let mut report_dirs = Vec::new();
+    match fs.list(CONTENT_DIR) {
+        Ok(entries) => {
+            for (name, is_dir) in entries {
+                if name.starts_with('.') {
+                    continue;
+                }
+                let dir = vfs::join(CONTENT_DIR, &name);
+                if !is_dir {
+                    diags.push(
+                        Diagnostic::warning(
+                            "stray-file",
+                            format!("`{dir}` is not inside a report folder and is ignored"),
+                        )
+                        .in_file(dir)
+                        .with_hint("move it into a report folder under content/"),
+                    );
+                    continue;
+                }
+                if !fs.is_file(&vfs::join(&dir, REPORT_FILE)) {
+                    diags.push(
+                        Diagnostic::error("no-report-file", format!("`{dir}` has no {REPORT_FILE}"))
+                            .in_file(dir)
+                            .with_hint("every folder under content/ is a report and needs a report.yaml with at least `title:` and `published:`"),
+                    );
+                    continue;
+                }
+                report_dirs.push((name, dir));
+            }
+        }
+        Err(_) => diags.push(
+            Diagnostic::warning(
+                "no-content",
+                "this site has no content/ folder, so no reports",
+            )
+            .in_file(CONTENT_DIR)
+            .with_hint("create content/<report-name>/report.yaml, or start from `rapport init`"),
+        ),
+    }
+
+    let mut reports: Vec<Report> = report_dirs
+        .par_iter()
+        .filter_map(|(slug, dir)| load_report(fs, slug, dir, opts, diags, sources))
+        .collect();
+    reports.sort_by(|a, b| {
+        b.meta
+            .published
+            .cmp(&a.meta.published)
+            .then_with(|| a.slug.cmp(&b.slug))
+    });
+
+    let mut site = Site { config, reports };
+    resolve_links(fs, &mut site, diags, sources);
+    Some(site)
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawReport {
+    title: String,
+    subtitle: Option<String>,
+    kind: Option<Spanned<String>>,
+    period: Option<String>,
+    published: Spanned<String>,
+    #[serde(default)]
+    draft: bool,
+    owner: Option<String>,
+    #[serde(default)]
+    authors: Vec<String>,
+    summary: Option<String>,
+    #[serde(default)]
+    numbered: bool,
+}
+
+fn load_report(
+    fs: &dyn FileSystem,
+    slug: &str,
+    dir: &str,
+    opts: &LoadOptions,
+    diags: &Diagnostics,
+    sources: &SourceMap,
+) -> Option<Report> {
+    let file = vfs::join(dir, REPORT_FILE);
+    if !valid_slug(slug) {
+        diags.push(
+            Diagnostic::error(
+                "bad-slug",
+                format!("the folder name `{slug}` cannot be a web address"),
+            )
+            .in_file(&file)
+            .with_hint(format!(
+                "rename the folder using lower-case letters, digits and hyphens, e.g. `{}`",
+                slug::slugify(slug)
+            )),
+        );
+    }
+    let text = read_text(fs, &file, diags)?;
+    sources.insert(&file, text.as_str().into());
+    let raw: RawReport = match yaml::parse(&file, &text, 0) {
+        Ok(r) => r,
+        Err(d) => {
+            diags.push(d);
+            return None;
+        }
+    };
+    if raw.draft && !opts.drafts {
+        return None;
+    }
+    let kind = match &raw.kind {
+        None => ReportKind::Other,
+        Some(k) => ReportKind::parse(&k.value).unwrap_or_else(|| {
+            diags.push(
+                Diagnostic::error(
+                    "bad-kind",
+                    format!("`{}` is not a kind of report rapport knows", k.value),
+                )
+                .in_file(&file)
+                .at(yaml::span_of(k, 0))
+                .with_hint(format!(
+                    "use one of: {}",
+                    ReportKind::ALL
+                        .iter()
+                        .map(|(n, _)| *n)
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )),
+            );
+            ReportKind::Other
+        }),
+    };
+    let published = parse_date(&raw.published, &file, 0, diags)?;
+    let meta = ReportMeta {
+        title: raw.title,
+        subtitle: raw.subtitle,
+        kind,
+        period: raw.period,
+        published,
+        draft: raw.draft,
+        owner: raw.owner,
+        authors: raw.authors,
+        summary: raw.summary,
+    };
+
+    let mut chapters = Vec::new();
+    let mut assets = Vec::new();
+    for path in fs.walk(dir) {
+        let rel = &path[dir.len() + 1..];
+        if rel.split('/').any(|seg| seg.starts_with('.')) || rel == REPORT_FILE {
+            continue;
+        }
+        if rel.ends_with(".md") && !rel.contains('/') {
+            chapters.push(path.clone());
+        } else {
+            assets.push(rel.to_string());
+        }
+    }
+    let mut chapters: Vec<Chapter> = chapters
+        .par_iter()
+        .filter_map(|path| load_chapter(fs, path, raw.numbered, diags, sources))
+        .filter(|c| opts.drafts || !c.draft)
+        .collect();
+    chapters.sort_by(|a, b| {
+        let key = |c: &Chapter| (c.order.unwrap_or(i64::MAX), c.file.clone());
+        key(a).cmp(&key(b))
+    });
+    if chapters.is_empty() {
+        diags.push(
+            Diagnostic::error("no-chapters", format!("report `{slug}` has no chapters"))
+                .in_file(&file)
+                .with_hint(
+                    "add at least one Markdown file (e.g. 01-introduction.md) beside report.yaml",
+                ),
+        );
+    }
+    check_chapter_slugs(&chapters, &assets, diags);
+    Some(Report {
+        slug: slug.to_string(),
+        dir: dir.to_string(),
+        meta,
+        chapters,
+        assets,
+    })
+}
+
+fn check_chapter_slugs(chapters: &[Chapter], assets: &[String], diags: &Diagnostics) {
+    let mut seen: HashMap<&str, &str> = HashMap::new();
+    let asset_tops: HashSet<&str> = assets.iter().filter_map(|a| a.split('/').next()).collect();
+    for c in chapters {
+        if let Some(other) = seen.insert(&c.slug, &c.file) {
+            diags.push(
+                Diagnostic::error(
+                    "duplicate-slug",
+                    format!("chapter address `{}` is also used by {other}", c.slug),
+                )
+                .in_file(&c.file)
+                .at_line(1, 1)
+                .with_hint(
+                    "give one of them a different `slug:` in its front matter, or rename the file",
+                ),
+            );
+        }
+        if RESERVED_SLUGS.contains(&c.slug.as_str()) || asset_tops.contains(c.slug.as_str()) {
+            diags.push(
+                Diagnostic::error(
+                    "reserved-slug",
+                    format!(
+                        "chapter address `{}` is taken by a page or file rapport publishes",
+                        c.slug
+                    ),
+                )
+                .in_file(&c.file)
+                .at_line(1, 1)
+                .with_hint("set a different `slug:` in the front matter"),
+            );
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawChapter {
+    title: String,
+    order: Option<i64>,
+    summary: Option<String>,
+    number: Option<Spanned<NumberValue>>,
+    numbered: Option<bool>,
+    first_section: Option<u32>,
+    #[serde(default)]
+    draft: bool,
+    slug: Option<Spanned<String>>,
+}
+
+/// A chapter number may be written `3` or `"3"` or `"3A"`.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum NumberValue {
+    Int(i64),
+    Text(String),
+}
+
+/// Splits `---` front matter from the body. Returns the YAML, the line
+/// offset of the YAML (lines before it), and the byte offset of the body.
+pub fn split_front_matter(text: &str) -> Option<(&str, u32, usize)> {
+    let text_start = if text.starts_with('\u{feff}') { 3 } else { 0 };
+    let rest = &text[text_start..];
+    let first_len = rest.find('\n')? + 1;
+    if rest[..first_len].trim_end() != "---" {
+        return None;
+    }
+    let yaml_start = text_start + first_len;
+    let mut pos = yaml_start;
+    for line in text[yaml_start..].split_inclusive('\n') {
+        let t = line.trim_end();
+        if t == "---" || t == "..." {
+            return Some((&text[yaml_start..pos], 1, pos + line.len()));
+        }
+        pos += line.len();
+    }
+    None
+}
+
+fn load_chapter(
+    fs: &dyn FileSystem,
+    path: &str,
+    report_numbered: bool,
+    diags: &Diagnostics,
+    sources: &SourceMap,
+) -> Option<Chapter> {
+    let text = read_text(fs, path, diags)?;
+    sources.insert(path, text.as_str().into());
+    let Some((front, yaml_line_offset, body_start)) = split_front_matter(&text) else {
+        diags.push(
+            Diagnostic::error("no-front-matter", "this chapter has no front matter")
+                .in_file(path)
+                .at_line(1, 1)
+                .with_hint(
+                    "start the file with a `---` line, a `title: ...` line and another `---` line",
+                ),
+        );
+        return None;
+    };
+    let raw: RawChapter = match yaml::parse(path, front, yaml_line_offset) {
+        Ok(r) => r,
+        Err(d) => {
+            diags.push(d);
+            return None;
+        }
+    };
+    let file_stem = path
+        .rsplit('/')
+        .next()
+        .unwrap_or(path)
+        .trim_end_matches(".md");
+    let slug = match &raw.slug {
+        Some(s) => {
+            if !valid_slug(&s.value) {
+                diags.push(
+                    Diagnostic::error("bad-slug", format!("`{}` cannot be a web address", s.value))
+                        .in_file(path)
+                        .at(yaml::span_of(s, yaml_line_offset))
+                        .with_hint("use lower-case letters, digits and hyphens"),
+                );
+            }
+            s.value.clone()
+        }
+        None => slug_from_file_name(file_stem),
+    };
+    let number = raw.number.as_ref().map(|n| match &n.value {
+        NumberValue::Int(i) => i.to_string(),
+        NumberValue::Text(t) => t.clone(),
+    });
+    let opts = ParseOptions {
+        numbered: raw.numbered.unwrap_or(report_numbered),
+        chapter_number: number.clone(),
+        first_section: raw.first_section.unwrap_or(1),
+    };
+    let body = &text[body_start..];
+    let (doc, problems) = markdown::parse(body, &opts);
+    let index = LineIndex::new(&text);
+    for p in problems {
+        let span = index.span(&text, body_start + p.offset..body_start + p.offset);
+        let d = Diagnostic {
+            severity: p.severity,
+            class: crate::diagnostics::Class::Content,
+            code: p.code,
+            message: p.message,
+            file: Some(path.to_string()),
+            span: Some(span),
+            hint: Some(p.hint),
+        };
+        diags.push(d);
+    }
+    let anchors = collect_anchors(&doc);
+    Some(Chapter {
+        slug,
+        file: path.to_string(),
+        title: raw.title,
+        order: raw.order,
+        summary: raw.summary,
+        number,
+        draft: raw.draft,
+        doc,
+        anchors,
+    })
+}
+
+/// `01-foreword` -> `foreword`; `3_funding` -> `funding`.
+fn slug_from_file_name(stem: &str) -> String {
+    let trimmed = stem.trim_start_matches(|c: char| c.is_ascii_digit());
+    let trimmed = if trimmed.len() < stem.len() {
+        trimmed.trim_start_matches(['-', '_', '.', ' '])
+    } else {
+        stem
+    };
+    let s = slug::slugify(if trimmed.is_empty() { stem } else { trimmed });
+    if s.is_empty() { "chapter".into() } else { s }
+}
+
+fn valid_slug(s: &str) -> bool {
+    !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
+}
+
+fn read_text(fs: &dyn FileSystem, path: &str, diags: &Diagnostics) -> Option<String> {
+    match fs.read_to_string(path) {
+        Ok(t) => Some(t),
+        Err(e) => {
+            diags.push(
+                Diagnostic::error("unreadable", format!("cannot read `{path}`: {e}")).in_file(path),
+            );
+            None
+        }
+    }
+}
+
+fn parse_date(
+    s: &Spanned<String>,
+    file: &str,
+    line_offset: u32,
+    diags: &Diagnostics,
+) -> Option<jiff::civil::Date> {
+    match s.value.trim().parse::<jiff::civil::Date>() {
+        Ok(d) => Some(d),
+        Err(_) => {
+            diags.push(
+                Diagnostic::error("bad-date", format!("`{}` is not a date", s.value))
+                    .in_file(file)
+                    .at(yaml::span_of(s, line_offset))
+                    .with_hint("write dates as YYYY-MM-DD, e.g. 2023-12-06"),
+            );
+            None
+        }
+    }
+}
+
+fn collect_anchors(doc: &markdown::Document) -> HashSet<String> {
+    let mut set = HashSet::new();
+    fn walk(blocks: &[Block], set: &mut HashSet<String>) {
+        for b in blocks {
+            match b {
+                Block::Heading { id, .. } => {
+                    set.insert(id.clone());
+                }
+                Block::Paragraph {
+                    number: Some(n), ..
+                } => {
+                    set.insert(format!("para-{}", n.replace('.', "-")));
+                }
+                Block::Component(c) => {
+                    if !c.id.is_empty() {
+                        set.insert(c.id.clone());
+                    }
+                    walk(&c.body, set);
+                }
+                Block::BlockQuote(children) => walk(children, set),
+                Block::List { items, .. } => {
+                    for i in items {
+                        walk(&i.blocks, set);
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    walk(&doc.blocks, &mut set);
+    for n in &doc.footnotes {
+        set.insert(format!("fn-{}", n.number));
+    }
+    if !doc.footnotes.is_empty() {
+        set.insert("footnotes".into());
+    }
+    set
+}
+
+/// Everything a link can point at, keyed by site-relative path.
+struct LinkIndex {
+    chapters: HashMap<String, (usize, usize)>,
+    reports: HashMap<String, usize>,
+    assets: HashMap<String, (usize, String)>,
+    anchors: Vec<Vec<HashSet<String>>>,
+    report_dirs: Vec<String>,
+}
+
+/// Resolves every link and image in every chapter against the whole site,
+/// reporting the ones that lead nowhere at their position in the source.
+fn resolve_links(fs: &dyn FileSystem, site: &mut Site, diags: &Diagnostics, sources: &SourceMap) {
+    let mut index = LinkIndex {
+        chapters: HashMap::new(),
+        reports: HashMap::new(),
+        assets: HashMap::new(),
+        anchors: Vec::new(),
+        report_dirs: site.reports.iter().map(|r| r.dir.clone()).collect(),
+    };
+    for (ri, r) in site.reports.iter().enumerate() {
+        index.reports.insert(r.dir.clone(), ri);
+        index.reports.insert(vfs::join(&r.dir, REPORT_FILE), ri);
+        for (ci, c) in r.chapters.iter().enumerate() {
+            index.chapters.insert(c.file.clone(), (ri, ci));
+        }
+        for a in &r.assets {
+            index.assets.insert(vfs::join(&r.dir, a), (ri, a.clone()));
+        }
+        index
+            .anchors
+            .push(r.chapters.iter().map(|c| c.anchors.clone()).collect());
+    }
+    let index = &index;
+    site.reports.par_iter_mut().for_each(|report| {
+        for chapter in &mut report.chapters {
+            let text = sources.get(&chapter.file).unwrap_or_default();
+            let body_start = split_front_matter(&text).map(|(_, _, b)| b).unwrap_or(0);
+            let line_index = LineIndex::new(&text);
+            let file = chapter.file.clone();
+            let dir = file.rsplit_once('/').map(|(d, _)| d).unwrap_or("").to_string();
+            let own_anchors = chapter.anchors.clone();
+            let at = |offset: usize| line_index.span(&text, body_start + offset..body_start + offset);
+            let mut problems = Vec::new();
+            let mut visit = |inline: &mut Inline| match inline {
+                Inline::Link {
+                    dest,
+                    target,
+                    offset,
+                    content,
+                    ..
+                } => {
+                    if crate::markdown::ast::plain_text(content).trim().is_empty() {
+                        problems.push(
+                            Diagnostic::warning("empty-link", "this link has no text")
+                                .at(at(*offset))
+                                .with_hint("write what the link leads to between the square brackets"),
+                        );
+                    }
+                    match resolve(dest, &dir, &own_anchors, index, fs, false) {
+                        Ok(t) => *target = t,
+                        Err((code, msg, hint)) => {
+                            *target = LinkTarget::External;
+                            if code == "unsafe-link" {
+                                dest.clear();
+                                dest.push('#');
+                            }
+                            problems.push(Diagnostic::error(code, msg).at(at(*offset)).with_hint(hint));
+                        }
+                    }
+                }
+                Inline::Image {
+                    src,
+                    alt,
+                    target,
+                    size,
+                    offset,
+                    ..
+                } => {
+                    if alt.trim().is_empty() {
+                        problems.push(
+                            Diagnostic::warning("image-alt", format!("image `{src}` has no alt text"))
+                                .at(at(*offset))
+                                .with_hint("describe what the image shows between the square brackets: ![A bar chart of ...](file.png)"),
+                        );
+                    }
+                    match resolve(src, &dir, &own_anchors, index, fs, true) {
+                        Ok(t) => {
+                            if let LinkTarget::Asset { report, path } = &t {
+                                *size = image_size(fs, &vfs::join(&index.report_dirs[*report], path));
+                            }
+                            *target = t;
+                        }
+                        Err((code, msg, hint)) => {
+                            *target = LinkTarget::External;
+                            if code == "unsafe-link" {
+                                src.clear();
+                            }
+                            problems.push(Diagnostic::error(code, msg).at(at(*offset)).with_hint(hint));
+                        }
+                    }
+                }
+                _ => {}
+            };
+            for_each_inline_mut(&mut chapter.doc.blocks, &mut visit);
+            for note in &mut chapter.doc.footnotes {
+                for_each_inline_mut(&mut note.blocks, &mut visit);
+            }
+            diags.extend(problems.into_iter().map(|d| d.in_file(&file)));
+        }
+    });
+}
+
+type LinkError = (&'static str, String, String);
+
+fn resolve(
+    dest: &str,
+    dir: &str,
+    own_anchors: &HashSet<String>,
+    index: &LinkIndex,
+    fs: &dyn FileSystem,
+    is_image: bool,
+) -> Result<LinkTarget, LinkError> {
+    let lower = dest.trim().to_ascii_lowercase();
+    let scheme = lower.split_once(':').map(|(s, _)| s).filter(|s| {
+        !s.is_empty()
+            && s.chars()
+                .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+    });
+    if let Some(scheme) = scheme {
+        return match scheme {
+            "http" | "https" | "mailto" | "tel" => Ok(LinkTarget::External),
+            _ => Err((
+                "unsafe-link",
+                format!("links with `{scheme}:` are not allowed"),
+                "use an https:// address, or a path to a file in the site".into(),
+            )),
+        };
+    }
+    if dest.starts_with("//") {
+        return Ok(LinkTarget::External);
+    }
+    if dest.starts_with('/') {
+        return Err((
+            "absolute-link",
+            format!("`{dest}` starts with `/`, which breaks when the site is published under a sub-path"),
+            "link to the Markdown file instead, e.g. `03-funding.md` or `../other-report/01-intro.md`".into(),
+        ));
+    }
+    if dest.is_empty() {
+        return Err((
+            "broken-link",
+            "the link has no address".into(),
+            "put the address between the round brackets".into(),
+        ));
+    }
+    let (path, fragment) = match dest.split_once('#') {
+        Some((p, f)) => (p, Some(f.to_string())),
+        None => (dest, None),
+    };
+    if path.is_empty() {
+        let frag = fragment.unwrap_or_default();
+        return if own_anchors.contains(&frag) {
+            Ok(LinkTarget::Fragment(frag))
+        } else {
+            Err((
+                "broken-link",
+                format!("there is no heading `#{frag}` in this chapter"),
+                suggest(&frag, own_anchors.iter()),
+            ))
+        };
+    }
+    let path = percent_decode(path);
+    let Some(resolved) = vfs::resolve_relative(dir, &path) else {
+        return Err((
+            "outside-site",
+            format!("`{dest}` points outside the site folder"),
+            "only files inside the site folder can be linked".into(),
+        ));
+    };
+    if let Some(&(r, c)) = index.chapters.get(&resolved) {
+        if let Some(f) = &fragment
+            && !index.anchors[r][c].contains(f)
+        {
+            return Err((
+                "broken-link",
+                format!("`{resolved}` has no heading `#{f}`"),
+                suggest(f, index.anchors[r][c].iter()),
+            ));
+        }
+        return Ok(LinkTarget::Chapter {
+            report: r,
+            chapter: c,
+            fragment,
+        });
+    }
+    if let Some(&r) = index.reports.get(resolved.trim_end_matches('/')) {
+        return Ok(LinkTarget::Report { report: r });
+    }
+    if let Some((r, p)) = index.assets.get(&resolved) {
+        return Ok(LinkTarget::Asset {
+            report: *r,
+            path: p.clone(),
+        });
+    }
+    if resolved.ends_with(".md") {
+        let hint = if fs.is_file(&resolved) {
+            "that chapter is a draft or failed to load; fix it, or build with --drafts".to_string()
+        } else {
+            "check the file name; links to chapters use the .md file's path relative to this chapter".to_string()
+        };
+        return Err(("broken-link", format!("no chapter `{resolved}`"), hint));
+    }
+    let what = if is_image { "image" } else { "file" };
+    Err((
+        "broken-link",
+        format!("{what} `{resolved}` not found"),
+        "put the file in the report's folder and give its path relative to this chapter".into(),
+    ))
+}
+
+fn suggest<'a>(wanted: &str, options: impl Iterator<Item = &'a String>) -> String {
+    let best = options
+        .map(|o| (strsim::jaro_winkler(wanted, o), o))
+        .filter(|(s, _)| *s > 0.7)
+        .max_by(|a, b| a.0.total_cmp(&b.0).then_with(|| b.1.cmp(a.1)));
+    match best {
+        Some((_, o)) => format!("did you mean `#{o}`?"),
+        None => {
+            "headings get their address from their text: `## Funding levels` is `#funding-levels`"
+                .into()
+        }
+    }
+}
+
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%'
+            && let Some(hex) = s.get(i + 1..i + 3)
+            && let Ok(v) = u8::from_str_radix(hex, 16)
+        {
+            out.push(v);
+            i += 3;
+            continue;
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8(out).unwrap_or_else(|_| s.to_string())
+}
+
+fn image_size(fs: &dyn FileSystem, path: &str) -> Option<(u32, u32)> {
+    let dim = match fs.disk_path(path) {
+        Some(p) => imagesize::size(p).ok()?,
+        None => imagesize::blob_size(&fs.read(path).ok()?).ok()?,
+    };
+    Some((dim.width as u32, dim.height as u32))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn front_matter_split_reports_where_the_body_starts() {
+        let text = "---\ntitle: A\n---\nBody\n";
+        let (yaml, off, body) = split_front_matter(text).unwrap();
+        assert_eq!(yaml, "title: A\n");
+        assert_eq!(off, 1);
+        assert_eq!(&text[body..], "Body\n");
+        assert!(split_front_matter("# No front matter\n").is_none());
+    }
+
+    #[test]
+    fn slugs_drop_ordering_prefixes() {
+        assert_eq!(slug_from_file_name("01-foreword"), "foreword");
+        assert_eq!(slug_from_file_name("3_funding-levels"), "funding-levels");
+        assert_eq!(slug_from_file_name("2023"), "2023");
+    }
+
+    #[test]
+    fn percent_decoding_handles_spaces_and_bad_escapes() {
+        assert_eq!(percent_decode("my%20file.pdf"), "my file.pdf");
+        assert_eq!(percent_decode("100%"), "100%");
+    }
+}

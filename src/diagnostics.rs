@@ -1,0 +1,345 @@
+//! Problems found in a site, as data.
+//!
+//! Every stage reports problems by pushing a [`Diagnostic`] into a shared
+//! [`Diagnostics`] sink instead of returning early, so that one run of
+//! `rapport check` shows every problem in the site at once (as Typst and rustc
+//! do). A diagnostic names the file (relative to the site root) and a span with
+//! 1-based line and column, so editors and CI annotations can point at it.
+//! Rendering for people happens at the edge (see [`render_human`]), using the
+//! source text kept in a [`SourceMap`].
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::sync::{Arc, Mutex};
+
+use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
+use serde::Serialize;
+
+/// How bad a problem is. Errors fail the build; warnings are reported only.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// Which exit code a problem leads to: content problems exit 1, problems with
+/// the site's configuration, theme or the command's arguments exit 2.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Class {
+    Content,
+    Config,
+}
+
+/// A 1-based line and column (columns count characters, not bytes).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct Position {
+    pub line: u32,
+    pub column: u32,
+}
+
+/// A region of a source file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Span {
+    pub start: Position,
+    pub end: Position,
+}
+
+impl Span {
+    pub fn point(line: u32, column: u32) -> Self {
+        let p = Position { line, column };
+        Span { start: p, end: p }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    pub class: Class,
+    /// A stable kebab-case code, such as `unknown-key` or `broken-link`.
+    pub code: &'static str,
+    pub message: String,
+    /// The file, relative to the site root with `/` separators.
+    pub file: Option<String>,
+    pub span: Option<Span>,
+    /// How to fix it, in the user's terms.
+    pub hint: Option<String>,
+}
+
+impl Diagnostic {
+    pub fn error(code: &'static str, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Error,
+            class: Class::Content,
+            code,
+            message: message.into(),
+            file: None,
+            span: None,
+            hint: None,
+        }
+    }
+
+    pub fn warning(code: &'static str, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(code, message)
+        }
+    }
+
+    pub fn config(mut self) -> Self {
+        self.class = Class::Config;
+        self
+    }
+
+    pub fn in_file(mut self, file: impl Into<String>) -> Self {
+        self.file = Some(file.into());
+        self
+    }
+
+    pub fn at(mut self, span: Span) -> Self {
+        self.span = Some(span);
+        self
+    }
+
+    pub fn at_line(self, line: u32, column: u32) -> Self {
+        self.at(Span::point(line, column))
+    }
+
+    pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+
+    /// `file:line:column` (or as much of it as is known).
+    pub fn location(&self) -> String {
+        match (&self.file, &self.span) {
+            (Some(f), Some(s)) => format!("{f}:{}:{}", s.start.line, s.start.column),
+            (Some(f), None) => f.clone(),
+            _ => String::new(),
+        }
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let sev = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        let loc = self.location();
+        if loc.is_empty() {
+            write!(f, "{sev}[{}]: {}", self.code, self.message)?;
+        } else {
+            write!(f, "{loc}: {sev}[{}]: {}", self.code, self.message)?;
+        }
+        if let Some(h) = &self.hint {
+            write!(f, " (hint: {h})")?;
+        }
+        Ok(())
+    }
+}
+
+/// A thread-safe sink that stages push problems into while they work in parallel.
+#[derive(Debug, Default, Clone)]
+pub struct Diagnostics {
+    items: Arc<Mutex<Vec<Diagnostic>>>,
+}
+
+impl Diagnostics {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn push(&self, d: Diagnostic) {
+        self.items.lock().unwrap_or_else(|e| e.into_inner()).push(d);
+    }
+
+    pub fn extend(&self, ds: impl IntoIterator<Item = Diagnostic>) {
+        let mut items = self.items.lock().unwrap_or_else(|e| e.into_inner());
+        items.extend(ds);
+    }
+
+    pub fn has_errors(&self) -> bool {
+        self.items
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .iter()
+            .any(Diagnostic::is_error)
+    }
+
+    /// All problems in a stable order: by file, then position, then message,
+    /// so that output does not depend on which thread found a problem first.
+    pub fn sorted(&self) -> Vec<Diagnostic> {
+        let mut v = self.items.lock().unwrap_or_else(|e| e.into_inner()).clone();
+        v.sort_by(|a, b| {
+            let key = |d: &Diagnostic| {
+                (
+                    d.file.clone(),
+                    d.span.as_ref().map(|s| s.start),
+                    d.severity,
+                    d.message.clone(),
+                )
+            };
+            key(a).cmp(&key(b))
+        });
+        v.dedup();
+        v
+    }
+}
+
+/// The text of every file that was read, so that diagnostics can show the
+/// offending line long after the loader has finished with the file.
+#[derive(Debug, Default, Clone)]
+pub struct SourceMap {
+    files: Arc<Mutex<BTreeMap<String, Arc<str>>>>,
+}
+
+impl SourceMap {
+    pub fn insert(&self, path: &str, text: Arc<str>) {
+        self.files
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(path.to_string(), text);
+    }
+
+    pub fn get(&self, path: &str) -> Option<Arc<str>> {
+        self.files
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(path)
+            .cloned()
+    }
+}
+
+/// Converts byte offsets in a text into 1-based line and column numbers.
+pub struct LineIndex {
+    line_starts: Vec<usize>,
+}
+
+impl LineIndex {
+    pub fn new(text: &str) -> Self {
+        let mut line_starts = vec![0];
+        line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        LineIndex { line_starts }
+    }
+
+    pub fn position(&self, text: &str, offset: usize) -> Position {
+        let offset = offset.min(text.len());
+        let line = match self.line_starts.binary_search(&offset) {
+            Ok(i) => i,
+            Err(i) => i - 1,
+        };
+        let start = self.line_starts[line];
+        let column = text
+            .get(start..offset)
+            .map(|s| s.chars().count())
+            .unwrap_or(0);
+        Position {
+            line: line as u32 + 1,
+            column: column as u32 + 1,
+        }
+    }
+
+    pub fn span(&self, text: &str, range: std::ops::Range<usize>) -> Span {
+        Span {
+            start: self.position(text, range.start),
+            end: self.position(text, range.end),
+        }
+    }
+}
+
+/// Renders problems for a terminal: `file:line:column`, the source line with
+/// the span underlined, and the hint. `colour` adds ANSI colours.
+pub fn render_human(diags: &[Diagnostic], sources: &SourceMap, colour: bool) -> String {
+    let renderer = if colour {
+        Renderer::styled()
+    } else {
+        Renderer::plain()
+    };
+    let mut out = String::new();
+    for d in diags {
+        let level = match d.severity {
+            Severity::Error => Level::ERROR,
+            Severity::Warning => Level::WARNING,
+        };
+        let title = level.primary_title(d.message.as_str()).id(d.code);
+        let source = d.file.as_deref().and_then(|f| sources.get(f));
+        let mut group = Group::with_title(title);
+        match (&d.file, &d.span, &source) {
+            (Some(file), Some(span), Some(text)) => {
+                if let Some((line_text, range)) = line_and_range(text, span) {
+                    let snippet = Snippet::source(line_text)
+                        .line_start(span.start.line as usize)
+                        .path(file.as_str())
+                        .annotation(AnnotationKind::Primary.span(range));
+                    group = group.element(snippet);
+                } else {
+                    group = group.element(Level::NOTE.message(d.location()));
+                }
+            }
+            (Some(_), _, _) => group = group.element(Level::NOTE.message(d.location())),
+            _ => {}
+        }
+        if let Some(h) = &d.hint {
+            group = group.element(Level::HELP.message(h.as_str()));
+        }
+        out.push_str(&renderer.render(&[group]));
+        out.push_str("\n\n");
+    }
+    out
+}
+
+/// The span's first line and the byte range of the span within that line.
+fn line_and_range<'a>(text: &'a str, span: &Span) -> Option<(&'a str, std::ops::Range<usize>)> {
+    let line = text.lines().nth(span.start.line.checked_sub(1)? as usize)?;
+    let byte_at = |col: u32| {
+        line.char_indices()
+            .nth(col.saturating_sub(1) as usize)
+            .map(|(i, _)| i)
+            .unwrap_or(line.len())
+    };
+    let start = byte_at(span.start.column);
+    let end = if span.end.line == span.start.line && span.end.column > span.start.column {
+        byte_at(span.end.column)
+    } else {
+        // Underline at least one character so the caret is visible.
+        line[start..]
+            .chars()
+            .next()
+            .map(|c| start + c.len_utf8())
+            .unwrap_or(start)
+    };
+    Some((line, start..end))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_index_counts_characters_not_bytes() {
+        let text = "a: 1\nbé: £3\n";
+        let idx = LineIndex::new(text);
+        let off = text.find('£').unwrap();
+        assert_eq!(idx.position(text, off), Position { line: 2, column: 5 });
+    }
+
+    #[test]
+    fn human_rendering_shows_path_line_and_hint() {
+        let sources = SourceMap::default();
+        sources.insert("site.yaml", Arc::from("title: x\norganization: y\n"));
+        let d = Diagnostic::error("unknown-key", "unknown key `organization`")
+            .in_file("site.yaml")
+            .at_line(2, 1)
+            .with_hint("did you mean `organisation`?");
+        let out = render_human(&[d], &sources, false);
+        assert!(out.contains("site.yaml:2:1"), "{out}");
+        assert!(out.contains("organization: y"), "{out}");
+        assert!(out.contains("did you mean `organisation`?"), "{out}");
+    }
+}

@@ -1,0 +1,59 @@
+//! `rapport init`: a starter site that builds as it is, showing the main
+//! features so a comms team can copy from it.
+
+use std::path::Path;
+
+use crate::diagnostics::Diagnostic;
+
+const FILES: &[(&str, &str)] = &[
+    ("site.yaml", include_str!("starter/site.yaml")),
+    (
+        "content/annual-report/report.yaml",
+        include_str!("starter/report.yaml"),
+    ),
+    (
+        "content/annual-report/01-foreword.md",
+        include_str!("starter/01-foreword.md"),
+    ),
+    (
+        "content/annual-report/02-our-year.md",
+        include_str!("starter/02-our-year.md"),
+    ),
+    (".gitignore", "/output\n"),
+];
+
+/// Writes the starter site into `dir`, which must be empty or not exist.
+pub fn init(dir: &Path) -> Result<Vec<String>, Diagnostic> {
+    if dir.exists() {
+        let non_empty = std::fs::read_dir(dir)
+            .map(|mut d| d.next().is_some())
+            .unwrap_or(true);
+        if non_empty {
+            return Err(
+                Diagnostic::error("init", format!("{} is not empty", dir.display()))
+                    .config()
+                    .with_hint("choose a new folder name; rapport init never writes over files"),
+            );
+        }
+    }
+    let today = crate::dates::today().to_string();
+    let mut written = Vec::new();
+    for (path, text) in FILES {
+        let target = dir.join(path);
+        let text = text.replace("PUBLISHED", &today);
+        let result = target
+            .parent()
+            .map(std::fs::create_dir_all)
+            .unwrap_or(Ok(()))
+            .and_then(|_| std::fs::write(&target, text));
+        if let Err(e) = result {
+            return Err(Diagnostic::error(
+                "init",
+                format!("cannot write {}: {e}", target.display()),
+            )
+            .config());
+        }
+        written.push(path.to_string());
+    }
+    Ok(written)
+}

@@ -1,0 +1,24 @@
+//! rapport: a static site generator for annual reports, progress reports
+//! and board papers.
+//!
+//! The library is organised by stage (see `docs/architecture.md`):
+//! [`config`] and [`content`] load a site folder into the [`model`], through
+//! the [`vfs`] file-access trait; [`markdown`] parses chapters into a
+//! document tree; [`render`] turns the model into pages through the theme's
+//! templates; [`output`] writes them atomically. Problems at every stage are
+//! [`diagnostics`] with a file and a position. The `rapport` binary
+//! (`src/main.rs`, `src/cmd/`) is a thin layer over [`build`].
+
+pub mod build;
+pub mod config;
+pub mod content;
+pub mod dates;
+pub mod diagnostics;
+pub mod init;
+pub mod markdown;
+pub mod model;
+pub mod output;
+pub mod render;
+pub mod theme;
+pub mod vfs;
+pub mod yaml;

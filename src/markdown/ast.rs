@@ -1,0 +1,312 @@
+//! The document tree that every output renders from.
+//!
+//! pulldown-cmark gives a flat stream of events; we fold it once into this
+//! tree so that the chapter page, the print edition (and later the PDF) are
+//! renderings of the same parsed document rather than re-parses or HTML glued
+//! together. Transformations that need to see the whole chapter (heading ids,
+//! paragraph numbers, footnote numbers, link resolution) are passes over it.
+
+use serde::Serialize;
+
+#[derive(Debug, Clone, Default)]
+pub struct Document {
+    pub blocks: Vec<Block>,
+    /// Footnotes in the order they are first referenced (their numbering order).
+    pub footnotes: Vec<Footnote>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Footnote {
+    pub label: String,
+    pub number: usize,
+    pub blocks: Vec<Block>,
+    /// How many times the note is referenced (one back-link each).
+    pub references: usize,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Align {
+    None,
+    Left,
+    Center,
+    Right,
+}
+
+#[derive(Debug, Clone)]
+pub enum Block {
+    Heading {
+        level: u8,
+        id: String,
+        classes: Vec<String>,
+        /// Section number in a numbered chapter ("3").
+        number: Option<String>,
+        content: Vec<Inline>,
+        /// Byte offset in the chapter body, for diagnostics.
+        offset: usize,
+    },
+    Paragraph {
+        /// Paragraph number in a numbered chapter ("3.2").
+        number: Option<String>,
+        content: Vec<Inline>,
+    },
+    /// Inline content directly inside a tight list item or definition.
+    Plain(Vec<Inline>),
+    List {
+        ordered: bool,
+        start: u64,
+        items: Vec<ListItem>,
+    },
+    BlockQuote(Vec<Block>),
+    Component(Component),
+    Code {
+        lang: Option<String>,
+        code: String,
+    },
+    Table {
+        align: Vec<Align>,
+        head: Vec<Vec<Inline>>,
+        rows: Vec<Vec<Vec<Inline>>>,
+    },
+    DefinitionList(Vec<Definition>),
+    Rule,
+    /// Raw HTML from the source, shown as text (never run).
+    RawHtml(String),
+}
+
+#[derive(Debug, Clone)]
+pub struct ListItem {
+    pub task: Option<bool>,
+    pub blocks: Vec<Block>,
+}
+
+#[derive(Debug, Clone)]
+pub enum Definition {
+    Term(Vec<Inline>),
+    Details(Vec<Block>),
+}
+
+/// A report component written as `> [!KIND] title`.
+#[derive(Debug, Clone)]
+pub struct Component {
+    pub kind: ComponentKind,
+    pub title: Vec<Inline>,
+    pub body: Vec<Block>,
+    /// Quote attribution (the last `-- who` paragraph).
+    pub attribution: Option<Vec<Inline>>,
+    /// An id for components that carry a heading (case studies).
+    pub id: String,
+    /// The heading level for components with a heading, chosen so that
+    /// heading levels never skip.
+    pub heading_level: u8,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum CalloutKind {
+    Note,
+    Tip,
+    Important,
+    Warning,
+    Caution,
+}
+
+impl CalloutKind {
+    pub fn label(self) -> &'static str {
+        match self {
+            CalloutKind::Note => "Note",
+            CalloutKind::Tip => "Tip",
+            CalloutKind::Important => "Important",
+            CalloutKind::Warning => "Warning",
+            CalloutKind::Caution => "Caution",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ComponentKind {
+    Callout(CalloutKind),
+    CaseStudy,
+    Quote,
+    Signature,
+    Stat,
+    /// A correction notice with its date (YYYY-MM-DD).
+    Correction(String),
+}
+
+impl ComponentKind {
+    pub const MARKERS: &'static [&'static str] = &[
+        "NOTE",
+        "TIP",
+        "IMPORTANT",
+        "WARNING",
+        "CAUTION",
+        "CASE-STUDY",
+        "QUOTE",
+        "SIGNATURE",
+        "STAT",
+        "CORRECTION",
+    ];
+
+    pub fn class(&self) -> &'static str {
+        match self {
+            ComponentKind::Callout(_) => "callout",
+            ComponentKind::CaseStudy => "case-study",
+            ComponentKind::Quote => "quote",
+            ComponentKind::Signature => "signature",
+            ComponentKind::Stat => "stat",
+            ComponentKind::Correction(_) => "correction",
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub enum Inline {
+    Text(String),
+    Code(String),
+    Emphasis(Vec<Inline>),
+    Strong(Vec<Inline>),
+    Strikethrough(Vec<Inline>),
+    Superscript(Vec<Inline>),
+    Subscript(Vec<Inline>),
+    Link {
+        dest: String,
+        title: String,
+        content: Vec<Inline>,
+        target: LinkTarget,
+        offset: usize,
+    },
+    Image {
+        src: String,
+        alt: String,
+        title: String,
+        target: LinkTarget,
+        size: Option<(u32, u32)>,
+        offset: usize,
+    },
+    FootnoteRef {
+        label: String,
+        /// Filled in when footnotes are numbered.
+        number: usize,
+        /// 1 for the first reference to a note, 2 for the second...
+        occurrence: usize,
+        offset: usize,
+    },
+    /// A task-list checkbox; moved onto its list item after parsing.
+    TaskMarker(bool),
+    SoftBreak,
+    HardBreak,
+    /// Raw inline HTML, shown as text.
+    RawHtml(String),
+}
+
+/// Where a link goes, once the site's chapters are known.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LinkTarget {
+    /// Not yet resolved (right after parsing).
+    Unresolved,
+    /// Another site or a `mailto:`; left as written.
+    External,
+    /// A heading or paragraph on the same page (`#funding`).
+    Fragment(String),
+    /// A chapter of some report, and optionally a heading in it.
+    Chapter {
+        report: usize,
+        chapter: usize,
+        fragment: Option<String>,
+    },
+    /// A report's home page (`../other-report/report.yaml` or the folder).
+    Report { report: usize },
+    /// A file published with a report (an image, a PDF download).
+    Asset { report: usize, path: String },
+}
+
+/// The plain text of inline content (for alt text, slugs, titles).
+pub fn plain_text(inlines: &[Inline]) -> String {
+    let mut s = String::new();
+    push_plain(inlines, &mut s);
+    s
+}
+
+fn push_plain(inlines: &[Inline], s: &mut String) {
+    for i in inlines {
+        match i {
+            Inline::Text(t) | Inline::Code(t) | Inline::RawHtml(t) => s.push_str(t),
+            Inline::Emphasis(c)
+            | Inline::Strong(c)
+            | Inline::Strikethrough(c)
+            | Inline::Superscript(c)
+            | Inline::Subscript(c)
+            | Inline::Link { content: c, .. } => push_plain(c, s),
+            Inline::Image { alt, .. } => s.push_str(alt),
+            Inline::SoftBreak | Inline::HardBreak => s.push(' '),
+            Inline::FootnoteRef { .. } | Inline::TaskMarker(_) => {}
+        }
+    }
+}
+
+/// Visits every inline in a list of blocks, in document order.
+pub fn for_each_inline_mut(blocks: &mut [Block], f: &mut dyn FnMut(&mut Inline)) {
+    fn inlines(list: &mut [Inline], f: &mut dyn FnMut(&mut Inline)) {
+        for i in list {
+            f(i);
+            match i {
+                Inline::Emphasis(c)
+                | Inline::Strong(c)
+                | Inline::Strikethrough(c)
+                | Inline::Superscript(c)
+                | Inline::Subscript(c)
+                | Inline::Link { content: c, .. } => inlines(c, f),
+                _ => {}
+            }
+        }
+    }
+    for b in blocks {
+        match b {
+            Block::Heading { content, .. }
+            | Block::Paragraph { content, .. }
+            | Block::Plain(content) => inlines(content, f),
+            Block::List { items, .. } => {
+                for item in items {
+                    for_each_inline_mut(&mut item.blocks, f);
+                }
+            }
+            Block::BlockQuote(children) => for_each_inline_mut(children, f),
+            Block::Component(c) => {
+                inlines(&mut c.title, f);
+                for_each_inline_mut(&mut c.body, f);
+                if let Some(a) = &mut c.attribution {
+                    inlines(a, f);
+                }
+            }
+            Block::Table { head, rows, .. } => {
+                for cell in head {
+                    inlines(cell, f);
+                }
+                for row in rows {
+                    for cell in row {
+                        inlines(cell, f);
+                    }
+                }
+            }
+            Block::DefinitionList(items) => {
+                for item in items {
+                    match item {
+                        Definition::Term(t) => inlines(t, f),
+                        Definition::Details(d) => for_each_inline_mut(d, f),
+                    }
+                }
+            }
+            Block::Code { .. } | Block::Rule | Block::RawHtml(_) => {}
+        }
+    }
+}
+
+impl Document {
+    /// Visits every inline of the body and then of the footnotes.
+    pub fn for_each_inline_mut(&mut self, f: &mut dyn FnMut(&mut Inline)) {
+        for_each_inline_mut(&mut self.blocks, f);
+        for note in &mut self.footnotes {
+            for_each_inline_mut(&mut note.blocks, f);
+        }
+    }
+}

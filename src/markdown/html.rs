@@ -1,0 +1,571 @@
+//! [`Document`] to HTML.
+//!
+//! The same tree is rendered for a chapter page and, with an id prefix and
+//! shifted heading levels, for the print edition; where links point is
+//! decided by the caller (through [`LinkResolver`]), because only the caller
+//! knows which page the HTML will sit on.
+
+use std::fmt::Write;
+
+use pulldown_cmark_escape::{escape_href, escape_html, escape_html_body_text};
+
+use super::ast::*;
+use super::highlight;
+
+/// Turns a resolved link target into an `href` for the page being rendered.
+pub trait LinkResolver {
+    fn href(&self, target: &LinkTarget, dest: &str) -> String;
+}
+
+pub struct HtmlOptions<'a> {
+    /// Prepended to every id and in-page fragment (for the print edition,
+    /// where all chapters share one page).
+    pub id_prefix: &'a str,
+    /// Added to every heading level (1 in the print edition, where the
+    /// chapter title is an h2).
+    pub heading_offset: u8,
+    pub links: &'a dyn LinkResolver,
+}
+
+pub fn render(doc: &Document, opts: &HtmlOptions) -> String {
+    let mut r = Renderer {
+        out: String::with_capacity(4096),
+        opts,
+        table_count: 0,
+    };
+    r.blocks(&doc.blocks);
+    r.footnotes(&doc.footnotes);
+    r.out
+}
+
+struct Renderer<'a, 'b> {
+    out: String,
+    opts: &'a HtmlOptions<'b>,
+    table_count: usize,
+}
+
+fn esc(out: &mut String, s: &str) {
+    let _ = escape_html(&mut *out, s);
+}
+
+impl Renderer<'_, '_> {
+    fn id(&mut self, id: &str) {
+        esc(&mut self.out, self.opts.id_prefix);
+        esc(&mut self.out, id);
+    }
+
+    fn level(&self, level: u8) -> u8 {
+        (level + self.opts.heading_offset).clamp(1, 6)
+    }
+
+    fn blocks(&mut self, blocks: &[Block]) {
+        for b in blocks {
+            self.block(b);
+        }
+    }
+
+    fn block(&mut self, b: &Block) {
+        match b {
+            Block::Heading {
+                level,
+                id,
+                classes,
+                number,
+                content,
+                ..
+            } => {
+                let l = self.level(*level);
+                let _ = write!(self.out, "<h{l} id=\"");
+                self.id(id);
+                self.out.push('"');
+                if !classes.is_empty() {
+                    self.out.push_str(" class=\"");
+                    esc(&mut self.out, &classes.join(" "));
+                    self.out.push('"');
+                }
+                self.out.push('>');
+                if let Some(n) = number {
+                    self.out.push_str("<span class=\"section-number\">");
+                    esc(&mut self.out, n);
+                    self.out.push_str("</span> ");
+                }
+                self.inlines(content);
+                let _ = writeln!(self.out, "</h{l}>");
+            }
+            Block::Paragraph { number, content } => {
+                match number {
+                    Some(n) => {
+                        let anchor = format!("para-{}", n.replace('.', "-"));
+                        self.out.push_str("<p class=\"numbered\" id=\"");
+                        self.id(&anchor);
+                        self.out.push_str("\"><a class=\"para-number\" href=\"#");
+                        self.id(&anchor);
+                        self.out.push_str("\">");
+                        esc(&mut self.out, n);
+                        self.out.push_str("</a> ");
+                    }
+                    None => self.out.push_str("<p>"),
+                }
+                self.inlines(content);
+                self.out.push_str("</p>\n");
+            }
+            Block::Plain(content) => self.inlines(content),
+            Block::List {
+                ordered,
+                start,
+                items,
+            } => {
+                let is_tasks = items.iter().any(|i| i.task.is_some());
+                let class = if is_tasks { " class=\"task-list\"" } else { "" };
+                if *ordered {
+                    if *start != 1 {
+                        let _ = write!(self.out, "<ol{class} start=\"{start}\">\n");
+                    } else {
+                        let _ = write!(self.out, "<ol{class}>\n");
+                    }
+                } else {
+                    let _ = write!(self.out, "<ul{class}>\n");
+                }
+                for item in items {
+                    self.out.push_str("<li>");
+                    match item.task {
+                        Some(true) => self.out.push_str(
+                            "<span class=\"task done\" aria-hidden=\"true\">☑</span><span class=\"visually-hidden\">Done: </span>",
+                        ),
+                        Some(false) => self.out.push_str(
+                            "<span class=\"task\" aria-hidden=\"true\">☐</span><span class=\"visually-hidden\">Not done: </span>",
+                        ),
+                        None => {}
+                    }
+                    self.blocks(&item.blocks);
+                    self.out.push_str("</li>\n");
+                }
+                self.out
+                    .push_str(if *ordered { "</ol>\n" } else { "</ul>\n" });
+            }
+            Block::BlockQuote(children) => {
+                self.out.push_str("<blockquote>\n");
+                self.blocks(children);
+                self.out.push_str("</blockquote>\n");
+            }
+            Block::Component(c) => self.component(c),
+            Block::Code { lang, code } => {
+                self.out
+                    .push_str("<pre class=\"code\" tabindex=\"0\"><code");
+                if let Some(l) = lang {
+                    self.out.push_str(" class=\"language-");
+                    esc(&mut self.out, l);
+                    self.out.push('"');
+                }
+                self.out.push('>');
+                match lang.as_deref().and_then(|l| highlight::highlight(code, l)) {
+                    Some(html) => self.out.push_str(&html),
+                    None => {
+                        let _ = escape_html_body_text(&mut self.out, code);
+                    }
+                }
+                self.out.push_str("</code></pre>\n");
+            }
+            Block::Table { align, head, rows } => self.table(align, head, rows),
+            Block::DefinitionList(items) => {
+                self.out.push_str("<dl>\n");
+                for item in items {
+                    match item {
+                        Definition::Term(t) => {
+                            self.out.push_str("<dt>");
+                            self.inlines(t);
+                            self.out.push_str("</dt>\n");
+                        }
+                        Definition::Details(d) => {
+                            self.out.push_str("<dd>");
+                            self.blocks(d);
+                            self.out.push_str("</dd>\n");
+                        }
+                    }
+                }
+                self.out.push_str("</dl>\n");
+            }
+            Block::Rule => self.out.push_str("<hr>\n"),
+            Block::RawHtml(html) => {
+                self.out.push_str("<p class=\"raw-html\">");
+                esc(&mut self.out, html.trim_end());
+                self.out.push_str("</p>\n");
+            }
+        }
+    }
+
+    fn component(&mut self, c: &Component) {
+        match &c.kind {
+            ComponentKind::Callout(kind) => {
+                let _ = write!(
+                    self.out,
+                    "<div class=\"callout callout-{}\" role=\"note\">\n<p class=\"callout-title\">",
+                    kind.label().to_lowercase()
+                );
+                if c.title.is_empty() {
+                    self.out.push_str(kind.label());
+                } else {
+                    self.inlines(&c.title);
+                }
+                self.out.push_str("</p>\n");
+                self.blocks(&c.body);
+                self.out.push_str("</div>\n");
+            }
+            ComponentKind::CaseStudy => {
+                let l = self.level(c.heading_level);
+                self.out
+                    .push_str("<section class=\"case-study\" aria-labelledby=\"");
+                self.id(&c.id);
+                let _ = write!(self.out, "\">\n<h{l} id=\"");
+                self.id(&c.id);
+                self.out.push_str(
+                    "\"><span class=\"case-study-label\">Case study<span class=\"visually-hidden\">:</span></span> ",
+                );
+                self.inlines(&c.title);
+                let _ = writeln!(self.out, "</h{l}>");
+                self.blocks(&c.body);
+                self.out.push_str("</section>\n");
+            }
+            ComponentKind::Quote => {
+                self.out
+                    .push_str("<figure class=\"quote\">\n<blockquote>\n");
+                self.blocks(&c.body);
+                self.out.push_str("</blockquote>\n");
+                if let Some(a) = &c.attribution {
+                    self.out.push_str("<figcaption>— ");
+                    self.inlines(a);
+                    self.out.push_str("</figcaption>\n");
+                }
+                self.out.push_str("</figure>\n");
+            }
+            ComponentKind::Signature => {
+                self.out.push_str("<div class=\"signature\">\n");
+                for block in &c.body {
+                    match block {
+                        Block::Paragraph { content, .. } | Block::Plain(content) => {
+                            for (i, line) in content
+                                .split(|i| matches!(i, Inline::SoftBreak | Inline::HardBreak))
+                                .enumerate()
+                            {
+                                let class = if i == 0 {
+                                    "signature-name"
+                                } else {
+                                    "signature-role"
+                                };
+                                let _ = write!(self.out, "<p class=\"{class}\">");
+                                self.inlines(line);
+                                self.out.push_str("</p>\n");
+                            }
+                        }
+                        other => self.block(other),
+                    }
+                }
+                self.out.push_str("</div>\n");
+            }
+            ComponentKind::Stat => {
+                self.out
+                    .push_str("<div class=\"stat\">\n<p class=\"stat-figure\">");
+                self.inlines(&c.title);
+                self.out.push_str("</p>\n<div class=\"stat-label\">");
+                self.blocks(&c.body);
+                self.out.push_str("</div>\n</div>\n");
+            }
+            ComponentKind::Correction(date) => {
+                self.out.push_str("<div class=\"correction\" role=\"note\">\n<p class=\"correction-title\"><strong>Correction</strong>");
+                if let Ok(d) = date.parse::<jiff::civil::Date>() {
+                    let _ = write!(
+                        self.out,
+                        " <time datetime=\"{d}\">{}</time>",
+                        crate::dates::long(d)
+                    );
+                }
+                self.out.push_str("</p>\n");
+                self.blocks(&c.body);
+                self.out.push_str("</div>\n");
+            }
+        }
+    }
+
+    fn table(&mut self, align: &[Align], head: &[Vec<Inline>], rows: &[Vec<Vec<Inline>>]) {
+        self.table_count += 1;
+        let label: Vec<String> = head.iter().map(|h| plain_text(h)).collect();
+        self.out
+            .push_str("<div class=\"table-wrap\" role=\"region\" tabindex=\"0\" aria-label=\"");
+        let _ = write!(self.out, "Table {}: ", self.table_count);
+        esc(&mut self.out, &label.join(", "));
+        self.out.push_str("\">\n<table>\n<thead>\n<tr>");
+        let class = |i: usize| match align.get(i) {
+            Some(Align::Right) => " class=\"align-right\"",
+            Some(Align::Center) => " class=\"align-center\"",
+            Some(Align::Left) => " class=\"align-left\"",
+            _ => "",
+        };
+        for (i, cell) in head.iter().enumerate() {
+            let _ = write!(self.out, "<th scope=\"col\"{}>", class(i));
+            self.inlines(cell);
+            self.out.push_str("</th>");
+        }
+        self.out.push_str("</tr>\n</thead>\n<tbody>\n");
+        for row in rows {
+            self.out.push_str("<tr>");
+            for (i, cell) in row.iter().enumerate() {
+                // The first column names the row (an area, a category), so
+                // screen readers announce it with every figure.
+                let tag = if i == 0 && !cell.is_empty() {
+                    "th"
+                } else {
+                    "td"
+                };
+                let scope = if tag == "th" { " scope=\"row\"" } else { "" };
+                let _ = write!(self.out, "<{tag}{scope}{}>", class(i));
+                self.inlines(cell);
+                let _ = write!(self.out, "</{tag}>");
+            }
+            self.out.push_str("</tr>\n");
+        }
+        self.out.push_str("</tbody>\n</table>\n</div>\n");
+    }
+
+    fn footnotes(&mut self, notes: &[Footnote]) {
+        if notes.is_empty() {
+            return;
+        }
+        let l = self.level(2);
+        self.out
+            .push_str("<section class=\"footnotes\" role=\"doc-endnotes\" aria-labelledby=\"");
+        self.id("footnotes");
+        let _ = write!(self.out, "\">\n<h{l} id=\"");
+        self.id("footnotes");
+        let _ = writeln!(self.out, "\">Notes</h{l}>\n<ol>");
+        for note in notes {
+            self.out.push_str("<li id=\"");
+            self.id(&format!("fn-{}", note.number));
+            self.out.push_str("\">");
+            // Back-links go inside the last paragraph when there is one.
+            let backlinks = self.backlinks(note);
+            match note.blocks.split_last() {
+                Some((Block::Paragraph { content, .. } | Block::Plain(content), before)) => {
+                    self.blocks(before);
+                    self.out.push_str("<p>");
+                    self.inlines(content);
+                    self.out.push(' ');
+                    self.out.push_str(&backlinks);
+                    self.out.push_str("</p>");
+                }
+                _ => {
+                    self.blocks(&note.blocks);
+                    self.out.push_str(&backlinks);
+                }
+            }
+            self.out.push_str("</li>\n");
+        }
+        self.out.push_str("</ol>\n</section>\n");
+    }
+
+    fn backlinks(&self, note: &Footnote) -> String {
+        let mut s = String::new();
+        for occ in 1..=note.references {
+            let id = ref_id(note.number, occ);
+            let _ = write!(s, "<a class=\"footnote-back\" href=\"#");
+            esc(&mut s, self.opts.id_prefix);
+            esc(&mut s, &id);
+            s.push_str("\" role=\"doc-backlink\"><span aria-hidden=\"true\">↩");
+            if note.references > 1 {
+                let _ = write!(s, "<sup>{occ}</sup>");
+            }
+            let _ = write!(
+                s,
+                "</span><span class=\"visually-hidden\">Back to reference {}{}</span></a>",
+                note.number,
+                if note.references > 1 {
+                    format!(" ({occ})")
+                } else {
+                    String::new()
+                }
+            );
+        }
+        s
+    }
+
+    fn inlines(&mut self, list: &[Inline]) {
+        for i in list {
+            self.inline(i);
+        }
+    }
+
+    fn inline(&mut self, i: &Inline) {
+        match i {
+            Inline::Text(t) => {
+                let _ = escape_html_body_text(&mut self.out, t);
+            }
+            Inline::Code(t) => {
+                self.out.push_str("<code>");
+                let _ = escape_html_body_text(&mut self.out, t);
+                self.out.push_str("</code>");
+            }
+            Inline::Emphasis(c) => self.wrap("em", c),
+            Inline::Strong(c) => self.wrap("strong", c),
+            Inline::Strikethrough(c) => self.wrap("del", c),
+            Inline::Superscript(c) => self.wrap("sup", c),
+            Inline::Subscript(c) => self.wrap("sub", c),
+            Inline::Link {
+                dest,
+                title,
+                content,
+                target,
+                ..
+            } => {
+                let href = self.opts.links.href(target, dest);
+                self.out.push_str("<a href=\"");
+                let _ = escape_href(&mut self.out, &href);
+                self.out.push('"');
+                if !title.is_empty() {
+                    self.out.push_str(" title=\"");
+                    esc(&mut self.out, title);
+                    self.out.push('"');
+                }
+                self.out.push('>');
+                self.inlines(content);
+                self.out.push_str("</a>");
+            }
+            Inline::Image {
+                src,
+                alt,
+                title,
+                target,
+                size,
+                ..
+            } => {
+                let href = self.opts.links.href(target, src);
+                self.out.push_str("<img src=\"");
+                let _ = escape_href(&mut self.out, &href);
+                self.out.push_str("\" alt=\"");
+                esc(&mut self.out, alt);
+                self.out.push('"');
+                if let Some((w, h)) = size {
+                    let _ = write!(self.out, " width=\"{w}\" height=\"{h}\"");
+                }
+                if !title.is_empty() {
+                    self.out.push_str(" title=\"");
+                    esc(&mut self.out, title);
+                    self.out.push('"');
+                }
+                self.out.push_str(" loading=\"lazy\" decoding=\"async\">");
+            }
+            Inline::FootnoteRef {
+                number, occurrence, ..
+            } => {
+                if *number == 0 {
+                    // Undefined note: already reported; show the marker as text.
+                    self.out.push_str("<sup>?</sup>");
+                    return;
+                }
+                self.out.push_str("<sup class=\"footnote-ref\"><a href=\"#");
+                self.id(&format!("fn-{number}"));
+                self.out.push_str("\" id=\"");
+                self.id(&ref_id(*number, *occurrence));
+                let _ = write!(
+                    self.out,
+                    "\" role=\"doc-noteref\"><span class=\"visually-hidden\">Note </span>{number}</a></sup>"
+                );
+            }
+            Inline::SoftBreak => self.out.push('\n'),
+            Inline::HardBreak => self.out.push_str("<br>\n"),
+            Inline::RawHtml(h) => esc(&mut self.out, h),
+            Inline::TaskMarker(_) => {}
+        }
+    }
+
+    fn wrap(&mut self, tag: &str, content: &[Inline]) {
+        let _ = write!(self.out, "<{tag}>");
+        self.inlines(content);
+        let _ = write!(self.out, "</{tag}>");
+    }
+}
+
+fn ref_id(number: usize, occurrence: usize) -> String {
+    if occurrence <= 1 {
+        format!("fnref-{number}")
+    } else {
+        format!("fnref-{number}-{occurrence}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::markdown::parse::{ParseOptions, parse};
+
+    struct AsWritten;
+    impl LinkResolver for AsWritten {
+        fn href(&self, target: &LinkTarget, dest: &str) -> String {
+            match target {
+                LinkTarget::Fragment(f) => format!("#{f}"),
+                _ => dest.to_string(),
+            }
+        }
+    }
+
+    fn html(md: &str, prefix: &str, offset: u8) -> String {
+        let (doc, _) = parse(md, &ParseOptions::default());
+        render(
+            &doc,
+            &HtmlOptions {
+                id_prefix: prefix,
+                heading_offset: offset,
+                links: &AsWritten,
+            },
+        )
+    }
+
+    #[test]
+    fn footnotes_render_with_backlinks_and_roles() {
+        let h = html("Text[^1].\n\n[^1]: The note.\n", "", 0);
+        assert!(
+            h.contains("<a href=\"#fn-1\" id=\"fnref-1\" role=\"doc-noteref\">"),
+            "{h}"
+        );
+        assert!(
+            h.contains("<li id=\"fn-1\"><p>The note. <a class=\"footnote-back\" href=\"#fnref-1\""),
+            "{h}"
+        );
+        assert!(h.contains("role=\"doc-endnotes\""));
+    }
+
+    #[test]
+    fn print_rendering_prefixes_ids_and_shifts_headings() {
+        let h = html("## Funding\n\nSee[^a].\n\n[^a]: n\n", "ch--", 1);
+        assert!(h.contains("<h3 id=\"ch--funding\">Funding</h3>"), "{h}");
+        assert!(h.contains("href=\"#ch--fn-1\""), "{h}");
+    }
+
+    #[test]
+    fn raw_html_is_escaped() {
+        let h = html(
+            "<script>alert(1)</script>\n\nHi <b onclick=x>there</b>\n",
+            "",
+            0,
+        );
+        assert!(!h.contains("<script>"), "{h}");
+        assert!(!h.contains("<b onclick"), "{h}");
+        assert!(h.contains("&lt;script&gt;"), "{h}");
+    }
+
+    #[test]
+    fn tables_have_header_scopes_and_a_labelled_scroll_region() {
+        let h = html("| Area | £ |\n|---|--:|\n| Dudley | 120 |\n", "", 0);
+        assert!(h.contains("<th scope=\"col\">Area</th>"), "{h}");
+        assert!(h.contains("<th scope=\"row\">Dudley</th>"), "{h}");
+        assert!(h.contains("<td class=\"align-right\">120</td>"), "{h}");
+        assert!(
+            h.contains("role=\"region\" tabindex=\"0\" aria-label=\"Table 1: Area, £\""),
+            "{h}"
+        );
+    }
+
+    #[test]
+    fn callouts_have_a_visible_title() {
+        let h = html("> [!WARNING]\n> Careful.\n", "", 0);
+        assert!(h.contains("<p class=\"callout-title\">Warning</p>"), "{h}");
+    }
+}

@@ -1,0 +1,12 @@
+//! Markdown: parsing into our document tree and rendering it to HTML.
+//!
+//! pulldown-cmark stays behind this module: nothing outside it sees its
+//! events or types.
+
+pub mod ast;
+pub mod highlight;
+pub mod html;
+pub mod parse;
+
+pub use ast::{Document, LinkTarget};
+pub use parse::{ParseOptions, Problem, parse};

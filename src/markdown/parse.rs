@@ -1,0 +1,867 @@
+//! Markdown text to [`Document`]: folding pulldown-cmark's events into the
+//! tree, recognising components, and the whole-chapter passes (heading ids,
+//! paragraph numbers, footnote numbers).
+//!
+//! Problems are returned with byte offsets into the Markdown body; the loader
+//! knows where the body starts in the file and turns them into lines.
+
+use std::collections::HashMap;
+use std::iter::Peekable;
+
+use pulldown_cmark::{Alignment, BlockQuoteKind, CodeBlockKind, Event, HeadingLevel, Options, Tag};
+
+use super::ast::*;
+use crate::diagnostics::Severity;
+
+/// A problem found while parsing, at a byte offset of the Markdown body.
+#[derive(Debug, Clone)]
+pub struct Problem {
+    pub severity: Severity,
+    pub code: &'static str,
+    pub message: String,
+    pub hint: String,
+    pub offset: usize,
+}
+
+/// Chapter settings that change how the body is parsed.
+#[derive(Debug, Clone, Default)]
+pub struct ParseOptions {
+    /// Number paragraphs (3.1, 3.2...).
+    pub numbered: bool,
+    /// The chapter's own number, used for paragraphs before the first `##`.
+    pub chapter_number: Option<String>,
+    /// The first `##` section's number in a numbered chapter.
+    pub first_section: u32,
+}
+
+pub fn parse(markdown: &str, opts: &ParseOptions) -> (Document, Vec<Problem>) {
+    let options = Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_SMART_PUNCTUATION
+        | Options::ENABLE_HEADING_ATTRIBUTES
+        | Options::ENABLE_DEFINITION_LIST;
+    let parser = pulldown_cmark::Parser::new_ext(markdown, options).into_offset_iter();
+    let mut b = Builder {
+        events: parser.peekable(),
+        footnote_defs: Vec::new(),
+        problems: Vec::new(),
+    };
+    let blocks = b.blocks_until_end();
+    let mut problems = b.problems;
+    let mut doc = Document {
+        blocks,
+        footnotes: Vec::new(),
+    };
+    assign_ids_and_levels(&mut doc.blocks);
+    if opts.numbered {
+        number_paragraphs(&mut doc.blocks, opts);
+    }
+    number_footnotes(&mut doc, b.footnote_defs, &mut problems);
+    (doc, problems)
+}
+
+struct Builder<'a, I: Iterator<Item = (Event<'a>, std::ops::Range<usize>)>> {
+    events: Peekable<I>,
+    footnote_defs: Vec<(String, Vec<Block>, usize)>,
+    problems: Vec<Problem>,
+}
+
+impl<'a, I: Iterator<Item = (Event<'a>, std::ops::Range<usize>)>> Builder<'a, I> {
+    /// Blocks until the end tag that closes the current container (or the end
+    /// of input). Inline events met at block level (tight list items) are
+    /// gathered into [`Block::Plain`].
+    fn blocks_until_end(&mut self) -> Vec<Block> {
+        let mut out = Vec::new();
+        let mut plain: Vec<Inline> = Vec::new();
+        while let Some((event, range)) = self.events.next() {
+            match event {
+                Event::End(_) => break,
+                Event::Start(tag) if is_block(&tag) => {
+                    if !plain.is_empty() {
+                        out.push(Block::Plain(std::mem::take(&mut plain)));
+                    }
+                    if let Some(block) = self.block(tag, range) {
+                        out.push(block);
+                    }
+                }
+                Event::Rule => {
+                    if !plain.is_empty() {
+                        out.push(Block::Plain(std::mem::take(&mut plain)));
+                    }
+                    out.push(Block::Rule);
+                }
+                Event::Html(html) => {
+                    if !plain.is_empty() {
+                        out.push(Block::Plain(std::mem::take(&mut plain)));
+                    }
+                    if !is_comment(&html) {
+                        out.push(Block::RawHtml(html.to_string()));
+                    }
+                }
+                other => {
+                    if let Some(i) = self.inline(other, range) {
+                        plain.push(i);
+                    }
+                }
+            }
+        }
+        if !plain.is_empty() {
+            out.push(Block::Plain(plain));
+        }
+        out
+    }
+
+    fn inlines_until_end(&mut self) -> Vec<Inline> {
+        let mut out = Vec::new();
+        while let Some((event, range)) = self.events.next() {
+            match event {
+                Event::End(_) => break,
+                other => {
+                    if let Some(i) = self.inline(other, range) {
+                        out.push(i);
+                    }
+                }
+            }
+        }
+        merge_text(out)
+    }
+
+    fn inline(&mut self, event: Event<'a>, range: std::ops::Range<usize>) -> Option<Inline> {
+        Some(match event {
+            Event::Text(t) => Inline::Text(t.into_string()),
+            Event::Code(t) => Inline::Code(t.into_string()),
+            Event::InlineMath(t) | Event::DisplayMath(t) => Inline::Code(t.into_string()),
+            Event::InlineHtml(h) | Event::Html(h) => {
+                if is_comment(&h) {
+                    return None;
+                }
+                Inline::RawHtml(h.into_string())
+            }
+            Event::FootnoteReference(label) => Inline::FootnoteRef {
+                label: label.into_string(),
+                number: 0,
+                occurrence: 0,
+                offset: range.start,
+            },
+            Event::SoftBreak => Inline::SoftBreak,
+            Event::HardBreak => Inline::HardBreak,
+            Event::TaskListMarker(done) => Inline::TaskMarker(done),
+            Event::Rule => Inline::Text(String::new()),
+            Event::Start(tag) => match tag {
+                Tag::Emphasis => Inline::Emphasis(self.inlines_until_end()),
+                Tag::Strong => Inline::Strong(self.inlines_until_end()),
+                Tag::Strikethrough => Inline::Strikethrough(self.inlines_until_end()),
+                Tag::Superscript => Inline::Superscript(self.inlines_until_end()),
+                Tag::Subscript => Inline::Subscript(self.inlines_until_end()),
+                Tag::Link {
+                    dest_url, title, ..
+                } => Inline::Link {
+                    dest: dest_url.into_string(),
+                    title: title.into_string(),
+                    content: self.inlines_until_end(),
+                    target: LinkTarget::Unresolved,
+                    offset: range.start,
+                },
+                Tag::Image {
+                    dest_url, title, ..
+                } => {
+                    let alt = plain_text(&self.inlines_until_end());
+                    Inline::Image {
+                        src: dest_url.into_string(),
+                        alt,
+                        title: title.into_string(),
+                        target: LinkTarget::Unresolved,
+                        size: None,
+                        offset: range.start,
+                    }
+                }
+                other => {
+                    // A block tag in inline position cannot happen in
+                    // well-formed event streams; keep its text regardless.
+                    let _ = self.block(other, range);
+                    return None;
+                }
+            },
+            Event::End(_) => return None,
+        })
+    }
+
+    fn block(&mut self, tag: Tag<'a>, range: std::ops::Range<usize>) -> Option<Block> {
+        Some(match tag {
+            Tag::Paragraph => Block::Paragraph {
+                number: None,
+                content: self.inlines_until_end(),
+            },
+            Tag::Heading {
+                level, id, classes, ..
+            } => Block::Heading {
+                level: heading_level(level),
+                id: id.map(|i| i.into_string()).unwrap_or_default(),
+                classes: classes.into_iter().map(|c| c.into_string()).collect(),
+                number: None,
+                content: self.inlines_until_end(),
+                offset: range.start,
+            },
+            Tag::BlockQuote(kind) => {
+                let children = self.blocks_until_end();
+                self.component_or_quote(kind, children, range.start)
+            }
+            Tag::CodeBlock(kind) => {
+                let mut code = String::new();
+                while let Some((ev, _)) = self.events.next() {
+                    match ev {
+                        Event::Text(t) => code.push_str(&t),
+                        Event::End(_) => break,
+                        _ => {}
+                    }
+                }
+                let lang = match kind {
+                    CodeBlockKind::Fenced(info) => info
+                        .split_whitespace()
+                        .next()
+                        .filter(|s| !s.is_empty())
+                        .map(str::to_string),
+                    CodeBlockKind::Indented => None,
+                };
+                Block::Code { lang, code }
+            }
+            Tag::HtmlBlock => {
+                let mut html = String::new();
+                while let Some((ev, _)) = self.events.next() {
+                    match ev {
+                        Event::Html(h) | Event::Text(h) => html.push_str(&h),
+                        Event::End(_) => break,
+                        _ => {}
+                    }
+                }
+                if is_comment(&html) {
+                    return None;
+                }
+                Block::RawHtml(html)
+            }
+            Tag::List(start) => {
+                let mut items = Vec::new();
+                while let Some((ev, _)) = self.events.next() {
+                    match ev {
+                        Event::Start(Tag::Item) => {
+                            let mut blocks = self.blocks_until_end();
+                            let task = take_task_marker(&mut blocks);
+                            items.push(ListItem { task, blocks });
+                        }
+                        Event::End(_) => break,
+                        _ => {}
+                    }
+                }
+                Block::List {
+                    ordered: start.is_some(),
+                    start: start.unwrap_or(1),
+                    items,
+                }
+            }
+            Tag::FootnoteDefinition(label) => {
+                let blocks = self.blocks_until_end();
+                self.footnote_defs
+                    .push((label.into_string(), blocks, range.start));
+                return None;
+            }
+            Tag::DefinitionList => {
+                let mut items = Vec::new();
+                while let Some((ev, _)) = self.events.next() {
+                    match ev {
+                        Event::Start(Tag::DefinitionListTitle) => {
+                            items.push(Definition::Term(self.inlines_until_end()))
+                        }
+                        Event::Start(Tag::DefinitionListDefinition) => {
+                            items.push(Definition::Details(self.blocks_until_end()))
+                        }
+                        Event::End(_) => break,
+                        _ => {}
+                    }
+                }
+                Block::DefinitionList(items)
+            }
+            Tag::Table(aligns) => {
+                let align = aligns
+                    .into_iter()
+                    .map(|a| match a {
+                        Alignment::None => Align::None,
+                        Alignment::Left => Align::Left,
+                        Alignment::Center => Align::Center,
+                        Alignment::Right => Align::Right,
+                    })
+                    .collect();
+                let mut head = Vec::new();
+                let mut rows = Vec::new();
+                while let Some((ev, _)) = self.events.next() {
+                    match ev {
+                        Event::Start(Tag::TableHead) => head = self.table_cells(),
+                        Event::Start(Tag::TableRow) => rows.push(self.table_cells()),
+                        Event::End(_) => break,
+                        _ => {}
+                    }
+                }
+                Block::Table { align, head, rows }
+            }
+            _ => {
+                // Containers we do not model (metadata blocks are not enabled):
+                // keep their content rather than lose it.
+                let children = self.blocks_until_end();
+                Block::BlockQuote(children)
+            }
+        })
+    }
+
+    fn table_cells(&mut self) -> Vec<Vec<Inline>> {
+        let mut cells = Vec::new();
+        while let Some((ev, _)) = self.events.next() {
+            match ev {
+                Event::Start(Tag::TableCell) => cells.push(self.inlines_until_end()),
+                Event::End(_) => break,
+                _ => {}
+            }
+        }
+        cells
+    }
+
+    /// A quote block whose first line is `[!KIND] title` is a component.
+    fn component_or_quote(
+        &mut self,
+        gfm_kind: Option<BlockQuoteKind>,
+        mut children: Vec<Block>,
+        offset: usize,
+    ) -> Block {
+        // GFM alerts are not enabled in the parser (so that all markers go
+        // through one path), but stay correct if they ever are.
+        let marker = if let Some(k) = gfm_kind {
+            Some((
+                match k {
+                    BlockQuoteKind::Note => "NOTE",
+                    BlockQuoteKind::Tip => "TIP",
+                    BlockQuoteKind::Important => "IMPORTANT",
+                    BlockQuoteKind::Warning => "WARNING",
+                    BlockQuoteKind::Caution => "CAUTION",
+                }
+                .to_string(),
+                Vec::new(),
+            ))
+        } else {
+            take_marker(&mut children)
+        };
+        let Some((marker, title)) = marker else {
+            return Block::BlockQuote(children);
+        };
+        let upper = marker.to_ascii_uppercase();
+        let title_text = plain_text(&title).trim().to_string();
+        let kind = match upper.as_str() {
+            "NOTE" => ComponentKind::Callout(CalloutKind::Note),
+            "TIP" => ComponentKind::Callout(CalloutKind::Tip),
+            "IMPORTANT" => ComponentKind::Callout(CalloutKind::Important),
+            "WARNING" => ComponentKind::Callout(CalloutKind::Warning),
+            "CAUTION" => ComponentKind::Callout(CalloutKind::Caution),
+            "CASE-STUDY" | "CASESTUDY" | "CASE_STUDY" => ComponentKind::CaseStudy,
+            "QUOTE" => ComponentKind::Quote,
+            "SIGNATURE" => ComponentKind::Signature,
+            "STAT" => ComponentKind::Stat,
+            "CORRECTION" => ComponentKind::Correction(title_text.clone()),
+            _ => {
+                self.problems.push(Problem {
+                    severity: Severity::Error,
+                    code: "unknown-component",
+                    message: format!("unknown component `[!{marker}]`"),
+                    hint: format!(
+                        "use one of: {}",
+                        ComponentKind::MARKERS
+                            .iter()
+                            .map(|m| format!("[!{m}]"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                    offset,
+                });
+                return Block::BlockQuote(children);
+            }
+        };
+        let needs_title = match &kind {
+            ComponentKind::CaseStudy => {
+                Some("the case study's title, e.g. `> [!CASE-STUDY] Mentoring in Lozells`")
+            }
+            ComponentKind::Stat => Some("the figure, e.g. `> [!STAT] £4,034,000`"),
+            ComponentKind::Correction(_) => {
+                Some("the date of the correction, e.g. `> [!CORRECTION] 2013-01-15`")
+            }
+            _ => None,
+        };
+        if let Some(example) = needs_title
+            && title_text.is_empty()
+        {
+            self.problems.push(Problem {
+                severity: Severity::Error,
+                code: "component-title",
+                message: format!("`[!{upper}]` needs a title after the marker"),
+                hint: format!("write {example}"),
+                offset,
+            });
+        }
+        if let ComponentKind::Correction(date) = &kind
+            && !date.is_empty()
+            && date.parse::<jiff::civil::Date>().is_err()
+        {
+            self.problems.push(Problem {
+                severity: Severity::Error,
+                code: "bad-date",
+                message: format!("`{date}` is not a date"),
+                hint:
+                    "write the correction's date as YYYY-MM-DD, e.g. `> [!CORRECTION] 2013-01-15`"
+                        .into(),
+                offset,
+            });
+        }
+        let attribution = if kind == ComponentKind::Quote {
+            take_attribution(&mut children)
+        } else {
+            None
+        };
+        Block::Component(Component {
+            kind,
+            title,
+            body: children,
+            attribution,
+            id: String::new(),
+            heading_level: 2,
+        })
+    }
+}
+
+fn is_block(tag: &Tag) -> bool {
+    !matches!(
+        tag,
+        Tag::Emphasis
+            | Tag::Strong
+            | Tag::Strikethrough
+            | Tag::Superscript
+            | Tag::Subscript
+            | Tag::Link { .. }
+            | Tag::Image { .. }
+    )
+}
+
+fn is_comment(html: &str) -> bool {
+    let t = html.trim();
+    t.starts_with("<!--") && t.ends_with("-->")
+}
+
+fn heading_level(l: HeadingLevel) -> u8 {
+    match l {
+        HeadingLevel::H1 => 1,
+        HeadingLevel::H2 => 2,
+        HeadingLevel::H3 => 3,
+        HeadingLevel::H4 => 4,
+        HeadingLevel::H5 => 5,
+        HeadingLevel::H6 => 6,
+    }
+}
+
+/// Joins adjacent text runs (pulldown-cmark splits text at brackets and
+/// smart quotes), which makes marker detection and output simpler.
+fn merge_text(list: Vec<Inline>) -> Vec<Inline> {
+    let mut out: Vec<Inline> = Vec::with_capacity(list.len());
+    for i in list {
+        if let (Inline::Text(t), Some(Inline::Text(prev))) = (&i, out.last_mut()) {
+            prev.push_str(t);
+            continue;
+        }
+        out.push(i);
+    }
+    out
+}
+
+fn first_inlines(blocks: &mut [Block]) -> Option<&mut Vec<Inline>> {
+    match blocks.first_mut()? {
+        Block::Paragraph { content, .. } | Block::Plain(content) => Some(content),
+        _ => None,
+    }
+}
+
+/// Removes a leading `[!KIND] title` line from the first paragraph and returns
+/// the marker and the title's inline content.
+fn take_marker(children: &mut Vec<Block>) -> Option<(String, Vec<Inline>)> {
+    let content = first_inlines(children)?;
+    let Some(Inline::Text(first)) = content.first() else {
+        return None;
+    };
+    let rest = first.strip_prefix("[!")?;
+    let end = rest.find(']')?;
+    let marker = rest[..end].trim().to_string();
+    if marker.is_empty()
+        || !marker
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    {
+        return None;
+    }
+    let after = rest[end + 1..].trim_start().to_string();
+    // The title runs to the end of the first line.
+    let mut title = Vec::new();
+    if !after.is_empty() {
+        title.push(Inline::Text(after));
+    }
+    let mut i = 1;
+    while i < content.len() {
+        if matches!(content[i], Inline::SoftBreak | Inline::HardBreak) {
+            i += 1;
+            break;
+        }
+        title.push(content[i].clone());
+        i += 1;
+    }
+    let remaining: Vec<Inline> = content.drain(i.min(content.len())..).collect();
+    if remaining.is_empty() {
+        children.remove(0);
+    } else {
+        *content = remaining;
+    }
+    if let Some(Inline::Text(t)) = title.last_mut() {
+        let trimmed = t.trim_end().to_string();
+        *t = trimmed;
+    }
+    Some((marker, title))
+}
+
+/// A quote's last paragraph, when it starts with a dash, names who said it.
+fn take_attribution(children: &mut Vec<Block>) -> Option<Vec<Inline>> {
+    let Some(Block::Paragraph { content, .. }) = children.last_mut() else {
+        return None;
+    };
+    let Some(Inline::Text(first)) = content.first_mut() else {
+        return None;
+    };
+    // Smart punctuation has already turned `--` into an en dash.
+    let stripped = ["--", "—", "–", "―"]
+        .iter()
+        .find_map(|d| first.strip_prefix(d))?
+        .trim_start()
+        .to_string();
+    *first = stripped;
+    let content = std::mem::take(content);
+    children.pop();
+    Some(content)
+}
+
+fn take_task_marker(blocks: &mut [Block]) -> Option<bool> {
+    let content = first_inlines(blocks)?;
+    if let Some(Inline::TaskMarker(done)) = content.first() {
+        let done = *done;
+        content.remove(0);
+        if let Some(Inline::Text(t)) = content.first_mut() {
+            *t = t.trim_start().to_string();
+        }
+        return Some(done);
+    }
+    None
+}
+
+/// Heading ids: the author's `{#id}` or a slug of the text, made unique within
+/// the chapter (`-2`, `-3`). Case studies get an id and a heading level one
+/// below the heading they follow, so levels never skip.
+fn assign_ids_and_levels(blocks: &mut [Block]) {
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    // Reserve the ids authors chose so that generated ids avoid them.
+    for b in blocks.iter() {
+        if let Block::Heading { id, .. } = b
+            && !id.is_empty()
+        {
+            seen.insert(id.clone(), 1);
+        }
+    }
+    let unique = |base: String, seen: &mut HashMap<String, usize>| -> String {
+        let base = if base.is_empty() {
+            "section".to_string()
+        } else {
+            base
+        };
+        let Some(&first) = seen.get(&base) else {
+            seen.insert(base.clone(), 1);
+            return base;
+        };
+        let mut n = first;
+        loop {
+            n += 1;
+            let candidate = format!("{base}-{n}");
+            if !seen.contains_key(&candidate) {
+                seen.insert(base.clone(), n);
+                seen.insert(candidate.clone(), 1);
+                return candidate;
+            }
+        }
+    };
+    let mut last_level = 1u8;
+    visit_blocks(blocks, &mut |b| match b {
+        Block::Heading {
+            id, content, level, ..
+        } => {
+            if id.is_empty() {
+                *id = unique(slug::slugify(plain_text(content)), &mut seen);
+            }
+            last_level = *level;
+        }
+        Block::Component(c) if c.kind == ComponentKind::CaseStudy => {
+            c.id = unique(
+                format!("case-study-{}", slug::slugify(plain_text(&c.title))),
+                &mut seen,
+            );
+            c.heading_level = (last_level + 1).clamp(2, 6);
+        }
+        _ => {}
+    });
+}
+
+fn visit_blocks(blocks: &mut [Block], f: &mut dyn FnMut(&mut Block)) {
+    for b in blocks {
+        f(b);
+        match b {
+            Block::BlockQuote(children) => visit_blocks(children, f),
+            Block::Component(c) => visit_blocks(&mut c.body, f),
+            Block::List { items, .. } => {
+                for item in items {
+                    visit_blocks(&mut item.blocks, f);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Numbers the top-level paragraphs of a numbered chapter (see the
+/// authoring reference): `##` headings are sections, paragraphs are
+/// numbered within them.
+fn number_paragraphs(blocks: &mut [Block], opts: &ParseOptions) {
+    let mut section: Option<String> = opts.chapter_number.clone();
+    let mut next_section = opts.first_section.max(1);
+    let mut para = 0u32;
+    for b in blocks {
+        match b {
+            Block::Heading {
+                level: 2, number, ..
+            } => {
+                let n = next_section.to_string();
+                next_section += 1;
+                *number = Some(n.clone());
+                section = Some(n);
+                para = 0;
+            }
+            Block::Paragraph { number, .. } => {
+                if let Some(s) = &section {
+                    para += 1;
+                    *number = Some(format!("{s}.{para}"));
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Numbers footnotes in the order they are first referenced, attaches their
+/// definitions, and reports references without definitions and definitions
+/// never referenced.
+fn number_footnotes(
+    doc: &mut Document,
+    defs: Vec<(String, Vec<Block>, usize)>,
+    problems: &mut Vec<Problem>,
+) {
+    let mut defs: Vec<Option<(String, Vec<Block>, usize)>> = defs.into_iter().map(Some).collect();
+    let mut order: Vec<(String, Vec<Block>)> = Vec::new();
+    let mut counts: HashMap<String, (usize, usize)> = HashMap::new(); // label -> (number, refs)
+    let mut unresolved = Vec::new();
+    // Footnote definitions can themselves reference notes; walk them as they
+    // are attached, until no new notes appear.
+    let mut pending_blocks = std::mem::take(&mut doc.blocks);
+    let mut walk = |blocks: &mut Vec<Block>,
+                    order: &mut Vec<(String, Vec<Block>)>,
+                    defs: &mut Vec<Option<(String, Vec<Block>, usize)>>| {
+        for_each_inline_mut(blocks, &mut |i| {
+            if let Inline::FootnoteRef {
+                label,
+                number,
+                occurrence,
+                offset,
+            } = i
+            {
+                let key = label.to_lowercase();
+                if let Some((n, refs)) = counts.get_mut(&key) {
+                    *refs += 1;
+                    *number = *n;
+                    *occurrence = *refs;
+                    return;
+                }
+                let def = defs
+                    .iter_mut()
+                    .find(|d| d.as_ref().is_some_and(|(l, _, _)| l.to_lowercase() == key));
+                match def.and_then(Option::take) {
+                    Some((l, blocks, _)) => {
+                        let n = order.len() + 1;
+                        counts.insert(key, (n, 1));
+                        order.push((l, blocks));
+                        *number = n;
+                        *occurrence = 1;
+                    }
+                    None => unresolved.push((label.clone(), *offset)),
+                }
+            }
+        });
+    };
+    walk(&mut pending_blocks, &mut order, &mut defs);
+    let mut i = 0;
+    while i < order.len() {
+        let mut blocks = std::mem::take(&mut order[i].1);
+        walk(&mut blocks, &mut order, &mut defs);
+        order[i].1 = blocks;
+        i += 1;
+    }
+    doc.blocks = pending_blocks;
+    for (label, offset) in unresolved {
+        problems.push(Problem {
+            severity: Severity::Error,
+            code: "footnote-undefined",
+            message: format!("footnote `[^{label}]` is used but never defined"),
+            hint: format!("add a line `[^{label}]: the note text` to this chapter"),
+            offset,
+        });
+    }
+    for (label, _, offset) in defs.into_iter().flatten() {
+        problems.push(Problem {
+            severity: Severity::Warning,
+            code: "footnote-unused",
+            message: format!("footnote `[^{label}]` is defined but never used"),
+            hint: format!("refer to it with `[^{label}]` in the text, or delete it"),
+            offset,
+        });
+    }
+    doc.footnotes = order
+        .into_iter()
+        .enumerate()
+        .map(|(i, (label, blocks))| {
+            let references = counts.get(&label.to_lowercase()).map(|c| c.1).unwrap_or(1);
+            Footnote {
+                label,
+                number: i + 1,
+                blocks,
+                references,
+            }
+        })
+        .collect();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn doc(md: &str) -> (Document, Vec<Problem>) {
+        parse(md, &ParseOptions::default())
+    }
+
+    #[test]
+    fn components_are_recognised_with_titles() {
+        let (d, p) = doc("> [!CASE-STUDY] Mentoring *works*\n> Body text.\n");
+        assert!(p.is_empty(), "{p:?}");
+        let Block::Component(c) = &d.blocks[0] else {
+            panic!("{:?}", d.blocks)
+        };
+        assert_eq!(c.kind, ComponentKind::CaseStudy);
+        assert_eq!(plain_text(&c.title), "Mentoring works");
+        assert_eq!(c.id, "case-study-mentoring-works");
+        assert_eq!(c.body.len(), 1);
+    }
+
+    #[test]
+    fn quote_attribution_is_taken_from_a_dash_paragraph() {
+        let (d, _) = doc("> [!QUOTE]\n> It helped.\n>\n> -- A parent\n");
+        let Block::Component(c) = &d.blocks[0] else {
+            panic!()
+        };
+        assert_eq!(plain_text(c.attribution.as_ref().unwrap()), "A parent");
+        assert_eq!(c.body.len(), 1);
+    }
+
+    #[test]
+    fn unknown_marker_is_an_error() {
+        let (_, p) = doc("> [!FOOTNOTE] x\n");
+        assert_eq!(p[0].code, "unknown-component");
+    }
+
+    #[test]
+    fn plain_quotes_and_links_in_brackets_stay_quotes() {
+        let (d, p) = doc("> [a link](x.md) in a quote\n");
+        assert!(p.is_empty());
+        assert!(matches!(d.blocks[0], Block::BlockQuote(_)));
+    }
+
+    #[test]
+    fn heading_ids_are_unique_and_respect_custom_ids() {
+        let (d, _) = doc("## Funding\n\n## Funding\n\n## Other {#funding-2}\n");
+        let ids: Vec<_> = d
+            .blocks
+            .iter()
+            .filter_map(|b| match b {
+                Block::Heading { id, .. } => Some(id.clone()),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(ids, ["funding", "funding-3", "funding-2"]);
+    }
+
+    #[test]
+    fn paragraphs_are_numbered_within_sections() {
+        let opts = ParseOptions {
+            numbered: true,
+            chapter_number: None,
+            first_section: 2,
+        };
+        let (d, _) = parse(
+            "Intro.\n\n## A\n\nOne.\n\n- list\n\nTwo.\n\n## B\n\nThree.\n",
+            &opts,
+        );
+        let nums: Vec<_> = d
+            .blocks
+            .iter()
+            .filter_map(|b| match b {
+                Block::Paragraph { number, .. } | Block::Heading { number, .. } => {
+                    Some(number.clone().unwrap_or_default())
+                }
+                _ => None,
+            })
+            .collect();
+        assert_eq!(nums, ["", "2", "2.1", "2.2", "3", "3.1"]);
+    }
+
+    #[test]
+    fn footnotes_number_by_first_use_and_report_missing_ones() {
+        let (d, p) = doc(
+            "B[^b] then A[^a] and B again[^b] and [^zz].\n\n[^a]: A.\n[^b]: B.\n[^c]: unused\n",
+        );
+        assert_eq!(d.footnotes.len(), 2);
+        assert_eq!(d.footnotes[0].label, "b");
+        assert_eq!(d.footnotes[0].references, 2);
+        let codes: Vec<_> = p.iter().map(|p| p.code).collect();
+        assert!(codes.contains(&"footnote-undefined"));
+        assert!(codes.contains(&"footnote-unused"));
+    }
+
+    #[test]
+    fn task_markers_move_onto_items() {
+        let (d, _) = doc("- [x] done\n- [ ] todo\n");
+        let Block::List { items, .. } = &d.blocks[0] else {
+            panic!()
+        };
+        assert_eq!(items[0].task, Some(true));
+        assert_eq!(items[1].task, Some(false));
+    }
+
+    #[test]
+    fn html_comments_vanish_and_other_html_is_kept_as_text() {
+        let (d, _) = doc("<!-- editor's note -->\n\n<script>alert(1)</script>\n");
+        assert_eq!(d.blocks.len(), 1);
+        assert!(matches!(&d.blocks[0], Block::RawHtml(h) if h.contains("<script>")));
+    }
+}

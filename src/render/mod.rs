@@ -1,0 +1,448 @@
+//! The HTML renderer: every page of the site, from the model, through the
+//! theme's templates.
+//!
+//! Site-wide data goes into the template engine's global context once; each
+//! report's view is built once and shared by its pages (no per-page copy of
+//! the site, which is what makes naive generators quadratic). Pages render in
+//! parallel and are collected into a sorted map, so output order never
+//! depends on thread timing.
+
+pub mod templates;
+pub mod view;
+
+use std::collections::BTreeMap;
+use std::fmt::Write;
+
+use rayon::prelude::*;
+
+use crate::diagnostics::{Diagnostics, SourceMap};
+use crate::markdown::ast::{Block, LinkTarget, plain_text};
+use crate::markdown::html::{self, HtmlOptions, LinkResolver};
+use crate::model::{Chapter, Report, Site};
+use crate::output::{Output, OutputFile};
+use crate::theme::{self, StaticSource};
+use crate::vfs::FileSystem;
+use templates::{PageContext, Shared, Templates};
+use view::*;
+
+/// Renders every output file of the site into memory. `None` when a template
+/// failed (the problems are in `diags`).
+pub fn render_site(
+    fs: &dyn FileSystem,
+    site: &Site,
+    diags: &Diagnostics,
+    sources: &SourceMap,
+) -> Option<Output> {
+    let mut templates = Templates::load(fs, &site.config, diags, sources)?;
+    templates.set_global("site", &site_view(&site.config, &site.reports));
+
+    let mut jobs: Vec<Job> = vec![Job::Home, Job::NotFound];
+    for (ri, r) in site.reports.iter().enumerate() {
+        jobs.push(Job::ReportHome(ri));
+        jobs.push(Job::Print(ri));
+        for ci in 0..r.chapters.len() {
+            jobs.push(Job::Chapter(ri, ci));
+        }
+    }
+    let report_views: Vec<Shared> = site
+        .reports
+        .iter()
+        .map(|r| Shared::new(&report_view(r)))
+        .collect();
+    let ctx = RenderCtx {
+        site,
+        templates: &templates,
+        report_views: &report_views,
+    };
+    let rendered: Vec<(String, Result<String, crate::diagnostics::Diagnostic>)> =
+        jobs.par_iter().map(|job| ctx.render(job)).collect();
+
+    let mut out = Output::default();
+    let mut failed = false;
+    for (path, result) in rendered {
+        match result {
+            Ok(html) => {
+                out.files.insert(path, OutputFile::Bytes(html.into_bytes()));
+            }
+            Err(d) => {
+                failed = true;
+                diags.push(d);
+            }
+        }
+    }
+    if failed {
+        return None;
+    }
+
+    for (name, source) in theme::static_files(fs, &site.config) {
+        let file = match source {
+            StaticSource::Embedded(text) => OutputFile::Bytes(text.as_bytes().to_vec()),
+            StaticSource::File(path) => OutputFile::from_site(fs, &path),
+        };
+        out.files.insert(format!("assets/{name}"), file);
+    }
+    if uses_code(site) {
+        out.files.insert(
+            "assets/highlight.css".into(),
+            OutputFile::Bytes(crate::markdown::highlight::stylesheet().into_bytes()),
+        );
+    }
+    for path in fs.walk("static") {
+        out.files
+            .insert(path.clone(), OutputFile::from_site(fs, &path));
+    }
+    for r in &site.reports {
+        for a in &r.assets {
+            out.files.insert(
+                format!("{}/{a}", r.slug),
+                OutputFile::from_site(fs, &format!("{}/{a}", r.dir)),
+            );
+        }
+    }
+    if let Some(xml) = sitemap(site) {
+        out.files
+            .insert("sitemap.xml".into(), OutputFile::Bytes(xml.into_bytes()));
+    }
+    Some(out)
+}
+
+enum Job {
+    Home,
+    NotFound,
+    ReportHome(usize),
+    Chapter(usize, usize),
+    Print(usize),
+}
+
+struct RenderCtx<'a> {
+    site: &'a Site,
+    templates: &'a Templates,
+    report_views: &'a [Shared],
+}
+
+type Rendered = (String, Result<String, crate::diagnostics::Diagnostic>);
+
+impl RenderCtx<'_> {
+    fn render(&self, job: &Job) -> Rendered {
+        match *job {
+            Job::Home => self.home(),
+            Job::NotFound => self.not_found(),
+            Job::ReportHome(r) => self.report_home(r),
+            Job::Chapter(r, c) => self.chapter(r, c),
+            Job::Print(r) => self.print(r),
+        }
+    }
+
+    fn page(
+        &self,
+        kind: &'static str,
+        title: String,
+        url: String,
+        description: Option<String>,
+    ) -> PageView {
+        let depth = url.matches('/').count();
+        let root = if depth == 0 {
+            "./".to_string()
+        } else {
+            "../".repeat(depth)
+        };
+        let base = &self.site.config.base_url;
+        PageView {
+            kind,
+            title,
+            description,
+            root,
+            canonical: (!base.is_empty()).then(|| format!("{base}{url}")),
+            url,
+            breadcrumbs: Vec::new(),
+        }
+    }
+
+    fn home_crumb(&self) -> LinkView {
+        LinkView {
+            title: "Home".into(),
+            url: String::new(),
+        }
+    }
+
+    fn home(&self) -> Rendered {
+        let cfg = &self.site.config;
+        let page = self.page(
+            "home",
+            cfg.title.clone(),
+            String::new(),
+            cfg.description.clone(),
+        );
+        let mut ctx = PageContext::default();
+        ctx.insert("page", &page);
+        (
+            "index.html".into(),
+            self.templates.render("index.html", &ctx),
+        )
+    }
+
+    fn not_found(&self) -> Rendered {
+        let mut page = self.page("404", "Page not found".into(), "404.html".into(), None);
+        // A 404 page is served at any address, so relative links cannot
+        // work: use the path of the configured base URL.
+        page.root = base_path(&self.site.config.base_url);
+        page.canonical = None;
+        let mut ctx = PageContext::default();
+        ctx.insert("page", &page);
+        ("404.html".into(), self.templates.render("404.html", &ctx))
+    }
+
+    fn report_home(&self, ri: usize) -> Rendered {
+        let r = &self.site.reports[ri];
+        let url = format!("{}/", r.slug);
+        let mut page = self.page(
+            "report",
+            r.meta.title.clone(),
+            url.clone(),
+            r.meta.summary.clone(),
+        );
+        page.breadcrumbs.push(self.home_crumb());
+        let mut ctx = PageContext::default();
+        ctx.insert("page", &page);
+        ctx.insert_shared("report", &self.report_views[ri]);
+        (
+            format!("{url}index.html"),
+            self.templates.render("report.html", &ctx),
+        )
+    }
+
+    fn chapter(&self, ri: usize, ci: usize) -> Rendered {
+        let r = &self.site.reports[ri];
+        let c = &r.chapters[ci];
+        let url = format!("{}/{}/", r.slug, c.slug);
+        let mut page = self.page("chapter", c.title.clone(), url.clone(), c.summary.clone());
+        page.breadcrumbs.push(self.home_crumb());
+        page.breadcrumbs.push(LinkView {
+            title: r.meta.title.clone(),
+            url: format!("{}/", r.slug),
+        });
+        let links = Links {
+            site: self.site,
+            root: &page.root,
+            print: None,
+        };
+        let body = html::render(
+            &c.doc,
+            &HtmlOptions {
+                id_prefix: "",
+                heading_offset: 0,
+                links: &links,
+            },
+        );
+        let chapter = chapter_view(c, body);
+        let prev = ci.checked_sub(1).map(|i| chapter_link(r, &r.chapters[i]));
+        let next = r.chapters.get(ci + 1).map(|n| chapter_link(r, n));
+        let mut ctx = PageContext::default();
+        ctx.insert("page", &page);
+        ctx.insert_shared("report", &self.report_views[ri]);
+        ctx.insert("chapter", &chapter);
+        ctx.insert("prev", &prev);
+        ctx.insert("next", &next);
+        (
+            format!("{url}index.html"),
+            self.templates.render("chapter.html", &ctx),
+        )
+    }
+
+    /// The whole report on one page, rendered from the same documents as the
+    /// chapter pages: ids are prefixed per chapter, headings move down one
+    /// level, and links between chapters become in-page links.
+    fn print(&self, ri: usize) -> Rendered {
+        let r = &self.site.reports[ri];
+        let url = format!("{}/print/", r.slug);
+        let mut page = self.page(
+            "print",
+            format!("{} (print edition)", r.meta.title),
+            url.clone(),
+            r.meta.summary.clone(),
+        );
+        page.breadcrumbs.push(self.home_crumb());
+        page.breadcrumbs.push(LinkView {
+            title: r.meta.title.clone(),
+            url: format!("{}/", r.slug),
+        });
+        let chapters: Vec<ChapterView> = r
+            .chapters
+            .iter()
+            .map(|c| {
+                let anchor = print_anchor(&c.slug);
+                let prefix = format!("{anchor}--");
+                let links = Links {
+                    site: self.site,
+                    root: &page.root,
+                    print: Some((ri, &c.slug)),
+                };
+                let body = html::render(
+                    &c.doc,
+                    &HtmlOptions {
+                        id_prefix: &prefix,
+                        heading_offset: 1,
+                        links: &links,
+                    },
+                );
+                let mut view = chapter_view(c, body);
+                for t in &mut view.toc {
+                    t.id = format!("{prefix}{}", t.id);
+                }
+                view
+            })
+            .collect();
+        let mut ctx = PageContext::default();
+        ctx.insert("page", &page);
+        ctx.insert_shared("report", &self.report_views[ri]);
+        ctx.insert("chapters", &chapters);
+        (
+            format!("{url}index.html"),
+            self.templates.render("print.html", &ctx),
+        )
+    }
+}
+
+pub fn print_anchor(chapter_slug: &str) -> String {
+    format!("chapter-{chapter_slug}")
+}
+
+fn chapter_view(c: &Chapter, html: String) -> ChapterView {
+    let toc = c
+        .doc
+        .blocks
+        .iter()
+        .filter_map(|b| match b {
+            Block::Heading {
+                level,
+                id,
+                number,
+                content,
+                ..
+            } if *level <= 3 => Some(TocEntry {
+                level: *level,
+                id: id.clone(),
+                title: plain_text(content),
+                number: number.clone(),
+            }),
+            _ => None,
+        })
+        .collect();
+    ChapterView {
+        slug: c.slug.clone(),
+        title: c.title.clone(),
+        number: c.number.clone(),
+        summary: c.summary.clone(),
+        html,
+        toc,
+        source: c.file.clone(),
+        draft: c.draft,
+        anchor: print_anchor(&c.slug),
+    }
+}
+
+/// Decides where links go on one page.
+struct Links<'a> {
+    site: &'a Site,
+    /// The way back to the site root from the page.
+    root: &'a str,
+    /// On a print page: the report and the chapter being rendered.
+    print: Option<(usize, &'a str)>,
+}
+
+impl LinkResolver for Links<'_> {
+    fn href(&self, target: &LinkTarget, dest: &str) -> String {
+        let reports = &self.site.reports;
+        match target {
+            LinkTarget::External | LinkTarget::Unresolved => dest.to_string(),
+            LinkTarget::Fragment(f) => match self.print {
+                Some((_, ch)) => format!("#{}--{f}", print_anchor(ch)),
+                None => format!("#{f}"),
+            },
+            LinkTarget::Chapter {
+                report,
+                chapter,
+                fragment,
+            } => {
+                let r: &Report = &reports[*report];
+                let c = &r.chapters[*chapter];
+                match self.print {
+                    Some((pr, _)) if pr == *report => match fragment {
+                        Some(f) => format!("#{}--{f}", print_anchor(&c.slug)),
+                        None => format!("#{}", print_anchor(&c.slug)),
+                    },
+                    _ => {
+                        let mut s = format!("{}{}/{}/", self.root, r.slug, c.slug);
+                        if let Some(f) = fragment {
+                            let _ = write!(s, "#{f}");
+                        }
+                        s
+                    }
+                }
+            }
+            LinkTarget::Report { report } => format!("{}{}/", self.root, reports[*report].slug),
+            LinkTarget::Asset { report, path } => {
+                format!("{}{}/{}", self.root, reports[*report].slug, path)
+            }
+        }
+    }
+}
+
+fn base_path(base_url: &str) -> String {
+    let after_scheme = base_url.split_once("://").map(|(_, r)| r).unwrap_or("");
+    match after_scheme.find('/') {
+        Some(i) => after_scheme[i..].to_string(),
+        None => "/".to_string(),
+    }
+}
+
+fn uses_code(site: &Site) -> bool {
+    fn any_code(blocks: &[Block]) -> bool {
+        blocks.iter().any(|b| match b {
+            Block::Code { .. } => true,
+            Block::BlockQuote(c) => any_code(c),
+            Block::Component(c) => any_code(&c.body),
+            Block::List { items, .. } => items.iter().any(|i| any_code(&i.blocks)),
+            _ => false,
+        })
+    }
+    site.reports
+        .iter()
+        .flat_map(|r| &r.chapters)
+        .any(|c| any_code(&c.doc.blocks))
+}
+
+/// `sitemap.xml` lists every public page with the report's publication date.
+/// It needs absolute addresses, so it is written only when `base_url` is set.
+fn sitemap(site: &Site) -> Option<String> {
+    let base = &site.config.base_url;
+    if base.is_empty() {
+        return None;
+    }
+    let mut urls: BTreeMap<String, Option<String>> = BTreeMap::new();
+    urls.insert(
+        base.clone(),
+        site.reports.first().map(|r| r.meta.published.to_string()),
+    );
+    for r in &site.reports {
+        let date = Some(r.meta.published.to_string());
+        urls.insert(format!("{base}{}/", r.slug), date.clone());
+        for c in &r.chapters {
+            urls.insert(format!("{base}{}/{}/", r.slug, c.slug), date.clone());
+        }
+    }
+    let mut xml = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
+    for (loc, lastmod) in urls {
+        xml.push_str("  <url><loc>");
+        let _ = pulldown_cmark_escape::escape_html(&mut xml, &loc);
+        xml.push_str("</loc>");
+        if let Some(d) = lastmod {
+            let _ = write!(xml, "<lastmod>{d}</lastmod>");
+        }
+        xml.push_str("</url>\n");
+    }
+    xml.push_str("</urlset>\n");
+    Some(xml)
+}

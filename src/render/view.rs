@@ -1,0 +1,182 @@
+//! What templates see: plain, serialisable views of the model.
+//!
+//! These structs are the theme API, documented field by field in
+//! `docs/themes.md`. They are built from the model but never expose it, so
+//! the model can change without breaking a site's templates. Every `url` is
+//! relative to the site root: templates write `{{ page.root }}{{ x.url }}`,
+//! which keeps links working under a sub-path and from a local folder.
+
+use serde::Serialize;
+
+use crate::config::SiteConfig;
+use crate::dates;
+use crate::model::{Chapter, Report};
+
+#[derive(Serialize)]
+pub struct SiteView {
+    pub title: String,
+    pub organisation: String,
+    pub description: Option<String>,
+    pub language: String,
+    pub base_url: String,
+    pub logo: Option<String>,
+    pub logo_alt: Option<String>,
+    pub footer: Option<String>,
+    pub colours: ColoursView,
+    pub reports: Vec<ReportSummary>,
+    pub generator: String,
+}
+
+#[derive(Serialize)]
+pub struct ColoursView {
+    pub primary: String,
+    pub accent: String,
+    pub text: String,
+    pub background: String,
+}
+
+#[derive(Serialize, Clone)]
+pub struct ReportSummary {
+    pub slug: String,
+    pub title: String,
+    pub subtitle: Option<String>,
+    /// `annual-report`, `progress-report`, `board-paper`, `strategy`, `other`.
+    pub kind: String,
+    /// "Annual report", for display.
+    pub kind_label: String,
+    pub period: Option<String>,
+    /// `YYYY-MM-DD`.
+    pub published: String,
+    /// "6 December 2023".
+    pub published_display: String,
+    pub summary: Option<String>,
+    pub owner: Option<String>,
+    pub authors: Vec<String>,
+    pub draft: bool,
+    pub url: String,
+    pub print_url: String,
+    pub chapter_count: usize,
+}
+
+#[derive(Serialize)]
+pub struct ReportView {
+    #[serde(flatten)]
+    pub summary: ReportSummary,
+    pub chapters: Vec<ChapterLink>,
+}
+
+#[derive(Serialize, Clone)]
+pub struct ChapterLink {
+    pub slug: String,
+    pub title: String,
+    pub number: Option<String>,
+    pub summary: Option<String>,
+    pub url: String,
+    pub draft: bool,
+}
+
+#[derive(Serialize)]
+pub struct ChapterView {
+    pub slug: String,
+    pub title: String,
+    pub number: Option<String>,
+    pub summary: Option<String>,
+    /// The chapter body as HTML (already safe: use `| safe`).
+    pub html: String,
+    /// `##` and `###` headings, for an on-page contents list.
+    pub toc: Vec<TocEntry>,
+    /// The Markdown file, relative to the site root.
+    pub source: String,
+    pub draft: bool,
+    /// The chapter's anchor in the print edition.
+    pub anchor: String,
+}
+
+#[derive(Serialize)]
+pub struct TocEntry {
+    pub level: u8,
+    pub id: String,
+    pub title: String,
+    pub number: Option<String>,
+}
+
+#[derive(Serialize)]
+pub struct PageView {
+    /// `home`, `report`, `chapter`, `print` or `404`.
+    pub kind: &'static str,
+    pub title: String,
+    pub description: Option<String>,
+    /// The way back to the site root from this page (`../../`, or `./`).
+    pub root: String,
+    /// This page's path from the site root (`annual-report/foreword/`).
+    pub url: String,
+    /// The full address, when `base_url` is set.
+    pub canonical: Option<String>,
+    /// From the home page down to (not including) this page.
+    pub breadcrumbs: Vec<LinkView>,
+}
+
+#[derive(Serialize)]
+pub struct LinkView {
+    pub title: String,
+    pub url: String,
+}
+
+pub fn site_view(config: &SiteConfig, reports: &[Report]) -> SiteView {
+    SiteView {
+        title: config.title.clone(),
+        organisation: config.organisation.clone(),
+        description: config.description.clone(),
+        language: config.language.clone(),
+        base_url: config.base_url.clone(),
+        logo: config.branding.logo.clone(),
+        logo_alt: config.branding.logo_alt.clone(),
+        footer: config.branding.footer.clone(),
+        colours: ColoursView {
+            primary: config.branding.colours.primary.clone(),
+            accent: config.branding.colours.accent.clone(),
+            text: config.branding.colours.text.clone(),
+            background: config.branding.colours.background.clone(),
+        },
+        reports: reports.iter().map(report_summary).collect(),
+        generator: format!("rapport {}", env!("CARGO_PKG_VERSION")),
+    }
+}
+
+pub fn report_summary(r: &Report) -> ReportSummary {
+    ReportSummary {
+        slug: r.slug.clone(),
+        title: r.meta.title.clone(),
+        subtitle: r.meta.subtitle.clone(),
+        kind: r.meta.kind.key().to_string(),
+        kind_label: r.meta.kind.label().to_string(),
+        period: r.meta.period.clone(),
+        published: r.meta.published.to_string(),
+        published_display: dates::long(r.meta.published),
+        summary: r.meta.summary.clone(),
+        owner: r.meta.owner.clone(),
+        authors: r.meta.authors.clone(),
+        draft: r.meta.draft,
+        url: format!("{}/", r.slug),
+        print_url: format!("{}/print/", r.slug),
+        chapter_count: r.chapters.len(),
+    }
+}
+
+pub fn report_view(r: &Report) -> ReportView {
+    ReportView {
+        summary: report_summary(r),
+        chapters: r.chapters.iter().map(|c| chapter_link(r, c)).collect(),
+    }
+}
+
+pub fn chapter_link(r: &Report, c: &Chapter) -> ChapterLink {
+    ChapterLink {
+        slug: c.slug.clone(),
+        title: c.title.clone(),
+        number: c.number.clone(),
+        summary: c.summary.clone(),
+        url: format!("{}/{}/", r.slug, c.slug),
+        draft: c.draft,
+    }
+}

@@ -1,0 +1,142 @@
+//! YAML parsing with positions, behind our own function.
+//!
+//! serde-saphyr does the work (it has line and column for every error and
+//! budgets against alias bombs and deep nesting). This module turns its errors
+//! into [`Diagnostic`]s that point at the real line of the user's file: front
+//! matter starts after the opening `---`, so callers pass the line offset.
+
+use serde::de::DeserializeOwned;
+
+use crate::diagnostics::{Diagnostic, Span};
+
+pub use serde_saphyr::Spanned;
+
+/// Parses `text` (which starts at line `line_offset + 1` of `file`).
+pub fn parse<T: DeserializeOwned>(
+    file: &str,
+    text: &str,
+    line_offset: u32,
+) -> Result<T, Diagnostic> {
+    let options = serde_saphyr::options! { with_snippet: false };
+    serde_saphyr::from_str_with_options::<T>(text, options).map_err(|e| {
+        let (line, column) = e
+            .location()
+            .map(|l| (l.line() as u32, l.column() as u32))
+            .unwrap_or((1, 1));
+        let raw = e.to_string();
+        let message = strip_location_prefix(&raw);
+        let (code, message, hint) = explain(message, text, line);
+        Diagnostic::error(code, message)
+            .in_file(file)
+            .at_line(line + line_offset, column)
+            .with_hint(hint)
+    })
+}
+
+/// The position of a `Spanned` value in the user's file.
+pub fn span_of<T>(s: &Spanned<T>, line_offset: u32) -> Span {
+    Span::point(
+        s.referenced.line() as u32 + line_offset,
+        s.referenced.column() as u32,
+    )
+}
+
+fn strip_location_prefix(msg: &str) -> &str {
+    let msg = msg.strip_prefix("error: ").unwrap_or(msg);
+    if let Some(rest) = msg.strip_prefix("line ")
+        && let Some(idx) = rest.find(": ")
+        && rest[..idx].contains("column")
+    {
+        return &rest[idx + 2..];
+    }
+    msg
+}
+
+/// Rewrites serde's wording for people who do not program, and adds a hint.
+fn explain(message: &str, text: &str, line: u32) -> (&'static str, String, String) {
+    if let Some(rest) = message.strip_prefix("unknown field `") {
+        let (key, expected) = rest.split_once('`').unwrap_or((rest, ""));
+        let expected: Vec<&str> = expected
+            .trim_start_matches(", expected one of ")
+            .trim_start_matches(", expected ")
+            .split(", ")
+            .map(|s| s.trim_matches('`'))
+            .filter(|s| !s.is_empty())
+            .collect();
+        let suggestion = expected
+            .iter()
+            .map(|k| (strsim::jaro_winkler(key, k), *k))
+            .filter(|(score, _)| *score > 0.8)
+            .max_by(|a, b| a.0.total_cmp(&b.0))
+            .map(|(_, k)| format!("did you mean `{k}`? "))
+            .unwrap_or_default();
+        return (
+            "unknown-key",
+            format!("unknown key `{key}`"),
+            format!(
+                "{suggestion}the keys allowed here are: {}",
+                expected.join(", ")
+            ),
+        );
+    }
+    if let Some(rest) = message.strip_prefix("missing field `") {
+        let key = rest.split('`').next().unwrap_or(rest);
+        return (
+            "missing-key",
+            format!("missing required key `{key}`"),
+            format!("add a line `{key}: ...`"),
+        );
+    }
+    if message.starts_with("invalid")
+        || message.starts_with("expected")
+        || message.contains("invalid type")
+    {
+        let line_text = text
+            .lines()
+            .nth(line.saturating_sub(1) as usize)
+            .unwrap_or("")
+            .trim();
+        return (
+            "yaml-type",
+            format!("wrong kind of value: {message}"),
+            format!(
+                "check the value on this line (`{line_text}`); text with a colon or starting with a quote or bracket needs \"double quotes\""
+            ),
+        );
+    }
+    (
+        "yaml-syntax",
+        format!("YAML syntax error: {message}"),
+        "check the indentation and that every `key: value` pair is on its own line; wrap text containing `: ` or `#` in \"double quotes\"".to_string(),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde::Deserialize;
+
+    #[derive(Deserialize, Debug)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Cfg {
+        title: String,
+        organisation: Option<String>,
+    }
+
+    #[test]
+    fn unknown_key_names_the_key_its_line_and_a_suggestion() {
+        let err = parse::<Cfg>("site.yaml", "title: a\norganization: b\n", 0).unwrap_err();
+        assert_eq!(err.code, "unknown-key");
+        assert_eq!(err.message, "unknown key `organization`");
+        assert_eq!(err.location(), "site.yaml:2:1");
+        assert!(err.hint.unwrap().contains("did you mean `organisation`?"));
+    }
+
+    #[test]
+    fn front_matter_errors_point_at_the_real_line() {
+        let err = parse::<Cfg>("ch.md", "organisation: b\n", 1).unwrap_err();
+        assert_eq!(err.code, "missing-key");
+        assert_eq!(err.span.unwrap().start.line, 2);
+    }
+}
