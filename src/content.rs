@@ -113,6 +113,24 @@ struct RawReport {
     numbered: bool,
 }
 
+impl RawReport {
+    fn placeholder(slug: &str) -> Self {
+        let at = serde_saphyr::Location::UNKNOWN;
+        RawReport {
+            title: slug.to_string(),
+            subtitle: None,
+            kind: None,
+            period: None,
+            published: Spanned::new("1970-01-01".into(), at, at),
+            draft: false,
+            owner: None,
+            authors: Vec::new(),
+            summary: None,
+            numbered: false,
+        }
+    }
+}
+
 fn load_report(
     fs: &dyn FileSystem,
     slug: &str,
@@ -137,13 +155,12 @@ fn load_report(
     }
     let text = read_text(fs, &file, diags)?;
     sources.insert(&file, text.as_str().into());
-    let raw: RawReport = match yaml::parse(&file, &text, 0) {
-        Ok(r) => r,
-        Err(d) => {
-            diags.push(d);
-            return None;
-        }
-    };
+    // A broken report.yaml is reported, and its chapters are still loaded
+    // so that their problems show up in the same run.
+    let raw: RawReport = yaml::parse(&file, &text, 0).unwrap_or_else(|d| {
+        diags.push(d);
+        RawReport::placeholder(slug)
+    });
     if raw.draft && !opts.drafts {
         return None;
     }
@@ -169,7 +186,7 @@ fn load_report(
             ReportKind::Other
         }),
     };
-    let published = parse_date(&raw.published, &file, 0, diags)?;
+    let published = parse_date(&raw.published, &file, 0, diags).unwrap_or_default();
     let meta = ReportMeta {
         title: raw.title,
         subtitle: raw.subtitle,

@@ -43,6 +43,11 @@ pub fn span_of<T>(s: &Spanned<T>, line_offset: u32) -> Span {
 
 fn strip_location_prefix(msg: &str) -> &str {
     let msg = msg.strip_prefix("error: ").unwrap_or(msg);
+    // Unwrapped errors end with " at line N, column M".
+    let msg = match msg.rfind(" at line ") {
+        Some(i) if msg[i..].contains("column") => &msg[..i],
+        _ => msg,
+    };
     if let Some(rest) = msg.strip_prefix("line ")
         && let Some(idx) = rest.find(": ")
         && rest[..idx].contains("column")

@@ -119,12 +119,12 @@ impl Renderer<'_, '_> {
                 let class = if is_tasks { " class=\"task-list\"" } else { "" };
                 if *ordered {
                     if *start != 1 {
-                        let _ = write!(self.out, "<ol{class} start=\"{start}\">\n");
+                        let _ = writeln!(self.out, "<ol{class} start=\"{start}\">");
                     } else {
-                        let _ = write!(self.out, "<ol{class}>\n");
+                        let _ = writeln!(self.out, "<ol{class}>");
                     }
                 } else {
-                    let _ = write!(self.out, "<ul{class}>\n");
+                    let _ = writeln!(self.out, "<ul{class}>");
                 }
                 for item in items {
                     self.out.push_str("<li>");

@@ -115,15 +115,30 @@ impl<'a, I: Iterator<Item = (Event<'a>, std::ops::Range<usize>)>> Builder<'a, I>
 
     fn inlines_until_end(&mut self) -> Vec<Inline> {
         let mut out = Vec::new();
+        // Consecutive text events (split at brackets) and where they start,
+        // to find `[^label]` references that have no definition.
+        let mut run = String::new();
+        let mut run_start = 0;
         while let Some((event, range)) = self.events.next() {
             match event {
                 Event::End(_) => break,
                 other => {
+                    if let Event::Text(t) = &other {
+                        if run.is_empty() {
+                            run_start = range.start;
+                        }
+                        run.push_str(t);
+                    } else if !run.is_empty() {
+                        self.undefined_footnotes(&std::mem::take(&mut run), run_start);
+                    }
                     if let Some(i) = self.inline(other, range) {
                         out.push(i);
                     }
                 }
             }
+        }
+        if !run.is_empty() {
+            self.undefined_footnotes(&run, run_start);
         }
         merge_text(out)
     }
@@ -188,6 +203,30 @@ impl<'a, I: Iterator<Item = (Event<'a>, std::ops::Range<usize>)>> Builder<'a, I>
         })
     }
 
+    /// pulldown-cmark leaves a reference to an undefined note as text
+    /// (`[^label]`); report it where it stands.
+    fn undefined_footnotes(&mut self, text: &str, offset: usize) {
+        let mut rest = text;
+        let mut base = offset;
+        while let Some(i) = rest.find("[^") {
+            let after = &rest[i + 2..];
+            if let Some(end) = after.find(']') {
+                let label = &after[..end];
+                if !label.is_empty() && !label.contains(char::is_whitespace) {
+                    self.problems.push(Problem {
+                        severity: Severity::Error,
+                        code: "footnote-undefined",
+                        message: format!("footnote `[^{label}]` is used but never defined"),
+                        hint: format!("add a line `[^{label}]: the note text` to this chapter"),
+                        offset: base + i,
+                    });
+                }
+            }
+            base += i + 2;
+            rest = after;
+        }
+    }
+
     fn block(&mut self, tag: Tag<'a>, range: std::ops::Range<usize>) -> Option<Block> {
         Some(match tag {
             Tag::Paragraph => Block::Paragraph {
@@ -210,7 +249,7 @@ impl<'a, I: Iterator<Item = (Event<'a>, std::ops::Range<usize>)>> Builder<'a, I>
             }
             Tag::CodeBlock(kind) => {
                 let mut code = String::new();
-                while let Some((ev, _)) = self.events.next() {
+                for (ev, _) in self.events.by_ref() {
                     match ev {
                         Event::Text(t) => code.push_str(&t),
                         Event::End(_) => break,
@@ -229,7 +268,7 @@ impl<'a, I: Iterator<Item = (Event<'a>, std::ops::Range<usize>)>> Builder<'a, I>
             }
             Tag::HtmlBlock => {
                 let mut html = String::new();
-                while let Some((ev, _)) = self.events.next() {
+                for (ev, _) in self.events.by_ref() {
                     match ev {
                         Event::Html(h) | Event::Text(h) => html.push_str(&h),
                         Event::End(_) => break,

@@ -1,0 +1,369 @@
+//! What a reader gets from a built site.
+
+use crate::harness::*;
+
+#[test]
+fn chapter_page_shows_title_breadcrumbs_and_neighbours() {
+    let site = TestSite::fixture("fixtures/full");
+    let run = site.build().success();
+    let page = run.page("sample/funding/index.html");
+    assert_eq!(page.text_of("h1"), "3 Funding");
+    let crumbs: Vec<String> = page
+        .all("nav.breadcrumbs li")
+        .iter()
+        .map(|li| li.text().collect())
+        .collect();
+    assert_eq!(crumbs, ["Home", "Sample Annual Report", "Funding"]);
+    assert_eq!(
+        page.attr("nav.breadcrumbs [aria-current=page]", "aria-current")
+            .as_deref(),
+        Some("page")
+    );
+    assert_eq!(
+        page.attr("a[rel=prev]", "href").as_deref(),
+        Some("../../sample/foreword/")
+    );
+    assert!(
+        page.all("a[rel=next]").is_empty(),
+        "last chapter has no next link"
+    );
+    assert_eq!(page.attr("html", "lang").as_deref(), Some("en-GB"));
+    assert_eq!(page.all("main#main").len(), 1);
+    assert_eq!(page.attr("a.skip-link", "href").as_deref(), Some("#main"));
+    assert!(
+        page.text_of("footer")
+            .contains("A strapline for the footer")
+    );
+}
+
+#[test]
+fn numbered_paragraphs_follow_sections() {
+    let run = TestSite::fixture("fixtures/full").build().success();
+    let page = run.page("sample/funding/index.html");
+    let numbers: Vec<String> = page
+        .all("p.numbered .para-number")
+        .iter()
+        .map(|e| e.text().collect())
+        .collect();
+    // Before the first `##`: the chapter's number; then one count per section.
+    assert_eq!(numbers, ["3.1", "1.1", "1.2", "2.1", "2.2", "2.3", "2.4"]);
+    assert_eq!(
+        page.attr("p.numbered:nth-of-type(1)", "id").as_deref(),
+        Some("para-3-1")
+    );
+}
+
+#[test]
+fn components_render_as_accessible_markup() {
+    let run = TestSite::fixture("fixtures/full").build().success();
+    let funding = run.page("sample/funding/index.html");
+    assert_eq!(funding.text_of(".stat .stat-figure"), "£4,034,000");
+    assert_eq!(
+        funding.text_of(".case-study h3"),
+        "Case study: Mentoring in Lozells"
+    );
+    assert_eq!(
+        funding.attr(".case-study", "aria-labelledby"),
+        funding.attr(".case-study h3", "id")
+    );
+    assert_eq!(
+        funding.text_of(".correction .correction-title"),
+        "Correction 15 January 2024"
+    );
+    assert_eq!(
+        funding.attr(".correction time", "datetime").as_deref(),
+        Some("2024-01-15")
+    );
+    assert_eq!(funding.text_of(".callout-note .callout-title"), "Note");
+    assert_eq!(
+        funding.text_of(".callout-warning .callout-title"),
+        "Check before quoting"
+    );
+    assert_eq!(funding.text_of("dl dt"), "PSPO");
+    assert!(funding.text_of(".task-list").contains("Done: Done task"));
+    assert!(
+        funding
+            .text_of(".task-list")
+            .contains("Not done: Open task")
+    );
+    assert_eq!(funding.text_of("del"), "Old text");
+    assert!(
+        funding.text.contains("“smart quotes” – dashes"),
+        "smart punctuation"
+    );
+
+    let foreword = run.page("sample/foreword/index.html");
+    assert_eq!(
+        foreword.text_of(".quote figcaption"),
+        "— Young person, aged 15"
+    );
+    assert_eq!(foreword.text_of(".signature-name"), "Jane Smith");
+    assert_eq!(
+        foreword.text_of(".signature-role"),
+        "Chair of the Partnership"
+    );
+}
+
+#[test]
+fn footnotes_are_collected_with_back_links() {
+    let run = TestSite::fixture("fixtures/full").build().success();
+    let page = run.page("sample/foreword/index.html");
+    assert_eq!(
+        page.attr("sup.footnote-ref a", "href").as_deref(),
+        Some("#fn-1")
+    );
+    assert_eq!(
+        page.attr("sup.footnote-ref a", "role").as_deref(),
+        Some("doc-noteref")
+    );
+    let note = page.text_of("section.footnotes li#fn-1");
+    assert!(
+        note.starts_with("Figures from the finance team, March 2023."),
+        "{note}"
+    );
+    assert_eq!(
+        page.attr("li#fn-1 a[role=doc-backlink]", "href").as_deref(),
+        Some("#fnref-1")
+    );
+}
+
+#[test]
+fn links_between_chapters_and_to_files_resolve() {
+    let run = TestSite::fixture("fixtures/full").build().success();
+    let foreword = run.page("sample/foreword/index.html");
+    let hrefs = foreword.hrefs();
+    assert!(
+        hrefs.contains(&"../../sample/funding/#grants".to_string()),
+        "{hrefs:?}"
+    );
+    assert!(
+        hrefs.contains(&"../../sample/funding/".to_string()),
+        "{hrefs:?}"
+    );
+    let funding = run.page("sample/funding/index.html");
+    assert!(
+        funding
+            .hrefs()
+            .contains(&"../../sample/data.csv".to_string())
+    );
+    assert!(funding.hrefs().contains(&"#grants".to_string()));
+    assert!(
+        run.output.join("sample/data.csv").is_file(),
+        "files beside chapters are published"
+    );
+    // No link starts with `/`, so the site works under any sub-path.
+    for page in [
+        "index.html",
+        "sample/index.html",
+        "sample/funding/index.html",
+        "sample/print/index.html",
+    ] {
+        for href in run.page(page).hrefs() {
+            assert!(!href.starts_with('/'), "{page}: {href}");
+        }
+    }
+}
+
+#[test]
+fn images_are_published_with_width_and_height() {
+    let run = TestSite::fixture("fixtures/full").build().success();
+    let page = run.page("sample/funding/index.html");
+    assert_eq!(
+        page.attr("img", "src").as_deref(),
+        Some("../../sample/img/chart.png")
+    );
+    assert_eq!(page.attr("img", "width").as_deref(), Some("64"));
+    assert_eq!(page.attr("img", "height").as_deref(), Some("32"));
+    assert_eq!(
+        page.attr("img", "alt").as_deref(),
+        Some("A bar chart of funding by area")
+    );
+    assert!(run.output.join("sample/img/chart.png").is_file());
+}
+
+#[test]
+fn tables_have_scopes_and_a_focusable_labelled_region() {
+    let run = TestSite::fixture("fixtures/full").build().success();
+    let page = run.page("sample/funding/index.html");
+    assert_eq!(page.all("thead th[scope=col]").len(), 2);
+    assert_eq!(page.text_of("tbody th[scope=row]"), "Dudley");
+    assert_eq!(page.attr(".table-wrap", "tabindex").as_deref(), Some("0"));
+    assert_eq!(
+        page.attr(".table-wrap", "aria-label").as_deref(),
+        Some("Table 1: Area, Funding")
+    );
+}
+
+#[test]
+fn raw_html_in_markdown_is_shown_not_run() {
+    let run = TestSite::fixture("fixtures/full").build().success();
+    let page = run.page("sample/funding/index.html");
+    assert!(page.all("script").is_empty());
+    assert!(
+        page.text_of(".raw-html")
+            .contains("<script>alert(\"x\")</script>")
+    );
+}
+
+#[test]
+fn ids_are_unique_on_every_page() {
+    let run = TestSite::fixture("fixtures/full").build().success();
+    for path in [
+        "index.html",
+        "sample/index.html",
+        "sample/foreword/index.html",
+        "sample/funding/index.html",
+        "sample/print/index.html",
+    ] {
+        let ids = run.page(path).ids();
+        let mut sorted = ids.clone();
+        sorted.sort();
+        sorted.dedup();
+        assert_eq!(ids.len(), sorted.len(), "{path} has duplicate ids: {ids:?}");
+    }
+}
+
+#[test]
+fn print_edition_holds_every_chapter_with_in_page_links() {
+    let run = TestSite::fixture("fixtures/full").build().success();
+    let print = run.page("sample/print/index.html");
+    let chapters: Vec<String> = print
+        .all("section.print-chapter > h2")
+        .iter()
+        .map(|h| h.text().collect::<String>())
+        .collect();
+    assert_eq!(chapters, ["Foreword", "3 Funding"]);
+    // Headings move down a level under the chapter's h2.
+    assert_eq!(print.text_of("#chapter-funding--grants"), "1 Grants");
+    assert_eq!(print.all("h3#chapter-funding--grants").len(), 1);
+    let hrefs = print.hrefs();
+    assert!(
+        hrefs.contains(&"#chapter-funding--grants".to_string()),
+        "{hrefs:?}"
+    );
+    assert!(hrefs.contains(&"#chapter-funding".to_string()), "{hrefs:?}");
+    assert!(
+        hrefs.contains(&"#chapter-foreword--fn-1".to_string()),
+        "{hrefs:?}"
+    );
+    // Every in-page link on the print page lands on an element.
+    let ids = print.ids();
+    for h in hrefs.iter().filter(|h| h.starts_with('#')) {
+        assert!(ids.contains(&h[1..].to_string()), "dangling {h}");
+    }
+    assert_eq!(print.all("nav.print-contents li").len(), 2);
+}
+
+#[test]
+fn home_lists_reports_newest_first_and_report_home_has_contents() {
+    let site = TestSite::fixture("fixtures/full");
+    site.write(
+        "content/older/report.yaml",
+        "title: Older Report\npublished: 2019-11-19\nkind: board paper\n",
+    )
+    .write(
+        "content/older/01-paper.md",
+        "---\ntitle: Paper\n---\nText.\n",
+    );
+    let run = site.build().success();
+    let home = run.page("index.html");
+    let titles: Vec<String> = home
+        .all(".report-card h3")
+        .iter()
+        .map(|h| h.text().collect())
+        .collect();
+    assert_eq!(titles, ["Sample Annual Report", "Older Report"]);
+    assert!(
+        home.text_of(".report-card .meta")
+            .contains("6 December 2023")
+    );
+    let report = run.page("sample/index.html");
+    assert_eq!(
+        report.all("nav.contents li").len(),
+        2,
+        "draft chapter left out"
+    );
+    assert!(report.hrefs().contains(&"../sample/print/".to_string()));
+    let sitemap = std::fs::read_to_string(run.output.join("sitemap.xml")).unwrap();
+    assert!(sitemap.contains(
+        "<loc>https://example.org/sub/path/sample/funding/</loc><lastmod>2023-12-06</lastmod>"
+    ));
+    assert!(run.output.join("404.html").is_file());
+    let not_found = run.page("404.html");
+    assert_eq!(
+        not_found.attr("link[rel=stylesheet]", "href").as_deref(),
+        Some("/sub/path/assets/style.css")
+    );
+}
+
+#[test]
+fn drafts_are_left_out_unless_asked_for() {
+    let site = TestSite::fixture("fixtures/full");
+    let run = site.build().success();
+    assert!(!run.output.join("sample/draft").exists());
+    let run = site.run(&["build", "--drafts"]).success();
+    assert!(run.output.join("sample/draft/index.html").is_file());
+}
+
+#[test]
+fn base_url_can_be_overridden_for_previews() {
+    let site = TestSite::fixture("fixtures/full");
+    let run = site
+        .run(&["build", "--base-url", "https://preview.example.net/pr-12"])
+        .success();
+    let page = run.page("sample/index.html");
+    assert_eq!(
+        page.attr("link[rel=canonical]", "href").as_deref(),
+        Some("https://preview.example.net/pr-12/sample/")
+    );
+}
+
+#[test]
+fn two_builds_are_byte_identical() {
+    let site = TestSite::fixture("fixtures/full");
+    site.build().success();
+    let first = snapshot(&site.dir.join("output"));
+    let other = site.outside().join("second");
+    site.run(&["build", "--output", other.to_str().unwrap()])
+        .success();
+    let second = snapshot(&other);
+    assert_eq!(
+        first.keys().collect::<Vec<_>>(),
+        second.keys().collect::<Vec<_>>()
+    );
+    for (k, v) in &first {
+        assert!(v == &second[k], "{k} differs between builds");
+    }
+}
+
+#[test]
+fn init_then_build_works() {
+    let site = TestSite::empty();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_rapport"))
+        .args(["init", site.dir.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let run = site.build().success();
+    assert!(
+        run.stderr.is_empty() || !run.stderr.contains("warning"),
+        "{}",
+        run.stderr
+    );
+    let page = run.page("annual-report/our-year/index.html");
+    assert_eq!(page.text_of("h1"), "Our year");
+    assert!(site.run(&["check"]).code == 0);
+    // init refuses a folder that is not empty.
+    let again = std::process::Command::new(env!("CARGO_BIN_EXE_rapport"))
+        .args(["init", site.dir.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(again.status.code(), Some(2));
+}
+
+#[test]
+fn check_writes_nothing() {
+    let site = TestSite::fixture("fixtures/full");
+    let run = site.run(&["check"]).success();
+    assert!(!run.output.exists());
+}

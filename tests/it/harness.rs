@@ -1,0 +1,186 @@
+//! A small fluent harness: a site in a temporary folder, built with the
+//! real `rapport` binary, and helpers to read pages as a browser would.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use scraper::{Html, Selector};
+
+pub struct TestSite {
+    tmp: std::sync::Arc<tempfile::TempDir>,
+    pub dir: PathBuf,
+}
+
+pub fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests")
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.unwrap();
+        let rel = entry.path().strip_prefix(from).unwrap();
+        let target = to.join(rel);
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+impl TestSite {
+    /// A copy of `tests/fixtures/<name>` (or any folder under tests/).
+    pub fn fixture(rel: &str) -> Self {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("site");
+        copy_dir(&fixtures().join(rel), &dir);
+        TestSite {
+            tmp: std::sync::Arc::new(tmp),
+            dir,
+        }
+    }
+
+    /// An empty folder (for `init`).
+    pub fn empty() -> Self {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("site");
+        TestSite {
+            tmp: std::sync::Arc::new(tmp),
+            dir,
+        }
+    }
+
+    pub fn write(&self, path: &str, text: &str) -> &Self {
+        let p = self.dir.join(path);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+        self
+    }
+
+    pub fn run(&self, args: &[&str]) -> Run {
+        let out = Command::new(env!("CARGO_BIN_EXE_rapport"))
+            .args(args)
+            .current_dir(&self.dir)
+            .env("NO_COLOR", "1")
+            .output()
+            .expect("run rapport");
+        Run {
+            code: out.status.code().unwrap_or(-1),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+            output: self.dir.join("output"),
+            _tmp: self.tmp.clone(),
+        }
+    }
+
+    pub fn build(&self) -> Run {
+        self.run(&["build"])
+    }
+
+    pub fn outside(&self) -> PathBuf {
+        self.dir.parent().unwrap().to_path_buf()
+    }
+}
+
+pub struct Run {
+    pub code: i32,
+    pub stderr: String,
+    pub output: PathBuf,
+    /// Keeps the site's folder alive as long as its output is being read.
+    _tmp: std::sync::Arc<tempfile::TempDir>,
+}
+
+impl Run {
+    #[track_caller]
+    pub fn success(self) -> Self {
+        assert_eq!(self.code, 0, "build failed:\n{}", self.stderr);
+        self
+    }
+
+    #[track_caller]
+    pub fn exit(self, code: i32) -> Self {
+        assert_eq!(
+            self.code, code,
+            "unexpected exit code; stderr:\n{}",
+            self.stderr
+        );
+        self
+    }
+
+    pub fn page(&self, path: &str) -> Page {
+        let p = self.output.join(path);
+        let text = std::fs::read_to_string(&p)
+            .unwrap_or_else(|e| panic!("cannot read {}: {e}", p.display()));
+        Page {
+            html: Html::parse_document(&text),
+            text,
+        }
+    }
+}
+
+pub struct Page {
+    pub text: String,
+    pub html: Html,
+}
+
+impl Page {
+    pub fn all(&self, css: &str) -> Vec<scraper::ElementRef<'_>> {
+        let sel = Selector::parse(css).unwrap();
+        self.html.select(&sel).collect()
+    }
+
+    /// The visible text of the first element matching `css`.
+    #[track_caller]
+    pub fn text_of(&self, css: &str) -> String {
+        let els = self.all(css);
+        let el = els
+            .first()
+            .unwrap_or_else(|| panic!("no element matches `{css}`"));
+        el.text()
+            .collect::<String>()
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
+    pub fn attr(&self, css: &str, attr: &str) -> Option<String> {
+        self.all(css)
+            .first()
+            .and_then(|e| e.value().attr(attr))
+            .map(str::to_string)
+    }
+
+    pub fn hrefs(&self) -> Vec<String> {
+        self.all("a[href]")
+            .iter()
+            .filter_map(|a| a.value().attr("href").map(str::to_string))
+            .collect()
+    }
+
+    pub fn ids(&self) -> Vec<String> {
+        self.all("[id]")
+            .iter()
+            .filter_map(|e| e.value().attr("id").map(str::to_string))
+            .collect()
+    }
+}
+
+/// Every file under `dir` with its bytes.
+pub fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    walkdir::WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            (
+                e.path()
+                    .strip_prefix(dir)
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned(),
+                std::fs::read(e.path()).unwrap(),
+            )
+        })
+        .collect()
+}

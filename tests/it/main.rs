@@ -1,0 +1,10 @@
+//! Integration tests: build real sites with the real binary and read what a
+//! reader would get. One test binary (faster to link), fixture folders under
+//! `tests/fixtures/` and `tests/invalid/`, and a small fluent harness.
+
+mod harness;
+
+mod build_site;
+mod invalid_sites;
+mod output_safety;
+mod themes;
