@@ -1,0 +1,112 @@
+//! `cargo bench --bench build [-- CHAPTERS...]`: generates synthetic sites of
+//! report-like chapters (about 600 words, three headings, a list, a 10-row
+//! table, two footnotes and links each), builds each one to disk with the
+//! library's real pipeline, and prints pages per second and peak memory.
+//! Figures are recorded in docs/performance.md.
+
+use std::fmt::Write;
+use std::path::Path;
+use std::time::Instant;
+
+use rapport::build::{BuildOptions, build_to_disk};
+
+const WORDS: &[&str] = &[
+    "partnership", "violence", "reduction", "community", "funding", "programme", "mentoring",
+    "schools", "police", "council", "young", "people", "evaluation", "outcomes", "quarter",
+    "delivery", "strategy", "prevention", "families", "safety", "area", "support", "the", "and",
+    "of", "to", "in", "for", "with", "was",
+];
+
+fn paragraph(seed: &mut u64, words: usize) -> String {
+    let mut s = String::new();
+    for i in 0..words {
+        *seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        let w = WORDS[(*seed >> 33) as usize % WORDS.len()];
+        if i > 0 {
+            s.push(' ');
+        }
+        s.push_str(w);
+    }
+    s.push('.');
+    s
+}
+
+fn generate(dir: &Path, chapters: usize, per_report: usize) {
+    std::fs::create_dir_all(dir).unwrap();
+    std::fs::write(
+        dir.join("site.yaml"),
+        "title: Bench\norganisation: Bench\nbase_url: https://example.org/\n",
+    )
+    .unwrap();
+    let mut seed = 42u64;
+    for c in 0..chapters {
+        let r = c / per_report;
+        let rdir = dir.join(format!("content/report-{r:04}"));
+        if c % per_report == 0 {
+            std::fs::create_dir_all(&rdir).unwrap();
+            std::fs::write(
+                rdir.join("report.yaml"),
+                format!("title: Report {r}\npublished: 2023-01-{:02}\nkind: annual report\n", r % 28 + 1),
+            )
+            .unwrap();
+        }
+        let i = c % per_report;
+        let mut md = format!("---\ntitle: Chapter {i}\norder: {i}\nsummary: Chapter {i} of report {r}.\n---\n\n");
+        for h in 0..3 {
+            let _ = writeln!(md, "## Section {h}\n\n{}[^n{h}]\n\n{}\n", paragraph(&mut seed, 70), paragraph(&mut seed, 60));
+        }
+        md.push_str("- first point\n- second point with a [link](https://example.org)\n- third point\n\n");
+        md.push_str("| Area | Amount |\n| --- | ---: |\n");
+        for row in 0..10 {
+            let _ = writeln!(md, "| Area {row} | £{} |", (row + 1) * 1000);
+        }
+        if i > 0 {
+            let _ = writeln!(md, "\nSee the [previous chapter](c{:05}.md).", i - 1);
+        }
+        md.push_str("\n[^n0]: First note.\n[^n1]: Second note.\n[^n2]: Third note.\n");
+        std::fs::write(rdir.join(format!("c{i:05}.md")), md).unwrap();
+    }
+}
+
+fn peak_rss_mib() -> f64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    status
+        .lines()
+        .find(|l| l.starts_with("VmHWM:"))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|kb| kb.parse::<f64>().ok())
+        .map(|kb| kb / 1024.0)
+        .unwrap_or(0.0)
+}
+
+fn main() {
+    let sizes: Vec<usize> = std::env::args()
+        .skip(1)
+        .filter_map(|a| a.parse().ok())
+        .collect();
+    let sizes = if sizes.is_empty() { vec![1_000, 10_000] } else { sizes };
+    let tmp = tempfile::tempdir().unwrap();
+    println!("{:>8} {:>10} {:>12} {:>14}", "chapters", "pages", "seconds", "pages/second");
+    for n in sizes {
+        let site = tmp.path().join(format!("site-{n}"));
+        generate(&site, n, 100);
+        let out = tmp.path().join(format!("out-{n}"));
+        let mut best = f64::MAX;
+        let mut pages = 0;
+        for _ in 0..3 {
+            let _ = std::fs::remove_dir_all(&out);
+            let start = Instant::now();
+            let outcome = build_to_disk(&site, &out, &BuildOptions::default());
+            let secs = start.elapsed().as_secs_f64();
+            assert!(!outcome.has_errors(), "{:?}", &outcome.diagnostics[..1]);
+            pages = outcome
+                .output
+                .as_ref()
+                .map(|o| o.files.keys().filter(|k| k.ends_with(".html")).count())
+                .unwrap_or(0);
+            best = best.min(secs);
+        }
+        println!("{n:>8} {pages:>10} {best:>12.3} {:>14.0}", pages as f64 / best);
+    }
+    println!("peak memory (VmHWM): {:.0} MiB", peak_rss_mib());
+}
