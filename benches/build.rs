@@ -10,18 +10,18 @@ use std::time::Instant;
 
 use rapport::build::{BuildOptions, build_to_disk};
 
-const WORDS: &[&str] = &[
-    "partnership", "violence", "reduction", "community", "funding", "programme", "mentoring",
-    "schools", "police", "council", "young", "people", "evaluation", "outcomes", "quarter",
-    "delivery", "strategy", "prevention", "families", "safety", "area", "support", "the", "and",
-    "of", "to", "in", "for", "with", "was",
-];
+const WORDS: &str = "partnership violence reduction community funding programme mentoring \
+    schools police council young people evaluation outcomes quarter delivery strategy \
+    prevention families safety area support the and of to in for with was";
 
 fn paragraph(seed: &mut u64, words: usize) -> String {
+    let vocabulary: Vec<&str> = WORDS.split_whitespace().collect();
     let mut s = String::new();
     for i in 0..words {
-        *seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-        let w = WORDS[(*seed >> 33) as usize % WORDS.len()];
+        *seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        let w = vocabulary[(*seed >> 33) as usize % vocabulary.len()];
         if i > 0 {
             s.push(' ');
         }
@@ -46,16 +46,28 @@ fn generate(dir: &Path, chapters: usize, per_report: usize) {
             std::fs::create_dir_all(&rdir).unwrap();
             std::fs::write(
                 rdir.join("report.yaml"),
-                format!("title: Report {r}\npublished: 2023-01-{:02}\nkind: annual report\n", r % 28 + 1),
+                format!(
+                    "title: Report {r}\npublished: 2023-01-{:02}\nkind: annual report\n",
+                    r % 28 + 1
+                ),
             )
             .unwrap();
         }
         let i = c % per_report;
-        let mut md = format!("---\ntitle: Chapter {i}\norder: {i}\nsummary: Chapter {i} of report {r}.\n---\n\n");
+        let mut md = format!(
+            "---\ntitle: Chapter {i}\norder: {i}\nsummary: Chapter {i} of report {r}.\n---\n\n"
+        );
         for h in 0..3 {
-            let _ = writeln!(md, "## Section {h}\n\n{}[^n{h}]\n\n{}\n", paragraph(&mut seed, 70), paragraph(&mut seed, 60));
+            let _ = writeln!(
+                md,
+                "## Section {h}\n\n{}[^n{h}]\n\n{}\n",
+                paragraph(&mut seed, 70),
+                paragraph(&mut seed, 60)
+            );
         }
-        md.push_str("- first point\n- second point with a [link](https://example.org)\n- third point\n\n");
+        md.push_str(
+            "- first point\n- second point with a [link](https://example.org)\n- third point\n\n",
+        );
         md.push_str("| Area | Amount |\n| --- | ---: |\n");
         for row in 0..10 {
             let _ = writeln!(md, "| Area {row} | £{} |", (row + 1) * 1000);
@@ -84,9 +96,16 @@ fn main() {
         .skip(1)
         .filter_map(|a| a.parse().ok())
         .collect();
-    let sizes = if sizes.is_empty() { vec![1_000, 10_000] } else { sizes };
+    let sizes = if sizes.is_empty() {
+        vec![1_000, 10_000]
+    } else {
+        sizes
+    };
     let tmp = tempfile::tempdir().unwrap();
-    println!("{:>8} {:>10} {:>12} {:>14}", "chapters", "pages", "seconds", "pages/second");
+    println!(
+        "{:>8} {:>10} {:>12} {:>14}",
+        "chapters", "pages", "seconds", "pages/second"
+    );
     for n in sizes {
         let site = tmp.path().join(format!("site-{n}"));
         generate(&site, n, 100);
@@ -106,7 +125,10 @@ fn main() {
                 .unwrap_or(0);
             best = best.min(secs);
         }
-        println!("{n:>8} {pages:>10} {best:>12.3} {:>14.0}", pages as f64 / best);
+        println!(
+            "{n:>8} {pages:>10} {best:>12.3} {:>14.0}",
+            pages as f64 / best
+        );
     }
     println!("peak memory (VmHWM): {:.0} MiB", peak_rss_mib());
 }
