@@ -47,6 +47,7 @@ pub fn parse(markdown: &str, opts: &ParseOptions) -> (Document, Vec<Problem>) {
         events: parser.peekable(),
         footnote_defs: Vec::new(),
         problems: Vec::new(),
+        depth: 0,
     };
     let blocks = b.blocks_until_end();
     let mut problems = b.problems;
@@ -66,7 +67,14 @@ struct Builder<'a, I: Iterator<Item = (Event<'a>, std::ops::Range<usize>)>> {
     events: Peekable<I>,
     footnote_defs: Vec<(String, Vec<Block>, usize)>,
     problems: Vec<Problem>,
+    /// How many containers deep the builder is; see [`MAX_DEPTH`].
+    depth: usize,
 }
+
+/// Deeper nesting than this (quotes in quotes in lists...) is flattened to
+/// text. No report needs it, and it keeps hostile input such as 100,000 `>`
+/// characters from exhausting the stack of every recursive pass.
+const MAX_DEPTH: usize = 48;
 
 impl<'a, I: Iterator<Item = (Event<'a>, std::ops::Range<usize>)>> Builder<'a, I> {
     /// Blocks until the end tag that closes the current container (or the end
@@ -164,18 +172,21 @@ impl<'a, I: Iterator<Item = (Event<'a>, std::ops::Range<usize>)>> Builder<'a, I>
             Event::HardBreak => Inline::HardBreak,
             Event::TaskListMarker(done) => Inline::TaskMarker(done),
             Event::Rule => Inline::Text(String::new()),
+            Event::Start(_) if self.depth >= MAX_DEPTH => {
+                Inline::Text(self.flatten_too_deep(range.start))
+            }
             Event::Start(tag) => match tag {
-                Tag::Emphasis => Inline::Emphasis(self.inlines_until_end()),
-                Tag::Strong => Inline::Strong(self.inlines_until_end()),
-                Tag::Strikethrough => Inline::Strikethrough(self.inlines_until_end()),
-                Tag::Superscript => Inline::Superscript(self.inlines_until_end()),
-                Tag::Subscript => Inline::Subscript(self.inlines_until_end()),
+                Tag::Emphasis => Inline::Emphasis(self.nested(|b| b.inlines_until_end())),
+                Tag::Strong => Inline::Strong(self.nested(|b| b.inlines_until_end())),
+                Tag::Strikethrough => Inline::Strikethrough(self.nested(|b| b.inlines_until_end())),
+                Tag::Superscript => Inline::Superscript(self.nested(|b| b.inlines_until_end())),
+                Tag::Subscript => Inline::Subscript(self.nested(|b| b.inlines_until_end())),
                 Tag::Link {
                     dest_url, title, ..
                 } => Inline::Link {
                     dest: dest_url.into_string(),
                     title: title.into_string(),
-                    content: self.inlines_until_end(),
+                    content: self.nested(|b| b.inlines_until_end()),
                     target: LinkTarget::Unresolved,
                     offset: range.start,
                 },
@@ -227,7 +238,55 @@ impl<'a, I: Iterator<Item = (Event<'a>, std::ops::Range<usize>)>> Builder<'a, I>
         }
     }
 
+    fn nested<T>(&mut self, f: impl FnOnce(&mut Self) -> T) -> T {
+        self.depth += 1;
+        let r = f(self);
+        self.depth -= 1;
+        r
+    }
+
+    /// Consumes the rest of a container that is nested too deeply, keeping
+    /// its text, and reports it once.
+    fn flatten_too_deep(&mut self, offset: usize) -> String {
+        if !self.problems.iter().any(|p| p.code == "nesting-too-deep") {
+            self.problems.push(Problem {
+                severity: Severity::Warning,
+                code: "nesting-too-deep",
+                message: format!(
+                    "content nested more than {MAX_DEPTH} levels deep is shown as plain text"
+                ),
+                hint: "check for stray `>`, `-` or `*` characters at the start of lines".into(),
+                offset,
+            });
+        }
+        let mut open = 1usize;
+        let mut text = String::new();
+        for (ev, _) in self.events.by_ref() {
+            match ev {
+                Event::Start(_) => open += 1,
+                Event::End(_) => {
+                    open -= 1;
+                    if open == 0 {
+                        break;
+                    }
+                }
+                Event::Text(t) | Event::Code(t) => text.push_str(&t),
+                Event::SoftBreak | Event::HardBreak => text.push(' '),
+                _ => {}
+            }
+        }
+        text
+    }
+
     fn block(&mut self, tag: Tag<'a>, range: std::ops::Range<usize>) -> Option<Block> {
+        if self.depth >= MAX_DEPTH {
+            let text = self.flatten_too_deep(range.start);
+            return Some(Block::Plain(vec![Inline::Text(text)]));
+        }
+        self.nested(|b| b.block_inner(tag, range))
+    }
+
+    fn block_inner(&mut self, tag: Tag<'a>, range: std::ops::Range<usize>) -> Option<Block> {
         Some(match tag {
             Tag::Paragraph => Block::Paragraph {
                 number: None,
@@ -885,6 +944,36 @@ mod tests {
         let codes: Vec<_> = p.iter().map(|p| p.code).collect();
         assert!(codes.contains(&"footnote-undefined"));
         assert!(codes.contains(&"footnote-unused"));
+    }
+
+    #[test]
+    fn hostile_nesting_is_flattened_not_a_stack_overflow() {
+        let md = format!(
+            "{} x\n\n{}y\n\n{}z{}\n",
+            ">".repeat(100_000),
+            "- ".repeat(50_000),
+            "*".repeat(50_000),
+            "*".repeat(50_000)
+        );
+        let (d, p) = doc(&md);
+        assert!(!d.blocks.is_empty());
+        assert!(p.iter().any(|p| p.code == "nesting-too-deep"));
+        let html = crate::markdown::html::render(
+            &d,
+            &crate::markdown::html::HtmlOptions {
+                id_prefix: "",
+                heading_offset: 0,
+                links: &NoLinks,
+            },
+        );
+        assert!(html.contains('x') && html.contains('y'));
+    }
+
+    struct NoLinks;
+    impl crate::markdown::html::LinkResolver for NoLinks {
+        fn href(&self, _: &LinkTarget, dest: &str) -> String {
+            dest.to_string()
+        }
     }
 
     #[test]
