@@ -399,6 +399,7 @@ fn load_chapter(
         draft: raw.draft,
         doc,
         anchors,
+        body_start,
     })
 }
 
@@ -524,14 +525,14 @@ fn resolve_links(fs: &dyn FileSystem, site: &mut Site, diags: &Diagnostics, sour
             .push(r.chapters.iter().map(|c| c.anchors.clone()).collect());
     }
     let index = &index;
-    site.reports.par_iter_mut().for_each(|report| {
-        for chapter in &mut report.chapters {
+    site.reports.par_iter_mut().enumerate().for_each(|(ri, report)| {
+        for (ci, chapter) in report.chapters.iter_mut().enumerate() {
             let text = sources.get(&chapter.file).unwrap_or_default();
-            let body_start = split_front_matter(&text).map(|(_, _, b)| b).unwrap_or(0);
+            let body_start = chapter.body_start;
             let line_index = LineIndex::new(&text);
             let file = chapter.file.clone();
             let dir = file.rsplit_once('/').map(|(d, _)| d).unwrap_or("").to_string();
-            let own_anchors = chapter.anchors.clone();
+            let own_anchors = &index.anchors[ri][ci];
             let at = |offset: usize| line_index.span(&text, body_start + offset..body_start + offset);
             let mut problems = Vec::new();
             let mut visit = |inline: &mut Inline| match inline {
@@ -549,7 +550,7 @@ fn resolve_links(fs: &dyn FileSystem, site: &mut Site, diags: &Diagnostics, sour
                                 .with_hint("write what the link leads to between the square brackets"),
                         );
                     }
-                    match resolve(dest, &dir, &own_anchors, index, fs, false) {
+                    match resolve(dest, &dir, own_anchors, index, fs, false) {
                         Ok(t) => *target = t,
                         Err((code, msg, hint)) => {
                             *target = LinkTarget::External;
@@ -576,7 +577,7 @@ fn resolve_links(fs: &dyn FileSystem, site: &mut Site, diags: &Diagnostics, sour
                                 .with_hint("describe what the image shows between the square brackets: ![A bar chart of ...](file.png)"),
                         );
                     }
-                    match resolve(src, &dir, &own_anchors, index, fs, true) {
+                    match resolve(src, &dir, own_anchors, index, fs, true) {
                         Ok(t) => {
                             if let LinkTarget::Asset { report, path } = &t {
                                 *size = image_size(fs, &vfs::join(&index.report_dirs[*report], path));

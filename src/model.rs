@@ -99,4 +99,6 @@ pub struct Chapter {
     pub doc: Document,
     /// Every id a link may point at (headings, numbered paragraphs, notes).
     pub anchors: std::collections::HashSet<String>,
+    /// Byte offset of the Markdown body in the file (after front matter).
+    pub body_start: usize,
 }
