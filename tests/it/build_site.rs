@@ -367,3 +367,36 @@ fn check_writes_nothing() {
     let run = site.run(&["check"]).success();
     assert!(!run.output.exists());
 }
+
+#[test]
+fn the_example_site_in_this_repository_builds_without_errors() {
+    use rapport::build::{BuildOptions, render_in_memory};
+    let fs = rapport::vfs::RealFs::new(env!("CARGO_MANIFEST_DIR")).unwrap();
+    let outcome = render_in_memory(&fs, &BuildOptions::default());
+    let errors: Vec<String> = outcome
+        .diagnostics
+        .iter()
+        .filter(|d| d.is_error())
+        .map(|d| d.to_string())
+        .collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+    let site = outcome.site.unwrap();
+    let output = outcome.output.unwrap();
+    for r in &site.reports {
+        let print = output
+            .get_text(&format!("{}/print/index.html", r.slug))
+            .unwrap();
+        for c in &r.chapters {
+            assert!(
+                output
+                    .files
+                    .contains_key(&format!("{}/{}/index.html", r.slug, c.slug))
+            );
+            assert!(
+                print.contains(&format!("id=\"chapter-{}\"", c.slug)),
+                "{} missing from print",
+                c.slug
+            );
+        }
+    }
+}
