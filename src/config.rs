@@ -8,6 +8,7 @@
 use serde::Deserialize;
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Span};
+use crate::tracker::status::Vocabulary;
 use crate::vfs::FileSystem;
 use crate::yaml::{self, Spanned};
 
@@ -23,6 +24,7 @@ struct RawConfig {
     theme: Option<Spanned<String>>,
     description: Option<String>,
     branding: Option<RawBranding>,
+    statuses: Option<Vec<Spanned<crate::tracker::status::RawStatus>>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -48,6 +50,8 @@ pub struct SiteConfig {
     pub theme: String,
     pub description: Option<String>,
     pub branding: Branding,
+    /// What a recommendation's status may be (the defaults unless set).
+    pub statuses: Vocabulary,
 }
 
 #[derive(Debug, Clone)]
@@ -204,6 +208,33 @@ pub fn load(
         }
     }
 
+    let statuses = match raw.statuses {
+        None => Vocabulary::default(),
+        Some(list) if list.is_empty() => {
+            problem(
+                Diagnostic::error("no-statuses", "`statuses` is empty")
+                    .at(Span::point(1, 1))
+                    .with_hint(
+                        "list at least one status, or remove `statuses` to use the defaults",
+                    ),
+            );
+            Vocabulary::default()
+        }
+        Some(list) => {
+            let spans: Vec<Span> = list.iter().map(|s| yaml::span_of(s, 0)).collect();
+            let (vocab, problems) =
+                Vocabulary::from_raw(list.into_iter().map(|s| s.value).collect());
+            for (i, message, hint) in problems {
+                problem(
+                    Diagnostic::error("bad-status", message)
+                        .at(spans[i].clone())
+                        .with_hint(hint),
+                );
+            }
+            vocab
+        }
+    };
+
     if !ok {
         return None;
     }
@@ -220,6 +251,7 @@ pub fn load(
             colours,
             footer,
         },
+        statuses,
     })
 }
 
@@ -229,7 +261,7 @@ fn valid_name(s: &str) -> bool {
             .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
 }
 
-fn parse_hex(s: &str) -> Option<(u8, u8, u8)> {
+pub fn parse_hex(s: &str) -> Option<(u8, u8, u8)> {
     let h = s.strip_prefix('#')?;
     let full: String = match h.len() {
         3 => h.chars().flat_map(|c| [c, c]).collect(),
@@ -240,7 +272,7 @@ fn parse_hex(s: &str) -> Option<(u8, u8, u8)> {
     Some(((v >> 16) as u8, (v >> 8) as u8, v as u8))
 }
 
-fn normalise_hex(s: &str) -> String {
+pub fn normalise_hex(s: &str) -> String {
     let (r, g, b) = parse_hex(s).unwrap_or((0, 0, 0));
     format!("#{r:02x}{g:02x}{b:02x}")
 }

@@ -2,7 +2,9 @@
 //!
 //! Phases, in order: read `site.yaml`; find the report folders; load each
 //! report (its `report.yaml` and chapters, in parallel); resolve links and
-//! images across the whole site. Every problem is pushed to the
+//! images across the whole site. Reports' recommendations are loaded with
+//! them and joined up across the site by [`crate::tracker`] before links are
+//! resolved, so that links to recommendations are checked like any other. Every problem is pushed to the
 //! [`Diagnostics`] sink with its real position, and loading carries on so
 //! that one run reports everything.
 
@@ -13,9 +15,12 @@ use serde::Deserialize;
 
 use crate::config;
 use crate::diagnostics::{Diagnostic, Diagnostics, LineIndex, SourceMap};
-use crate::markdown::ast::{Block, Inline, LinkTarget, for_each_inline_mut};
+use crate::markdown::ast::{Block, Inline, LinkTarget, plain_text};
 use crate::markdown::{self, ParseOptions};
-use crate::model::{Chapter, Report, ReportKind, ReportMeta, Site};
+use crate::model::{
+    Chapter, DocOrigin, DocStart, ItemLabel, Report, ReportKind, ReportMeta, Site, Tracker,
+};
+use crate::tracker;
 use crate::vfs::{self, FileSystem};
 use crate::yaml::{self, Spanned};
 
@@ -23,7 +28,13 @@ pub const CONTENT_DIR: &str = "content";
 pub const REPORT_FILE: &str = "report.yaml";
 
 /// Chapter slugs that would collide with pages rapport makes itself.
-const RESERVED_SLUGS: &[&str] = &["print", "assets", "static"];
+const RESERVED_SLUGS: &[&str] = &[
+    "print",
+    "assets",
+    "static",
+    "recommendations.csv",
+    "recommendations.json",
+];
 
 #[derive(Debug, Clone, Default)]
 pub struct LoadOptions {
@@ -81,7 +92,7 @@ pub fn load_site(
 
     let mut reports: Vec<Report> = report_dirs
         .par_iter()
-        .filter_map(|(slug, dir)| load_report(fs, slug, dir, opts, diags, sources))
+        .filter_map(|(slug, dir)| load_report(fs, slug, dir, &config, opts, diags, sources))
         .collect();
     reports.sort_by(|a, b| {
         b.meta
@@ -91,6 +102,8 @@ pub fn load_site(
     });
 
     let mut site = Site { config, reports };
+    tracker::link_related(&mut site, diags);
+    tracker::expand_components(&mut site, diags, sources);
     resolve_links(fs, &mut site, diags, sources);
     Some(site)
 }
@@ -111,6 +124,9 @@ struct RawReport {
     summary: Option<String>,
     #[serde(default)]
     numbered: bool,
+    /// What this report calls its tracked items ("Action", "Decision").
+    item_label: Option<String>,
+    items_label: Option<String>,
 }
 
 impl RawReport {
@@ -127,6 +143,8 @@ impl RawReport {
             authors: Vec::new(),
             summary: None,
             numbered: false,
+            item_label: None,
+            items_label: None,
         }
     }
 }
@@ -135,6 +153,7 @@ fn load_report(
     fs: &dyn FileSystem,
     slug: &str,
     dir: &str,
+    config: &config::SiteConfig,
     opts: &LoadOptions,
     diags: &Diagnostics,
     sources: &SourceMap,
@@ -203,7 +222,10 @@ fn load_report(
     let mut assets = Vec::new();
     for path in fs.walk(dir) {
         let rel = &path[dir.len() + 1..];
-        if rel.split('/').any(|seg| seg.starts_with('.')) || rel == REPORT_FILE {
+        if rel.split('/').any(|seg| seg.starts_with('.'))
+            || rel == REPORT_FILE
+            || tracker::load::is_source(rel)
+        {
             continue;
         }
         if rel.ends_with(".md") && !rel.contains('/') {
@@ -230,17 +252,40 @@ fn load_report(
                 ),
         );
     }
-    check_chapter_slugs(&chapters, &assets, diags);
+    let label = item_label(raw.item_label, raw.items_label);
+    let mut items = tracker::load::load(fs, dir, &config.statuses, diags, sources);
+    tracker::finish(&mut items, &label, diags);
+    check_chapter_slugs(&chapters, &assets, &label.dir, diags);
     Some(Report {
         slug: slug.to_string(),
         dir: dir.to_string(),
         meta,
         chapters,
         assets,
+        tracker: Tracker { label, items },
     })
 }
 
-fn check_chapter_slugs(chapters: &[Chapter], assets: &[String], diags: &Diagnostics) {
+/// "Action" gives "Actions" and the folder `actions/`.
+fn item_label(one: Option<String>, many: Option<String>) -> ItemLabel {
+    let Some(one) = one.filter(|s| !s.trim().is_empty()) else {
+        return ItemLabel::default();
+    };
+    let one = one.trim().to_string();
+    let many = many
+        .filter(|s| !s.trim().is_empty())
+        .map(|s| s.trim().to_string())
+        .unwrap_or_else(|| format!("{one}s"));
+    let dir = slug::slugify(&many);
+    ItemLabel { one, many, dir }
+}
+
+fn check_chapter_slugs(
+    chapters: &[Chapter],
+    assets: &[String],
+    tracker_dir: &str,
+    diags: &Diagnostics,
+) {
     let mut seen: HashMap<&str, &str> = HashMap::new();
     let asset_tops: HashSet<&str> = assets.iter().filter_map(|a| a.split('/').next()).collect();
     for c in chapters {
@@ -257,7 +302,10 @@ fn check_chapter_slugs(chapters: &[Chapter], assets: &[String], diags: &Diagnost
                 ),
             );
         }
-        if RESERVED_SLUGS.contains(&c.slug.as_str()) || asset_tops.contains(c.slug.as_str()) {
+        if RESERVED_SLUGS.contains(&c.slug.as_str())
+            || c.slug == tracker_dir
+            || asset_tops.contains(c.slug.as_str())
+        {
             diags.push(
                 Diagnostic::error(
                     "reserved-slug",
@@ -499,10 +547,14 @@ struct LinkIndex {
     assets: HashMap<String, (usize, String)>,
     anchors: Vec<Vec<HashSet<String>>>,
     report_dirs: Vec<String>,
+    report_slugs: HashMap<String, usize>,
+    /// Each report's item numbers (in natural order) and its item label.
+    items: Vec<(Vec<String>, String)>,
 }
 
-/// Resolves every link and image in every chapter against the whole site,
-/// reporting the ones that lead nowhere at their position in the source.
+/// Resolves every link and image in every chapter and recommendation
+/// against the whole site, reporting the ones that lead nowhere at their
+/// position in the source.
 fn resolve_links(fs: &dyn FileSystem, site: &mut Site, diags: &Diagnostics, sources: &SourceMap) {
     let mut index = LinkIndex {
         chapters: HashMap::new(),
@@ -510,10 +562,13 @@ fn resolve_links(fs: &dyn FileSystem, site: &mut Site, diags: &Diagnostics, sour
         assets: HashMap::new(),
         anchors: Vec::new(),
         report_dirs: site.reports.iter().map(|r| r.dir.clone()).collect(),
+        report_slugs: HashMap::new(),
+        items: Vec::new(),
     };
     for (ri, r) in site.reports.iter().enumerate() {
         index.reports.insert(r.dir.clone(), ri);
         index.reports.insert(vfs::join(&r.dir, REPORT_FILE), ri);
+        index.report_slugs.insert(r.slug.clone(), ri);
         for (ci, c) in r.chapters.iter().enumerate() {
             index.chapters.insert(c.file.clone(), (ri, ci));
         }
@@ -523,85 +578,148 @@ fn resolve_links(fs: &dyn FileSystem, site: &mut Site, diags: &Diagnostics, sour
         index
             .anchors
             .push(r.chapters.iter().map(|c| c.anchors.clone()).collect());
+        index.items.push((
+            r.tracker.items.iter().map(|i| i.number.clone()).collect(),
+            r.tracker.label.one.clone(),
+        ));
     }
     let index = &index;
-    site.reports.par_iter_mut().enumerate().for_each(|(ri, report)| {
-        for (ci, chapter) in report.chapters.iter_mut().enumerate() {
-            let text = sources.get(&chapter.file).unwrap_or_default();
-            let body_start = chapter.body_start;
-            let line_index = LineIndex::new(&text);
-            let file = chapter.file.clone();
-            let dir = file.rsplit_once('/').map(|(d, _)| d).unwrap_or("").to_string();
-            let own_anchors = &index.anchors[ri][ci];
-            let at = |offset: usize| line_index.span(&text, body_start + offset..body_start + offset);
+    site.reports
+        .par_iter_mut()
+        .enumerate()
+        .for_each(|(ri, report)| {
             let mut problems = Vec::new();
-            let mut visit = |inline: &mut Inline| match inline {
-                Inline::Link {
-                    dest,
-                    target,
-                    offset,
-                    content,
-                    ..
-                } => {
-                    if crate::markdown::ast::plain_text(content).trim().is_empty() {
-                        problems.push(
-                            Diagnostic::warning("empty-link", "this link has no text")
-                                .at(at(*offset))
-                                .with_hint("write what the link leads to between the square brackets"),
-                        );
-                    }
-                    match resolve(dest, &dir, own_anchors, index, fs, false) {
-                        Ok(t) => *target = t,
-                        Err((code, msg, hint)) => {
-                            *target = LinkTarget::External;
-                            if code == "unsafe-link" {
-                                dest.clear();
-                                dest.push('#');
-                            }
-                            problems.push(Diagnostic::error(code, msg).at(at(*offset)).with_hint(hint));
-                        }
-                    }
-                }
-                Inline::Image {
-                    src,
-                    alt,
-                    target,
-                    size,
-                    offset,
-                    ..
-                } => {
-                    if alt.trim().is_empty() {
-                        problems.push(
-                            Diagnostic::warning("image-alt", format!("image `{src}` has no alt text"))
-                                .at(at(*offset))
-                                .with_hint("describe what the image shows between the square brackets: ![A bar chart of ...](file.png)"),
-                        );
-                    }
-                    match resolve(src, &dir, own_anchors, index, fs, true) {
-                        Ok(t) => {
-                            if let LinkTarget::Asset { report, path } = &t {
-                                *size = image_size(fs, &vfs::join(&index.report_dirs[*report], path));
-                            }
-                            *target = t;
-                        }
-                        Err((code, msg, hint)) => {
-                            *target = LinkTarget::External;
-                            if code == "unsafe-link" {
-                                src.clear();
-                            }
-                            problems.push(Diagnostic::error(code, msg).at(at(*offset)).with_hint(hint));
-                        }
-                    }
-                }
-                _ => {}
-            };
-            for_each_inline_mut(&mut chapter.doc.blocks, &mut visit);
-            for note in &mut chapter.doc.footnotes {
-                for_each_inline_mut(&mut note.blocks, &mut visit);
+            for (ci, chapter) in report.chapters.iter_mut().enumerate() {
+                let origin = DocOrigin {
+                    file: chapter.file.clone(),
+                    at: DocStart::Body(chapter.body_start),
+                    markdown: None,
+                };
+                let links = DocLinks {
+                    ri,
+                    origin: &origin,
+                    own_anchors: &index.anchors[ri][ci],
+                    index,
+                    fs,
+                };
+                problems.extend(links.resolve(&mut chapter.doc, sources));
             }
-            diags.extend(problems.into_iter().map(|d| d.in_file(&file)));
-        }
-    });
+            for item in &mut report.tracker.items {
+                let mut docs = vec![(&mut item.text, &item.origin)];
+                docs.extend(item.responses.iter_mut().map(|r| (&mut r.text, &r.origin)));
+                for (doc, origin) in docs {
+                    let own = collect_anchors(doc);
+                    let links = DocLinks {
+                        ri,
+                        origin,
+                        own_anchors: &own,
+                        index,
+                        fs,
+                    };
+                    problems.extend(links.resolve(doc, sources));
+                }
+            }
+            diags.extend(problems);
+        });
+}
+
+/// Link resolution for one document.
+struct DocLinks<'a> {
+    ri: usize,
+    origin: &'a DocOrigin,
+    own_anchors: &'a HashSet<String>,
+    index: &'a LinkIndex,
+    fs: &'a dyn FileSystem,
+}
+
+impl DocLinks<'_> {
+    fn resolve(&self, doc: &mut markdown::Document, sources: &SourceMap) -> Vec<Diagnostic> {
+        let file = &self.origin.file;
+        let text = sources.get(file).unwrap_or_default();
+        let line_index = LineIndex::new(&text);
+        let md = self.origin.markdown.as_deref().unwrap_or("");
+        let at = |offset: usize| {
+            tracker::load::span_in(self.origin.at, md, offset, Some((&text, &line_index)))
+        };
+        let dir = file
+            .rsplit_once('/')
+            .map(|(d, _)| d)
+            .unwrap_or("")
+            .to_string();
+        let (index, fs, own_anchors) = (self.index, self.fs, self.own_anchors);
+        let mut problems = Vec::new();
+        let mut visit = |inline: &mut Inline| match inline {
+            Inline::Link {
+                dest,
+                target,
+                offset,
+                content,
+                ..
+            } => {
+                match resolve(dest, &dir, self.ri, own_anchors, index, fs, false) {
+                    Ok(t) => {
+                        // `[](rec:12)` shows "Recommendation 12".
+                        if let LinkTarget::Item { report, item } = &t
+                            && plain_text(content).trim().is_empty()
+                        {
+                            let (numbers, label) = &index.items[*report];
+                            *content = vec![Inline::Text(format!("{label} {}", numbers[*item]))];
+                        }
+                        *target = t;
+                    }
+                    Err((code, msg, hint)) => {
+                        *target = LinkTarget::External;
+                        if code == "unsafe-link" {
+                            dest.clear();
+                            dest.push('#');
+                        }
+                        problems.push(Diagnostic::error(code, msg).at(at(*offset)).with_hint(hint));
+                    }
+                }
+                if plain_text(content).trim().is_empty() {
+                    problems.push(
+                        Diagnostic::warning("empty-link", "this link has no text")
+                            .at(at(*offset))
+                            .with_hint("write what the link leads to between the square brackets"),
+                    );
+                }
+            }
+            Inline::Image {
+                src,
+                alt,
+                target,
+                size,
+                offset,
+                ..
+            } => {
+                if alt.trim().is_empty() {
+                    problems.push(
+                        Diagnostic::warning("image-alt", format!("image `{src}` has no alt text"))
+                            .at(at(*offset))
+                            .with_hint("describe what the image shows between the square brackets: ![A bar chart of ...](file.png)"),
+                    );
+                }
+                match resolve(src, &dir, self.ri, own_anchors, index, fs, true) {
+                    Ok(t) => {
+                        if let LinkTarget::Asset { report, path } = &t {
+                            *size = image_size(fs, &vfs::join(&index.report_dirs[*report], path));
+                        }
+                        *target = t;
+                    }
+                    Err((code, msg, hint)) => {
+                        *target = LinkTarget::External;
+                        if code == "unsafe-link" {
+                            src.clear();
+                        }
+                        problems.push(Diagnostic::error(code, msg).at(at(*offset)).with_hint(hint));
+                    }
+                }
+            }
+            _ => {}
+        };
+        doc.for_each_inline_mut(&mut visit);
+        problems.into_iter().map(|d| d.in_file(file)).collect()
+    }
 }
 
 type LinkError = (&'static str, String, String);
@@ -609,6 +727,7 @@ type LinkError = (&'static str, String, String);
 fn resolve(
     dest: &str,
     dir: &str,
+    ri: usize,
     own_anchors: &HashSet<String>,
     index: &LinkIndex,
     fs: &dyn FileSystem,
@@ -623,6 +742,7 @@ fn resolve(
     if let Some(scheme) = scheme {
         return match scheme {
             "http" | "https" | "mailto" | "tel" => Ok(LinkTarget::External),
+            "rec" if !is_image => resolve_item(&dest.trim()[4..], ri, index),
             _ => Err((
                 "unsafe-link",
                 format!("links with `{scheme}:` are not allowed"),
@@ -710,6 +830,43 @@ fn resolve(
         format!("{what} `{resolved}` not found"),
         "put the file in the report's folder and give its path relative to this chapter".into(),
     ))
+}
+
+/// `rec:12` (this report) or `rec:other-report/12`.
+fn resolve_item(reference: &str, ri: usize, index: &LinkIndex) -> Result<LinkTarget, LinkError> {
+    let (report, number) = match reference.rsplit_once('/') {
+        Some((slug, n)) => match index.report_slugs.get(slug.trim_matches('/')) {
+            Some(&r) => (r, n),
+            None => {
+                return Err((
+                    "broken-link",
+                    format!("there is no report `{slug}` for `rec:{reference}`"),
+                    "write rec:<number> for this report, or rec:<report folder>/<number>".into(),
+                ));
+            }
+        },
+        None => (ri, reference),
+    };
+    let (numbers, label) = &index.items[report];
+    match numbers
+        .iter()
+        .position(|n| tracker::same_number(n, number.trim()))
+    {
+        Some(item) => Ok(LinkTarget::Item { report, item }),
+        None => Err((
+            "broken-link",
+            format!("there is no {} {}", label.to_lowercase(), number.trim()),
+            if numbers.is_empty() {
+                "that report has no recommendations".to_string()
+            } else {
+                format!(
+                    "the numbers run from {} to {}",
+                    numbers[0],
+                    numbers[numbers.len() - 1]
+                )
+            },
+        )),
+    }
 }
 
 fn suggest<'a>(wanted: &str, options: impl Iterator<Item = &'a String>) -> String {

@@ -27,6 +27,11 @@ pub fn long(d: Date) -> String {
     )
 }
 
+/// "March" for 3.
+pub fn month_name(month: i8) -> &'static str {
+    MONTHS[(month.clamp(1, 12) - 1) as usize]
+}
+
 /// Today's date for generated files (such as `rapport init`'s example
 /// report), from `SOURCE_DATE_EPOCH` when set so that output is reproducible.
 pub fn today() -> Date {

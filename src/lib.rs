@@ -20,5 +20,6 @@ pub mod model;
 pub mod output;
 pub mod render;
 pub mod theme;
+pub mod tracker;
 pub mod vfs;
 pub mod yaml;

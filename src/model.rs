@@ -27,6 +27,8 @@ pub struct Report {
     pub chapters: Vec<Chapter>,
     /// Files published with the report, relative to its folder.
     pub assets: Vec<String>,
+    /// Its recommendations (or actions, decisions), if it tracks any.
+    pub tracker: Tracker,
 }
 
 #[derive(Debug, Clone)]
@@ -101,4 +103,176 @@ pub struct Chapter {
     pub anchors: std::collections::HashSet<String>,
     /// Byte offset of the Markdown body in the file (after front matter).
     pub body_start: usize,
+}
+
+/// The numbered items a report tracks (recommendations, actions, decisions),
+/// in natural order of their numbers.
+#[derive(Debug, Default)]
+pub struct Tracker {
+    pub label: ItemLabel,
+    pub items: Vec<Recommendation>,
+}
+
+/// What a report calls its items: "Recommendation", "Action", "Decision".
+#[derive(Debug, Clone)]
+pub struct ItemLabel {
+    pub one: String,
+    pub many: String,
+    /// The folder of the tracker pages (`recommendations`, `actions`).
+    pub dir: String,
+}
+
+impl Default for ItemLabel {
+    fn default() -> Self {
+        ItemLabel {
+            one: "Recommendation".into(),
+            many: "Recommendations".into(),
+            dir: "recommendations".into(),
+        }
+    }
+}
+
+#[derive(Debug)]
+pub struct Recommendation {
+    /// As written: `3`, `4.2`, `R12`.
+    pub number: String,
+    /// Its web address inside the tracker folder (`4-2`).
+    pub slug: String,
+    pub title: String,
+    /// The recommendation's own words. Empty when not recorded.
+    pub text: Document,
+    /// Why the text is missing, when the author says so.
+    pub missing_text: Option<String>,
+    pub theme: Option<String>,
+    pub leads: Vec<String>,
+    pub due: Option<PartialDate>,
+    /// Index into the site's status vocabulary.
+    pub status: usize,
+    /// Newest first.
+    pub responses: Vec<Response>,
+    /// Where its text was written, for problems found in it later.
+    pub origin: DocOrigin,
+    /// Where its number was written, for problems with the item itself.
+    pub number_at: crate::diagnostics::Span,
+    pub previously: Option<ItemRef>,
+    pub carried_forward_to: Option<CarriedForward>,
+    /// Links to the same item elsewhere, filled in once the whole site is
+    /// loaded so that both ends link to each other.
+    pub related: Vec<Related>,
+}
+
+#[derive(Debug)]
+pub struct Response {
+    pub date: PartialDate,
+    /// A label shown instead of the date ("Quarter 3, 2020/21").
+    pub period: Option<String>,
+    pub status: usize,
+    pub text: Document,
+    pub origin: DocOrigin,
+}
+
+/// A date that may be only a year or a month, as progress updates often are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct PartialDate {
+    pub year: i16,
+    /// 0 when not given.
+    pub month: i8,
+    /// 0 when not given.
+    pub day: i8,
+}
+
+impl PartialDate {
+    pub fn parse(s: &str) -> Option<Self> {
+        let s = s.trim();
+        let mut parts = s.split('-');
+        let year: i16 = parts.next()?.parse().ok()?;
+        let month: i8 = match parts.next() {
+            Some(m) => m.parse().ok().filter(|m| (1..=12).contains(m))?,
+            None => 0,
+        };
+        let day: i8 = match parts.next() {
+            Some(d) => d.parse().ok()?,
+            None => 0,
+        };
+        if parts.next().is_some() || !(1000..=9999).contains(&year) {
+            return None;
+        }
+        if day > 0 {
+            Date::new(year, month, day).ok()?;
+        }
+        Some(PartialDate { year, month, day })
+    }
+
+    /// ISO form, as precise as it was written: `2020`, `2020-03`, `2020-03-31`.
+    pub fn iso(self) -> String {
+        match (self.month, self.day) {
+            (0, _) => format!("{:04}", self.year),
+            (m, 0) => format!("{:04}-{m:02}", self.year),
+            (m, d) => format!("{:04}-{m:02}-{d:02}", self.year),
+        }
+    }
+
+    /// For readers: `2020`, `March 2020`, `31 March 2020`.
+    pub fn long(self) -> String {
+        match (self.month, self.day) {
+            (0, _) => self.year.to_string(),
+            (m, 0) => format!("{} {}", crate::dates::month_name(m), self.year),
+            (m, d) => crate::dates::long(Date::new(self.year, m, d).unwrap_or_default()),
+        }
+    }
+}
+
+/// Where a document came from, so that problems found after parsing
+/// (broken links) point at the right line.
+#[derive(Debug, Clone)]
+pub struct DocOrigin {
+    pub file: String,
+    pub at: DocStart,
+    /// The Markdown of a [`DocStart::Value`] document, to count lines in.
+    pub markdown: Option<std::sync::Arc<str>>,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub enum DocStart {
+    /// A Markdown body starting at this byte offset of the file.
+    Body(usize),
+    /// Markdown inside a YAML or CSV value that starts on this line and
+    /// column; offsets inside it count lines from there.
+    Value { line: u32, column: u32 },
+}
+
+/// `other-report/12`, or `12` in the same report.
+#[derive(Debug, Clone)]
+pub struct ItemRef {
+    pub report: Option<String>,
+    pub number: String,
+    pub line: u32,
+    pub column: u32,
+}
+
+#[derive(Debug, Clone)]
+pub struct CarriedForward {
+    /// The body that took the work on.
+    pub body: String,
+    /// The same work as an item of a report in this site, if it is one.
+    pub item: Option<ItemRef>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Relation {
+    /// The same item in an earlier report.
+    Earlier,
+    /// The same item in a later report.
+    Later,
+    /// The item this one's work was carried forward to.
+    CarriedTo,
+    /// An item whose work was carried forward to this one.
+    CarriedFrom,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct Related {
+    pub relation: Relation,
+    pub report: usize,
+    pub item: usize,
 }

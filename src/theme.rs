@@ -26,11 +26,15 @@ pub const DEFAULT_TEMPLATES: &[(&str, &str)] = theme_files!("templates":
     "print.html",
     "404.html",
     "partials/cover.html",
+    "partials/status.html",
+    "tracker.html",
+    "recommendation.html",
 );
 
 pub const DEFAULT_STATIC: &[(&str, &str)] = theme_files!("static":
     "style.css",
     "print.css",
+    "tracker.js",
 );
 
 /// Where a published static file comes from.

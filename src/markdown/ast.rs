@@ -68,6 +68,9 @@ pub enum Block {
         rows: Vec<Vec<Vec<Inline>>>,
     },
     DefinitionList(Vec<Definition>),
+    /// A report's tracked items, listed where a `[!RECOMMENDATIONS]` or
+    /// `[!ACTIONS]` component stood (filled in once the items are loaded).
+    Tracker(TrackerList),
     Rule,
     /// Raw HTML from the source, shown as text (never run).
     RawHtml(String),
@@ -98,6 +101,46 @@ pub struct Component {
     /// The heading level for components with a heading, chosen so that
     /// heading levels never skip.
     pub heading_level: u8,
+    /// Byte offset of the component in the chapter body, for diagnostics.
+    pub offset: usize,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TrackerStyle {
+    /// Number, title, lead and status, one row each.
+    Table,
+    /// A summary of actions: one table per theme, action and lead.
+    Actions,
+}
+
+#[derive(Debug, Clone)]
+pub struct TrackerList {
+    pub style: TrackerStyle,
+    /// The component's title, if any ("Recommendations carried forward").
+    pub caption: Vec<Inline>,
+    /// What the report calls one item ("Recommendation", "Action").
+    pub item_label: String,
+    pub groups: Vec<TrackerGroup>,
+    /// Heading level for group titles (actions grouped by theme).
+    pub heading_level: u8,
+}
+
+#[derive(Debug, Clone)]
+pub struct TrackerGroup {
+    /// The theme, for grouped lists.
+    pub title: Option<String>,
+    pub id: String,
+    pub rows: Vec<TrackerRow>,
+}
+
+#[derive(Debug, Clone)]
+pub struct TrackerRow {
+    pub number: String,
+    /// The title, as a link to the item's page.
+    pub title: Vec<Inline>,
+    pub leads: String,
+    pub status_key: String,
+    pub status_label: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -131,6 +174,10 @@ pub enum ComponentKind {
     Stat,
     /// A correction notice with its date (YYYY-MM-DD).
     Correction(String),
+    /// A list of the report's recommendations; the body holds filters.
+    Recommendations,
+    /// A summary-of-actions table grouped by theme; the body holds filters.
+    Actions,
 }
 
 impl ComponentKind {
@@ -145,6 +192,8 @@ impl ComponentKind {
         "SIGNATURE",
         "STAT",
         "CORRECTION",
+        "RECOMMENDATIONS",
+        "ACTIONS",
     ];
 
     pub fn class(&self) -> &'static str {
@@ -155,6 +204,7 @@ impl ComponentKind {
             ComponentKind::Signature => "signature",
             ComponentKind::Stat => "stat",
             ComponentKind::Correction(_) => "correction",
+            ComponentKind::Recommendations | ComponentKind::Actions => "tracker",
         }
     }
 }
@@ -216,6 +266,8 @@ pub enum LinkTarget {
     },
     /// A report's home page (`../other-report/report.yaml` or the folder).
     Report { report: usize },
+    /// A tracked item (recommendation, action) of some report.
+    Item { report: usize, item: usize },
     /// A file published with a report (an image, a PDF download).
     Asset { report: usize, path: String },
 }
@@ -293,6 +345,14 @@ pub fn for_each_inline_mut(blocks: &mut [Block], f: &mut dyn FnMut(&mut Inline))
                     match item {
                         Definition::Term(t) => inlines(t, f),
                         Definition::Details(d) => for_each_inline_mut(d, f),
+                    }
+                }
+            }
+            Block::Tracker(t) => {
+                inlines(&mut t.caption, f);
+                for g in &mut t.groups {
+                    for row in &mut g.rows {
+                        inlines(&mut row.title, f);
                     }
                 }
             }

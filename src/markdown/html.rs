@@ -149,6 +149,7 @@ impl Renderer<'_, '_> {
                 self.out.push_str("</blockquote>\n");
             }
             Block::Component(c) => self.component(c),
+            Block::Tracker(t) => self.tracker(t),
             Block::Code { lang, code } => {
                 self.out
                     .push_str("<pre class=\"code\" tabindex=\"0\"><code");
@@ -270,6 +271,9 @@ impl Renderer<'_, '_> {
                 self.blocks(&c.body);
                 self.out.push_str("</div>\n</div>\n");
             }
+            // Replaced by `Block::Tracker` once the report's items are
+            // loaded; one left here (inside a footnote) shows nothing.
+            ComponentKind::Recommendations | ComponentKind::Actions => {}
             ComponentKind::Correction(date) => {
                 self.out.push_str("<div class=\"correction\" role=\"note\">\n<p class=\"correction-title\"><strong>Correction</strong>");
                 if let Ok(d) = date.parse::<jiff::civil::Date>() {
@@ -284,6 +288,65 @@ impl Renderer<'_, '_> {
                 self.out.push_str("</div>\n");
             }
         }
+    }
+
+    fn tracker(&mut self, t: &TrackerList) {
+        let l = self.level(t.heading_level);
+        let grouped = t.style == TrackerStyle::Actions;
+        self.out.push_str("<div class=\"tracker-list\">\n");
+        if grouped && !t.caption.is_empty() {
+            self.out.push_str("<p class=\"tracker-caption\">");
+            self.inlines(&t.caption);
+            self.out.push_str("</p>\n");
+        }
+        if t.groups.iter().all(|g| g.rows.is_empty()) {
+            let _ = writeln!(
+                self.out,
+                "<p>No {} match this list.</p>",
+                t.item_label.to_lowercase()
+            );
+        }
+        for g in &t.groups {
+            if let Some(title) = &g.title {
+                let _ = write!(self.out, "<h{l} id=\"");
+                self.id(&g.id);
+                self.out.push_str("\">");
+                esc(&mut self.out, title);
+                let _ = writeln!(self.out, "</h{l}>");
+            }
+            self.table_count += 1;
+            self.out
+                .push_str("<div class=\"table-wrap\" role=\"region\" tabindex=\"0\" aria-label=\"");
+            let _ = write!(self.out, "Table {}: ", self.table_count);
+            match &g.title {
+                Some(title) => esc(&mut self.out, title),
+                None if !t.caption.is_empty() => esc(&mut self.out, &plain_text(&t.caption)),
+                None => esc(&mut self.out, &t.item_label),
+            }
+            self.out.push_str("\">\n<table>\n");
+            if !grouped && !t.caption.is_empty() {
+                self.out.push_str("<caption>");
+                self.inlines(&t.caption);
+                self.out.push_str("</caption>\n");
+            }
+            self.out
+                .push_str("<thead>\n<tr><th scope=\"col\">No.</th><th scope=\"col\">");
+            esc(&mut self.out, &t.item_label);
+            self.out.push_str("</th><th scope=\"col\">Lead</th><th scope=\"col\">Status</th></tr>\n</thead>\n<tbody>\n");
+            for row in &g.rows {
+                self.out.push_str("<tr><td>");
+                esc(&mut self.out, &row.number);
+                self.out.push_str("</td><th scope=\"row\">");
+                self.inlines(&row.title);
+                self.out.push_str("</th><td>");
+                esc(&mut self.out, &row.leads);
+                self.out.push_str("</td><td>");
+                status_badge(&mut self.out, &row.status_key, &row.status_label);
+                self.out.push_str("</td></tr>\n");
+            }
+            self.out.push_str("</tbody>\n</table>\n</div>\n");
+        }
+        self.out.push_str("</div>\n");
     }
 
     fn table(&mut self, align: &[Align], head: &[Vec<Inline>], rows: &[Vec<Vec<Inline>>]) {
@@ -481,6 +544,16 @@ impl Renderer<'_, '_> {
         self.inlines(content);
         let _ = write!(self.out, "</{tag}>");
     }
+}
+
+/// A status badge: the label in words, the colour from the site's
+/// `status.css` (so colour is never the only signal).
+pub fn status_badge(out: &mut String, key: &str, label: &str) {
+    out.push_str("<span class=\"status status-");
+    esc(out, key);
+    out.push_str("\">");
+    esc(out, label);
+    out.push_str("</span>");
 }
 
 fn ref_id(number: usize, occurrence: usize) -> String {

@@ -463,6 +463,8 @@ impl<'a, I: Iterator<Item = (Event<'a>, std::ops::Range<usize>)>> Builder<'a, I>
             "SIGNATURE" => ComponentKind::Signature,
             "STAT" => ComponentKind::Stat,
             "CORRECTION" => ComponentKind::Correction(title_text.clone()),
+            "RECOMMENDATIONS" => ComponentKind::Recommendations,
+            "ACTIONS" => ComponentKind::Actions,
             _ => {
                 self.problems.push(Problem {
                     severity: Severity::Error,
@@ -528,6 +530,7 @@ impl<'a, I: Iterator<Item = (Event<'a>, std::ops::Range<usize>)>> Builder<'a, I>
             attribution,
             id: String::new(),
             heading_level: 2,
+            offset,
         })
     }
 }
@@ -709,6 +712,11 @@ fn assign_ids_and_levels(blocks: &mut [Block]) {
                 format!("case-study-{}", slug::slugify(plain_text(&c.title))),
                 &mut seen,
             );
+            c.heading_level = (last_level + 1).clamp(2, 6);
+        }
+        // A summary of actions has a heading per theme.
+        Block::Component(c) if c.kind == ComponentKind::Actions => {
+            c.id = unique("actions".to_string(), &mut seen);
             c.heading_level = (last_level + 1).clamp(2, 6);
         }
         _ => {}

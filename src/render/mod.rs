@@ -8,6 +8,7 @@
 //! depends on thread timing.
 
 pub mod templates;
+pub mod tracker;
 pub mod view;
 
 use std::collections::BTreeMap;
@@ -36,6 +37,12 @@ pub fn render_site(
     let mut templates = Templates::load(fs, &site.config, diags, sources)?;
     templates.set_global("site", &site_view(&site.config, &site.reports));
 
+    let statuses = &site.config.statuses;
+    let filters: Vec<Vec<(tracker::Facet, String, String)>> = site
+        .reports
+        .iter()
+        .map(|r| tracker::filter_pages(r, statuses))
+        .collect();
     let mut jobs: Vec<Job> = vec![Job::Home, Job::NotFound];
     for (ri, r) in site.reports.iter().enumerate() {
         jobs.push(Job::ReportHome(ri));
@@ -43,16 +50,26 @@ pub fn render_site(
         for ci in 0..r.chapters.len() {
             jobs.push(Job::Chapter(ri, ci));
         }
+        if !r.tracker.items.is_empty() {
+            jobs.push(Job::Tracker(ri, None));
+            for (fi, _) in filters[ri].iter().enumerate() {
+                jobs.push(Job::Tracker(ri, Some(fi)));
+            }
+            for ii in 0..r.tracker.items.len() {
+                jobs.push(Job::Item(ri, ii));
+            }
+        }
     }
     let report_views: Vec<Shared> = site
         .reports
         .iter()
-        .map(|r| Shared::new(&report_view(r)))
+        .map(|r| Shared::new(&report_view(r, statuses)))
         .collect();
     let ctx = RenderCtx {
         site,
         templates: &templates,
         report_views: &report_views,
+        filters: &filters,
     };
     let rendered: Vec<(String, Result<String, crate::diagnostics::Diagnostic>)> =
         jobs.par_iter().map(|job| ctx.render(job)).collect();
@@ -91,7 +108,21 @@ pub fn render_site(
         out.files
             .insert(path.clone(), OutputFile::from_site(fs, &path));
     }
+    out.files.insert(
+        "assets/status.css".into(),
+        OutputFile::Bytes(tracker::status_css(statuses).into_bytes()),
+    );
     for r in &site.reports {
+        if !r.tracker.items.is_empty() {
+            out.files.insert(
+                format!("{}/recommendations.csv", r.slug),
+                OutputFile::Bytes(tracker::csv(site, r)),
+            );
+            out.files.insert(
+                format!("{}/recommendations.json", r.slug),
+                OutputFile::Bytes(tracker::json(site, r)),
+            );
+        }
         for a in &r.assets {
             out.files.insert(
                 format!("{}/{a}", r.slug),
@@ -112,12 +143,16 @@ enum Job {
     ReportHome(usize),
     Chapter(usize, usize),
     Print(usize),
+    /// The tracker page, or one of its filter pages.
+    Tracker(usize, Option<usize>),
+    Item(usize, usize),
 }
 
 struct RenderCtx<'a> {
     site: &'a Site,
     templates: &'a Templates,
     report_views: &'a [Shared],
+    filters: &'a [Vec<(tracker::Facet, String, String)>],
 }
 
 type Rendered = (String, Result<String, crate::diagnostics::Diagnostic>);
@@ -130,6 +165,8 @@ impl RenderCtx<'_> {
             Job::ReportHome(r) => self.report_home(r),
             Job::Chapter(r, c) => self.chapter(r, c),
             Job::Print(r) => self.print(r),
+            Job::Tracker(r, f) => self.tracker(r, f),
+            Job::Item(r, i) => self.item(r, i),
         }
     }
 
@@ -292,13 +329,139 @@ impl RenderCtx<'_> {
                 view
             })
             .collect();
+        let items: Vec<tracker::ItemView> = (0..r.tracker.items.len())
+            .map(|ii| {
+                let item = &r.tracker.items[ii];
+                let links = Links {
+                    site: self.site,
+                    root: &page.root,
+                    print: Some((ri, &item.slug)),
+                };
+                let prefix = format!("{}--", tracker::print_anchor(item));
+                let mut view = tracker::item_view(self.site, ri, ii, &links, &prefix, 2);
+                // The print edition gives each item's latest response only.
+                view.responses.truncate(1);
+                view
+            })
+            .collect();
         let mut ctx = PageContext::default();
         ctx.insert("page", &page);
         ctx.insert_shared("report", &self.report_views[ri]);
         ctx.insert("chapters", &chapters);
+        ctx.insert("items", &items);
         (
             format!("{url}index.html"),
             self.templates.render("print.html", &ctx),
+        )
+    }
+}
+
+impl RenderCtx<'_> {
+    fn report_crumbs(&self, page: &mut PageView, r: &Report) {
+        page.breadcrumbs.push(self.home_crumb());
+        page.breadcrumbs.push(LinkView {
+            title: r.meta.title.clone(),
+            url: format!("{}/", r.slug),
+        });
+    }
+
+    /// The tracker page (`filter` None) or one of its filter pages.
+    fn tracker(&self, ri: usize, filter: Option<usize>) -> Rendered {
+        let r = &self.site.reports[ri];
+        let statuses = &self.site.config.statuses;
+        let base = tracker::tracker_url(r);
+        let many = &r.tracker.label.many;
+        let (url, title, items, filter_view) = match filter {
+            None => (
+                base.clone(),
+                many.clone(),
+                r.tracker.items.iter().collect::<Vec<_>>(),
+                None,
+            ),
+            Some(fi) => {
+                let (facet, value, name) = &self.filters[ri][fi];
+                let items: Vec<_> = r
+                    .tracker
+                    .items
+                    .iter()
+                    .filter(|i| tracker::matches(i, *facet, value, statuses))
+                    .collect();
+                let what = match facet {
+                    tracker::Facet::Status => format!("status {name}"),
+                    tracker::Facet::Theme => format!("theme {name}"),
+                    tracker::Facet::Lead => format!("lead {name}"),
+                };
+                (
+                    format!("{base}{}/{value}/", facet.key()),
+                    format!("{many} with {what}"),
+                    items,
+                    Some(tracker::FilterView {
+                        kind: facet.key(),
+                        name: name.clone(),
+                    }),
+                )
+            }
+        };
+        let mut page = self.page("tracker", title, url.clone(), r.meta.summary.clone());
+        self.report_crumbs(&mut page, r);
+        if filter.is_some() {
+            page.breadcrumbs.push(LinkView {
+                title: many.clone(),
+                url: base.clone(),
+            });
+        }
+        let list = tracker::tracker_view(r, statuses, &items);
+        let mut ctx = PageContext::default();
+        ctx.insert("page", &page);
+        ctx.insert_shared("report", &self.report_views[ri]);
+        ctx.insert("list", &list);
+        ctx.insert("filter", &filter_view);
+        (
+            format!("{url}index.html"),
+            self.templates.render("tracker.html", &ctx),
+        )
+    }
+
+    fn item(&self, ri: usize, ii: usize) -> Rendered {
+        let r = &self.site.reports[ri];
+        let item = &r.tracker.items[ii];
+        let url = tracker::item_url(r, item);
+        let label = &r.tracker.label;
+        let mut page = self.page(
+            "item",
+            format!("{} {}: {}", label.one, item.number, item.title),
+            url.clone(),
+            None,
+        );
+        self.report_crumbs(&mut page, r);
+        page.breadcrumbs.push(LinkView {
+            title: label.many.clone(),
+            url: tracker::tracker_url(r),
+        });
+        let links = Links {
+            site: self.site,
+            root: &page.root,
+            print: None,
+        };
+        let view = tracker::item_view(self.site, ri, ii, &links, "", 1);
+        let statuses = &self.site.config.statuses;
+        let prev = ii
+            .checked_sub(1)
+            .map(|i| tracker::row(r, &r.tracker.items[i], statuses));
+        let next = r
+            .tracker
+            .items
+            .get(ii + 1)
+            .map(|n| tracker::row(r, n, statuses));
+        let mut ctx = PageContext::default();
+        ctx.insert("page", &page);
+        ctx.insert_shared("report", &self.report_views[ri]);
+        ctx.insert("item", &view);
+        ctx.insert("prev", &prev);
+        ctx.insert("next", &next);
+        (
+            format!("{url}index.html"),
+            self.templates.render("recommendation.html", &ctx),
         )
     }
 }
@@ -381,6 +544,14 @@ impl LinkResolver for Links<'_> {
                 }
             }
             LinkTarget::Report { report } => format!("{}{}/", self.root, reports[*report].slug),
+            LinkTarget::Item { report, item } => {
+                let r = &reports[*report];
+                let it = &r.tracker.items[*item];
+                match self.print {
+                    Some((pr, _)) if pr == *report => format!("#{}", tracker::print_anchor(it)),
+                    _ => format!("{}{}", self.root, tracker::item_url(r, it)),
+                }
+            }
             LinkTarget::Asset { report, path } => {
                 format!("{}{}/{}", self.root, reports[*report].slug, path)
             }

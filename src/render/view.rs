@@ -63,6 +63,8 @@ pub struct ReportView {
     #[serde(flatten)]
     pub summary: ReportSummary,
     pub chapters: Vec<ChapterLink>,
+    /// The report's recommendations (or actions), when it tracks any.
+    pub tracker: Option<super::tracker::TrackerView>,
 }
 
 #[derive(Serialize, Clone)]
@@ -163,10 +165,12 @@ pub fn report_summary(r: &Report) -> ReportSummary {
     }
 }
 
-pub fn report_view(r: &Report) -> ReportView {
+pub fn report_view(r: &Report, statuses: &crate::tracker::status::Vocabulary) -> ReportView {
+    let items: Vec<_> = r.tracker.items.iter().collect();
     ReportView {
         summary: report_summary(r),
         chapters: r.chapters.iter().map(|c| chapter_link(r, c)).collect(),
+        tracker: (!items.is_empty()).then(|| super::tracker::tracker_view(r, statuses, &items)),
     }
 }
 

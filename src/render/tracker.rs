@@ -1,0 +1,488 @@
+//! The tracker's outputs: views for the tracker and item pages, the status
+//! chart, the filter pages that work without JavaScript, and the open-data
+//! files.
+//!
+//! Filtering without JavaScript is done with one small static page per
+//! status, theme and lead (`status/in-progress/`), because a static site
+//! cannot answer a query string; the script on the tracker page only adds
+//! combined filtering in place for readers who have it.
+
+use std::collections::BTreeMap;
+use std::fmt::Write;
+
+use serde::Serialize;
+
+use crate::markdown::html::{self, HtmlOptions, LinkResolver};
+use crate::model::{Recommendation, Relation, Report, Site};
+use crate::tracker::status::{Status, Vocabulary};
+
+#[derive(Serialize, Clone)]
+pub struct DateView {
+    /// As precise as written: `2020`, `2020-03`, `2020-03-31`.
+    pub iso: String,
+    /// "31 March 2020", "March 2020".
+    pub display: String,
+}
+
+#[derive(Serialize, Clone)]
+pub struct StatusView {
+    pub key: String,
+    pub label: String,
+    pub description: String,
+}
+
+#[derive(Serialize, Clone)]
+pub struct FacetValue {
+    pub name: String,
+    pub slug: String,
+    pub count: usize,
+    /// The filter page, from the site root.
+    pub url: String,
+}
+
+#[derive(Serialize, Clone)]
+pub struct StatusCount {
+    pub key: String,
+    pub label: String,
+    pub description: String,
+    pub count: usize,
+    pub url: String,
+}
+
+/// One row of the tracker table.
+#[derive(Serialize, Clone)]
+pub struct ItemRow {
+    pub number: String,
+    pub slug: String,
+    pub title: String,
+    pub url: String,
+    pub theme: Option<String>,
+    pub theme_slug: Option<String>,
+    pub leads: Vec<String>,
+    pub lead_slugs: Vec<String>,
+    pub status: StatusView,
+    pub last_update: Option<DateView>,
+    pub due: Option<DateView>,
+}
+
+#[derive(Serialize)]
+pub struct TrackerView {
+    /// "Recommendation" / "Recommendations" (or the report's own words).
+    pub label: String,
+    pub label_plural: String,
+    pub url: String,
+    pub count: usize,
+    pub statuses: Vec<StatusCount>,
+    pub themes: Vec<FacetValue>,
+    pub leads: Vec<FacetValue>,
+    pub items: Vec<ItemRow>,
+    /// An SVG bar chart of the counts (safe HTML), with its own text
+    /// alternative; the counts are also listed as text.
+    pub chart: String,
+    pub csv_url: String,
+    pub json_url: String,
+}
+
+#[derive(Serialize)]
+pub struct FilterView {
+    /// `status`, `theme` or `lead`.
+    pub kind: &'static str,
+    pub name: String,
+}
+
+#[derive(Serialize)]
+pub struct ResponseView {
+    pub date: DateView,
+    pub period: Option<String>,
+    pub status: StatusView,
+    pub html: String,
+}
+
+#[derive(Serialize)]
+pub struct RelatedView {
+    /// "Earlier report", "Later report", "Carried forward to", "Carried forward from".
+    pub relation: &'static str,
+    pub title: String,
+    pub report_title: String,
+    pub url: String,
+}
+
+#[derive(Serialize)]
+pub struct ItemView {
+    #[serde(flatten)]
+    pub row: ItemRow,
+    /// The recommendation's text (safe HTML); empty when not recorded.
+    pub html: String,
+    pub missing_text: Option<String>,
+    /// Newest first.
+    pub responses: Vec<ResponseView>,
+    pub carried_forward_to: Option<String>,
+    pub related: Vec<RelatedView>,
+    /// The source file, from the site root.
+    pub source: String,
+    /// The item's anchor in the print edition.
+    pub anchor: String,
+}
+
+pub fn tracker_url(r: &Report) -> String {
+    format!("{}/{}/", r.slug, r.tracker.label.dir)
+}
+
+pub fn item_url(r: &Report, item: &Recommendation) -> String {
+    format!("{}{}/", tracker_url(r), item.slug)
+}
+
+pub fn print_anchor(item: &Recommendation) -> String {
+    format!("item-{}", item.slug)
+}
+
+fn status_view(s: &Status) -> StatusView {
+    StatusView {
+        key: s.key.clone(),
+        label: s.label.clone(),
+        description: s.description.clone(),
+    }
+}
+
+fn date_view(d: crate::model::PartialDate) -> DateView {
+    DateView {
+        iso: d.iso(),
+        display: d.long(),
+    }
+}
+
+pub fn row(r: &Report, item: &Recommendation, statuses: &Vocabulary) -> ItemRow {
+    ItemRow {
+        number: item.number.clone(),
+        slug: item.slug.clone(),
+        title: item.title.clone(),
+        url: item_url(r, item),
+        theme: item.theme.clone(),
+        theme_slug: item.theme.as_deref().map(slug::slugify),
+        leads: item.leads.clone(),
+        lead_slugs: item.leads.iter().map(slug::slugify).collect(),
+        status: status_view(statuses.get(item.status)),
+        last_update: item.responses.first().map(|r| date_view(r.date)),
+        due: item.due.map(date_view),
+    }
+}
+
+/// Which items a filter page lists.
+#[derive(Clone, Copy)]
+pub enum Facet {
+    Status,
+    Theme,
+    Lead,
+}
+
+impl Facet {
+    pub fn key(self) -> &'static str {
+        match self {
+            Facet::Status => "status",
+            Facet::Theme => "theme",
+            Facet::Lead => "lead",
+        }
+    }
+}
+
+/// Every filter page of a report: (facet, value slug, display name).
+pub fn filter_pages(r: &Report, statuses: &Vocabulary) -> Vec<(Facet, String, String)> {
+    let mut pages = Vec::new();
+    let used: Vec<usize> = r.tracker.items.iter().map(|i| i.status).collect();
+    for (i, s) in statuses.0.iter().enumerate() {
+        if used.contains(&i) {
+            pages.push((Facet::Status, s.key.clone(), s.label.clone()));
+        }
+    }
+    for (slug, name) in facet_values(r, |i| i.theme.iter().cloned().collect()) {
+        pages.push((Facet::Theme, slug, name));
+    }
+    for (slug, name) in facet_values(r, |i| i.leads.clone()) {
+        pages.push((Facet::Lead, slug, name));
+    }
+    pages
+}
+
+/// Distinct values of a facet, by slug, in alphabetical order.
+fn facet_values(
+    r: &Report,
+    f: impl Fn(&Recommendation) -> Vec<String>,
+) -> BTreeMap<String, String> {
+    let mut out = BTreeMap::new();
+    for item in &r.tracker.items {
+        for v in f(item) {
+            out.entry(slug::slugify(&v)).or_insert(v);
+        }
+    }
+    out
+}
+
+pub fn matches(item: &Recommendation, facet: Facet, value: &str, statuses: &Vocabulary) -> bool {
+    match facet {
+        Facet::Status => statuses.get(item.status).key == value,
+        Facet::Theme => item.theme.as_deref().map(slug::slugify).as_deref() == Some(value),
+        Facet::Lead => item.leads.iter().any(|l| slug::slugify(l) == value),
+    }
+}
+
+pub fn tracker_view(r: &Report, statuses: &Vocabulary, items: &[&Recommendation]) -> TrackerView {
+    let base = tracker_url(r);
+    let mut counts = Vec::new();
+    for (i, s) in statuses.0.iter().enumerate() {
+        let count = items.iter().filter(|x| x.status == i).count();
+        counts.push(StatusCount {
+            key: s.key.clone(),
+            label: s.label.clone(),
+            description: s.description.clone(),
+            count,
+            url: format!("{base}status/{}/", s.key),
+        });
+    }
+    let facet = |kind: &str, f: &dyn Fn(&Recommendation) -> Vec<String>| {
+        facet_values(r, f)
+            .into_iter()
+            .map(|(slug, name)| FacetValue {
+                count: items
+                    .iter()
+                    .filter(|i| f(i).iter().any(|v| slug::slugify(v) == slug))
+                    .count(),
+                url: format!("{base}{kind}/{slug}/"),
+                name,
+                slug,
+            })
+            .collect::<Vec<_>>()
+    };
+    let label = &r.tracker.label;
+    TrackerView {
+        label: label.one.clone(),
+        label_plural: label.many.clone(),
+        url: base.clone(),
+        count: items.len(),
+        chart: chart(&counts, &label.many),
+        statuses: counts,
+        themes: facet("theme", &|i| i.theme.iter().cloned().collect()),
+        leads: facet("lead", &|i| i.leads.clone()),
+        items: items.iter().map(|i| row(r, i, statuses)).collect(),
+        csv_url: format!("{}/recommendations.csv", r.slug),
+        json_url: format!("{}/recommendations.json", r.slug),
+    }
+}
+
+/// A horizontal bar chart of the status counts. The SVG is `role="img"`
+/// with a title and description that say every count, because a chart is
+/// no use to a screen reader otherwise; the same counts are also in the
+/// page as text.
+fn chart(counts: &[StatusCount], many: &str) -> String {
+    let shown: Vec<&StatusCount> = counts.iter().filter(|c| c.count > 0).collect();
+    if shown.is_empty() {
+        return String::new();
+    }
+    let max = shown.iter().map(|c| c.count).max().unwrap_or(1).max(1);
+    let (label_w, bar_w, row_h) = (170.0, 260.0, 30.0);
+    let height = row_h * shown.len() as f64 + 10.0;
+    let summary: Vec<String> = shown
+        .iter()
+        .map(|c| format!("{}: {}", c.label, c.count))
+        .collect();
+    let mut svg = String::new();
+    let _ = write!(
+        svg,
+        "<svg class=\"status-chart\" role=\"img\" aria-labelledby=\"status-chart-title status-chart-desc\" viewBox=\"0 0 {} {height}\" width=\"100%\" preserveAspectRatio=\"xMinYMin meet\">",
+        label_w + bar_w + 50.0
+    );
+    svg.push_str("<title id=\"status-chart-title\">");
+    esc(&mut svg, &format!("{many} by status"));
+    svg.push_str("</title><desc id=\"status-chart-desc\">");
+    esc(&mut svg, &summary.join("; "));
+    svg.push_str("</desc>");
+    for (i, c) in shown.iter().enumerate() {
+        let y = 5.0 + row_h * i as f64;
+        let w = (bar_w * c.count as f64 / max as f64).max(2.0);
+        let _ = write!(
+            svg,
+            "<text x=\"{}\" y=\"{}\" text-anchor=\"end\" class=\"chart-label\">",
+            label_w - 8.0,
+            y + 19.0
+        );
+        esc(&mut svg, &c.label);
+        let _ = write!(
+            svg,
+            "</text><rect x=\"{label_w}\" y=\"{}\" width=\"{w:.1}\" height=\"{}\" class=\"status-bar status-bar-{}\"/><text x=\"{:.1}\" y=\"{}\" class=\"chart-value\">{}</text>",
+            y + 4.0,
+            row_h - 8.0,
+            c.key,
+            label_w + w + 6.0,
+            y + 19.0,
+            c.count
+        );
+    }
+    svg.push_str("</svg>");
+    svg
+}
+
+fn esc(out: &mut String, s: &str) {
+    let _ = pulldown_cmark_escape::escape_html(&mut *out, s);
+}
+
+pub fn item_view(
+    site: &Site,
+    ri: usize,
+    ii: usize,
+    links: &dyn LinkResolver,
+    id_prefix: &str,
+    heading_offset: u8,
+) -> ItemView {
+    let r = &site.reports[ri];
+    let item = &r.tracker.items[ii];
+    let statuses = &site.config.statuses;
+    let opts = HtmlOptions {
+        id_prefix,
+        heading_offset,
+        links,
+    };
+    ItemView {
+        row: row(r, item, statuses),
+        html: html::render(&item.text, &opts),
+        missing_text: item.missing_text.clone(),
+        responses: item
+            .responses
+            .iter()
+            .map(|resp| ResponseView {
+                date: date_view(resp.date),
+                period: resp.period.clone(),
+                status: status_view(statuses.get(resp.status)),
+                html: html::render(&resp.text, &opts),
+            })
+            .collect(),
+        carried_forward_to: item.carried_forward_to.as_ref().map(|c| c.body.clone()),
+        related: item
+            .related
+            .iter()
+            .map(|rel| {
+                let other = &site.reports[rel.report];
+                let oi = &other.tracker.items[rel.item];
+                RelatedView {
+                    relation: match rel.relation {
+                        Relation::Earlier => "In an earlier report",
+                        Relation::Later => "In a later report",
+                        Relation::CarriedTo => "Carried forward to",
+                        Relation::CarriedFrom => "Carried forward from",
+                    },
+                    title: format!("{} {}: {}", other.tracker.label.one, oi.number, oi.title),
+                    report_title: other.meta.title.clone(),
+                    url: item_url(other, oi),
+                }
+            })
+            .collect(),
+        source: item.origin.file.clone(),
+        anchor: print_anchor(item),
+    }
+}
+
+/// The columns of `recommendations.csv`, documented in docs/authoring.md.
+const CSV_HEADER: &[&str] = &[
+    "number",
+    "title",
+    "theme",
+    "lead",
+    "due",
+    "status",
+    "status_label",
+    "last_update",
+    "url",
+];
+
+#[derive(Serialize)]
+struct DataRow<'a> {
+    number: &'a str,
+    title: &'a str,
+    theme: Option<&'a str>,
+    lead: Vec<&'a str>,
+    due: Option<String>,
+    status: &'a str,
+    status_label: &'a str,
+    last_update: Option<String>,
+    url: String,
+}
+
+fn data_rows<'a>(site: &'a Site, r: &'a Report) -> Vec<DataRow<'a>> {
+    let statuses = &site.config.statuses;
+    r.tracker
+        .items
+        .iter()
+        .map(|i| {
+            let s = statuses.get(i.status);
+            DataRow {
+                number: &i.number,
+                title: &i.title,
+                theme: i.theme.as_deref(),
+                lead: i.leads.iter().map(String::as_str).collect(),
+                due: i.due.map(|d| d.iso()),
+                status: &s.key,
+                status_label: &s.label,
+                last_update: i.responses.first().map(|x| x.date.iso()),
+                // Absolute when the site knows its address, so the data
+                // file still works once downloaded.
+                url: format!("{}{}", site.config.base_url, item_url(r, i)),
+            }
+        })
+        .collect()
+}
+
+/// `recommendations.csv`: one row per item, leads joined with `; `.
+pub fn csv(site: &Site, r: &Report) -> Vec<u8> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let _ = w.write_record(CSV_HEADER);
+    for d in data_rows(site, r) {
+        let _ = w.write_record([
+            d.number,
+            d.title,
+            d.theme.unwrap_or(""),
+            &d.lead.join("; "),
+            d.due.as_deref().unwrap_or(""),
+            d.status,
+            d.status_label,
+            d.last_update.as_deref().unwrap_or(""),
+            &d.url,
+        ]);
+    }
+    w.into_inner().unwrap_or_default()
+}
+
+/// `recommendations.json`: the report, the statuses and the items.
+pub fn json(site: &Site, r: &Report) -> Vec<u8> {
+    #[derive(Serialize)]
+    struct Doc<'a> {
+        report: &'a str,
+        title: &'a str,
+        label: &'a str,
+        statuses: &'a [Status],
+        items: Vec<DataRow<'a>>,
+    }
+    let doc = Doc {
+        report: &r.slug,
+        title: &r.meta.title,
+        label: &r.tracker.label.one,
+        statuses: &site.config.statuses.0,
+        items: data_rows(site, r),
+    };
+    let mut out = serde_json::to_vec_pretty(&doc).unwrap_or_default();
+    out.push(b'\n');
+    out
+}
+
+/// `assets/status.css`: badge and bar colours from the site's vocabulary,
+/// so a site that renames or recolours statuses needs no CSS of its own.
+pub fn status_css(statuses: &Vocabulary) -> String {
+    let mut css = String::from("/* Generated by rapport from the status vocabulary. */\n");
+    for s in &statuses.0 {
+        let _ = writeln!(
+            css,
+            ".status-{k}{{background:{bg};color:{fg}}}\n.status-bar-{k}{{fill:{bg}}}",
+            k = s.key,
+            bg = s.colour,
+            fg = s.text_colour
+        );
+    }
+    css
+}

@@ -1,0 +1,676 @@
+//! Reading recommendations from their three authoring forms.
+//!
+//! - `recommendations/<anything>.md`: one small file per item, the way a
+//!   policy officer edits a single status in a browser and gets a clean diff;
+//! - `recommendations.yaml`: a list of items in one file;
+//! - `recommendations.csv`: an action list as a spreadsheet exports it.
+//!
+//! All three become the same [`Recommendation`]; every value keeps the line
+//! it came from so that problems found later point back into the source.
+
+use serde::Deserialize;
+
+use crate::diagnostics::{Diagnostic, Diagnostics, LineIndex, SourceMap, Span};
+use crate::markdown::{self, Document, ParseOptions};
+use crate::model::{
+    CarriedForward, DocOrigin, DocStart, ItemRef, PartialDate, Recommendation, Response,
+};
+use crate::tracker::status::Vocabulary;
+use crate::vfs::{self, FileSystem};
+use crate::yaml::{self, Spanned};
+
+pub const ITEMS_DIR: &str = "recommendations";
+pub const ITEMS_YAML: &str = "recommendations.yaml";
+pub const ITEMS_CSV: &str = "recommendations.csv";
+
+/// Is this file (relative to the report folder) a recommendation source
+/// rather than a file to publish?
+pub fn is_source(rel: &str) -> bool {
+    rel == ITEMS_YAML
+        || rel == ITEMS_CSV
+        || rel
+            .strip_prefix(ITEMS_DIR)
+            .and_then(|r| r.strip_prefix('/'))
+            .is_some_and(|r| r.ends_with(".md") && !r.contains('/'))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawItem {
+    number: Spanned<Scalar>,
+    title: String,
+    text: Option<Spanned<String>>,
+    missing_text: Option<String>,
+    theme: Option<String>,
+    #[serde(default)]
+    lead: Leads,
+    due: Option<Spanned<Scalar>>,
+    status: Option<Spanned<String>>,
+    #[serde(default)]
+    responses: Vec<RawResponse>,
+    previously: Option<Spanned<Scalar>>,
+    carried_forward_to: Option<RawCarried>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawResponse {
+    date: Spanned<Scalar>,
+    period: Option<String>,
+    status: Spanned<String>,
+    text: Option<Spanned<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCarried {
+    body: String,
+    to: Option<Spanned<Scalar>>,
+}
+
+/// A value and where it was written.
+struct Pos<T> {
+    v: T,
+    at: Span,
+}
+
+/// One item, whichever form it was written in.
+struct ItemIn {
+    number: Pos<String>,
+    title: String,
+    text: Option<Pos<String>>,
+    missing_text: Option<String>,
+    theme: Option<String>,
+    leads: Vec<String>,
+    due: Option<Pos<String>>,
+    status: Option<Pos<String>>,
+    responses: Vec<ResponseIn>,
+    previously: Option<Pos<String>>,
+    carried_forward_to: Option<(String, Option<Pos<String>>)>,
+}
+
+struct ResponseIn {
+    date: Pos<String>,
+    period: Option<String>,
+    status: Pos<String>,
+    text: Option<Pos<String>>,
+}
+
+impl RawItem {
+    fn into_item(self, line_offset: u32) -> ItemIn {
+        fn p<T>(s: Spanned<T>, off: u32) -> Pos<T> {
+            Pos {
+                at: yaml::span_of(&s, off),
+                v: s.value,
+            }
+        }
+        fn ps(s: Spanned<Scalar>, off: u32) -> Pos<String> {
+            Pos {
+                at: yaml::span_of(&s, off),
+                v: s.value.0,
+            }
+        }
+        let o = line_offset;
+        ItemIn {
+            number: ps(self.number, o),
+            title: self.title,
+            text: self.text.map(|t| p(t, o)),
+            missing_text: self.missing_text,
+            theme: self.theme,
+            leads: self.lead.into_vec(),
+            due: self.due.map(|d| ps(d, o)),
+            status: self.status.map(|s| p(s, o)),
+            responses: self
+                .responses
+                .into_iter()
+                .map(|r| ResponseIn {
+                    date: ps(r.date, o),
+                    period: r.period,
+                    status: p(r.status, o),
+                    text: r.text.map(|t| p(t, o)),
+                })
+                .collect(),
+            previously: self.previously.map(|x| ps(x, o)),
+            carried_forward_to: self
+                .carried_forward_to
+                .map(|c| (c.body, c.to.map(|t| ps(t, o)))),
+        }
+    }
+}
+
+/// A YAML scalar taken as the text the author wrote: `4.10` must stay
+/// `4.10`, not become the number 4.1, and `2020` is a year, not an integer.
+#[derive(Debug)]
+struct Scalar(String);
+
+impl<'de> Deserialize<'de> for Scalar {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Any {
+            Int(i64),
+            Text(String),
+            Float(f64),
+        }
+        Ok(Scalar(match Any::deserialize(d)? {
+            Any::Int(i) => i.to_string(),
+            Any::Text(t) => t,
+            Any::Float(f) => f.to_string(),
+        }))
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(untagged)]
+enum Leads {
+    #[default]
+    None,
+    One(String),
+    Many(Vec<String>),
+}
+
+impl Leads {
+    fn into_vec(self) -> Vec<String> {
+        match self {
+            Leads::None => Vec::new(),
+            Leads::One(s) => split_leads(&s),
+            Leads::Many(v) => v.into_iter().map(|s| s.trim().to_string()).collect(),
+        }
+    }
+}
+
+/// Spreadsheets put several leads in one cell, separated by `;`.
+fn split_leads(s: &str) -> Vec<String> {
+    s.split(';')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(String::from)
+        .collect()
+}
+
+/// Everything one report's sources hold, in source order (sorting and
+/// integrity checks come after).
+pub fn load(
+    fs: &dyn FileSystem,
+    report_dir: &str,
+    statuses: &Vocabulary,
+    diags: &Diagnostics,
+    sources: &SourceMap,
+) -> Vec<Recommendation> {
+    let cx = Cx { statuses, diags };
+    let mut items = Vec::new();
+    let dir = vfs::join(report_dir, ITEMS_DIR);
+    let mut files: Vec<String> = fs
+        .walk(&dir)
+        .into_iter()
+        .filter(|p| is_source(&p[report_dir.len() + 1..]))
+        .collect();
+    files.sort();
+    for path in files {
+        let Some(text) = read(fs, &path, diags, sources) else {
+            continue;
+        };
+        if let Some(item) = cx.markdown_file(&path, &text) {
+            items.push(item);
+        }
+    }
+    let yaml_path = vfs::join(report_dir, ITEMS_YAML);
+    if fs.is_file(&yaml_path)
+        && let Some(text) = read(fs, &yaml_path, diags, sources)
+    {
+        match yaml::parse::<Vec<RawItem>>(&yaml_path, &text, 0) {
+            Ok(raws) => {
+                let index = LineIndex::new(&text);
+                for raw in raws {
+                    items.push(cx.item(raw.into_item(0), &yaml_path, &text, &index, None));
+                }
+            }
+            Err(d) => diags.push(d.with_hint(
+                "recommendations.yaml is a list: each item starts with `- number: ...`",
+            )),
+        }
+    }
+    let csv_path = vfs::join(report_dir, ITEMS_CSV);
+    if fs.is_file(&csv_path)
+        && let Some(text) = read(fs, &csv_path, diags, sources)
+    {
+        items.extend(csv_items(&cx, &csv_path, &text));
+    }
+    items
+}
+
+fn read(
+    fs: &dyn FileSystem,
+    path: &str,
+    diags: &Diagnostics,
+    sources: &SourceMap,
+) -> Option<String> {
+    match fs.read_to_string(path) {
+        Ok(t) => {
+            sources.insert(path, t.as_str().into());
+            Some(t)
+        }
+        Err(e) => {
+            diags.push(
+                Diagnostic::error("unreadable", format!("cannot read `{path}`: {e}")).in_file(path),
+            );
+            None
+        }
+    }
+}
+
+struct Cx<'a> {
+    statuses: &'a Vocabulary,
+    diags: &'a Diagnostics,
+}
+
+impl Cx<'_> {
+    fn markdown_file(&self, path: &str, text: &str) -> Option<Recommendation> {
+        let Some((front, line_offset, body_start)) = crate::content::split_front_matter(text)
+        else {
+            self.diags.push(
+                Diagnostic::error("no-front-matter", "this recommendation has no front matter")
+                    .in_file(path)
+                    .at_line(1, 1)
+                    .with_hint("start the file with `---`, then `number: 3`, `title: ...`, and another `---` line"),
+            );
+            return None;
+        };
+        let raw: RawItem = match yaml::parse(path, front, line_offset) {
+            Ok(r) => r,
+            Err(d) => {
+                self.diags.push(d);
+                return None;
+            }
+        };
+        let index = LineIndex::new(text);
+        let body = (!text[body_start..].trim().is_empty()).then_some(body_start);
+        Some(self.item(raw.into_item(line_offset), path, text, &index, body))
+    }
+
+    /// `body` is where the Markdown body of a one-item file starts.
+    fn item(
+        &self,
+        raw: ItemIn,
+        file: &str,
+        text: &str,
+        index: &LineIndex,
+        body: Option<usize>,
+    ) -> Recommendation {
+        let number = raw.number.v.trim().to_string();
+        let (text_doc, origin) = match (&raw.text, body) {
+            (Some(t), Some(_)) => {
+                self.diags.push(
+                    Diagnostic::error(
+                        "text-twice",
+                        "this recommendation has both a `text:` field and a body",
+                    )
+                    .in_file(file)
+                    .at(t.at.clone())
+                    .with_hint("keep the text in one place: the body below the front matter"),
+                );
+                (Document::default(), value_origin(file, text, &raw.number))
+            }
+            (None, Some(start)) => {
+                let origin = DocOrigin {
+                    file: file.to_string(),
+                    at: DocStart::Body(start),
+                    markdown: None,
+                };
+                (
+                    self.markdown(&text[start..], &origin, Some((text, index))),
+                    origin,
+                )
+            }
+            (Some(t), None) => {
+                let origin = value_origin(file, text, t);
+                (self.markdown(&t.v, &origin, None), origin)
+            }
+            (None, None) => (Document::default(), value_origin(file, text, &raw.number)),
+        };
+
+        let mut responses = Vec::new();
+        for r in raw.responses {
+            let Some(date) = self.date(&r.date, file) else {
+                continue;
+            };
+            let status = self.status(&r.status, file);
+            let (doc, origin) = match &r.text {
+                Some(t) => {
+                    let origin = value_origin(file, text, t);
+                    (self.markdown(&t.v, &origin, None), origin)
+                }
+                None => (Document::default(), value_origin(file, text, &r.date)),
+            };
+            responses.push(Response {
+                date,
+                period: r.period,
+                status: status.unwrap_or(0),
+                text: doc,
+                origin,
+            });
+        }
+        // Newest first; responses on the same date keep their written order.
+        responses.sort_by_key(|r| std::cmp::Reverse(r.date));
+
+        let status = match &raw.status {
+            Some(s) => self.status(s, file).unwrap_or(0),
+            None => responses.first().map(|r| r.status).unwrap_or(0),
+        };
+        let due = raw.due.as_ref().and_then(|d| self.date(d, file));
+        if number.is_empty() {
+            self.diags.push(
+                Diagnostic::error("no-number", "this recommendation has an empty number")
+                    .in_file(file)
+                    .at(raw.number.at.clone())
+                    .with_hint("give it a number or id, e.g. `number: 3`, `number: \"4.2\"` or `number: R12`"),
+            );
+        }
+        Recommendation {
+            slug: item_slug(&number),
+            number,
+            title: raw.title.trim().to_string(),
+            text: text_doc,
+            missing_text: raw.missing_text,
+            theme: raw
+                .theme
+                .map(|t| t.trim().to_string())
+                .filter(|t| !t.is_empty()),
+            leads: raw.leads,
+            due,
+            status,
+            responses,
+            origin,
+            number_at: raw.number.at.clone(),
+            previously: raw.previously.as_ref().map(parse_ref),
+            carried_forward_to: raw.carried_forward_to.map(|(body, to)| CarriedForward {
+                body,
+                item: to.as_ref().map(parse_ref),
+            }),
+            related: Vec::new(),
+        }
+    }
+
+    fn status(&self, s: &Pos<String>, file: &str) -> Option<usize> {
+        let found = self.statuses.find(&s.v);
+        if found.is_none() {
+            self.diags.push(
+                Diagnostic::error("unknown-status", format!("`{}` is not a status", s.v))
+                    .in_file(file)
+                    .at(s.at.clone())
+                    .with_hint(format!("use one of: {}", self.statuses.listing())),
+            );
+        }
+        found
+    }
+
+    fn date(&self, s: &Pos<String>, file: &str) -> Option<PartialDate> {
+        let d = PartialDate::parse(&s.v);
+        if d.is_none() {
+            self.diags.push(
+                Diagnostic::error("bad-date", format!("`{}` is not a date", s.v))
+                    .in_file(file)
+                    .at(s.at.clone())
+                    .with_hint("write YYYY-MM-DD, or YYYY-MM for a month, e.g. 2020-03-31 or 2020-03; use `period:` for a label such as \"Quarter 3\""),
+            );
+        }
+        d
+    }
+
+    fn markdown(
+        &self,
+        md: &str,
+        origin: &DocOrigin,
+        whole: Option<(&str, &LineIndex)>,
+    ) -> Document {
+        let (doc, problems) = markdown::parse(md, &ParseOptions::default());
+        for p in problems {
+            self.diags.push(Diagnostic {
+                severity: p.severity,
+                class: crate::diagnostics::Class::Content,
+                code: p.code,
+                message: p.message,
+                file: Some(origin.file.clone()),
+                span: Some(span_in(origin.at, md, p.offset, whole)),
+                hint: Some(p.hint),
+            });
+        }
+        doc
+    }
+}
+
+/// Where the Markdown of a YAML value starts. A block scalar (`|` or `>`)
+/// starts on the line after its indicator.
+fn value_origin(file: &str, text: &str, value: &Pos<String>) -> DocOrigin {
+    let (mut line, mut column) = (value.at.start.line, value.at.start.column);
+    let src_line = text
+        .lines()
+        .nth(line.saturating_sub(1) as usize)
+        .unwrap_or("");
+    let rest = src_line
+        .char_indices()
+        .nth(column.saturating_sub(1) as usize)
+        .map(|(i, _)| &src_line[i..])
+        .unwrap_or("");
+    if rest.starts_with('|') || rest.starts_with('>') {
+        let next = text.lines().nth(line as usize).unwrap_or("");
+        line += 1;
+        column = (next.len() - next.trim_start().len()) as u32 + 1;
+    }
+    DocOrigin {
+        file: file.to_string(),
+        at: DocStart::Value { line, column },
+        markdown: Some(value.v.as_str().into()),
+    }
+}
+
+/// The position of byte `offset` of a document that starts at `at`.
+pub fn span_in(at: DocStart, md: &str, offset: usize, whole: Option<(&str, &LineIndex)>) -> Span {
+    match (at, whole) {
+        (DocStart::Body(start), Some((text, index))) => {
+            index.span(text, start + offset..start + offset)
+        }
+        (DocStart::Body(_), None) => Span::point(1, 1),
+        (DocStart::Value { line, column }, _) => {
+            let before = &md[..offset.min(md.len())];
+            let lines = before.matches('\n').count() as u32;
+            let col = match before.rfind('\n') {
+                Some(i) => before[i + 1..].chars().count() as u32 + column,
+                None => before.chars().count() as u32 + column,
+            };
+            Span::point(line + lines, col)
+        }
+    }
+}
+
+/// `4.2` -> `4-2`, `R12` -> `r12`.
+pub fn item_slug(number: &str) -> String {
+    let s = slug::slugify(number);
+    if s.is_empty() { "item".into() } else { s }
+}
+
+/// `12` or `other-report/12`.
+fn parse_ref(p: &Pos<String>) -> ItemRef {
+    let s = p.v.trim();
+    let span = &p.at;
+    let (report, number) = match s.rsplit_once('/') {
+        Some((r, n)) => (Some(r.trim_matches('/').to_string()), n.to_string()),
+        None => (None, s.to_string()),
+    };
+    ItemRef {
+        report,
+        number: number.trim().to_string(),
+        line: span.start.line,
+        column: span.start.column,
+    }
+}
+
+/// The columns an action list may have, and what each maps to.
+const CSV_COLUMNS: &[&str] = &[
+    "number",
+    "title",
+    "text",
+    "missing_text",
+    "theme",
+    "lead",
+    "due",
+    "status",
+    "response_date",
+    "response_period",
+    "response_status",
+    "response_text",
+    "previously",
+    "carried_forward_to",
+];
+
+fn csv_items(cx: &Cx, file: &str, text: &str) -> Vec<Recommendation> {
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(false)
+        .trim(csv::Trim::All)
+        .from_reader(text.as_bytes());
+    let headers = match reader.headers() {
+        Ok(h) => h.clone(),
+        Err(e) => {
+            cx.diags.push(csv_error(file, &e));
+            return Vec::new();
+        }
+    };
+    let mut columns = Vec::new();
+    let mut ok = true;
+    for (i, h) in headers.iter().enumerate() {
+        let name = h.trim().to_lowercase().replace([' ', '-'], "_");
+        let name = match name.as_str() {
+            "leads" | "owner" => "lead".to_string(),
+            "id" => "number".to_string(),
+            _ => name,
+        };
+        if !CSV_COLUMNS.contains(&name.as_str()) {
+            ok = false;
+            cx.diags.push(
+                Diagnostic::error("unknown-column", format!("unknown column `{h}`"))
+                    .in_file(file)
+                    .at(Span::point(1, column_start(text, i)))
+                    .with_hint(format!(
+                        "the columns rapport reads are: {}",
+                        CSV_COLUMNS.join(", ")
+                    )),
+            );
+        }
+        columns.push(name);
+    }
+    for required in ["number", "title"] {
+        if !columns.iter().any(|c| c == required) {
+            ok = false;
+            cx.diags.push(
+                Diagnostic::error("missing-column", format!("there is no `{required}` column"))
+                    .in_file(file)
+                    .at_line(1, 1)
+                    .with_hint(
+                        "the first row names the columns; `number` and `title` are required",
+                    ),
+            );
+        }
+    }
+    if !ok {
+        return Vec::new();
+    }
+    let mut items = Vec::new();
+    for record in reader.records() {
+        let record = match record {
+            Ok(r) => r,
+            Err(e) => {
+                cx.diags.push(csv_error(file, &e));
+                continue;
+            }
+        };
+        let line = record.position().map(|p| p.line() as u32).unwrap_or(1);
+        let get = |name: &str| {
+            columns
+                .iter()
+                .position(|c| c == name)
+                .and_then(|i| record.get(i))
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+        };
+        let col_of = |name: &str| columns.iter().position(|c| c == name).unwrap_or(0);
+        let pos = |name: &str, v: &str| Pos {
+            v: v.to_string(),
+            at: Span::point(line, cell_column(text, line, col_of(name))),
+        };
+        let mut responses = Vec::new();
+        if let Some(date) = get("response_date") {
+            responses.push(ResponseIn {
+                date: pos("response_date", date),
+                period: get("response_period").map(String::from),
+                status: match get("response_status") {
+                    Some(s) => pos("response_status", s),
+                    None => pos("status", get("status").unwrap_or("not started")),
+                },
+                text: get("response_text").map(|t| pos("response_text", t)),
+            });
+        }
+        let raw = ItemIn {
+            number: pos("number", get("number").unwrap_or("")),
+            title: get("title").unwrap_or("").to_string(),
+            text: get("text").map(|t| pos("text", t)),
+            missing_text: get("missing_text").map(String::from),
+            theme: get("theme").map(String::from),
+            leads: get("lead").map(split_leads).unwrap_or_default(),
+            due: get("due").map(|d| pos("due", d)),
+            // With one response per row, its status is the item's status.
+            status: get("response_date")
+                .is_none()
+                .then(|| get("status").map(|s| pos("status", s)))
+                .flatten(),
+            responses,
+            previously: get("previously").map(|p| pos("previously", p)),
+            carried_forward_to: get("carried_forward_to").map(|b| (b.to_string(), None)),
+        };
+        // A CSV cell has no indentation: its Markdown starts where the cell
+        // does, the same arithmetic as a YAML value.
+        items.push(cx.item(raw, file, "", &LineIndex::new(""), None));
+    }
+    items
+}
+
+fn csv_error(file: &str, e: &csv::Error) -> Diagnostic {
+    let line = e.position().map(|p| p.line() as u32).unwrap_or(1);
+    let message = match e.kind() {
+        csv::ErrorKind::UnequalLengths {
+            expected_len, len, ..
+        } => format!("this row has {len} cells but the header row has {expected_len}"),
+        csv::ErrorKind::Utf8 { .. } => "this row is not valid UTF-8 text".to_string(),
+        _ => e.to_string(),
+    };
+    Diagnostic::error("bad-csv", message)
+        .in_file(file)
+        .at_line(line, 1)
+        .with_hint(
+            "save the sheet as \"CSV UTF-8\"; cells containing commas must be in double quotes",
+        )
+}
+
+/// Column (1-based, in characters) where cell `index` of the header starts.
+fn column_start(text: &str, index: usize) -> u32 {
+    cell_column(text, 1, index)
+}
+
+/// Column where cell `index` of line `line` starts (quotes respected).
+fn cell_column(text: &str, line: u32, index: usize) -> u32 {
+    let Some(src) = text.lines().nth(line.saturating_sub(1) as usize) else {
+        return 1;
+    };
+    let mut cell = 0;
+    let mut quoted = false;
+    for (col, ch) in src.chars().enumerate() {
+        if cell == index {
+            return col as u32 + 1;
+        }
+        match ch {
+            '"' => quoted = !quoted,
+            ',' if !quoted => cell += 1,
+            _ => {}
+        }
+    }
+    1
+}

@@ -1,0 +1,244 @@
+//! The status vocabulary: what a recommendation's status may be.
+//!
+//! A site may replace the defaults in `site.yaml`, because organisations
+//! already have their own words ("on track", "off track", "complete") and
+//! rapport should publish theirs, not ours. Authors may write a status by its
+//! key or its label in any case (`carried forward`, `carried-forward`,
+//! `Carried Forward`), since the same people type them into spreadsheets.
+
+use serde::{Deserialize, Serialize};
+
+use crate::config;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Status {
+    /// Stable identifier used in addresses and data files (`in-progress`).
+    pub key: String,
+    pub label: String,
+    /// Badge colour, `#rrggbb`.
+    pub colour: String,
+    /// Text colour for the badge, chosen for contrast (white or near-black).
+    pub text_colour: String,
+    pub description: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawStatus {
+    pub key: Option<String>,
+    pub label: String,
+    pub colour: String,
+    #[serde(default)]
+    pub description: String,
+}
+
+const DEFAULTS: &[(&str, &str, &str, &str)] = &[
+    (
+        "not-started",
+        "Not started",
+        "#505a5f",
+        "No work has begun on this yet.",
+    ),
+    (
+        "in-progress",
+        "In progress",
+        "#1d70b8",
+        "Work has begun and is continuing.",
+    ),
+    (
+        "implemented",
+        "Implemented",
+        "#00703c",
+        "The recommendation has been carried out in full.",
+    ),
+    (
+        "partly-implemented",
+        "Partly implemented",
+        "#8f4e00",
+        "Some of the recommendation has been carried out; the rest has not.",
+    ),
+    (
+        "not-achieved",
+        "Not achieved",
+        "#a8281a",
+        "The recommendation was not carried out.",
+    ),
+    (
+        "superseded",
+        "Superseded",
+        "#5e3c99",
+        "Overtaken by later events or replaced by another commitment.",
+    ),
+    (
+        "carried-forward",
+        "Carried forward",
+        "#00677f",
+        "The work continues under another body or in a later plan.",
+    ),
+];
+
+/// The ordered list of statuses a site uses.
+#[derive(Debug, Clone, Serialize)]
+pub struct Vocabulary(pub Vec<Status>);
+
+impl Default for Vocabulary {
+    fn default() -> Self {
+        Vocabulary(
+            DEFAULTS
+                .iter()
+                .map(|(key, label, colour, description)| {
+                    status(key.to_string(), label, colour, description)
+                })
+                .collect(),
+        )
+    }
+}
+
+fn status(key: String, label: &str, colour: &str, description: &str) -> Status {
+    Status {
+        key,
+        label: label.to_string(),
+        colour: colour.to_string(),
+        text_colour: badge_text_colour(colour).to_string(),
+        description: description.to_string(),
+    }
+}
+
+/// White or near-black, whichever reads better on `colour`.
+fn badge_text_colour(colour: &str) -> &'static str {
+    let bg = config::parse_hex(colour).unwrap_or((0, 0, 0));
+    let white = config::contrast_ratio((255, 255, 255), bg);
+    let dark = config::contrast_ratio((11, 12, 12), bg);
+    if white >= dark { "#ffffff" } else { "#0b0c0c" }
+}
+
+/// How authors' spellings are compared: case, hyphens and underscores do
+/// not matter.
+pub fn normalise(s: &str) -> String {
+    s.trim()
+        .to_lowercase()
+        .replace(['-', '_'], " ")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+impl Vocabulary {
+    /// Builds a site's own vocabulary. Returns the problems as
+    /// (index of the entry, message, hint).
+    pub fn from_raw(raw: Vec<RawStatus>) -> (Self, Vec<(usize, String, String)>) {
+        let mut problems = Vec::new();
+        let mut list: Vec<Status> = Vec::new();
+        for (i, r) in raw.into_iter().enumerate() {
+            let key = r.key.clone().unwrap_or_else(|| slug::slugify(&r.label));
+            if config::parse_hex(&r.colour).is_none() {
+                problems.push((
+                    i,
+                    format!("`{}` is not a colour", r.colour),
+                    "write colours as hex in quotes, e.g. \"#00703c\"".to_string(),
+                ));
+                continue;
+            }
+            let s = status(
+                key,
+                &r.label,
+                &config::normalise_hex(&r.colour),
+                &r.description,
+            );
+            let ratio = config::contrast_ratio(
+                config::parse_hex(&s.text_colour).unwrap_or_default(),
+                config::parse_hex(&s.colour).unwrap_or_default(),
+            );
+            if ratio < 4.5 {
+                problems.push((
+                    i,
+                    format!(
+                        "status `{}`: no text colour reaches 4.5:1 contrast on {} (best {ratio:.2}:1)",
+                        s.label, s.colour
+                    ),
+                    "choose a darker or a lighter colour for the badge".to_string(),
+                ));
+            }
+            if list.iter().any(|o| {
+                normalise(&o.key) == normalise(&s.key) || normalise(&o.label) == normalise(&s.label)
+            }) {
+                problems.push((
+                    i,
+                    format!("status `{}` is listed twice", s.label),
+                    "give every status its own key and label".to_string(),
+                ));
+            }
+            list.push(s);
+        }
+        (Vocabulary(list), problems)
+    }
+
+    /// Finds a status by key or label.
+    pub fn find(&self, written: &str) -> Option<usize> {
+        let n = normalise(written);
+        self.0
+            .iter()
+            .position(|s| normalise(&s.key) == n || normalise(&s.label) == n)
+    }
+
+    pub fn get(&self, i: usize) -> &Status {
+        &self.0[i]
+    }
+
+    /// "not started, in progress, ..." for error hints.
+    pub fn listing(&self) -> String {
+        self.0
+            .iter()
+            .map(|s| s.label.to_lowercase())
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn statuses_match_by_key_or_label_in_any_spelling() {
+        let v = Vocabulary::default();
+        let cf = v.find("carried-forward").unwrap();
+        assert_eq!(v.find("Carried Forward"), Some(cf));
+        assert_eq!(v.find("  carried_forward "), Some(cf));
+        assert_eq!(v.find("done"), None);
+    }
+
+    #[test]
+    fn default_badges_are_readable() {
+        for s in &Vocabulary::default().0 {
+            let r = config::contrast_ratio(
+                config::parse_hex(&s.text_colour).unwrap(),
+                config::parse_hex(&s.colour).unwrap(),
+            );
+            assert!(r >= 4.5, "{} badge contrast {r:.2}", s.key);
+        }
+    }
+
+    #[test]
+    fn a_pale_custom_colour_gets_dark_text_and_a_clash_is_reported() {
+        let raw = vec![
+            RawStatus {
+                key: None,
+                label: "On track".into(),
+                colour: "#ffdd00".into(),
+                description: String::new(),
+            },
+            RawStatus {
+                key: Some("on-track".into()),
+                label: "Fine".into(),
+                colour: "#00703c".into(),
+                description: String::new(),
+            },
+        ];
+        let (v, problems) = Vocabulary::from_raw(raw);
+        assert_eq!(v.0[0].key, "on-track");
+        assert_eq!(v.0[0].text_colour, "#0b0c0c");
+        assert_eq!(problems.len(), 1);
+        assert!(problems[0].1.contains("listed twice"));
+    }
+}
