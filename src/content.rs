@@ -676,7 +676,7 @@ impl DocLinks<'_> {
                         problems.push(Diagnostic::error(code, msg).at(at(*offset)).with_hint(hint));
                     }
                 }
-                if plain_text(content).trim().is_empty() {
+                if plain_text(content).trim().is_empty() && !dest.starts_with("rec:") {
                     problems.push(
                         Diagnostic::warning("empty-link", "this link has no text")
                             .at(at(*offset))

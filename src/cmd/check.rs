@@ -31,8 +31,10 @@ pub fn run(args: Args) -> i32 {
     let outcome = render_in_memory(&fs, &opts);
     super::report(&outcome);
     let code = outcome.exit_code();
-    if code == 0 {
+    if code == 0 && outcome.diagnostics.is_empty() {
         eprintln!("no problems found");
+    } else if code == 0 {
+        eprintln!("no errors: the site builds");
     }
     code
 }

@@ -96,20 +96,42 @@ struct ResponseIn {
     text: Option<Pos<String>>,
 }
 
+/// The plain scalar written at a 1-based line and column of `yaml`: what
+/// the author typed, before YAML read `4.10` as a number.
+fn written_scalar(yaml: &str, line: u64, column: u64) -> Option<String> {
+    let src = yaml.lines().nth(line.checked_sub(1)? as usize)?;
+    let start = src.char_indices().nth(column.checked_sub(1)? as usize)?.0;
+    let rest = &src[start..];
+    let end = rest
+        .find(" #")
+        .into_iter()
+        .chain(rest.find([',', ']', '}']))
+        .min()
+        .unwrap_or(rest.len());
+    let token = rest[..end].trim();
+    (!token.is_empty()).then(|| token.to_string())
+}
+
 impl RawItem {
-    fn into_item(self, line_offset: u32) -> ItemIn {
+    /// `yaml` is the text the item was parsed from, to recover numbers as
+    /// written.
+    fn into_item(self, line_offset: u32, yaml: &str) -> ItemIn {
         fn p<T>(s: Spanned<T>, off: u32) -> Pos<T> {
             Pos {
                 at: yaml::span_of(&s, off),
                 v: s.value,
             }
         }
-        fn ps(s: Spanned<Scalar>, off: u32) -> Pos<String> {
-            Pos {
-                at: yaml::span_of(&s, off),
-                v: s.value.0,
-            }
-        }
+        let ps = |s: Spanned<Scalar>, off: u32| -> Pos<String> {
+            let at = yaml::span_of(&s, off);
+            let v = if s.value.1 {
+                s.value.0
+            } else {
+                written_scalar(yaml, s.referenced.line(), s.referenced.column())
+                    .unwrap_or(s.value.0)
+            };
+            Pos { at, v }
+        };
         let o = line_offset;
         ItemIn {
             number: ps(self.number, o),
@@ -140,8 +162,9 @@ impl RawItem {
 
 /// A YAML scalar taken as the text the author wrote: `4.10` must stay
 /// `4.10`, not become the number 4.1, and `2020` is a year, not an integer.
+/// The value, and whether YAML read it as text (true) or as a number.
 #[derive(Debug)]
-struct Scalar(String);
+struct Scalar(String, bool);
 
 impl<'de> Deserialize<'de> for Scalar {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -152,11 +175,11 @@ impl<'de> Deserialize<'de> for Scalar {
             Text(String),
             Float(f64),
         }
-        Ok(Scalar(match Any::deserialize(d)? {
-            Any::Int(i) => i.to_string(),
-            Any::Text(t) => t,
-            Any::Float(f) => f.to_string(),
-        }))
+        Ok(match Any::deserialize(d)? {
+            Any::Int(i) => Scalar(i.to_string(), false),
+            Any::Text(t) => Scalar(t, true),
+            Any::Float(f) => Scalar(f.to_string(), false),
+        })
     }
 }
 
@@ -222,7 +245,7 @@ pub fn load(
             Ok(raws) => {
                 let index = LineIndex::new(&text);
                 for raw in raws {
-                    items.push(cx.item(raw.into_item(0), &yaml_path, &text, &index, None));
+                    items.push(cx.item(raw.into_item(0, &text), &yaml_path, &text, &index, None));
                 }
             }
             Err(d) => diags.push(d.with_hint(
@@ -285,7 +308,7 @@ impl Cx<'_> {
         };
         let index = LineIndex::new(text);
         let body = (!text[body_start..].trim().is_empty()).then_some(body_start);
-        Some(self.item(raw.into_item(line_offset), path, text, &index, body))
+        Some(self.item(raw.into_item(line_offset, front), path, text, &index, body))
     }
 
     /// `body` is where the Markdown body of a one-item file starts.
@@ -673,4 +696,74 @@ fn cell_column(text: &str, line: u32, index: usize) -> u32 {
         }
     }
     1
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::vfs::MemoryFs;
+
+    fn load_from(files: &[(&str, &str)]) -> (Vec<Recommendation>, Vec<Diagnostic>) {
+        let mut fs = MemoryFs::new();
+        for (p, t) in files {
+            fs.add(p, t.as_bytes());
+        }
+        let diags = Diagnostics::new();
+        let items = load(
+            &fs,
+            "content/r",
+            &Vocabulary::default(),
+            &diags,
+            &SourceMap::default(),
+        );
+        (items, diags.sorted())
+    }
+
+    #[test]
+    fn numbers_keep_the_digits_the_author_wrote() {
+        let (items, d) = load_from(&[(
+            "content/r/recommendations.yaml",
+            "- number: 4.10\n  title: A\n  text: x\n- number: 4.2\n  title: B\n  text: y\n- number: 007\n  title: C\n  text: z\n",
+        )]);
+        assert!(d.is_empty(), "{d:?}");
+        let numbers: Vec<&str> = items.iter().map(|i| i.number.as_str()).collect();
+        assert_eq!(numbers, ["4.10", "4.2", "007"]);
+    }
+
+    #[test]
+    fn csv_rows_carry_their_line_and_a_response() {
+        let (items, d) = load_from(&[(
+            "content/r/recommendations.csv",
+            "number,title,lead,response_date,response_status,response_text\n\"1\",\"A, with comma\",X; Y,2021-06,in progress,Began.\n2,B,,,,\n",
+        )]);
+        assert!(d.is_empty(), "{d:?}");
+        assert_eq!(items[0].title, "A, with comma");
+        assert_eq!(items[0].leads, ["X", "Y"]);
+        assert_eq!(items[0].responses[0].date.iso(), "2021-06");
+        assert_eq!(items[1].number_at.start.line, 3);
+    }
+
+    #[test]
+    fn an_unknown_status_in_a_response_points_at_it() {
+        let (_, d) = load_from(&[(
+            "content/r/recommendations/1.md",
+            "---\nnumber: 1\ntitle: A\nresponses:\n  - date: 2020-01-01\n    status: finished\n---\nText.\n",
+        )]);
+        assert_eq!(d.len(), 1);
+        assert_eq!(d[0].code, "unknown-status");
+        assert_eq!(d[0].location(), "content/r/recommendations/1.md:6:13");
+        assert!(d[0].hint.as_deref().unwrap().contains("carried forward"));
+    }
+
+    #[test]
+    fn partial_dates_sort_and_read_well() {
+        let m = PartialDate::parse("2020-03").unwrap();
+        let d = PartialDate::parse("2020-03-31").unwrap();
+        let y = PartialDate::parse("2020").unwrap();
+        assert!(y < m && m < d);
+        assert_eq!(m.long(), "March 2020");
+        assert_eq!(d.long(), "31 March 2020");
+        assert!(PartialDate::parse("2020-02-30").is_none());
+        assert!(PartialDate::parse("2020-13").is_none());
+    }
 }

@@ -96,23 +96,19 @@ pub fn finish(items: &mut [Recommendation], label: &ItemLabel, diags: &Diagnosti
         if let Some(prev) = last.insert(key, n)
             && n > prev + 1
         {
-            let missing: Vec<String> = (prev + 1..n)
-                .take(5)
-                .map(|m| {
-                    let s = r.number.trim();
-                    let stem = &s[..s.len() - n.to_string().len()];
-                    format!("{stem}{m}")
-                })
-                .collect();
+            let s = r.number.trim();
+            let stem = &s[..s.len() - n.to_string().len()];
+            let missing = if n - prev == 2 {
+                format!("{one} {stem}{} is missing", prev + 1)
+            } else if n - prev == 3 {
+                format!("{one} {stem}{} and {stem}{} are missing", prev + 1, n - 1)
+            } else {
+                format!("{one} {stem}{} to {stem}{} are missing", prev + 1, n - 1)
+            };
             let mut d = at(r);
             d.severity = crate::diagnostics::Severity::Warning;
             d.code = "number-gap";
-            d.message = format!(
-                "the numbers jump to {} here: {one} {} {} missing",
-                r.number,
-                missing.join(", "),
-                if missing.len() == 1 { "is" } else { "are" }
-            );
+            d.message = format!("the numbers jump to {} here: {missing}", r.number);
             diags.push(
                 d.with_hint("add the missing item, or renumber if it was dropped on purpose"),
             );
@@ -365,8 +361,9 @@ fn replace_components(
 #[derive(Default)]
 struct Filter {
     statuses: Vec<usize>,
-    themes: Vec<String>,
-    leads: Vec<String>,
+    /// Normalised for matching; the written form is kept for messages.
+    themes: Vec<(String, String)>,
+    leads: Vec<(String, String)>,
 }
 
 const FILTER_KEYS: &str = "status, theme, lead";
@@ -419,8 +416,12 @@ impl Filter {
                             }
                         }
                     }
-                    "theme" | "themes" => f.themes.extend(values.map(status::normalise)),
-                    "lead" | "leads" => f.leads.extend(values.map(status::normalise)),
+                    "theme" | "themes" => f
+                        .themes
+                        .extend(values.map(|v| (status::normalise(v), v.to_string()))),
+                    "lead" | "leads" => f
+                        .leads
+                        .extend(values.map(|v| (status::normalise(v), v.to_string()))),
                     other => problem(
                         Diagnostic::error("bad-filter", format!("`{other}` is not a filter"))
                             .with_hint(format!("the filters are: {FILTER_KEYS}")),
@@ -436,11 +437,11 @@ impl Filter {
             && (self.themes.is_empty()
                 || r.theme
                     .as_deref()
-                    .is_some_and(|t| self.themes.contains(&status::normalise(t))))
+                    .is_some_and(|t| self.themes.iter().any(|f| f.0 == status::normalise(t))))
             && (self.leads.is_empty()
                 || r.leads
                     .iter()
-                    .any(|l| self.leads.contains(&status::normalise(l))))
+                    .any(|l| self.leads.iter().any(|f| f.0 == status::normalise(l))))
     }
 
     /// A theme or lead that matches nothing is almost always a typo.
@@ -451,7 +452,7 @@ impl Filter {
         problem: &mut dyn FnMut(Diagnostic),
     ) {
         let many = label.many.to_lowercase();
-        for t in &self.themes {
+        for (t, written) in &self.themes {
             if !items.iter().any(|r| {
                 r.theme
                     .as_deref()
@@ -462,12 +463,15 @@ impl Filter {
                 themes.sort();
                 themes.dedup();
                 problem(
-                    Diagnostic::error("unknown-theme", format!("no {many} have the theme `{t}`"))
-                        .with_hint(format!("the themes are: {}", themes.join(", "))),
+                    Diagnostic::error(
+                        "unknown-theme",
+                        format!("no {many} have the theme `{written}`"),
+                    )
+                    .with_hint(format!("the themes are: {}", themes.join(", "))),
                 );
             }
         }
-        for l in &self.leads {
+        for (l, written) in &self.leads {
             if !items
                 .iter()
                 .any(|r| r.leads.iter().any(|x| &status::normalise(x) == l))
@@ -479,8 +483,11 @@ impl Filter {
                 leads.sort();
                 leads.dedup();
                 problem(
-                    Diagnostic::error("unknown-lead", format!("no {many} have the lead `{l}`"))
-                        .with_hint(format!("the leads are: {}", leads.join(", "))),
+                    Diagnostic::error(
+                        "unknown-lead",
+                        format!("no {many} have the lead `{written}`"),
+                    )
+                    .with_hint(format!("the leads are: {}", leads.join(", "))),
                 );
             }
         }

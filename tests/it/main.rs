@@ -8,3 +8,4 @@ mod build_site;
 mod invalid_sites;
 mod output_safety;
 mod themes;
+mod tracker;
