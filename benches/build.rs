@@ -52,6 +52,25 @@ fn generate(dir: &Path, chapters: usize, per_report: usize) {
                 ),
             )
             .unwrap();
+            // Twenty recommendations per report, each with two responses,
+            // so the tracker, its filter pages and item pages are measured.
+            let recs = rdir.join("recommendations");
+            std::fs::create_dir_all(&recs).unwrap();
+            for n in 1..=20 {
+                let status = ["in progress", "implemented", "not started"][n % 3];
+                std::fs::write(
+                    recs.join(format!("{n:02}.md")),
+                    format!(
+                        "---\nnumber: {n}\ntitle: Recommendation title {n}\ntheme: Theme {}\nlead: [Lead {}]\nresponses:\n  - date: 2022-06-30\n    status: not started\n    text: {}\n  - date: 2023-01-31\n    status: {status}\n    text: {}\n---\n{}\n",
+                        n % 4,
+                        n % 5,
+                        paragraph(&mut seed, 30),
+                        paragraph(&mut seed, 40),
+                        paragraph(&mut seed, 50)
+                    ),
+                )
+                .unwrap();
+            }
         }
         let i = c % per_report;
         let mut md = format!(
@@ -74,6 +93,8 @@ fn generate(dir: &Path, chapters: usize, per_report: usize) {
         }
         if i > 0 {
             let _ = writeln!(md, "\nSee the [previous chapter](c{:05}.md).", i - 1);
+        } else {
+            md.push_str("\n> [!RECOMMENDATIONS] Still in progress\n> status: in progress\n\nAs [](rec:3) asked.\n");
         }
         md.push_str("\n[^n0]: First note.\n[^n1]: Second note.\n[^n2]: Third note.\n");
         std::fs::write(rdir.join(format!("c{i:05}.md")), md).unwrap();
