@@ -387,3 +387,22 @@ fn a_site_can_bring_its_own_statuses() {
     let page = run.page("progress-2020/recommendations/2/index.html");
     assert_eq!(page.text_of(".item-facts .status"), "Off track");
 }
+
+#[test]
+fn carried_forward_work_links_both_ways() {
+    let run = TestSite::fixture("fixtures/tracker").build().success();
+    let from = run.page("decisions/decisions/2/index.html");
+    assert_eq!(
+        from.text_of(".item-facts dd:last-of-type"),
+        "The commission"
+    );
+    assert_eq!(
+        from.text_of(".related li"),
+        "Carried forward to: Recommendation 4: Publish a yearly scorecard (Commission progress report)"
+    );
+    let to = run.page("progress-2020/recommendations/4/index.html");
+    assert_eq!(
+        to.text_of(".related li"),
+        "Carried forward from: Decision 2: Note the budget (Board paper)"
+    );
+}
