@@ -104,6 +104,7 @@ pub fn load_site(
     let mut site = Site { config, reports };
     tracker::link_related(&mut site, diags);
     tracker::expand_components(&mut site, diags, sources);
+    crate::data::expand::expand(&mut site, diags, sources);
     resolve_links(fs, &mut site, diags, sources);
     Some(site)
 }
@@ -220,12 +221,20 @@ fn load_report(
 
     let mut chapters = Vec::new();
     let mut assets = Vec::new();
+    let mut table_files = Vec::new();
     for path in fs.walk(dir) {
         let rel = &path[dir.len() + 1..];
         if rel.split('/').any(|seg| seg.starts_with('.'))
             || rel == REPORT_FILE
             || tracker::load::is_source(rel)
         {
+            continue;
+        }
+        // Data files are published as computed tables, not as uploaded.
+        if let Some(name) = rel.strip_prefix("data/") {
+            if name.ends_with(".yaml") && !name.contains('/') {
+                table_files.push(path.clone());
+            }
             continue;
         }
         if rel.ends_with(".md") && !rel.contains('/') {
@@ -263,7 +272,25 @@ fn load_report(
         chapters,
         assets,
         tracker: Tracker { label, items },
+        tables: load_tables(fs, &table_files, diags, sources),
     })
+}
+
+fn load_tables(
+    fs: &dyn FileSystem,
+    files: &[String],
+    diags: &Diagnostics,
+    sources: &SourceMap,
+) -> Vec<std::sync::Arc<crate::data::Table>> {
+    files
+        .iter()
+        .filter_map(|path| {
+            let text = read_text(fs, path, diags)?;
+            sources.insert(path, text.as_str().into());
+            crate::data::compute::load_table(fs, path, &text, diags, sources)
+        })
+        .map(std::sync::Arc::new)
+        .collect()
 }
 
 /// "Action" gives "Actions" and the folder `actions/`.
@@ -550,6 +577,7 @@ struct LinkIndex {
     report_slugs: HashMap<String, usize>,
     /// Each report's item numbers (in natural order) and its item label.
     items: Vec<(Vec<String>, String)>,
+    tables: Vec<Vec<std::sync::Arc<crate::data::Table>>>,
 }
 
 /// Resolves every link and image in every chapter and recommendation
@@ -564,6 +592,7 @@ fn resolve_links(fs: &dyn FileSystem, site: &mut Site, diags: &Diagnostics, sour
         report_dirs: site.reports.iter().map(|r| r.dir.clone()).collect(),
         report_slugs: HashMap::new(),
         items: Vec::new(),
+        tables: site.reports.iter().map(|r| r.tables.clone()).collect(),
     };
     for (ri, r) in site.reports.iter().enumerate() {
         index.reports.insert(r.dir.clone(), ri);
@@ -649,6 +678,45 @@ impl DocLinks<'_> {
         let (index, fs, own_anchors) = (self.index, self.fs, self.own_anchors);
         let mut problems = Vec::new();
         let mut visit = |inline: &mut Inline| match inline {
+            // Lists and tables rapport made point where they should already.
+            Inline::Link { target, .. } if *target != LinkTarget::Unresolved => {}
+            // `[](data:budget/total/amount)` becomes the figure itself.
+            Inline::Link {
+                dest,
+                content,
+                offset,
+                ..
+            } if dest.starts_with("data:") => {
+                match crate::data::expand::figure(
+                    &dest[5..],
+                    self.ri,
+                    &index.report_slugs,
+                    &index.tables,
+                ) {
+                    Ok(figure) => {
+                        let written = plain_text(content);
+                        if !written.trim().is_empty() && written.trim() != figure {
+                            problems.push(
+                                Diagnostic::error(
+                                    "stated-mismatch",
+                                    format!("the text says {} but {} is {figure}", written.trim(), &dest[5..]),
+                                )
+                                .at(at(*offset))
+                                .with_hint("leave the brackets empty, `[](data:...)`, and rapport writes the figure"),
+                            );
+                        }
+                        *inline = Inline::Text(figure);
+                    }
+                    Err((msg, hint)) => {
+                        problems.push(
+                            Diagnostic::error("broken-link", msg)
+                                .at(at(*offset))
+                                .with_hint(hint),
+                        );
+                        *inline = Inline::Text(plain_text(content));
+                    }
+                }
+            }
             Inline::Link {
                 dest,
                 target,

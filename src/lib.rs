@@ -10,8 +10,10 @@
 //! (`src/main.rs`, `src/cmd/`) is a thin layer over [`build`].
 
 pub mod build;
+pub mod chart;
 pub mod config;
 pub mod content;
+pub mod data;
 pub mod dates;
 pub mod diagnostics;
 pub mod init;

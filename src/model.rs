@@ -29,6 +29,8 @@ pub struct Report {
     pub assets: Vec<String>,
     /// Its recommendations (or actions, decisions), if it tracks any.
     pub tracker: Tracker,
+    /// Its data tables (from `data/*.yaml`), computed.
+    pub tables: Vec<std::sync::Arc<crate::data::Table>>,
 }
 
 #[derive(Debug, Clone)]

@@ -71,6 +71,10 @@ pub enum Block {
     /// A report's tracked items, listed where a `[!RECOMMENDATIONS]` or
     /// `[!ACTIONS]` component stood (filled in once the items are loaded).
     Tracker(TrackerList),
+    /// A data table placed by `[!TABLE]`, its figures computed.
+    DataTable(DataTableBlock),
+    /// A chart placed by `[!CHART]`, as SVG with a text alternative.
+    Chart(ChartBlock),
     Rule,
     /// Raw HTML from the source, shown as text (never run).
     RawHtml(String),
@@ -103,6 +107,58 @@ pub struct Component {
     pub heading_level: u8,
     /// Byte offset of the component in the chapter body, for diagnostics.
     pub offset: usize,
+}
+
+#[derive(Debug, Clone)]
+pub struct DataTableBlock {
+    pub caption: String,
+    pub heads: Vec<DataHead>,
+    pub rows: Vec<Vec<DataCell>>,
+    /// The total row, shown last and marked as such.
+    pub total: Option<Vec<DataCell>>,
+    pub source: Option<String>,
+    /// Notes under the table: footnotes on cells (numbered), conventions
+    /// of computed columns, accepted disagreements.
+    pub cell_notes: Vec<String>,
+    pub notes: Vec<String>,
+    /// Links to the table's open-data files.
+    pub downloads: Vec<Inline>,
+}
+
+#[derive(Debug, Clone)]
+pub struct DataHead {
+    pub label: String,
+    pub unit: Option<String>,
+    pub numeric: bool,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct DataCell {
+    pub text: String,
+    pub numeric: bool,
+    /// What a screen reader should hear instead (direction arrows).
+    pub spoken: Option<String>,
+    /// `good`, `bad` or empty, for direction colours.
+    pub tone: &'static str,
+    /// The number of the cell's note in `cell_notes`.
+    pub note: Option<usize>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ChartBlock {
+    pub title: String,
+    /// Horizontal bars or vertical columns.
+    pub columns: bool,
+    pub bars: Vec<ChartBar>,
+    pub source: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ChartBar {
+    pub label: String,
+    pub value: f64,
+    /// The value as the table shows it (£3.37m).
+    pub display: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -178,6 +234,10 @@ pub enum ComponentKind {
     Recommendations,
     /// A summary-of-actions table grouped by theme; the body holds filters.
     Actions,
+    /// A data table; the title names it, the body holds options.
+    Table,
+    /// A chart of a data table's column; the title names the table.
+    Chart,
 }
 
 impl ComponentKind {
@@ -194,6 +254,8 @@ impl ComponentKind {
         "CORRECTION",
         "RECOMMENDATIONS",
         "ACTIONS",
+        "TABLE",
+        "CHART",
     ];
 
     pub fn class(&self) -> &'static str {
@@ -205,6 +267,7 @@ impl ComponentKind {
             ComponentKind::Stat => "stat",
             ComponentKind::Correction(_) => "correction",
             ComponentKind::Recommendations | ComponentKind::Actions => "tracker",
+            ComponentKind::Table | ComponentKind::Chart => "data",
         }
     }
 }
@@ -356,7 +419,8 @@ pub fn for_each_inline_mut(blocks: &mut [Block], f: &mut dyn FnMut(&mut Inline))
                     }
                 }
             }
-            Block::Code { .. } | Block::Rule | Block::RawHtml(_) => {}
+            Block::DataTable(t) => inlines(&mut t.downloads, f),
+            Block::Code { .. } | Block::Rule | Block::RawHtml(_) | Block::Chart(_) => {}
         }
     }
 }

@@ -150,6 +150,8 @@ impl Renderer<'_, '_> {
             }
             Block::Component(c) => self.component(c),
             Block::Tracker(t) => self.tracker(t),
+            Block::DataTable(t) => self.data_table(t),
+            Block::Chart(c) => self.chart(c),
             Block::Code { lang, code } => {
                 self.out
                     .push_str("<pre class=\"code\" tabindex=\"0\"><code");
@@ -273,7 +275,10 @@ impl Renderer<'_, '_> {
             }
             // Replaced by `Block::Tracker` once the report's items are
             // loaded; one left here (inside a footnote) shows nothing.
-            ComponentKind::Recommendations | ComponentKind::Actions => {}
+            ComponentKind::Recommendations
+            | ComponentKind::Actions
+            | ComponentKind::Table
+            | ComponentKind::Chart => {}
             ComponentKind::Correction(date) => {
                 self.out.push_str("<div class=\"correction\" role=\"note\">\n<p class=\"correction-title\"><strong>Correction</strong>");
                 if let Ok(d) = date.parse::<jiff::civil::Date>() {
@@ -347,6 +352,140 @@ impl Renderer<'_, '_> {
             self.out.push_str("</tbody>\n</table>\n</div>\n");
         }
         self.out.push_str("</div>\n");
+    }
+
+    fn data_table(&mut self, t: &DataTableBlock) {
+        self.table_count += 1;
+        self.out.push_str("<figure class=\"data-table\">\n<div class=\"table-wrap\" role=\"region\" tabindex=\"0\" aria-label=\"");
+        let _ = write!(self.out, "Table {}: ", self.table_count);
+        esc(&mut self.out, &t.caption);
+        self.out.push_str("\">\n<table>\n<caption>");
+        esc(&mut self.out, &t.caption);
+        self.out.push_str("</caption>\n<thead>\n<tr>");
+        for h in &t.heads {
+            let class = if h.numeric { " class=\"num\"" } else { "" };
+            let _ = write!(self.out, "<th scope=\"col\"{class}>");
+            esc(&mut self.out, &h.label);
+            if let Some(u) = &h.unit {
+                self.out.push_str(" <span class=\"unit\">(");
+                esc(&mut self.out, u);
+                self.out.push_str(")</span>");
+            }
+            self.out.push_str("</th>");
+        }
+        self.out.push_str("</tr>\n</thead>\n<tbody>\n");
+        for row in &t.rows {
+            self.data_row(row, false);
+        }
+        self.out.push_str("</tbody>\n");
+        if let Some(total) = &t.total {
+            self.out.push_str("<tfoot>\n");
+            self.data_row(total, true);
+            self.out.push_str("</tfoot>\n");
+        }
+        self.out.push_str("</table>\n</div>\n");
+        let has_notes = t.source.is_some()
+            || !t.notes.is_empty()
+            || !t.cell_notes.is_empty()
+            || !t.downloads.is_empty();
+        if has_notes {
+            self.out.push_str("<figcaption class=\"table-notes\">\n");
+            if let Some(s) = &t.source {
+                self.out.push_str("<p class=\"table-source\">Source: ");
+                esc(&mut self.out, s);
+                self.out.push_str("</p>\n");
+            }
+            if !t.cell_notes.is_empty() {
+                self.out.push_str("<ol class=\"cell-notes\">\n");
+                for n in &t.cell_notes {
+                    self.out.push_str("<li>");
+                    esc(&mut self.out, n);
+                    self.out.push_str("</li>\n");
+                }
+                self.out.push_str("</ol>\n");
+            }
+            for n in &t.notes {
+                self.out.push_str("<p class=\"table-note\">");
+                esc(&mut self.out, n);
+                self.out.push_str("</p>\n");
+            }
+            if !t.downloads.is_empty() {
+                self.out
+                    .push_str("<p class=\"table-downloads\">Download this table: ");
+                self.inlines(&t.downloads);
+                self.out.push_str("</p>\n");
+            }
+            self.out.push_str("</figcaption>\n");
+        }
+        self.out.push_str("</figure>\n");
+    }
+
+    fn data_row(&mut self, row: &[DataCell], total: bool) {
+        self.out.push_str(if total {
+            "<tr class=\"total\">"
+        } else {
+            "<tr>"
+        });
+        for (i, c) in row.iter().enumerate() {
+            let tag = if i == 0 { "th" } else { "td" };
+            let scope = if i == 0 { " scope=\"row\"" } else { "" };
+            let mut classes = Vec::new();
+            if c.numeric {
+                classes.push("num".to_string());
+            }
+            if !c.tone.is_empty() {
+                classes.push(format!("dir-{}", c.tone));
+            }
+            let class = if classes.is_empty() {
+                String::new()
+            } else {
+                format!(" class=\"{}\"", classes.join(" "))
+            };
+            let _ = write!(self.out, "<{tag}{scope}{class}>");
+            match &c.spoken {
+                Some(words) => {
+                    self.out.push_str("<span aria-hidden=\"true\">");
+                    esc(&mut self.out, &c.text);
+                    self.out.push_str("</span><span class=\"visually-hidden\">");
+                    esc(&mut self.out, words);
+                    self.out.push_str("</span>");
+                }
+                None => esc(&mut self.out, &c.text),
+            }
+            if let Some(n) = c.note {
+                let _ = write!(
+                    self.out,
+                    "<sup class=\"cell-note\">{n}<span class=\"visually-hidden\"> (see note {n})</span></sup>"
+                );
+            }
+            let _ = write!(self.out, "</{tag}>");
+        }
+        self.out.push_str("</tr>\n");
+    }
+
+    fn chart(&mut self, c: &ChartBlock) {
+        let bars: Vec<crate::chart::Bar> = c
+            .bars
+            .iter()
+            .map(|b| crate::chart::Bar {
+                label: &b.label,
+                value: b.value,
+                display: &b.display,
+                class: "chart-bar".into(),
+            })
+            .collect();
+        self.table_count += 1;
+        let id = format!("{}chart-{}", self.opts.id_prefix, self.table_count);
+        self.out.push_str("<figure class=\"chart-figure\">\n");
+        self.out
+            .push_str(&crate::chart::bars(&id, &c.title, &bars, c.columns));
+        self.out.push_str("\n<figcaption>");
+        esc(&mut self.out, &c.title);
+        if let Some(s) = &c.source {
+            self.out.push_str(". Source: ");
+            esc(&mut self.out, s);
+        }
+        self.out.push_str("</figcaption>\n</figure>\n");
     }
 
     fn table(&mut self, align: &[Align], head: &[Vec<Inline>], rows: &[Vec<Vec<Inline>>]) {

@@ -465,6 +465,8 @@ impl<'a, I: Iterator<Item = (Event<'a>, std::ops::Range<usize>)>> Builder<'a, I>
             "CORRECTION" => ComponentKind::Correction(title_text.clone()),
             "RECOMMENDATIONS" => ComponentKind::Recommendations,
             "ACTIONS" => ComponentKind::Actions,
+            "TABLE" => ComponentKind::Table,
+            "CHART" => ComponentKind::Chart,
             _ => {
                 self.problems.push(Problem {
                     severity: Severity::Error,
@@ -488,6 +490,9 @@ impl<'a, I: Iterator<Item = (Event<'a>, std::ops::Range<usize>)>> Builder<'a, I>
                 Some("the case study's title, e.g. `> [!CASE-STUDY] Mentoring in Lozells`")
             }
             ComponentKind::Stat => Some("the figure, e.g. `> [!STAT] £4,034,000`"),
+            ComponentKind::Table | ComponentKind::Chart => {
+                Some("the table's name, e.g. `> [!TABLE] funding-by-area`")
+            }
             ComponentKind::Correction(_) => {
                 Some("the date of the correction, e.g. `> [!CORRECTION] 2013-01-15`")
             }

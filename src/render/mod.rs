@@ -113,6 +113,16 @@ pub fn render_site(
         OutputFile::Bytes(tracker::status_css(statuses).into_bytes()),
     );
     for r in &site.reports {
+        for t in &r.tables {
+            out.files.insert(
+                format!("{}/data/{}.csv", r.slug, t.name),
+                OutputFile::Bytes(crate::data::export::csv(t)),
+            );
+            out.files.insert(
+                format!("{}/data/{}.json", r.slug, t.name),
+                OutputFile::Bytes(crate::data::export::json(t)),
+            );
+        }
         if !r.tracker.items.is_empty() {
             out.files.insert(
                 format!("{}/recommendations.csv", r.slug),

@@ -268,60 +268,24 @@ pub fn tracker_view(r: &Report, statuses: &Vocabulary, items: &[&Recommendation]
     }
 }
 
-/// A horizontal bar chart of the status counts. The SVG is `role="img"`
-/// with a title and description that say every count, because a chart is
-/// no use to a screen reader otherwise; the same counts are also in the
-/// page as text.
+/// A horizontal bar chart of the status counts (statuses with none are
+/// left out); the same counts are also in the page as text.
 fn chart(counts: &[StatusCount], many: &str) -> String {
-    let shown: Vec<&StatusCount> = counts.iter().filter(|c| c.count > 0).collect();
-    if shown.is_empty() {
-        return String::new();
-    }
-    let max = shown.iter().map(|c| c.count).max().unwrap_or(1).max(1);
-    let (label_w, bar_w, row_h) = (170.0, 260.0, 30.0);
-    let height = row_h * shown.len() as f64 + 10.0;
-    let summary: Vec<String> = shown
+    let shown: Vec<(&StatusCount, String)> = counts
         .iter()
-        .map(|c| format!("{}: {}", c.label, c.count))
+        .filter(|c| c.count > 0)
+        .map(|c| (c, c.count.to_string()))
         .collect();
-    let mut svg = String::new();
-    let _ = write!(
-        svg,
-        "<svg class=\"status-chart\" role=\"img\" aria-labelledby=\"status-chart-title status-chart-desc\" viewBox=\"0 0 {} {height}\" width=\"100%\" preserveAspectRatio=\"xMinYMin meet\">",
-        label_w + bar_w + 50.0
-    );
-    svg.push_str("<title id=\"status-chart-title\">");
-    esc(&mut svg, &format!("{many} by status"));
-    svg.push_str("</title><desc id=\"status-chart-desc\">");
-    esc(&mut svg, &summary.join("; "));
-    svg.push_str("</desc>");
-    for (i, c) in shown.iter().enumerate() {
-        let y = 5.0 + row_h * i as f64;
-        let w = (bar_w * c.count as f64 / max as f64).max(2.0);
-        let _ = write!(
-            svg,
-            "<text x=\"{}\" y=\"{}\" text-anchor=\"end\" class=\"chart-label\">",
-            label_w - 8.0,
-            y + 19.0
-        );
-        esc(&mut svg, &c.label);
-        let _ = write!(
-            svg,
-            "</text><rect x=\"{label_w}\" y=\"{}\" width=\"{w:.1}\" height=\"{}\" class=\"status-bar status-bar-{}\"/><text x=\"{:.1}\" y=\"{}\" class=\"chart-value\">{}</text>",
-            y + 4.0,
-            row_h - 8.0,
-            c.key,
-            label_w + w + 6.0,
-            y + 19.0,
-            c.count
-        );
-    }
-    svg.push_str("</svg>");
-    svg
-}
-
-fn esc(out: &mut String, s: &str) {
-    let _ = pulldown_cmark_escape::escape_html(&mut *out, s);
+    let bars: Vec<crate::chart::Bar> = shown
+        .iter()
+        .map(|(c, n)| crate::chart::Bar {
+            label: &c.label,
+            value: c.count as f64,
+            display: n,
+            class: format!("status-bar status-bar-{}", c.key),
+        })
+        .collect();
+    crate::chart::bars("status-chart", &format!("{many} by status"), &bars, false)
 }
 
 pub fn item_view(

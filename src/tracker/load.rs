@@ -661,7 +661,10 @@ fn csv_error(file: &str, e: &csv::Error) -> Diagnostic {
     let message = match e.kind() {
         csv::ErrorKind::UnequalLengths {
             expected_len, len, ..
-        } => format!("this row has {len} cells but the header row has {expected_len}"),
+        } => format!(
+            "this row has {len} cell{} but the header row has {expected_len}",
+            if *len == 1 { "" } else { "s" }
+        ),
         csv::ErrorKind::Utf8 { .. } => "this row is not valid UTF-8 text".to_string(),
         _ => e.to_string(),
     };

@@ -5,6 +5,7 @@
 mod harness;
 
 mod build_site;
+mod data_tables;
 mod invalid_sites;
 mod output_safety;
 mod themes;

@@ -47,7 +47,7 @@ fn tracker_counts_statuses_as_text_and_as_an_accessible_chart() {
         ]
         .map(|s| s.to_string())
     );
-    let svg = &page.all("svg.status-chart")[0];
+    let svg = &page.all("svg.chart")[0];
     assert_eq!(svg.value().attr("role"), Some("img"));
     assert_eq!(page.text_of("svg title"), "Recommendations by status");
     assert_eq!(

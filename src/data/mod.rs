@@ -1,0 +1,164 @@
+//! Data tables: funding and statistics entered once, everything derived
+//! computed.
+//!
+//! Reports print totals, differences and percentages that were worked out by
+//! hand, and they disagree with their own figures (seed 004's crime table is
+//! the example in this repository). Here a table is a file of raw figures in
+//! the report's `data/` folder with a small schema beside it; totals,
+//! differences, % change, direction, share and rank are computed with exact
+//! decimal arithmetic; and any figure the source states as well is checked
+//! against the computed one.
+//!
+//! Stages: [`schema`] reads the table's YAML; [`source`] reads the raw grid
+//! from CSV, YAML or an Excel workbook; [`compute`] types the cells and
+//! derives the computed columns and total row; [`expand`] places tables,
+//! charts and single figures into chapters.
+
+pub mod compute;
+pub mod expand;
+pub mod export;
+pub mod format;
+pub mod schema;
+pub mod source;
+
+use rust_decimal::Decimal;
+
+/// A loaded, computed table.
+#[derive(Debug, Clone)]
+pub struct Table {
+    /// Its name: the schema file's name without `.yaml` (`funding-by-area`).
+    pub name: String,
+    /// The schema file, from the site root.
+    pub file: String,
+    pub caption: String,
+    pub source: Option<String>,
+    pub notes: Vec<String>,
+    pub columns: Vec<Column>,
+    pub rows: Vec<Row>,
+    /// The total row, when the schema asks for one.
+    pub total: Option<Row>,
+    /// Notes on figures the source stated differently, accepted in the schema.
+    pub accepted: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Column {
+    pub key: String,
+    pub label: String,
+    pub kind: Kind,
+    /// Unit shown in the header ("£", "%", "number of offences").
+    pub unit: Option<String>,
+    /// How a computed column is derived (None for source columns).
+    pub formula: Option<compute::Formula>,
+    /// Shown in the output (stated-value columns are read but hidden).
+    pub shown: bool,
+    /// Decimal places for display.
+    pub decimals: Option<u32>,
+    /// Money display: `full` (£3,370,000) or `short` (£3.37m).
+    pub short: bool,
+    pub currency: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Text,
+    Integer,
+    Decimal,
+    Money,
+    Percentage,
+    Date,
+    Period,
+    /// Up, down or no change (a computed column).
+    Direction,
+}
+
+impl Kind {
+    pub const NAMES: &'static str = "text, integer, decimal, money, percentage, date, period";
+
+    pub fn parse(s: &str) -> Option<Kind> {
+        Some(match s.trim().to_lowercase().as_str() {
+            "text" => Kind::Text,
+            "integer" | "int" | "count" => Kind::Integer,
+            "decimal" | "number" => Kind::Decimal,
+            "money" | "currency" => Kind::Money,
+            "percentage" | "percent" => Kind::Percentage,
+            "date" => Kind::Date,
+            "period" => Kind::Period,
+            _ => return None,
+        })
+    }
+
+    pub fn numeric(self) -> bool {
+        matches!(
+            self,
+            Kind::Integer | Kind::Decimal | Kind::Money | Kind::Percentage
+        )
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Row {
+    /// The row's name (its first column), for references and messages.
+    pub name: String,
+    /// A slug of the name, used in `data:` references.
+    pub slug: String,
+    pub cells: Vec<Cell>,
+    /// Where the row was written (line of a CSV or YAML file, or a cell
+    /// reference in a workbook).
+    pub line: u32,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cell {
+    Empty,
+    Text(String),
+    Number(Decimal),
+    Date(jiff::civil::Date),
+    /// A change against a baseline: `good` says whether this direction is
+    /// good news for this row.
+    Direction {
+        dir: Direction,
+        good: Option<bool>,
+    },
+    /// A computed value that has no meaning here (a % change against zero).
+    NotApplicable,
+    /// A footnote marker is carried with the cell.
+    Noted(Box<Cell>, String),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Direction {
+    Up,
+    Down,
+    Same,
+}
+
+impl Cell {
+    pub fn number(&self) -> Option<Decimal> {
+        match self {
+            Cell::Number(n) => Some(*n),
+            Cell::Noted(c, _) => c.number(),
+            _ => None,
+        }
+    }
+
+    pub fn note(&self) -> Option<&str> {
+        match self {
+            Cell::Noted(_, n) => Some(n),
+            _ => None,
+        }
+    }
+}
+
+impl Table {
+    pub fn column(&self, key: &str) -> Option<usize> {
+        self.columns.iter().position(|c| c.key == key)
+    }
+
+    pub fn row(&self, slug: &str) -> Option<&Row> {
+        if slug == "total" {
+            return self.total.as_ref();
+        }
+        self.rows.iter().find(|r| r.slug == slug)
+    }
+}

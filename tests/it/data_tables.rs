@@ -1,0 +1,180 @@
+//! Data tables: figures entered once, everything derived computed.
+
+use crate::harness::*;
+
+fn cells(page: &Page, css: &str) -> Vec<String> {
+    page.all(css)
+        .iter()
+        .map(|e| {
+            e.text()
+                .collect::<String>()
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .collect()
+}
+
+#[test]
+fn totals_shares_and_inline_figures_are_computed() {
+    let run = TestSite::fixture("fixtures/data").build().success();
+    let page = run.page("r/figures/index.html");
+    let budget = &page.all("figure.data-table")[0];
+    let text: String = budget.text().collect();
+    assert!(text.contains("The unit's budget, 2019/20"));
+    assert_eq!(
+        cells(&page, "figure.data-table:nth-of-type(1) tbody td"),
+        ["£3.37m", "83.5%", "£524,000", "13.0%", "£140,000", "3.5%"]
+    );
+    assert_eq!(
+        cells(&page, "figure.data-table:nth-of-type(1) tfoot tr > *"),
+        ["Total", "£4.03m", "100.0%"]
+    );
+    // The figure in the prose is the table's total, written by rapport.
+    assert!(
+        page.text_of(".prose > p")
+            .contains("budget is £4.03m, of which the Home Office grant is £3.37m.")
+    );
+}
+
+#[test]
+fn differences_changes_and_directions_are_computed_and_spoken() {
+    let run = TestSite::fixture("fixtures/data").build().success();
+    let page = run.page("r/figures/index.html");
+    let rows: Vec<Vec<String>> = page
+        .all("h2#crime ~ figure.data-table tbody tr")
+        .iter()
+        .take(4)
+        .map(|tr| {
+            tr.children()
+                .filter_map(scraper::ElementRef::wrap)
+                .map(|c| {
+                    c.text()
+                        .collect::<String>()
+                        .split_whitespace()
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                })
+                .collect()
+        })
+        .collect();
+    // Sorted by 2023, largest first; the zero baseline gives n/a.
+    assert_eq!(
+        rows[0],
+        [
+            "Burglary",
+            "1,000",
+            "1,100",
+            "100",
+            "10.0%",
+            "▲up, a deterioration"
+        ]
+    );
+    assert_eq!(
+        rows[1],
+        [
+            "Robbery",
+            "500",
+            "450",
+            "-50",
+            "-10.0%",
+            "▼down, an improvement"
+        ]
+    );
+    assert_eq!(rows[2][0], "Arrests");
+    assert_eq!(rows[2][1], "01 (see note 1)");
+    assert_eq!(rows[2][4], "n/a");
+    assert_eq!(rows[3], ["Homicide", "10", "10", "0", "0.0%", "▬no change"]);
+    // Arrows are hidden from screen readers, which hear the words instead.
+    assert_eq!(
+        page.attr("td.dir-bad span", "aria-hidden").as_deref(),
+        Some("true")
+    );
+    // Numbers are marked for right alignment; headers have scopes.
+    assert!(!page.all("td.num").is_empty());
+    assert!(page.all("figure.data-table th:not([scope])").is_empty());
+    // Conventions and the accepted correction are stated under the table.
+    let notes = cells(&page, "h2#crime ~ figure.data-table .table-note");
+    assert!(
+        notes.contains(&"% change: change from 2022 to 2023 as a percentage of 2022.".to_string())
+    );
+    assert!(notes.iter().any(|n| n.starts_with("Corrected figure. Robbery: the original printed -12.0% for % change; the figures give -10.0%.")));
+}
+
+#[test]
+fn charts_are_svg_with_a_text_alternative() {
+    let run = TestSite::fixture("fixtures/data").build().success();
+    let page = run.page("r/figures/index.html");
+    let svg = &page.all("figure.chart-figure svg")[0];
+    assert_eq!(svg.value().attr("role"), Some("img"));
+    assert_eq!(
+        page.text_of("figure.chart-figure svg desc"),
+        "Mentoring: 42; Sport: 17; Education: 30"
+    );
+    assert_eq!(page.all("figure.chart-figure rect").len(), 3);
+    // The same figures, read from the workbook, as a table.
+    assert_eq!(
+        cells(&page, "h2#interventions ~ figure.data-table tbody td"),
+        ["42", "17", "30"]
+    );
+}
+
+#[test]
+fn every_table_is_published_as_csv_and_json_with_computed_columns() {
+    let run = TestSite::fixture("fixtures/data").build().success();
+    let csv = std::fs::read_to_string(run.output.join("r/data/crime.csv")).unwrap();
+    assert_eq!(
+        csv.lines().collect::<Vec<_>>(),
+        [
+            "offence,y2022,y2023,difference,change,direction,rank",
+            "Burglary,1000,1100,100,10,up,1",
+            "Robbery,500,450,-50,-10,down,2",
+            "Arrests,0,40,40,n/a,up,3",
+            "Homicide,10,10,0,0,same,4",
+        ]
+    );
+    let json: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(run.output.join("r/data/budget.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(json["total"]["amount"], 4034000);
+    assert_eq!(json["rows"][0]["part"], "Home Office grant");
+    assert_eq!(json["columns"][2]["computed"], true);
+    let page = run.page("r/figures/index.html");
+    assert!(
+        page.hrefs()
+            .contains(&"../../r/data/budget.csv".to_string())
+    );
+    // The raw data files are not published as they were uploaded.
+    assert!(!run.output.join("r/data/crime.yaml").exists());
+    assert!(!run.output.join("r/data/categories.xlsx").exists());
+}
+
+#[test]
+fn print_edition_repeats_table_headers_and_keeps_totals() {
+    let run = TestSite::fixture("fixtures/data").build().success();
+    let page = run.page("r/print/index.html");
+    assert_eq!(page.all("figure.data-table").len(), 3);
+    assert_eq!(page.all("figure.data-table thead").len(), 3);
+    let css = std::fs::read_to_string(run.output.join("assets/print.css")).unwrap();
+    assert!(css.contains("thead { display: table-header-group; }"));
+}
+
+#[test]
+fn a_stated_figure_in_prose_that_disagrees_is_an_error() {
+    let site = TestSite::fixture("fixtures/data");
+    site.write(
+        "content/r/02-wrong.md",
+        "---\ntitle: Wrong\n---\nThe budget is [£4m](data:budget/total/amount).\n",
+    );
+    let run = site.run(&["check"]).exit(1);
+    assert!(
+        run.stderr.contains("content/r/02-wrong.md:4:15"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .contains("the text says £4m but budget/total/amount is £4.03m")
+    );
+}
