@@ -400,3 +400,66 @@ fn the_example_site_in_this_repository_builds_without_errors() {
         }
     }
 }
+
+/// The example site is made from the five seed reports; these are the
+/// structures each seed is there to show.
+#[test]
+fn the_example_site_carries_every_seed_structure() {
+    use rapport::build::{BuildOptions, render_in_memory};
+    let fs = rapport::vfs::RealFs::new(env!("CARGO_MANIFEST_DIR")).unwrap();
+    let outcome = render_in_memory(&fs, &BuildOptions::default());
+    assert!(
+        outcome.diagnostics.is_empty(),
+        "the example site should build with no warnings either: {:#?}",
+        outcome.diagnostics
+    );
+    let site = outcome.site.unwrap();
+    let slugs: Vec<&str> = site.reports.iter().map(|r| r.slug.as_str()).collect();
+    assert_eq!(slugs.len(), 5, "{slugs:?}");
+    let report = |slug: &str| site.reports.iter().find(|r| r.slug == slug).unwrap();
+
+    // Seed 000: 24 recommendations in natural order, 24's text missing.
+    let gvc = report("gvc-progress-report");
+    let numbers: Vec<&str> = gvc
+        .tracker
+        .items
+        .iter()
+        .map(|i| i.number.as_str())
+        .collect();
+    let expected: Vec<String> = (1..=24).map(|n| n.to_string()).collect();
+    assert_eq!(numbers, expected);
+    assert!(gvc.tracker.items[23].missing_text.is_some());
+
+    // Seed 003: the summary of actions as tracked actions with leads.
+    let eg = report("ending-gang-violence-one-year-on");
+    assert_eq!(eg.tracker.label.one, "Action");
+    assert_eq!(eg.tracker.items.len(), 26);
+    assert!(
+        eg.tracker
+            .items
+            .iter()
+            .all(|i| !i.leads.is_empty() && i.theme.is_some())
+    );
+
+    // Seeds 001 and 002: board decisions; 002's budget adds up to £4,034,000.
+    assert!(!report("vru-board-update-2020").tracker.items.is_empty());
+    let est = report("vru-establishment-2019");
+    assert_eq!(est.tracker.label.one, "Decision");
+    let budget = est.tables.iter().find(|t| t.name == "budget").unwrap();
+    assert_eq!(
+        budget.total.as_ref().unwrap().cells[1].number(),
+        Some(4_034_000.into())
+    );
+
+    // Seed 004: the crime table from raw counts, with the corrected robbery row.
+    let output = outcome.output.unwrap();
+    let csv = output
+        .get_text("community-safety-2022-23/data/crime.csv")
+        .unwrap();
+    assert!(
+        csv.lines().any(|l| l.starts_with("Personal robbery,")
+            && l.contains(",115,")
+            && l.ends_with(",up")),
+        "{csv}"
+    );
+}
