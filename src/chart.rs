@@ -92,3 +92,66 @@ pub fn bars(id: &str, title: &str, bars: &[Bar], vertical: bool) -> String {
     svg.push_str("</svg>");
     svg
 }
+
+/// A single bar split into segments, for parts of a whole (statuses, shares
+/// of a budget). Segments are separated by white gaps so that neighbouring
+/// colours never touch, and the legend that goes with it is text.
+pub fn stacked(id: &str, title: &str, bars: &[Bar]) -> String {
+    let total: f64 = bars.iter().map(|b| b.value.max(0.0)).sum();
+    if bars.is_empty() || total <= 0.0 {
+        return String::new();
+    }
+    let desc: Vec<String> = bars
+        .iter()
+        .map(|b| format!("{}: {}", b.label, b.display))
+        .collect();
+    let mut svg = String::new();
+    let _ = write!(
+        svg,
+        "<svg class=\"chart chart-stacked\" role=\"img\" aria-labelledby=\"{id}-title {id}-desc\" viewBox=\"0 0 500 40\" width=\"100%\" preserveAspectRatio=\"xMinYMin meet\">"
+    );
+    let _ = write!(svg, "<title id=\"{id}-title\">");
+    esc(&mut svg, title);
+    let _ = write!(svg, "</title><desc id=\"{id}-desc\">");
+    esc(&mut svg, &desc.join("; "));
+    svg.push_str("</desc>");
+    let mut x = 0.0;
+    for b in bars {
+        let w = 500.0 * b.value.max(0.0) / total;
+        if w <= 0.0 {
+            continue;
+        }
+        let _ = write!(
+            svg,
+            "<rect x=\"{x:.2}\" y=\"4\" width=\"{w:.2}\" height=\"32\" class=\"{}\" stroke=\"#ffffff\" stroke-width=\"2\"/>",
+            b.class
+        );
+        x += w;
+    }
+    svg.push_str("</svg>");
+    svg
+}
+
+/// The legend of a stacked bar: a swatch, the label, the value and its share.
+pub fn legend(bars: &[Bar]) -> String {
+    let total: f64 = bars.iter().map(|b| b.value.max(0.0)).sum();
+    let mut out = String::from("<ul class=\"chart-legend\">");
+    for b in bars {
+        let share = if total > 0.0 {
+            100.0 * b.value / total
+        } else {
+            0.0
+        };
+        let _ = write!(
+            out,
+            "<li><span class=\"swatch {}\" aria-hidden=\"true\"></span> ",
+            b.class
+        );
+        esc(&mut out, b.label);
+        out.push_str(": ");
+        esc(&mut out, b.display);
+        let _ = write!(out, " ({share:.0}%)</li>");
+    }
+    out.push_str("</ul>");
+    out
+}

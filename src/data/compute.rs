@@ -449,7 +449,69 @@ pub fn load_table(
         }
     }
 
-    // 5. The total row.
+    // 5. Subtotals, then the total row.
+    let mut subtotals = Vec::new();
+    if let Some(st) = &raw.subtotals {
+        let by = col_index(&columns, &mut cx, &st.by);
+        let mut summed = Vec::new();
+        for key in &st.columns {
+            if let Some(i) = col_index(&columns, &mut cx, key)
+                && numeric(&columns, &mut cx, Some(i), key).is_some()
+            {
+                summed.push(i);
+            }
+        }
+        if let Some(by) = by {
+            let label = st.label.clone().unwrap_or_else(|| "{} subtotal".into());
+            let mut start = 0;
+            while start < rows.len() {
+                let key = rows[start].cells[by].clone();
+                let mut end = start;
+                while end + 1 < rows.len() && rows[end + 1].cells[by] == key {
+                    end += 1;
+                }
+                let value = super::format::cell(&key, &columns[by]);
+                let name = label.replace("{}", &value);
+                let mut cells = vec![Cell::Empty; columns.len()];
+                cells[0] = Cell::Text(name.clone());
+                for &i in &summed {
+                    cells[i] = Cell::Number(
+                        rows[start..=end]
+                            .iter()
+                            .filter_map(|r| r.cells[i].number())
+                            .sum(),
+                    );
+                }
+                for ci in base_width..columns.len() {
+                    if let Some(Formula::Difference(a, b))
+                    | Some(Formula::PercentChange {
+                        value: a,
+                        baseline: b,
+                    })
+                    | Some(Formula::Direction {
+                        value: a,
+                        baseline: b,
+                        ..
+                    }) = columns[ci].formula
+                        && summed.contains(&a)
+                        && summed.contains(&b)
+                    {
+                        cells[ci] = compute(&columns[ci], &cells, None);
+                    }
+                }
+                subtotals.push((
+                    end,
+                    Row {
+                        slug: slug::slugify(&name),
+                        name,
+                        cells,
+                        line: 0,
+                    },
+                ));
+                start = end + 1;
+            }
+        }
+    }
     let mut total = None;
     if let Some(t) = &raw.total {
         let mut summed = Vec::new();
@@ -656,6 +718,7 @@ pub fn load_table(
         columns,
         rows,
         total,
+        subtotals,
         accepted,
     })
 }

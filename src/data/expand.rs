@@ -11,8 +11,8 @@ use super::format;
 use super::{Cell, Kind, Row, Table};
 use crate::diagnostics::{Diagnostic, Diagnostics, LineIndex, SourceMap};
 use crate::markdown::ast::{
-    Block, ChartBar, ChartBlock, ComponentKind, DataCell, DataHead, DataTableBlock, Inline,
-    LinkTarget, plain_text,
+    Block, ChartBar, ChartBlock, ChartKind, ComponentKind, DataCell, DataHead, DataTableBlock,
+    Inline, LinkTarget, plain_text,
 };
 use crate::model::Site;
 
@@ -230,14 +230,42 @@ pub fn table_block(
         .find(|o| o.0 == "total")
         .is_none_or(|(_, v)| !matches!(v.to_lowercase().as_str(), "no" | "false" | "hide"));
     let mut cell_notes = Vec::new();
-    let rows = chosen_rows(table, opts, problem)
-        .into_iter()
-        .map(|r| {
+    // Subtotals follow their group, so they are shown only when the rows are
+    // in their own order.
+    let in_order = !opts.iter().any(|o| o.0 == "rows" || o.0 == "sort");
+    let mut rows: Vec<Vec<DataCell>> = Vec::new();
+    let mut subtotal = Vec::new();
+    for r in chosen_rows(table, opts, problem) {
+        rows.push(
             cols.iter()
                 .map(|&c| data_cell(&r.cells[c], &table.columns[c], &mut cell_notes))
-                .collect()
-        })
-        .collect();
+                .collect(),
+        );
+        subtotal.push(false);
+        let index = table.rows.iter().position(|x| std::ptr::eq(x, r));
+        for (_, s) in table
+            .subtotals
+            .iter()
+            .filter(|s| in_order && Some(s.0) == index)
+        {
+            rows.push(
+                cols.iter()
+                    .enumerate()
+                    .map(|(i, &c)| {
+                        if i == 0 {
+                            DataCell {
+                                text: s.name.clone(),
+                                ..DataCell::default()
+                            }
+                        } else {
+                            data_cell(&s.cells[c], &table.columns[c], &mut cell_notes)
+                        }
+                    })
+                    .collect(),
+            );
+            subtotal.push(true);
+        }
+    }
     let total = table.total.as_ref().filter(|_| show_total).map(|t| {
         cols.iter()
             .enumerate()
@@ -284,6 +312,7 @@ pub fn table_block(
             })
             .collect(),
         rows,
+        subtotal,
         total,
         source: table.source.clone(),
         cell_notes,
@@ -316,20 +345,21 @@ fn chart_block(
         );
         return None;
     }
-    let vertical = match opts
+    let kind = match opts
         .iter()
         .find(|o| o.0 == "type")
         .map(|o| o.1.to_lowercase())
     {
-        None => false,
-        Some(t) if t == "bar" => false,
-        Some(t) if t == "column" => true,
+        None => ChartKind::Bar,
+        Some(t) if t == "bar" => ChartKind::Bar,
+        Some(t) if t == "column" => ChartKind::Column,
+        Some(t) if t == "stacked" => ChartKind::Stacked,
         Some(t) => {
             problem(
                 Diagnostic::error("chart-type", format!("`{t}` is not a chart type"))
-                    .with_hint("use `type: bar` (horizontal) or `type: column` (vertical)"),
+                    .with_hint("use `type: bar` (horizontal), `type: column` (vertical) or `type: stacked` (parts of a whole)"),
             );
-            false
+            ChartKind::Bar
         }
     };
     let bars = chosen_rows(table, opts, problem)
@@ -345,7 +375,7 @@ fn chart_block(
         .collect();
     Some(ChartBlock {
         title: format!("{}: {}", table.caption, col.label),
-        columns: vertical,
+        kind,
         bars,
         source: table.source.clone(),
     })

@@ -23,8 +23,16 @@ fn raw(cell: &Cell) -> String {
     }
 }
 
+/// Rows in display order: each group's subtotal after its last row, the
+/// total last.
 fn rows(t: &Table) -> impl Iterator<Item = &Row> {
-    t.rows.iter().chain(t.total.iter())
+    t.rows
+        .iter()
+        .enumerate()
+        .flat_map(|(i, r)| {
+            std::iter::once(r).chain(t.subtotals.iter().filter(move |s| s.0 == i).map(|s| &s.1))
+        })
+        .chain(t.total.iter())
 }
 
 pub fn csv(t: &Table) -> Vec<u8> {
@@ -65,6 +73,7 @@ pub fn json(t: &Table) -> Vec<u8> {
             "computed": c.formula.is_some(),
         })).collect::<Vec<_>>(),
         "rows": t.rows.iter().map(row).collect::<Vec<_>>(),
+        "subtotals": t.subtotals.iter().map(|(_, r)| row(r)).collect::<Vec<_>>(),
         "total": t.total.as_ref().map(row),
     });
     let mut out = serde_json::to_vec_pretty(&doc).unwrap_or_default();

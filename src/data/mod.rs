@@ -37,6 +37,9 @@ pub struct Table {
     pub rows: Vec<Row>,
     /// The total row, when the schema asks for one.
     pub total: Option<Row>,
+    /// Subtotal rows, each shown after the row at the given index (the
+    /// last of its group).
+    pub subtotals: Vec<(usize, Row)>,
     /// Notes on figures the source stated differently, accepted in the schema.
     pub accepted: Vec<String>,
 }
@@ -159,6 +162,9 @@ impl Table {
         if slug == "total" {
             return self.total.as_ref();
         }
-        self.rows.iter().find(|r| r.slug == slug)
+        self.rows
+            .iter()
+            .chain(self.subtotals.iter().map(|(_, r)| r))
+            .find(|r| r.slug == slug)
     }
 }

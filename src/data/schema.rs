@@ -27,6 +27,8 @@ pub struct RawSchema {
     #[serde(default)]
     pub computed: Vec<RawComputed>,
     pub total: Option<RawTotal>,
+    /// A subtotal after each run of rows sharing a value (by region, by year).
+    pub subtotals: Option<RawSubtotals>,
     #[serde(default)]
     pub stated: Vec<RawStated>,
     #[serde(default)]
@@ -102,6 +104,17 @@ pub struct RawTotal {
 
 fn total_label() -> String {
     "Total".to_string()
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSubtotals {
+    /// The text column whose value groups the rows.
+    pub by: Spanned<String>,
+    /// The columns to add up.
+    pub columns: Vec<Spanned<String>>,
+    /// The label, with `{}` standing for the group's value (default "{} subtotal").
+    pub label: Option<String>,
 }
 
 /// A source column that repeats a figure rapport computes.

@@ -114,6 +114,8 @@ pub struct DataTableBlock {
     pub caption: String,
     pub heads: Vec<DataHead>,
     pub rows: Vec<Vec<DataCell>>,
+    /// Which rows are subtotals (parallel to `rows`).
+    pub subtotal: Vec<bool>,
     /// The total row, shown last and marked as such.
     pub total: Option<Vec<DataCell>>,
     pub source: Option<String>,
@@ -147,10 +149,19 @@ pub struct DataCell {
 #[derive(Debug, Clone)]
 pub struct ChartBlock {
     pub title: String,
-    /// Horizontal bars or vertical columns.
-    pub columns: bool,
+    pub kind: ChartKind,
     pub bars: Vec<ChartBar>,
     pub source: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChartKind {
+    /// Horizontal bars.
+    Bar,
+    /// Vertical columns.
+    Column,
+    /// One bar divided into parts of the whole.
+    Stacked,
 }
 
 #[derive(Debug, Clone)]

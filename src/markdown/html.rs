@@ -374,13 +374,18 @@ impl Renderer<'_, '_> {
             self.out.push_str("</th>");
         }
         self.out.push_str("</tr>\n</thead>\n<tbody>\n");
-        for row in &t.rows {
-            self.data_row(row, false);
+        for (i, row) in t.rows.iter().enumerate() {
+            let class = if t.subtotal.get(i) == Some(&true) {
+                "subtotal"
+            } else {
+                ""
+            };
+            self.data_row(row, class);
         }
         self.out.push_str("</tbody>\n");
         if let Some(total) = &t.total {
             self.out.push_str("<tfoot>\n");
-            self.data_row(total, true);
+            self.data_row(total, "total");
             self.out.push_str("</tfoot>\n");
         }
         self.out.push_str("</table>\n</div>\n");
@@ -420,12 +425,12 @@ impl Renderer<'_, '_> {
         self.out.push_str("</figure>\n");
     }
 
-    fn data_row(&mut self, row: &[DataCell], total: bool) {
-        self.out.push_str(if total {
-            "<tr class=\"total\">"
+    fn data_row(&mut self, row: &[DataCell], class: &str) {
+        if class.is_empty() {
+            self.out.push_str("<tr>");
         } else {
-            "<tr>"
-        });
+            let _ = write!(self.out, "<tr class=\"{class}\">");
+        }
         for (i, c) in row.iter().enumerate() {
             let tag = if i == 0 { "th" } else { "td" };
             let scope = if i == 0 { " scope=\"row\"" } else { "" };
@@ -467,19 +472,45 @@ impl Renderer<'_, '_> {
         let bars: Vec<crate::chart::Bar> = c
             .bars
             .iter()
-            .map(|b| crate::chart::Bar {
+            .enumerate()
+            .map(|(i, b)| crate::chart::Bar {
                 label: &b.label,
                 value: b.value,
                 display: &b.display,
-                class: "chart-bar".into(),
+                class: if c.kind == ChartKind::Stacked {
+                    format!("chart-seg-{}", i % 7)
+                } else {
+                    "chart-bar".into()
+                },
             })
             .collect();
         self.table_count += 1;
         let id = format!("{}chart-{}", self.opts.id_prefix, self.table_count);
         self.out.push_str("<figure class=\"chart-figure\">\n");
+        match c.kind {
+            ChartKind::Stacked => {
+                self.out
+                    .push_str(&crate::chart::stacked(&id, &c.title, &bars));
+                self.out.push_str(&crate::chart::legend(&bars));
+            }
+            kind => self.out.push_str(&crate::chart::bars(
+                &id,
+                &c.title,
+                &bars,
+                kind == ChartKind::Column,
+            )),
+        }
+        // The figures as a table too, for readers who want the numbers.
+        self.out.push_str("\n<details class=\"chart-data\"><summary>The figures in this chart</summary>\n<table>\n<tbody>\n");
+        for b in &c.bars {
+            self.out.push_str("<tr><th scope=\"row\">");
+            esc(&mut self.out, &b.label);
+            self.out.push_str("</th><td class=\"num\">");
+            esc(&mut self.out, &b.display);
+            self.out.push_str("</td></tr>\n");
+        }
         self.out
-            .push_str(&crate::chart::bars(&id, &c.title, &bars, c.columns));
-        self.out.push_str("\n<figcaption>");
+            .push_str("</tbody>\n</table>\n</details>\n<figcaption>");
         esc(&mut self.out, &c.title);
         if let Some(s) = &c.source {
             self.out.push_str(". Source: ");

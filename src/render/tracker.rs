@@ -268,8 +268,8 @@ pub fn tracker_view(r: &Report, statuses: &Vocabulary, items: &[&Recommendation]
     }
 }
 
-/// A horizontal bar chart of the status counts (statuses with none are
-/// left out); the same counts are also in the page as text.
+/// A stacked bar of the status counts (statuses with none are left out);
+/// the same counts are listed beside it as text, with the same colours.
 fn chart(counts: &[StatusCount], many: &str) -> String {
     let shown: Vec<(&StatusCount, String)> = counts
         .iter()
@@ -285,7 +285,7 @@ fn chart(counts: &[StatusCount], many: &str) -> String {
             class: format!("status-bar status-bar-{}", c.key),
         })
         .collect();
-    crate::chart::bars("status-chart", &format!("{many} by status"), &bars, false)
+    crate::chart::stacked("status-chart", &format!("{many} by status"), &bars)
 }
 
 pub fn item_view(

@@ -111,12 +111,14 @@ fn charts_are_svg_with_a_text_alternative() {
         page.text_of("figure.chart-figure svg desc"),
         "Mentoring: 42; Sport: 17; Education: 30"
     );
-    assert_eq!(page.all("figure.chart-figure rect").len(), 3);
+    assert_eq!(page.all("svg.chart:not(.chart-stacked) rect").len(), 3);
     // The same figures, read from the workbook, as a table.
-    assert_eq!(
-        cells(&page, "h2#interventions ~ figure.data-table tbody td"),
-        ["42", "17", "30"]
-    );
+    let tables = page.all("h2#interventions ~ figure.data-table");
+    let figures: Vec<String> = tables[0]
+        .select(&scraper::Selector::parse("tbody td").unwrap())
+        .map(|td| td.text().collect())
+        .collect();
+    assert_eq!(figures, ["42", "17", "30"]);
 }
 
 #[test]
@@ -154,8 +156,8 @@ fn every_table_is_published_as_csv_and_json_with_computed_columns() {
 fn print_edition_repeats_table_headers_and_keeps_totals() {
     let run = TestSite::fixture("fixtures/data").build().success();
     let page = run.page("r/print/index.html");
-    assert_eq!(page.all("figure.data-table").len(), 3);
-    assert_eq!(page.all("figure.data-table thead").len(), 3);
+    assert_eq!(page.all("figure.data-table").len(), 4);
+    assert_eq!(page.all("figure.data-table thead").len(), 4);
     let css = std::fs::read_to_string(run.output.join("assets/print.css")).unwrap();
     assert!(css.contains("thead { display: table-header-group; }"));
 }
@@ -176,5 +178,62 @@ fn a_stated_figure_in_prose_that_disagrees_is_an_error() {
     assert!(
         run.stderr
             .contains("the text says £4m but budget/total/amount is £4.03m")
+    );
+}
+
+#[test]
+fn subtotals_follow_their_group_and_sums_are_exact() {
+    let run = TestSite::fixture("fixtures/data").build().success();
+    let page = run.page("r/figures/index.html");
+    let rows: Vec<String> = page
+        .all("h2#regions ~ figure.data-table tr")
+        .iter()
+        .map(|tr| tr.text().collect::<Vec<_>>().join("|"))
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            "Area|Region|2022|2023|% change",
+            "Leeds|North|£100|£120|20.0%",
+            "York|North|£50|£40|-20.0%",
+            "North subtotal|£150|£160|6.7%",
+            "Bristol|South|£0.10|£0.20|100.0%",
+            "South subtotal|£0.10|£0.20|100.0%",
+            // 0.10 + 150 is exactly 150.10: no binary floating point.
+            "Total|£150.10|£160.20|6.7%",
+        ]
+    );
+    assert_eq!(
+        page.all("h2#regions ~ figure.data-table tr.subtotal").len(),
+        2
+    );
+    let json: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(run.output.join("r/data/regions.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(json["subtotals"][0]["y2022"], 150);
+    assert_eq!(json["total"]["y2022"], 150.1);
+}
+
+#[test]
+fn a_stacked_chart_shows_parts_of_a_whole_with_a_text_legend_and_data() {
+    let run = TestSite::fixture("fixtures/data").build().success();
+    let page = run.page("r/figures/index.html");
+    let stacked = &page.all("svg.chart-stacked")[0];
+    assert_eq!(stacked.value().attr("role"), Some("img"));
+    assert_eq!(page.all("svg.chart-stacked rect").len(), 3);
+    assert_eq!(
+        cells(&page, ".chart-legend li"),
+        [
+            "Home Office grant: £3.37m (84%)",
+            "Police and Crime Commissioner: £524,000 (13%)",
+            "Partner contributions: £140,000 (3%)"
+        ]
+    );
+    // Every chart carries its figures as a table for those who want them.
+    assert_eq!(
+        page.all("figure.chart-figure details.chart-data table")
+            .len(),
+        2
     );
 }
