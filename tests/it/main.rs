@@ -4,6 +4,7 @@
 
 mod harness;
 
+mod browser;
 mod build_site;
 mod data_tables;
 mod invalid_sites;

@@ -1,5 +1,7 @@
-// Progressive enhancement for the tracker table: combined filters in place.
-// Without JavaScript the filter links lead to pre-built pages instead.
+// Progressive enhancement for the tracker table: combined filters in place,
+// kept in the address (?status=in-progress&lead=west-midlands-police) so a
+// filtered view can be shared. Without JavaScript the filter links lead to
+// pre-built pages instead.
 (function () {
   "use strict";
   var form = document.querySelector(".tracker-filter-form");
@@ -8,7 +10,14 @@
   if (!form || !table || !count) return;
   var rows = Array.prototype.slice.call(table.tBodies[0].rows);
   var selects = Array.prototype.slice.call(form.querySelectorAll("select"));
-  function apply() {
+  var params = new URLSearchParams(window.location.search);
+  selects.forEach(function (s) {
+    var wanted = params.get(s.getAttribute("data-filter"));
+    if (wanted && s.querySelector('option[value="' + wanted.replace(/"/g, "") + '"]')) {
+      s.value = wanted;
+    }
+  });
+  function apply(fromUser) {
     var shown = 0;
     rows.forEach(function (row) {
       var ok = selects.every(function (s) {
@@ -21,8 +30,15 @@
     });
     var filtered = selects.some(function (s) { return s.value; });
     count.textContent = filtered ? "Showing " + shown + " of " + rows.length + "." : "";
+    if (fromUser && window.history && window.history.replaceState) {
+      var q = new URLSearchParams();
+      selects.forEach(function (s) { if (s.value) q.set(s.getAttribute("data-filter"), s.value); });
+      var search = q.toString();
+      window.history.replaceState(null, "", search ? "?" + search : window.location.pathname);
+    }
   }
-  selects.forEach(function (s) { s.addEventListener("change", apply); });
+  selects.forEach(function (s) { s.addEventListener("change", function () { apply(true); }); });
   form.addEventListener("submit", function (e) { e.preventDefault(); });
   form.hidden = false;
+  apply(false);
 })();
