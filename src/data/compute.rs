@@ -205,13 +205,7 @@ pub fn load_table(
                 }
             },
         };
-        let Some(idx) = find(&grid, &c.key.value) else {
-            cx.schema_error(
-                &c.key,
-                "unknown-column",
-                format!("the data has no column `{}`", c.key.value),
-                format!("its columns are: {}", grid.header.join(", ")),
-            );
+        let Some(idx) = source_column(&mut cx, &grid, &c.key) else {
             continue;
         };
         let short = match &c.format {
@@ -453,14 +447,7 @@ pub fn load_table(
     let mut subtotals = Vec::new();
     if let Some(st) = &raw.subtotals {
         let by = col_index(&columns, &mut cx, &st.by);
-        let mut summed = Vec::new();
-        for key in &st.columns {
-            if let Some(i) = col_index(&columns, &mut cx, key)
-                && numeric(&columns, &mut cx, Some(i), key).is_some()
-            {
-                summed.push(i);
-            }
-        }
+        let summed = numeric_columns(&columns, &mut cx, &st.columns);
         if let Some(by) = by {
             let label = st.label.clone().unwrap_or_else(|| "{} subtotal".into());
             let mut start = 0;
@@ -472,33 +459,7 @@ pub fn load_table(
                 }
                 let value = super::format::cell(&key, &columns[by]);
                 let name = label.replace("{}", &value);
-                let mut cells = vec![Cell::Empty; columns.len()];
-                cells[0] = Cell::Text(name.clone());
-                for &i in &summed {
-                    cells[i] = Cell::Number(
-                        rows[start..=end]
-                            .iter()
-                            .filter_map(|r| r.cells[i].number())
-                            .sum(),
-                    );
-                }
-                for ci in base_width..columns.len() {
-                    if let Some(Formula::Difference(a, b))
-                    | Some(Formula::PercentChange {
-                        value: a,
-                        baseline: b,
-                    })
-                    | Some(Formula::Direction {
-                        value: a,
-                        baseline: b,
-                        ..
-                    }) = columns[ci].formula
-                        && summed.contains(&a)
-                        && summed.contains(&b)
-                    {
-                        cells[ci] = compute(&columns[ci], &cells, None);
-                    }
-                }
+                let cells = summary_cells(&columns, base_width, &rows[start..=end], &summed, &name);
                 subtotals.push((
                     end,
                     Row {
@@ -514,39 +475,8 @@ pub fn load_table(
     }
     let mut total = None;
     if let Some(t) = &raw.total {
-        let mut summed = Vec::new();
-        for key in &t.columns {
-            if let Some(i) = col_index(&columns, &mut cx, key)
-                && numeric(&columns, &mut cx, Some(i), key).is_some()
-            {
-                summed.push(i);
-            }
-        }
-        let mut cells: Vec<Cell> = vec![Cell::Empty; columns.len()];
-        cells[0] = Cell::Text(t.label.clone());
-        for &i in &summed {
-            cells[i] = Cell::Number(rows.iter().filter_map(|r| r.cells[i].number()).sum());
-        }
-        for ci in base_width..columns.len() {
-            cells[ci] = match columns[ci].formula {
-                Some(Formula::Share(c)) if summed.contains(&c) => {
-                    Cell::Number(Decimal::ONE_HUNDRED)
-                }
-                Some(Formula::Difference(a, b))
-                | Some(Formula::PercentChange {
-                    value: a,
-                    baseline: b,
-                })
-                | Some(Formula::Direction {
-                    value: a,
-                    baseline: b,
-                    ..
-                }) if summed.contains(&a) && summed.contains(&b) => {
-                    compute(&columns[ci], &cells, None)
-                }
-                _ => Cell::Empty,
-            };
-        }
+        let summed = numeric_columns(&columns, &mut cx, &t.columns);
+        let cells = summary_cells(&columns, base_width, &rows, &summed, &t.label);
         for (key, stated) in &t.stated {
             let Some(i) = columns.iter().position(|c| c.key == norm_key(key)) else {
                 cx.schema_error(
@@ -598,13 +528,7 @@ pub fn load_table(
         let Some(ci) = col_index(&columns, &mut cx, &st.computed) else {
             continue;
         };
-        let Some(si) = find(&grid, &st.column.value) else {
-            cx.schema_error(
-                &st.column,
-                "unknown-column",
-                format!("the data has no column `{}`", st.column.value),
-                format!("its columns are: {}", grid.header.join(", ")),
-            );
+        let Some(si) = source_column(&mut cx, &grid, &st.column) else {
             continue;
         };
         let mut known: Vec<(String, String, bool)> = st
@@ -659,19 +583,8 @@ pub fn load_table(
             );
         }
         for (i, k) in known.iter().enumerate() {
-            if !k.2 && !rows.iter().any(|r| r.slug == k.0) {
-                cx.schema_error(
-                    &st.accept[i].row,
-                    "unknown-row",
-                    format!("there is no row `{}`", st.accept[i].row.value),
-                    format!(
-                        "the rows are: {}",
-                        rows.iter()
-                            .map(|r| r.name.as_str())
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    ),
-                );
+            if !k.2 {
+                row_named(&mut cx, &rows, &st.accept[i].row);
             }
         }
     }
@@ -679,20 +592,7 @@ pub fn load_table(
     // 7. Footnotes on cells.
     let mut notes = raw.notes.clone();
     for f in &raw.footnotes {
-        let slug = slug::slugify(&f.row.value);
-        let Some(ri) = rows.iter().position(|r| r.slug == slug) else {
-            cx.schema_error(
-                &f.row,
-                "unknown-row",
-                format!("there is no row `{}`", f.row.value),
-                format!(
-                    "the rows are: {}",
-                    rows.iter()
-                        .map(|r| r.name.as_str())
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ),
-            );
+        let Some(ri) = row_named(&mut cx, &rows, &f.row) else {
             continue;
         };
         let Some(ci) = col_index(&columns, &mut cx, &f.column) else {
@@ -721,6 +621,87 @@ pub fn load_table(
         subtotals,
         accepted,
     })
+}
+
+/// The columns named by `keys`, each checked to hold figures.
+fn numeric_columns(columns: &[Column], cx: &mut Cx, keys: &[Spanned<String>]) -> Vec<usize> {
+    keys.iter()
+        .filter_map(|key| {
+            let i = col_index(columns, cx, key);
+            numeric(columns, cx, i, key)
+        })
+        .collect()
+}
+
+/// A subtotal or total row: `summed` columns added up over `rows`, and the
+/// computed columns recomputed on those sums (a share of the whole is 100%).
+fn summary_cells(
+    columns: &[Column],
+    base_width: usize,
+    rows: &[Row],
+    summed: &[usize],
+    label: &str,
+) -> Vec<Cell> {
+    let mut cells = vec![Cell::Empty; columns.len()];
+    cells[0] = Cell::Text(label.to_string());
+    for &i in summed {
+        cells[i] = Cell::Number(rows.iter().filter_map(|r| r.cells[i].number()).sum());
+    }
+    for ci in base_width..columns.len() {
+        cells[ci] = match columns[ci].formula {
+            Some(Formula::Share(c)) if summed.contains(&c) => Cell::Number(Decimal::ONE_HUNDRED),
+            Some(Formula::Difference(a, b))
+            | Some(Formula::PercentChange {
+                value: a,
+                baseline: b,
+            })
+            | Some(Formula::Direction {
+                value: a,
+                baseline: b,
+                ..
+            }) if summed.contains(&a) && summed.contains(&b) => compute(&columns[ci], &cells, None),
+            _ => Cell::Empty,
+        };
+    }
+    cells
+}
+
+/// The grid column a schema key names, or an error at the key.
+fn source_column(cx: &mut Cx, grid: &Grid, key: &Spanned<String>) -> Option<usize> {
+    let found = grid
+        .header
+        .iter()
+        .position(|h| norm_key(h) == norm_key(&key.value));
+    if found.is_none() {
+        cx.schema_error(
+            key,
+            "unknown-column",
+            format!("the data has no column `{}`", key.value),
+            format!("its columns are: {}", grid.header.join(", ")),
+        );
+    }
+    found
+}
+
+/// The row a schema entry names (by its text), or an error at the entry.
+fn row_named(cx: &mut Cx, rows: &[Row], name: &Spanned<String>) -> Option<usize> {
+    let slug = slug::slugify(&name.value);
+    let found = rows.iter().position(|r| r.slug == slug);
+    if found.is_none() {
+        cx.schema_error(
+            name,
+            "unknown-row",
+            format!("there is no row `{}`", name.value),
+            format!(
+                "the rows are: {}",
+                rows.iter()
+                    .map(|r| r.name.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        );
+    }
+    found
 }
 
 fn col_index(columns: &[Column], cx: &mut Cx, key: &Spanned<String>) -> Option<usize> {

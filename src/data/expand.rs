@@ -128,15 +128,7 @@ fn chosen_rows<'a>(
                             "unknown-row",
                             format!("table `{}` has no row `{name}`", table.name),
                         )
-                        .with_hint(format!(
-                            "its rows are: {}",
-                            table
-                                .rows
-                                .iter()
-                                .map(|r| r.name.as_str())
-                                .collect::<Vec<_>>()
-                                .join(", ")
-                        )),
+                        .with_hint(format!("its rows are: {}", table.row_names())),
                     );
                 }
                 r
@@ -171,15 +163,7 @@ fn column(table: &Table, key: &str, problem: &mut dyn FnMut(Diagnostic)) -> Opti
                 "unknown-column",
                 format!("table `{}` has no column `{key}`", table.name),
             )
-            .with_hint(format!(
-                "its columns are: {}",
-                table
-                    .columns
-                    .iter()
-                    .map(|c| c.key.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )),
+            .with_hint(format!("its columns are: {}", table.column_keys())),
         );
     }
     found
@@ -442,15 +426,7 @@ pub fn figure(
     let Some(ci) = table.columns.iter().position(|c| c.key == k) else {
         return Err((
             format!("table `{t}` has no column `{col}`"),
-            format!(
-                "its columns are: {}",
-                table
-                    .columns
-                    .iter()
-                    .map(|c| c.key.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
+            format!("its columns are: {}", table.column_keys()),
         ));
     };
     let cell = r.cells.get(ci).cloned().unwrap_or(Cell::Empty);

@@ -158,6 +158,24 @@ impl Table {
         self.columns.iter().position(|c| c.key == key)
     }
 
+    /// "Leeds, York, Bristol", for hints.
+    pub fn row_names(&self) -> String {
+        self.rows
+            .iter()
+            .map(|r| r.name.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    /// "area, amount, share", for hints.
+    pub fn column_keys(&self) -> String {
+        self.columns
+            .iter()
+            .map(|c| c.key.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
     pub fn row(&self, slug: &str) -> Option<&Row> {
         if slug == "total" {
             return self.total.as_ref();

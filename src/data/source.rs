@@ -66,7 +66,7 @@ pub fn from_csv(file: &str, text: &str) -> Result<Grid, Diagnostic> {
     Ok(grid)
 }
 
-fn csv_error(file: &str, e: &csv::Error) -> Diagnostic {
+pub fn csv_error(file: &str, e: &csv::Error) -> Diagnostic {
     let line = e.position().map(|p| p.line() as u32).unwrap_or(1);
     let message = match e.kind() {
         csv::ErrorKind::UnequalLengths {
@@ -87,7 +87,7 @@ fn csv_error(file: &str, e: &csv::Error) -> Diagnostic {
 }
 
 /// Column (1-based, in characters) where cell `index` of `line` starts.
-fn cell_column(text: &str, line: u32, index: usize) -> u32 {
+pub fn cell_column(text: &str, line: u32, index: usize) -> u32 {
     let Some(src) = text.lines().nth(line.saturating_sub(1) as usize) else {
         return 1;
     };

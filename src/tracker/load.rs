@@ -10,6 +10,7 @@
 
 use serde::Deserialize;
 
+use crate::data::source::{cell_column, csv_error};
 use crate::diagnostics::{Diagnostic, Diagnostics, LineIndex, SourceMap, Span};
 use crate::markdown::{self, Document, ParseOptions};
 use crate::model::{
@@ -572,7 +573,7 @@ fn csv_items(cx: &Cx, file: &str, text: &str) -> Vec<Recommendation> {
             cx.diags.push(
                 Diagnostic::error("unknown-column", format!("unknown column `{h}`"))
                     .in_file(file)
-                    .at(Span::point(1, column_start(text, i)))
+                    .at(Span::point(1, cell_column(text, 1, i)))
                     .with_hint(format!(
                         "the columns rapport reads are: {}",
                         CSV_COLUMNS.join(", ")
@@ -654,51 +655,6 @@ fn csv_items(cx: &Cx, file: &str, text: &str) -> Vec<Recommendation> {
         items.push(cx.item(raw, file, "", &LineIndex::new(""), None));
     }
     items
-}
-
-fn csv_error(file: &str, e: &csv::Error) -> Diagnostic {
-    let line = e.position().map(|p| p.line() as u32).unwrap_or(1);
-    let message = match e.kind() {
-        csv::ErrorKind::UnequalLengths {
-            expected_len, len, ..
-        } => format!(
-            "this row has {len} cell{} but the header row has {expected_len}",
-            if *len == 1 { "" } else { "s" }
-        ),
-        csv::ErrorKind::Utf8 { .. } => "this row is not valid UTF-8 text".to_string(),
-        _ => e.to_string(),
-    };
-    Diagnostic::error("bad-csv", message)
-        .in_file(file)
-        .at_line(line, 1)
-        .with_hint(
-            "save the sheet as \"CSV UTF-8\"; cells containing commas must be in double quotes",
-        )
-}
-
-/// Column (1-based, in characters) where cell `index` of the header starts.
-fn column_start(text: &str, index: usize) -> u32 {
-    cell_column(text, 1, index)
-}
-
-/// Column where cell `index` of line `line` starts (quotes respected).
-fn cell_column(text: &str, line: u32, index: usize) -> u32 {
-    let Some(src) = text.lines().nth(line.saturating_sub(1) as usize) else {
-        return 1;
-    };
-    let mut cell = 0;
-    let mut quoted = false;
-    for (col, ch) in src.chars().enumerate() {
-        if cell == index {
-            return col as u32 + 1;
-        }
-        match ch {
-            '"' => quoted = !quoted,
-            ',' if !quoted => cell += 1,
-            _ => {}
-        }
-    }
-    1
 }
 
 #[cfg(test)]

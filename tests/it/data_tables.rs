@@ -2,19 +2,6 @@
 
 use crate::harness::*;
 
-fn cells(page: &Page, css: &str) -> Vec<String> {
-    page.all(css)
-        .iter()
-        .map(|e| {
-            e.text()
-                .collect::<String>()
-                .split_whitespace()
-                .collect::<Vec<_>>()
-                .join(" ")
-        })
-        .collect()
-}
-
 #[test]
 fn totals_shares_and_inline_figures_are_computed() {
     let run = TestSite::fixture("fixtures/data").build().success();
@@ -23,11 +10,11 @@ fn totals_shares_and_inline_figures_are_computed() {
     let text: String = budget.text().collect();
     assert!(text.contains("The unit's budget, 2019/20"));
     assert_eq!(
-        cells(&page, "figure.data-table:nth-of-type(1) tbody td"),
+        page.cells("figure.data-table:nth-of-type(1) tbody td"),
         ["£3.37m", "83.5%", "£524,000", "13.0%", "£140,000", "3.5%"]
     );
     assert_eq!(
-        cells(&page, "figure.data-table:nth-of-type(1) tfoot tr > *"),
+        page.cells("figure.data-table:nth-of-type(1) tfoot tr > *"),
         ["Total", "£4.03m", "100.0%"]
     );
     // The figure in the prose is the table's total, written by rapport.
@@ -94,7 +81,7 @@ fn differences_changes_and_directions_are_computed_and_spoken() {
     assert!(!page.all("td.num").is_empty());
     assert!(page.all("figure.data-table th:not([scope])").is_empty());
     // Conventions and the accepted correction are stated under the table.
-    let notes = cells(&page, "h2#crime ~ figure.data-table .table-note");
+    let notes = page.cells("h2#crime ~ figure.data-table .table-note");
     assert!(
         notes.contains(&"% change: change from 2022 to 2023 as a percentage of 2022.".to_string())
     );
@@ -223,7 +210,7 @@ fn a_stacked_chart_shows_parts_of_a_whole_with_a_text_legend_and_data() {
     assert_eq!(stacked.value().attr("role"), Some("img"));
     assert_eq!(page.all("svg.chart-stacked rect").len(), 3);
     assert_eq!(
-        cells(&page, ".chart-legend li"),
+        page.cells(".chart-legend li"),
         [
             "Home Office grant: £3.37m (84%)",
             "Police and Crime Commissioner: £524,000 (13%)",

@@ -143,6 +143,20 @@ impl Page {
             .join(" ")
     }
 
+    /// The visible text of every element matching `css`, whitespace collapsed.
+    pub fn cells(&self, css: &str) -> Vec<String> {
+        self.all(css)
+            .iter()
+            .map(|e| {
+                e.text()
+                    .collect::<String>()
+                    .split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
+            .collect()
+    }
+
     pub fn attr(&self, css: &str, attr: &str) -> Option<String> {
         self.all(css)
             .first()

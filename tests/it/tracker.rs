@@ -2,30 +2,17 @@
 
 use crate::harness::*;
 
-fn cells(page: &Page, css: &str) -> Vec<String> {
-    page.all(css)
-        .iter()
-        .map(|e| {
-            e.text()
-                .collect::<String>()
-                .split_whitespace()
-                .collect::<Vec<_>>()
-                .join(" ")
-        })
-        .collect()
-}
-
 #[test]
 fn tracker_lists_items_in_natural_order_whatever_the_file_names() {
     let run = TestSite::fixture("fixtures/tracker").build().success();
     let page = run.page("progress-2020/recommendations/index.html");
     assert_eq!(
-        cells(&page, ".tracker-table tbody td:first-child"),
+        page.cells(".tracker-table tbody td:first-child"),
         ["1", "2", "3", "4", "4.9", "4.10"]
     );
     assert_eq!(page.text_of("h1"), "Recommendations");
     // Last update is the newest response's date, not the last written.
-    let row2 = cells(&page, ".tracker-table tbody tr:nth-child(2) td");
+    let row2 = page.cells(".tracker-table tbody tr:nth-child(2) td");
     assert_eq!(row2[0], "2");
     assert_eq!(row2[1], "Fixture Council, Fixture Police");
     assert_eq!(row2[2], "Carried forward");
@@ -36,7 +23,7 @@ fn tracker_lists_items_in_natural_order_whatever_the_file_names() {
 fn tracker_counts_statuses_as_text_and_as_an_accessible_chart() {
     let run = TestSite::fixture("fixtures/tracker").build().success();
     let page = run.page("progress-2020/recommendations/index.html");
-    let counts = cells(&page, ".status-summary .status-counts li");
+    let counts = page.cells(".status-summary .status-counts li");
     assert_eq!(
         counts,
         [
@@ -71,19 +58,16 @@ fn filter_pages_work_without_javascript() {
         page.text_of("h1"),
         "Recommendations with status In progress"
     );
-    assert_eq!(
-        cells(&page, ".tracker-table tbody td:first-child"),
-        ["4.10"]
-    );
+    assert_eq!(page.cells(".tracker-table tbody td:first-child"), ["4.10"]);
     assert!(page.text_of(".filter-summary").contains("Showing 1 of 6"));
     let lead = run.page("progress-2020/recommendations/lead/fixture-police/index.html");
     assert_eq!(
-        cells(&lead, ".tracker-table tbody td:first-child"),
+        lead.cells(".tracker-table tbody td:first-child"),
         ["2", "4.9", "4.10"]
     );
     let theme = run.page("progress-2020/recommendations/theme/prevention/index.html");
     assert_eq!(
-        cells(&theme, ".tracker-table tbody td:first-child"),
+        theme.cells(".tracker-table tbody td:first-child"),
         ["2", "3"]
     );
     // Every filter link on the tracker leads to a page that exists.
@@ -118,11 +102,11 @@ fn item_page_shows_text_status_lead_due_and_every_response_newest_first() {
         "Recommendation 2 Mentoring for young people"
     );
     assert_eq!(
-        cells(&page, ".item-facts dt"),
+        page.cells(".item-facts dt"),
         ["Status", "Lead", "Theme", "Due", "Last update"]
     );
     assert_eq!(
-        cells(&page, ".item-facts dd"),
+        page.cells(".item-facts dd"),
         [
             "Carried forward",
             "Fixture Council, Fixture Police",
@@ -136,7 +120,7 @@ fn item_page_shows_text_status_lead_due_and_every_response_newest_first() {
             .contains("Set up a mentoring scheme")
     );
     assert_eq!(
-        cells(&page, ".response h3"),
+        page.cells(".response h3"),
         [
             "Final report, November 2020: Carried forward",
             "March 2020: In progress",
@@ -229,10 +213,10 @@ fn chapters_list_and_cross_reference_items() {
         page.text_of(".tracker-list caption"),
         "Recommendations still in progress"
     );
-    let rows = cells(&page, ".tracker-list tbody td:first-child");
+    let rows = page.cells(".tracker-list tbody td:first-child");
     assert_eq!(rows, ["4.10", "2", "4.9", "4.10"]);
     assert_eq!(
-        cells(&page, ".tracker-list tbody tr:first-child th"),
+        page.cells(".tracker-list tbody tr:first-child th"),
         ["Share data weekly", "Mentoring for young people"]
     );
 }
@@ -241,18 +225,15 @@ fn chapters_list_and_cross_reference_items() {
 fn summary_of_actions_groups_by_theme_from_a_csv_export() {
     let run = TestSite::fixture("fixtures/tracker").build().success();
     let page = run.page("actions-2022/summary/index.html");
+    assert_eq!(page.cells(".tracker-list h2"), ["Prevention", "Leadership"]);
     assert_eq!(
-        cells(&page, ".tracker-list h2"),
-        ["Prevention", "Leadership"]
-    );
-    assert_eq!(
-        cells(&page, ".tracker-list thead th"),
+        page.cells(".tracker-list thead th"),
         [
             "No.", "Action", "Lead", "Status", "No.", "Action", "Lead", "Status"
         ]
     );
     assert_eq!(
-        cells(&page, ".tracker-list tbody td:nth-child(3)"),
+        page.cells(".tracker-list tbody td:nth-child(3)"),
         [
             "Fixture Council",
             "Fixture Council, Fixture Schools",
@@ -268,7 +249,7 @@ fn summary_of_actions_groups_by_theme_from_a_csv_export() {
     let tracker = run.page("actions-2022/actions/index.html");
     assert_eq!(tracker.text_of("h1"), "Actions");
     assert_eq!(
-        cells(&tracker, ".tracker-table tbody td:first-child"),
+        tracker.cells(".tracker-table tbody td:first-child"),
         ["A1", "A2", "A3"]
     );
 }
@@ -310,7 +291,7 @@ fn print_edition_has_every_item_with_its_latest_response() {
     let run = TestSite::fixture("fixtures/tracker").build().success();
     let page = run.page("progress-2020/print/index.html");
     assert_eq!(
-        cells(&page, ".print-item h3"),
+        page.cells(".print-item h3"),
         [
             "Recommendation 1: Keep the commission meeting",
             "Recommendation 2: Mentoring for young people",
@@ -335,11 +316,11 @@ fn decisions_from_one_yaml_file() {
     let run = TestSite::fixture("fixtures/tracker").build().success();
     let page = run.page("decisions/paper/index.html");
     assert_eq!(
-        cells(&page, ".tracker-list tbody th"),
+        page.cells(".tracker-list tbody th"),
         ["Support the new unit", "Note the budget"]
     );
     assert_eq!(
-        cells(&page, ".tracker-list tbody .status"),
+        page.cells(".tracker-list tbody .status"),
         ["Implemented", "In progress"]
     );
     let item = run.page("decisions/decisions/1/index.html");
