@@ -61,15 +61,23 @@ pub fn render_in_memory(fs: &dyn FileSystem, opts: &BuildOptions) -> Outcome {
             format!("{url}/")
         };
     }
+    if let Some(site) = &site {
+        crate::editorial::check(site, &sources, &diags);
+    }
     // Render even when content has errors, so that template problems are
     // reported in the same run; the output is discarded if anything failed.
     let output = site
         .as_ref()
         .and_then(|s| render::render_site(fs, s, &diags, &sources));
+    let mut diagnostics = diags.sorted();
+    if let Some(site) = &site {
+        let off = &site.config.checks_off;
+        diagnostics.retain(|d| d.is_error() || !off.iter().any(|c| c == d.code));
+    }
     Outcome {
         site,
         output,
-        diagnostics: diags.sorted(),
+        diagnostics,
         sources,
     }
 }

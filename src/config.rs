@@ -25,6 +25,8 @@ struct RawConfig {
     description: Option<String>,
     branding: Option<RawBranding>,
     statuses: Option<Vec<Spanned<crate::tracker::status::RawStatus>>>,
+    /// Editorial checks to turn off: `checks: { vague-link: off }`.
+    checks: Option<std::collections::BTreeMap<String, Spanned<String>>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -52,6 +54,8 @@ pub struct SiteConfig {
     pub branding: Branding,
     /// What a recommendation's status may be (the defaults unless set).
     pub statuses: Vocabulary,
+    /// Codes of the editorial checks this site has turned off.
+    pub checks_off: Vec<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -235,6 +239,38 @@ pub fn load(
         }
     };
 
+    let mut checks_off = Vec::new();
+    for (code, value) in raw.checks.unwrap_or_default() {
+        let known = crate::editorial::CHECKS.iter().any(|(c, _)| *c == code);
+        if !known {
+            problem(
+                Diagnostic::error(
+                    "unknown-check",
+                    format!("there is no check `{code}` to turn off"),
+                )
+                .at(yaml::span_of(&value, 0))
+                .with_hint(format!(
+                    "the checks that can be turned off are: {}",
+                    crate::editorial::CHECKS
+                        .iter()
+                        .map(|(c, _)| *c)
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )),
+            );
+            continue;
+        }
+        match value.value.trim() {
+            "off" => checks_off.push(code),
+            "on" => {}
+            other => problem(
+                Diagnostic::error("bad-check", format!("`{other}` is not `on` or `off`"))
+                    .at(yaml::span_of(&value, 0))
+                    .with_hint(format!("write `{code}: off` to turn the check off")),
+            ),
+        }
+    }
+
     if !ok {
         return None;
     }
@@ -252,6 +288,7 @@ pub fn load(
             footer,
         },
         statuses,
+        checks_off,
     })
 }
 

@@ -246,8 +246,29 @@ fn load_report(
     let mut chapters: Vec<Chapter> = chapters
         .par_iter()
         .filter_map(|path| load_chapter(fs, path, raw.numbered, diags, sources))
-        .filter(|c| opts.drafts || !c.draft)
         .collect();
+    // A published report whose chapters are partly drafts is published
+    // without them: say so, since it is easy to forget a `draft: true`.
+    for c in chapters.iter().filter(|c| c.draft && !raw.draft) {
+        diags.push(
+            Diagnostic::warning(
+                "draft-content",
+                format!(
+                    "chapter `{}` is a draft{}",
+                    c.title,
+                    if opts.drafts {
+                        "; this published report includes it only because of --drafts"
+                    } else {
+                        " and is left out of this published report"
+                    }
+                ),
+            )
+            .in_file(&c.file)
+            .at_line(1, 1)
+            .with_hint("remove `draft: true` from its front matter when it is ready"),
+        );
+    }
+    chapters.retain(|c| opts.drafts || !c.draft);
     chapters.sort_by(|a, b| {
         let key = |c: &Chapter| (c.order.unwrap_or(i64::MAX), c.file.clone());
         key(a).cmp(&key(b))

@@ -255,6 +255,78 @@ impl LineIndex {
 
 /// Renders problems for a terminal: `file:line:column`, the source line with
 /// the span underlined, and the hint. `colour` adds ANSI colours.
+/// One JSON object per problem, in an array: `file`, `line`, `column`,
+/// `end` (`line`, `column`), `severity`, `code`, `message`, `hint`.
+pub fn render_json(diags: &[Diagnostic]) -> String {
+    let list: Vec<serde_json::Value> = diags
+        .iter()
+        .map(|d| {
+            let (start, end) = match &d.span {
+                Some(s) => (Some(s.start), Some(s.end)),
+                None => (None, None),
+            };
+            serde_json::json!({
+                "file": d.file,
+                "line": start.map(|p| p.line),
+                "column": start.map(|p| p.column),
+                "end": end.map(|p| serde_json::json!({"line": p.line, "column": p.column})),
+                "severity": d.severity,
+                "code": d.code,
+                "message": d.message,
+                "hint": d.hint,
+            })
+        })
+        .collect();
+    let mut out = serde_json::to_string_pretty(&list).unwrap_or_else(|_| "[]".into());
+    out.push('\n');
+    out
+}
+
+/// GitHub Actions workflow commands, which become annotations on the pull
+/// request's changed lines: `::error file=…,line=…,col=…,title=…::message`.
+pub fn render_github(diags: &[Diagnostic]) -> String {
+    // GitHub's escaping: data escapes %, CR and LF; properties also : and ,.
+    fn data(s: &str) -> String {
+        s.replace('%', "%25")
+            .replace('\r', "%0D")
+            .replace('\n', "%0A")
+    }
+    fn prop(s: &str) -> String {
+        data(s).replace(':', "%3A").replace(',', "%2C")
+    }
+    let mut out = String::new();
+    for d in diags {
+        let level = match d.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        let mut props = Vec::new();
+        if let Some(f) = &d.file {
+            props.push(format!("file={}", prop(f)));
+        }
+        if let Some(s) = &d.span {
+            props.push(format!("line={}", s.start.line));
+            props.push(format!("col={}", s.start.column));
+            if s.end != s.start {
+                props.push(format!("endLine={}", s.end.line));
+                props.push(format!("endColumn={}", s.end.column));
+            }
+        }
+        props.push(format!("title={}", prop(&format!("rapport: {}", d.code))));
+        let mut message = d.message.clone();
+        if let Some(h) = &d.hint {
+            message.push_str("\nhelp: ");
+            message.push_str(h);
+        }
+        out.push_str(&format!(
+            "::{level} {}::{}\n",
+            props.join(","),
+            data(&message)
+        ));
+    }
+    out
+}
+
 pub fn render_human(diags: &[Diagnostic], sources: &SourceMap, colour: bool) -> String {
     let renderer = if colour {
         Renderer::styled()

@@ -16,6 +16,7 @@ pub mod content;
 pub mod data;
 pub mod dates;
 pub mod diagnostics;
+pub mod editorial;
 pub mod init;
 pub mod markdown;
 pub mod model;

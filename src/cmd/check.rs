@@ -1,7 +1,18 @@
 use std::path::PathBuf;
 
 use rapport::build::{BuildOptions, render_in_memory};
+use rapport::diagnostics::{Severity, render_github, render_json};
 use rapport::vfs::RealFs;
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+pub enum Format {
+    /// For people: file:line:column, the source line and a hint
+    Human,
+    /// One JSON object per problem, for tools
+    Json,
+    /// GitHub Actions annotations on the pull request
+    Github,
+}
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -11,6 +22,12 @@ pub struct Args {
     /// Also check reports and chapters marked `draft: true`
     #[arg(long)]
     drafts: bool,
+    /// How to print the problems
+    #[arg(long, value_enum, default_value = "human")]
+    format: Format,
+    /// Treat warnings as errors (exit 1 if there are any)
+    #[arg(long)]
+    strict: bool,
 }
 
 pub fn run(args: Args) -> i32 {
@@ -28,13 +45,25 @@ pub fn run(args: Args) -> i32 {
         drafts: args.drafts,
         base_url: None,
     };
-    let outcome = render_in_memory(&fs, &opts);
-    super::report(&outcome);
+    let mut outcome = render_in_memory(&fs, &opts);
+    if args.strict {
+        for d in &mut outcome.diagnostics {
+            d.severity = Severity::Error;
+        }
+    }
+    match args.format {
+        Format::Human => super::report(&outcome),
+        // Machine formats go to stdout, so they can be piped or redirected.
+        Format::Json => print!("{}", render_json(&outcome.diagnostics)),
+        Format::Github => print!("{}", render_github(&outcome.diagnostics)),
+    }
     let code = outcome.exit_code();
-    if code == 0 && outcome.diagnostics.is_empty() {
-        eprintln!("no problems found");
-    } else if code == 0 {
-        eprintln!("no errors: the site builds");
+    if matches!(args.format, Format::Human) {
+        if code == 0 && outcome.diagnostics.is_empty() {
+            eprintln!("no problems found");
+        } else if code == 0 {
+            eprintln!("no errors: the site builds");
+        }
     }
     code
 }

@@ -66,6 +66,8 @@ pub enum Block {
         align: Vec<Align>,
         head: Vec<Vec<Inline>>,
         rows: Vec<Vec<Vec<Inline>>>,
+        /// Byte offset in the chapter body, for diagnostics.
+        offset: usize,
     },
     DefinitionList(Vec<Definition>),
     /// A report's tracked items, listed where a `[!RECOMMENDATIONS]` or

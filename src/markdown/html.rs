@@ -169,7 +169,9 @@ impl Renderer<'_, '_> {
                 }
                 self.out.push_str("</code></pre>\n");
             }
-            Block::Table { align, head, rows } => self.table(align, head, rows),
+            Block::Table {
+                align, head, rows, ..
+            } => self.table(align, head, rows),
             Block::DefinitionList(items) => {
                 self.out.push_str("<dl>\n");
                 for item in items {

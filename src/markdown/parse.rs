@@ -400,7 +400,12 @@ impl<'a, I: Iterator<Item = (Event<'a>, std::ops::Range<usize>)>> Builder<'a, I>
                         _ => {}
                     }
                 }
-                Block::Table { align, head, rows }
+                Block::Table {
+                    align,
+                    head,
+                    rows,
+                    offset: range.start,
+                }
             }
             _ => {
                 // Containers we do not model (metadata blocks are not enabled):

@@ -67,6 +67,7 @@ impl TestSite {
             .expect("run rapport");
         Run {
             code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
             stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
             output: self.dir.join("output"),
             _tmp: self.tmp.clone(),
@@ -84,6 +85,7 @@ impl TestSite {
 
 pub struct Run {
     pub code: i32,
+    pub stdout: String,
     pub stderr: String,
     pub output: PathBuf,
     /// Keeps the site's folder alive as long as its output is being read.

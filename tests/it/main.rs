@@ -6,6 +6,7 @@ mod harness;
 
 mod browser;
 mod build_site;
+mod check_formats;
 mod data_tables;
 mod invalid_sites;
 mod output_safety;

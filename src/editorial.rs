@@ -1,0 +1,248 @@
+//! Editorial checks: things that are not wrong enough to stop a build but
+//! that a careful editor would fix before publishing.
+//!
+//! They run on the loaded site, after every structural check, and report
+//! warnings with a code each; a site can turn any of them off in
+//! `site.yaml` (`checks: { vague-link: off }`), because house styles differ.
+//! `rapport check --strict` treats them as errors, for CI on pull requests.
+
+use crate::diagnostics::{Diagnostic, Diagnostics, LineIndex, SourceMap, Span};
+use crate::markdown::ast::{Block, Inline, plain_text};
+use crate::model::{Chapter, Site};
+
+/// Every warning a site may turn off, with what it is for (shown in hints
+/// and documented in docs/authoring.md).
+pub const CHECKS: &[(&str, &str)] = &[
+    ("image-alt", "an image without alt text"),
+    ("empty-link", "a link without text"),
+    (
+        "vague-link",
+        "link text such as \"click here\" that says nothing out of context",
+    ),
+    ("skipped-heading", "a heading level skipped (## then ####)"),
+    ("table-header", "a table whose header row is empty"),
+    ("no-response", "a recommendation with no progress response"),
+    ("missing-metadata", "a report without a summary or period"),
+    (
+        "draft-content",
+        "a published report with draft chapters left out",
+    ),
+    ("draft-marker", "TODO, TBC or [DRAFT] left in the text"),
+    ("number-gap", "recommendation numbers that jump"),
+    ("no-text", "a recommendation without its text"),
+];
+
+const VAGUE: &[&str] = &[
+    "click here",
+    "here",
+    "click",
+    "read more",
+    "more",
+    "this link",
+    "link",
+    "this page",
+    "find out more",
+];
+
+const MARKERS: &[&str] = &["TODO", "TBC", "[DRAFT]", "XXX"];
+
+pub fn check(site: &Site, sources: &SourceMap, diags: &Diagnostics) {
+    for report in &site.reports {
+        let file = format!("{}/{}", report.dir, crate::content::REPORT_FILE);
+        let missing: Vec<&str> = [
+            ("summary", report.meta.summary.is_none()),
+            ("period", report.meta.period.is_none()),
+        ]
+        .iter()
+        .filter(|(_, m)| *m)
+        .map(|(k, _)| *k)
+        .collect();
+        if !missing.is_empty() {
+            diags.push(
+                Diagnostic::warning(
+                    "missing-metadata",
+                    format!("this report has no {}", missing.join(" or ")),
+                )
+                .in_file(&file)
+                .at_line(1, 1)
+                .with_hint("readers and search need them: add `summary:` (a sentence or two) and `period:` (e.g. 2022/23)"),
+            );
+        }
+        for chapter in &report.chapters {
+            check_chapter(chapter, sources, diags);
+        }
+        let label = report.tracker.label.one.to_lowercase();
+        for item in &report.tracker.items {
+            if item.responses.is_empty() && item.missing_text.is_none() {
+                diags.push(
+                    Diagnostic::warning(
+                        "no-response",
+                        format!("{label} {} has no progress response yet", item.number),
+                    )
+                    .in_file(&item.origin.file)
+                    .at(item.number_at.clone())
+                    .with_hint("add one under `responses:` with a date, a status and a sentence on progress"),
+                );
+            }
+        }
+    }
+}
+
+fn check_chapter(chapter: &Chapter, sources: &SourceMap, diags: &Diagnostics) {
+    let text = sources.get(&chapter.file).unwrap_or_default();
+    let index = LineIndex::new(&text);
+    let at = |offset: usize| {
+        let o = chapter.body_start + offset;
+        index.span(&text, o..o)
+    };
+    let warn = |code: &'static str, message: String, span: Span, hint: &str| {
+        diags.push(
+            Diagnostic::warning(code, message)
+                .in_file(&chapter.file)
+                .at(span)
+                .with_hint(hint),
+        );
+    };
+
+    // The chapter title is the page's h1, so the first heading is an h2.
+    let mut last_level = 1u8;
+    walk(&chapter.doc.blocks, &mut |b| match b {
+        Block::Heading { level, offset, .. } => {
+            if *level > last_level + 1 {
+                warn(
+                    "skipped-heading",
+                    format!("this heading jumps from level {last_level} to level {level}"),
+                    at(*offset),
+                    "screen reader users navigate by heading levels: use one more `#` than the heading above (the chapter title counts as `#`)",
+                );
+            }
+            last_level = *level;
+        }
+        Block::Table { head, offset, .. } => {
+            if head.iter().all(|c| plain_text(c).trim().is_empty()) {
+                warn(
+                    "table-header",
+                    "this table's header row is empty".into(),
+                    at(*offset),
+                    "give every column a heading in the first row, so screen readers can announce it with each cell",
+                );
+            }
+        }
+        _ => {}
+    });
+
+    let mut visit = |i: &Inline| {
+        if let Inline::Link {
+            content,
+            offset,
+            dest,
+            ..
+        } = i
+        {
+            let words = plain_text(content).trim().to_lowercase();
+            let words = words.trim_end_matches(['.', '!', ':']);
+            if VAGUE.contains(&words) && !dest.starts_with("rec:") {
+                warn(
+                    "vague-link",
+                    format!(
+                        "the link text \"{}\" does not say where it goes",
+                        plain_text(content).trim()
+                    ),
+                    at(*offset),
+                    "use words that make sense on their own, such as \"the 2022/23 crime figures\"",
+                );
+            }
+        }
+    };
+    for_each_inline(&chapter.doc.blocks, &mut visit);
+    for note in &chapter.doc.footnotes {
+        for_each_inline(&note.blocks, &mut visit);
+    }
+
+    let body = &text[chapter.body_start.min(text.len())..];
+    for marker in MARKERS {
+        if let Some(pos) = find_word(body, marker) {
+            warn(
+                "draft-marker",
+                format!("`{marker}` is still in the text"),
+                at(pos),
+                "finish or remove the unfinished passage before publishing",
+            );
+        }
+    }
+}
+
+/// The first place `word` occurs as a whole word (not inside another word).
+fn find_word(text: &str, word: &str) -> Option<usize> {
+    let mut from = 0;
+    while let Some(i) = text[from..].find(word) {
+        let start = from + i;
+        let end = start + word.len();
+        let before = text[..start].chars().next_back();
+        let after = text[end..].chars().next();
+        let boundary = |c: Option<char>| c.is_none_or(|c| !c.is_alphanumeric());
+        if boundary(before) && boundary(after) {
+            return Some(start);
+        }
+        from = end;
+    }
+    None
+}
+
+fn walk(blocks: &[Block], f: &mut dyn FnMut(&Block)) {
+    for b in blocks {
+        f(b);
+        match b {
+            Block::BlockQuote(children) => walk(children, f),
+            Block::Component(c) => walk(&c.body, f),
+            Block::List { items, .. } => {
+                for i in items {
+                    walk(&i.blocks, f);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+fn for_each_inline(blocks: &[Block], f: &mut dyn FnMut(&Inline)) {
+    // The mutable visitor in the AST module is reused on a clone-free path:
+    // inline trees are small, so a read-only walk is written out here.
+    fn inlines(list: &[Inline], f: &mut dyn FnMut(&Inline)) {
+        for i in list {
+            f(i);
+            match i {
+                Inline::Emphasis(c)
+                | Inline::Strong(c)
+                | Inline::Strikethrough(c)
+                | Inline::Superscript(c)
+                | Inline::Subscript(c)
+                | Inline::Link { content: c, .. } => inlines(c, f),
+                _ => {}
+            }
+        }
+    }
+    walk(blocks, &mut |b| match b {
+        Block::Heading { content, .. }
+        | Block::Paragraph { content, .. }
+        | Block::Plain(content) => inlines(content, f),
+        Block::Table { head, rows, .. } => {
+            for c in head.iter().chain(rows.iter().flatten()) {
+                inlines(c, f);
+            }
+        }
+        _ => {}
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn markers_are_found_as_whole_words_only() {
+        assert_eq!(find_word("a TODO here", "TODO"), Some(2));
+        assert_eq!(find_word("TODOS and MASTODON", "TODO"), None);
+        assert_eq!(find_word("see [DRAFT] now", "[DRAFT]"), Some(4));
+    }
+}
