@@ -118,15 +118,15 @@ fn check_chapter(chapter: &Chapter, sources: &SourceMap, diags: &Diagnostics) {
             }
             last_level = *level;
         }
-        Block::Table { head, offset, .. } => {
-            if head.iter().all(|c| plain_text(c).trim().is_empty()) {
-                warn(
-                    "table-header",
-                    "this table's header row is empty".into(),
-                    at(*offset),
-                    "give every column a heading in the first row, so screen readers can announce it with each cell",
-                );
-            }
+        Block::Table { head, offset, .. }
+            if head.iter().all(|c| plain_text(c).trim().is_empty()) =>
+        {
+            warn(
+                "table-header",
+                "this table's header row is empty".into(),
+                at(*offset),
+                "give every column a heading in the first row, so screen readers can announce it with each cell",
+            );
         }
         _ => {}
     });
