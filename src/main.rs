@@ -28,6 +28,8 @@ enum Command {
     Check(cmd::check::Args),
     /// Create a new site that builds as it is
     Init(cmd::init::Args),
+    /// Preview the site: rebuild on every save and reload the browser
+    Serve(cmd::serve::Args),
 }
 
 fn main() -> ExitCode {
@@ -36,6 +38,7 @@ fn main() -> ExitCode {
         Command::Build(a) => cmd::build::run(a),
         Command::Check(a) => cmd::check::run(a),
         Command::Init(a) => cmd::init::run(a),
+        Command::Serve(a) => cmd::serve::run(a),
     };
     ExitCode::from(code as u8)
 }

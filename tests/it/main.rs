@@ -10,5 +10,6 @@ mod check_formats;
 mod data_tables;
 mod invalid_sites;
 mod output_safety;
+mod serve;
 mod themes;
 mod tracker;

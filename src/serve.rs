@@ -1,0 +1,453 @@
+//! `rapport serve`: a live preview for people editing a report.
+//!
+//! The site is built in memory with the same function as `build`
+//! ([`crate::build::render_in_memory`]) and served from that map, so the
+//! server never reads a path taken from a request: traversal (`..`, encoded
+//! forms, backslashes) cannot reach the disk and is answered with 404. A
+//! watcher rebuilds after each save; open pages reload through server-sent
+//! events. A failed rebuild keeps the last good site and shows the problems
+//! on the page and in the terminal. The server listens on 127.0.0.1 unless
+//! told otherwise, and answers only requests addressed to it by name, which
+//! stops other web pages from reaching it through DNS rebinding.
+
+use std::collections::BTreeMap;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, RwLock};
+use std::time::{Duration, Instant};
+
+use axum::body::Body;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
+use tokio::sync::broadcast;
+use tokio_stream::StreamExt;
+use tokio_stream::wrappers::BroadcastStream;
+
+use crate::build::{BuildOptions, render_in_memory};
+use crate::diagnostics::render_human;
+use crate::output::OutputFile;
+use crate::vfs::RealFs;
+
+pub struct ServeOptions {
+    pub site_dir: PathBuf,
+    pub addr: SocketAddr,
+    pub drafts: bool,
+}
+
+/// What the server is showing: the last good site, and the problems of the
+/// latest build if it failed.
+struct Snapshot {
+    files: Arc<BTreeMap<String, OutputFile>>,
+    errors: Option<String>,
+}
+
+#[derive(Clone, Debug)]
+enum Signal {
+    Reload,
+    Errors(String),
+}
+
+struct Shared {
+    snapshot: RwLock<Snapshot>,
+    signals: broadcast::Sender<Signal>,
+    /// Host header values this server answers to.
+    hosts: Vec<String>,
+}
+
+/// The outcome of one build, for the terminal.
+pub struct Rebuild {
+    pub ok: bool,
+    pub pages: usize,
+    pub took: Duration,
+}
+
+fn build(
+    site_dir: &Path,
+    drafts: bool,
+    addr: SocketAddr,
+) -> (
+    Option<BTreeMap<String, OutputFile>>,
+    Option<String>,
+    Rebuild,
+) {
+    let start = Instant::now();
+    let fs = match RealFs::new(site_dir) {
+        Ok(fs) => fs,
+        Err(e) => {
+            let msg = format!("cannot open site folder {}: {e}", site_dir.display());
+            return (
+                None,
+                Some(msg),
+                Rebuild {
+                    ok: false,
+                    pages: 0,
+                    took: start.elapsed(),
+                },
+            );
+        }
+    };
+    let opts = BuildOptions {
+        drafts,
+        base_url: Some(format!("http://{addr}/")),
+    };
+    let outcome = render_in_memory(&fs, &opts);
+    let took = start.elapsed();
+    let report = (!outcome.diagnostics.is_empty())
+        .then(|| render_human(&outcome.diagnostics, &outcome.sources, false));
+    match outcome.output {
+        Some(out) if !outcome.has_errors() => {
+            let pages = out.files.keys().filter(|k| k.ends_with(".html")).count();
+            if let Some(r) = &report {
+                eprint!("{r}");
+            }
+            (
+                Some(out.files),
+                None,
+                Rebuild {
+                    ok: true,
+                    pages,
+                    took,
+                },
+            )
+        }
+        _ => (
+            None,
+            Some(report.unwrap_or_default()),
+            Rebuild {
+                ok: false,
+                pages: 0,
+                took,
+            },
+        ),
+    }
+}
+
+/// Runs the server until the process is stopped. `ready` is called with the
+/// address once it is listening (port 0 picks a free port).
+pub async fn serve(opts: ServeOptions, ready: impl FnOnce(SocketAddr)) -> std::io::Result<()> {
+    let listener = tokio::net::TcpListener::bind(opts.addr).await?;
+    let addr = listener.local_addr()?;
+    let (files, errors, first) = build(&opts.site_dir, opts.drafts, addr);
+    report_build(&first, errors.as_deref());
+    let (signals, _) = broadcast::channel(16);
+    let port = addr.port();
+    let mut hosts = vec![
+        format!("127.0.0.1:{port}"),
+        format!("localhost:{port}"),
+        format!("[::1]:{port}"),
+    ];
+    if !addr.ip().is_loopback() && !addr.ip().is_unspecified() {
+        hosts.push(addr.to_string());
+    }
+    let shared = Arc::new(Shared {
+        snapshot: RwLock::new(Snapshot {
+            files: Arc::new(files.unwrap_or_default()),
+            errors,
+        }),
+        signals,
+        hosts,
+    });
+    watch(opts.site_dir.clone(), opts.drafts, addr, shared.clone())?;
+    ready(addr);
+    let app = axum::Router::new().fallback({
+        let shared = shared.clone();
+        move |uri: Uri, headers: HeaderMap| {
+            let shared = shared.clone();
+            async move { respond(&shared, &uri, &headers) }
+        }
+    });
+    axum::serve(listener, app).await
+}
+
+fn report_build(r: &Rebuild, errors: Option<&str>) {
+    match errors {
+        None => eprintln!("built {} page(s) in {} ms", r.pages, r.took.as_millis()),
+        Some(e) => eprintln!("{e}the build failed; still serving the last good version"),
+    }
+}
+
+/// Watches the site folder and rebuilds after a burst of changes settles.
+fn watch(
+    site_dir: PathBuf,
+    drafts: bool,
+    addr: SocketAddr,
+    shared: Arc<Shared>,
+) -> std::io::Result<()> {
+    use notify::{RecursiveMode, Watcher};
+    let (tx, rx) = std::sync::mpsc::channel();
+    let mut watcher = notify::recommended_watcher(move |ev: notify::Result<notify::Event>| {
+        // Reads (our own rebuilds open every file) and metadata changes are
+        // not edits.
+        if let Ok(ev) = ev
+            && matches!(
+                ev.kind,
+                notify::EventKind::Create(_)
+                    | notify::EventKind::Remove(_)
+                    | notify::EventKind::Modify(
+                        notify::event::ModifyKind::Data(_)
+                            | notify::event::ModifyKind::Name(_)
+                            | notify::event::ModifyKind::Any
+                    )
+            )
+        {
+            let _ = tx.send(ev);
+        }
+    })
+    .map_err(std::io::Error::other)?;
+    // The site's own sources only: site.yaml (and new folders) at the top,
+    // then each source folder; never output/, target/ or .git/.
+    watcher
+        .watch(&site_dir, RecursiveMode::NonRecursive)
+        .map_err(std::io::Error::other)?;
+    for dir in ["content", "themes", "templates", "static"] {
+        let d = site_dir.join(dir);
+        if d.is_dir() {
+            watcher
+                .watch(&d, RecursiveMode::Recursive)
+                .map_err(std::io::Error::other)?;
+        }
+    }
+    let root = site_dir.canonicalize().unwrap_or(site_dir.clone());
+    std::thread::spawn(move || {
+        let _watcher = watcher;
+        while let Ok(ev) = rx.recv() {
+            if !ev.paths.iter().any(|p| relevant(&root, p)) {
+                continue;
+            }
+            // Editors save in several steps; wait for them to finish.
+            while rx.recv_timeout(Duration::from_millis(15)).is_ok() {}
+            let (files, errors, r) = build(&site_dir, drafts, addr);
+            report_build(&r, errors.as_deref());
+            let mut snap = shared.snapshot.write().unwrap_or_else(|e| e.into_inner());
+            if let Some(files) = files {
+                snap.files = Arc::new(files);
+            }
+            snap.errors = errors.clone();
+            drop(snap);
+            let _ = shared.signals.send(match errors {
+                None => Signal::Reload,
+                Some(e) => Signal::Errors(e),
+            });
+        }
+    });
+    Ok(())
+}
+
+/// Changes that can affect the site: not the output folder, version
+/// control, hidden files or editors' temporary files.
+fn relevant(root: &Path, path: &Path) -> bool {
+    let path = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
+    let Ok(rel) = path.strip_prefix(root) else {
+        return true;
+    };
+    let mut parts = rel
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned());
+    let first = parts.next().unwrap_or_default();
+    let top_level = parts.next().is_none();
+    // At the top of the site only site.yaml and the source folders matter.
+    if top_level
+        && !["site.yaml", "content", "themes", "templates", "static"].contains(&first.as_str())
+    {
+        return false;
+    }
+    let name = rel
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    !rel.components()
+        .any(|c| c.as_os_str().to_string_lossy().starts_with('.'))
+        && !name.ends_with('~')
+        && !name.ends_with(".swp")
+}
+
+const LIVE_SCRIPT: &str = r#"<script>(function(){var es=new EventSource("/__rapport/events");function show(text){var d=document.getElementById("rapport-errors");if(!d){d=document.createElement("div");d.id="rapport-errors";d.setAttribute("role","alert");d.style.cssText="position:fixed;inset:auto 0 0 0;max-height:60vh;overflow:auto;background:#fff;color:#0b0c0c;border-top:6px solid #a8281a;padding:1rem;z-index:99999;font:14px/1.4 monospace;white-space:pre-wrap";document.body.appendChild(d)}d.textContent="rapport: the last change did not build; showing the last good version.\n\n"+text}es.addEventListener("reload",function(){location.reload()});es.addEventListener("errors",function(e){show(JSON.parse(e.data))});if(window.__rapportErrors){show(window.__rapportErrors)}})();</script>"#;
+
+fn respond(shared: &Shared, uri: &Uri, headers: &HeaderMap) -> Response {
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("");
+    if !shared.hosts.iter().any(|h| h.eq_ignore_ascii_case(host)) {
+        return (
+            StatusCode::FORBIDDEN,
+            "rapport serve answers only to its own address\n",
+        )
+            .into_response();
+    }
+    if uri.path() == "/__rapport/events" {
+        let stream = BroadcastStream::new(shared.signals.subscribe()).filter_map(|s| {
+            s.ok().map(|s| {
+                Ok::<_, std::convert::Infallible>(match s {
+                    Signal::Reload => Event::default().event("reload").data("reload"),
+                    Signal::Errors(e) => Event::default()
+                        .event("errors")
+                        .data(serde_json::to_string(&e).unwrap_or_default()),
+                })
+            })
+        });
+        return Sse::new(stream)
+            .keep_alive(KeepAlive::default())
+            .into_response();
+    }
+    let (files, errors) = {
+        let snap = shared.snapshot.read().unwrap_or_else(|e| e.into_inner());
+        (snap.files.clone(), snap.errors.clone())
+    };
+    let Some(path) = request_path(uri.path()) else {
+        return not_found(&files);
+    };
+    let found = files.get(&path).map(|f| (path.clone(), f)).or_else(|| {
+        let index = format!("{}/index.html", path.trim_end_matches('/'));
+        files.get(index.as_str()).map(|f| (index, f))
+    });
+    let Some((path, file)) = found else {
+        return not_found(&files);
+    };
+    let Ok(bytes) = file.bytes() else {
+        return not_found(&files);
+    };
+    let mut body = bytes.into_owned();
+    if path.ends_with(".html") {
+        body = inject(body, errors.as_deref());
+    }
+    let mut resp = Response::new(Body::from(body));
+    resp.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(content_type(&path)),
+    );
+    resp.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    resp
+}
+
+/// The output path a request asks for, or `None` for anything that tries
+/// to leave the site: `..` in any encoding, backslashes, NUL.
+pub fn request_path(raw: &str) -> Option<String> {
+    if raw.contains('\\') || raw.to_ascii_lowercase().contains("%5c") {
+        return None;
+    }
+    let decoded = percent_decode(raw)?;
+    if decoded.contains('\\') || decoded.contains('\0') {
+        return None;
+    }
+    let mut parts = Vec::new();
+    for seg in decoded.split('/') {
+        match seg {
+            "" => {}
+            "." | ".." => return None,
+            s => parts.push(s),
+        }
+    }
+    let mut path = parts.join("/");
+    if path.is_empty() || decoded.ends_with('/') {
+        if !path.is_empty() {
+            path.push('/');
+        }
+        path.push_str("index.html");
+    }
+    Some(path)
+}
+
+fn percent_decode(s: &str) -> Option<String> {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%' {
+            let hex = s.get(i + 1..i + 3)?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(b[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
+fn inject(mut html: Vec<u8>, errors: Option<&str>) -> Vec<u8> {
+    let mut script = String::new();
+    if let Some(e) = errors {
+        // JSON is also a valid JavaScript string literal; `</` is escaped so
+        // the text cannot close the script element.
+        let text = serde_json::to_string(e)
+            .unwrap_or_default()
+            .replace("</", "<\\/");
+        script.push_str(&format!("<script>window.__rapportErrors={text};</script>"));
+    }
+    script.push_str(LIVE_SCRIPT);
+    match find(&html, b"</body>") {
+        Some(i) => {
+            html.splice(i..i, script.into_bytes());
+        }
+        None => html.extend_from_slice(script.as_bytes()),
+    }
+    html
+}
+
+fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).rposition(|w| w == needle)
+}
+
+fn not_found(files: &BTreeMap<String, OutputFile>) -> Response {
+    let body = files
+        .get("404.html")
+        .and_then(|f| f.bytes().ok().map(|b| b.into_owned()))
+        .unwrap_or_else(|| b"Not found\n".to_vec());
+    let mut resp = Response::new(Body::from(body));
+    *resp.status_mut() = StatusCode::NOT_FOUND;
+    resp.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/html; charset=utf-8"),
+    );
+    resp
+}
+
+fn content_type(path: &str) -> &'static str {
+    match path.rsplit('.').next().unwrap_or("") {
+        "html" => "text/html; charset=utf-8",
+        "css" => "text/css; charset=utf-8",
+        "js" => "text/javascript; charset=utf-8",
+        "json" => "application/json",
+        "csv" => "text/csv; charset=utf-8",
+        "xml" => "application/xml",
+        "svg" => "image/svg+xml",
+        "png" => "image/png",
+        "jpg" | "jpeg" => "image/jpeg",
+        "gif" => "image/gif",
+        "webp" => "image/webp",
+        "pdf" => "application/pdf",
+        "txt" => "text/plain; charset=utf-8",
+        _ => "application/octet-stream",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn traversal_in_every_encoding_is_refused() {
+        for bad in [
+            "/../site.yaml",
+            "/a/../../etc/passwd",
+            "/%2e%2e/site.yaml",
+            "/%2E%2E%2fsite.yaml",
+            "/..%5csite.yaml",
+            "/..\\site.yaml",
+            "/%00",
+        ] {
+            assert_eq!(request_path(bad), None, "{bad}");
+        }
+        // Double encoding decodes once, to a name that does not exist.
+        assert_eq!(request_path("/%252e%252e/x").as_deref(), Some("%2e%2e/x"));
+        assert_eq!(request_path("/").as_deref(), Some("index.html"));
+        assert_eq!(request_path("/r/ch/").as_deref(), Some("r/ch/index.html"));
+        assert_eq!(
+            request_path("/assets/style.css").as_deref(),
+            Some("assets/style.css")
+        );
+    }
+}

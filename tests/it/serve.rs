@@ -1,0 +1,173 @@
+//! `rapport serve`: the real binary, real HTTP requests over TCP.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::harness::*;
+
+struct Server {
+    child: Child,
+    addr: String,
+    _site: TestSite,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn start(site: TestSite) -> Server {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_rapport"))
+        .args(["serve", "--port", "0"])
+        .current_dir(&site.dir)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let addr = line
+        .split("http://")
+        .nth(1)
+        .and_then(|r| r.split('/').next())
+        .unwrap_or_else(|| panic!("no address in {line:?}"))
+        .to_string();
+    Server {
+        child,
+        addr,
+        _site: site,
+    }
+}
+
+/// A raw request, so that the path reaches the server exactly as written.
+fn get(addr: &str, path: &str, host: &str) -> (u16, String) {
+    let mut s = TcpStream::connect(addr).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    write!(
+        s,
+        "GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut resp = String::new();
+    let _ = s.read_to_string(&mut resp);
+    let status = resp
+        .split_whitespace()
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0);
+    (status, resp)
+}
+
+/// Opens the reload stream and returns a reader positioned after the headers.
+fn events(addr: &str) -> BufReader<TcpStream> {
+    let mut s = TcpStream::connect(addr).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    write!(s, "GET /__rapport/events HTTP/1.1\r\nHost: {addr}\r\n\r\n").unwrap();
+    let mut r = BufReader::new(s);
+    let mut line = String::new();
+    while r.read_line(&mut line).unwrap() > 0 && line != "\r\n" {
+        line.clear();
+    }
+    r
+}
+
+fn wait_for_event(r: &mut BufReader<TcpStream>, name: &str) -> String {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let mut line = String::new();
+    while Instant::now() < deadline {
+        line.clear();
+        if r.read_line(&mut line).unwrap_or(0) == 0 {
+            continue;
+        }
+        if line.trim_end() == format!("event: {name}") {
+            let mut data = String::new();
+            r.read_line(&mut data).unwrap();
+            return data;
+        }
+    }
+    panic!("no `{name}` event within 10 s");
+}
+
+#[test]
+fn serves_pages_with_the_live_reload_script() {
+    let server = start(TestSite::fixture("fixtures/full"));
+    let host = server.addr.clone();
+    let (status, body) = get(&server.addr, "/sample/funding/", &host);
+    assert_eq!(status, 200, "{body}");
+    assert!(body.contains("<h1>"));
+    assert!(body.contains("/__rapport/events"));
+    assert!(body.contains("Cache-Control: no-store") || body.contains("cache-control: no-store"));
+    let (status, body) = get(&server.addr, "/assets/style.css", &host);
+    assert_eq!(status, 200);
+    assert!(body.to_lowercase().contains("content-type: text/css"));
+    let (status, _) = get(&server.addr, "/sample/no-such-page/", &host);
+    assert_eq!(status, 404);
+}
+
+#[test]
+fn path_traversal_in_every_form_is_404_and_the_server_keeps_serving() {
+    let server = start(TestSite::fixture("fixtures/full"));
+    let host = server.addr.clone();
+    for path in [
+        "/../site.yaml",
+        "/sample/../../site.yaml",
+        "/%2e%2e/site.yaml",
+        "/%2E%2E%2Fsite.yaml",
+        "/%252e%252e/site.yaml",
+        "/..%5csite.yaml",
+        "/..\\site.yaml",
+        "/content/sample/report.yaml",
+    ] {
+        let (status, body) = get(&server.addr, path, &host);
+        assert_eq!(status, 404, "{path}: {body}");
+        assert!(!body.contains("organisation:"), "{path} leaked site.yaml");
+    }
+    assert_eq!(get(&server.addr, "/", &host).0, 200);
+}
+
+#[test]
+fn a_foreign_host_header_is_refused() {
+    let server = start(TestSite::fixture("fixtures/full"));
+    let (status, _) = get(&server.addr, "/", "attacker.example");
+    assert_eq!(status, 403);
+    let port = server.addr.rsplit(':').next().unwrap();
+    assert_eq!(get(&server.addr, "/", &format!("localhost:{port}")).0, 200);
+}
+
+#[test]
+fn a_saved_change_rebuilds_and_signals_a_reload() {
+    let site = TestSite::fixture("fixtures/full");
+    let chapter = site.dir.join("content/sample/02-funding.md");
+    let server = start(site);
+    let host = server.addr.clone();
+    let mut stream = events(&server.addr);
+    let text = std::fs::read_to_string(&chapter).unwrap();
+    std::fs::write(&chapter, text.replace("title: Funding", "title: Money")).unwrap();
+    wait_for_event(&mut stream, "reload");
+    let (_, body) = get(&server.addr, "/sample/funding/", &host);
+    assert!(body.contains("Money"), "{body}");
+}
+
+#[test]
+fn a_broken_save_shows_its_errors_and_keeps_the_last_good_site() {
+    let site = TestSite::fixture("fixtures/full");
+    let chapter = site.dir.join("content/sample/02-funding.md");
+    let server = start(site);
+    let host = server.addr.clone();
+    let mut stream = events(&server.addr);
+    std::fs::write(&chapter, "---\ntitle: [unclosed\n---\nBody\n").unwrap();
+    let data = wait_for_event(&mut stream, "errors");
+    assert!(data.contains("content/sample/02-funding.md:2"), "{data}");
+    // The last good version is still served, with the problem shown on it.
+    let (status, body) = get(&server.addr, "/sample/funding/", &host);
+    assert_eq!(status, 200);
+    assert!(body.contains("<h1>"), "{body}");
+    assert!(body.contains("window.__rapportErrors"));
+    assert!(body.contains("02-funding.md:2"));
+}
