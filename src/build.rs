@@ -17,6 +17,9 @@ pub struct BuildOptions {
     pub drafts: bool,
     /// Replaces `base_url` from site.yaml (for preview deploys).
     pub base_url: Option<String>,
+    /// A preview build: every page says it is not published, and search
+    /// engines are asked not to index it.
+    pub preview: bool,
 }
 
 /// What a run produced: the problems found, and the site when it rendered.
@@ -61,7 +64,8 @@ pub fn render_in_memory(fs: &dyn FileSystem, opts: &BuildOptions) -> Outcome {
             format!("{url}/")
         };
     }
-    if let Some(site) = &site {
+    if let Some(site) = &mut site {
+        site.config.preview = opts.preview;
         crate::editorial::check(site, &sources, &diags);
     }
     // Render even when content has errors, so that template problems are

@@ -25,6 +25,9 @@ struct RawConfig {
     description: Option<String>,
     branding: Option<RawBranding>,
     statuses: Option<Vec<Spanned<crate::tracker::status::RawStatus>>>,
+    accessibility: Option<Accessibility>,
+    /// Take "last updated" dates from git (default true).
+    git_dates: Option<bool>,
     /// Editorial checks to turn off: `checks: { vague-link: off }`.
     checks: Option<std::collections::BTreeMap<String, Spanned<String>>>,
 }
@@ -39,6 +42,35 @@ struct RawBranding {
     text_colour: Option<Spanned<String>>,
     background_colour: Option<Spanned<String>>,
     footer: Option<String>,
+}
+
+/// What the accessibility statement says (UK public bodies must publish
+/// one); the page is generated from it with an overridable template.
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Accessibility {
+    /// Where readers report a problem or ask for another format.
+    pub email: String,
+    pub phone: Option<String>,
+    /// Working days to reply.
+    #[serde(default = "five")]
+    pub response_days: u32,
+    /// `full`, `partial` or `not`: compliance with WCAG 2.2 AA.
+    #[serde(default = "partial")]
+    pub compliance: String,
+    /// Known problems, in plain words.
+    #[serde(default)]
+    pub known_issues: Vec<String>,
+    /// When the site was last tested, YYYY-MM-DD.
+    pub tested: Option<String>,
+}
+
+fn five() -> u32 {
+    5
+}
+
+fn partial() -> String {
+    "partial".into()
 }
 
 /// The validated site settings.
@@ -56,6 +88,12 @@ pub struct SiteConfig {
     pub statuses: Vocabulary,
     /// Codes of the editorial checks this site has turned off.
     pub checks_off: Vec<String>,
+    /// Set by the build, not by site.yaml: a preview build (`--preview`,
+    /// `rapport serve`).
+    pub preview: bool,
+    pub accessibility: Option<Accessibility>,
+    /// Take pages' "last updated" dates from git history.
+    pub git_dates: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -239,6 +277,30 @@ pub fn load(
         }
     };
 
+    if let Some(a) = &raw.accessibility {
+        if !["full", "partial", "not"].contains(&a.compliance.as_str()) {
+            problem(
+                Diagnostic::error(
+                    "bad-compliance",
+                    format!("`{}` is not a compliance level", a.compliance),
+                )
+                .at(Span::point(1, 1))
+                .with_hint("under accessibility, write `compliance: full`, `partial` or `not`"),
+            );
+        }
+        if !a.email.contains('@') {
+            problem(
+                Diagnostic::error(
+                    "bad-email",
+                    format!("`{}` is not an email address", a.email),
+                )
+                .at(Span::point(1, 1))
+                .with_hint(
+                    "the statement must say how to contact you: `email: accessibility@example.org`",
+                ),
+            );
+        }
+    }
     let mut checks_off = Vec::new();
     for (code, value) in raw.checks.unwrap_or_default() {
         let known = crate::editorial::CHECKS.iter().any(|(c, _)| *c == code);
@@ -289,6 +351,9 @@ pub fn load(
         },
         statuses,
         checks_off,
+        preview: false,
+        accessibility: raw.accessibility,
+        git_dates: raw.git_dates.unwrap_or(true),
     })
 }
 

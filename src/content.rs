@@ -101,6 +101,20 @@ pub fn load_site(
             .then_with(|| a.slug.cmp(&b.slug))
     });
 
+    if config.git_dates
+        && let Some(root) = fs
+            .disk_path(config::CONFIG_FILE)
+            .and_then(|p| p.parent().map(|p| p.to_path_buf()))
+        && let Some(dates) = crate::gitdates::last_changed(&root)
+    {
+        for r in &mut reports {
+            for c in &mut r.chapters {
+                if let Some(d) = dates.get(&c.file) {
+                    c.updated = Some(*d);
+                }
+            }
+        }
+    }
     let mut site = Site { config, reports };
     tracker::link_related(&mut site, diags);
     tracker::expand_components(&mut site, diags, sources);
@@ -128,6 +142,18 @@ struct RawReport {
     /// What this report calls its tracked items ("Action", "Decision").
     item_label: Option<String>,
     items_label: Option<String>,
+    #[serde(default)]
+    corrections: Vec<RawCorrection>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCorrection {
+    date: Spanned<String>,
+    /// The chapter's file name (`02-paper.md`) or address (`paper`).
+    chapter: Option<Spanned<String>>,
+    what: String,
+    why: Option<String>,
 }
 
 impl RawReport {
@@ -146,6 +172,7 @@ impl RawReport {
             numbered: false,
             item_label: None,
             items_label: None,
+            corrections: Vec::new(),
         }
     }
 }
@@ -282,6 +309,47 @@ fn load_report(
                 ),
         );
     }
+    let mut corrections = Vec::new();
+    for c in &raw.corrections {
+        let Some(date) = parse_date(&c.date, &file, 0, diags) else {
+            continue;
+        };
+        let chapter = match &c.chapter {
+            None => None,
+            Some(name) => {
+                let wanted = name.value.trim();
+                let found = chapters
+                    .iter()
+                    .position(|ch| ch.slug == wanted || ch.file.rsplit('/').next() == Some(wanted));
+                if found.is_none() {
+                    diags.push(
+                        Diagnostic::error(
+                            "broken-reference",
+                            format!("this correction names chapter `{wanted}`, which this report does not have"),
+                        )
+                        .in_file(&file)
+                        .at(yaml::span_of(name, 0))
+                        .with_hint(format!(
+                            "give the chapter's file name; the chapters are: {}",
+                            chapters
+                                .iter()
+                                .map(|ch| ch.file.rsplit('/').next().unwrap_or(""))
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        )),
+                    );
+                }
+                found
+            }
+        };
+        corrections.push(crate::model::Correction {
+            date,
+            chapter,
+            what: c.what.trim().to_string(),
+            why: c.why.as_ref().map(|w| w.trim().to_string()),
+        });
+    }
+    corrections.sort_by_key(|c| c.date);
     let label = item_label(raw.item_label, raw.items_label);
     let mut items = tracker::load::load(fs, dir, &config.statuses, diags, sources);
     tracker::finish(&mut items, &label, diags);
@@ -294,6 +362,7 @@ fn load_report(
         assets,
         tracker: Tracker { label, items },
         tables: load_tables(fs, &table_files, diags, sources),
+        corrections,
     })
 }
 
@@ -382,6 +451,8 @@ struct RawChapter {
     #[serde(default)]
     draft: bool,
     slug: Option<Spanned<String>>,
+    /// When the chapter last changed, for sites outside git.
+    updated: Option<Spanned<String>>,
 }
 
 /// A chapter number may be written `3` or `"3"` or `"3A"`.
@@ -496,6 +567,10 @@ fn load_chapter(
         doc,
         anchors,
         body_start,
+        updated: raw
+            .updated
+            .as_ref()
+            .and_then(|u| parse_date(u, path, yaml_line_offset, diags)),
     })
 }
 

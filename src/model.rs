@@ -31,6 +31,18 @@ pub struct Report {
     pub tracker: Tracker,
     /// Its data tables (from `data/*.yaml`), computed.
     pub tables: Vec<std::sync::Arc<crate::data::Table>>,
+    /// Corrections made since publication, oldest first.
+    pub corrections: Vec<Correction>,
+}
+
+/// A change made to a published report, declared in `report.yaml`.
+#[derive(Debug, Clone)]
+pub struct Correction {
+    pub date: Date,
+    /// The chapter it affects (an index into `chapters`), if one.
+    pub chapter: Option<usize>,
+    pub what: String,
+    pub why: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -105,6 +117,8 @@ pub struct Chapter {
     pub anchors: std::collections::HashSet<String>,
     /// Byte offset of the Markdown body in the file (after front matter).
     pub body_start: usize,
+    /// When the file last changed: from git, else the `updated:` front matter.
+    pub updated: Option<Date>,
 }
 
 /// The numbered items a report tracks (recommendations, actions, decisions),

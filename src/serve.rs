@@ -90,6 +90,7 @@ fn build(
     let opts = BuildOptions {
         drafts,
         base_url: Some(format!("http://{addr}/")),
+        preview: true,
     };
     let outcome = render_in_memory(&fs, &opts);
     let took = start.elapsed();

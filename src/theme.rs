@@ -27,6 +27,9 @@ pub const DEFAULT_TEMPLATES: &[(&str, &str)] = theme_files!("templates":
     "404.html",
     "partials/cover.html",
     "partials/status.html",
+    "partials/correction.html",
+    "revisions.html",
+    "accessibility.html",
     "tracker.html",
     "recommendation.html",
 );

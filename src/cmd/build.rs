@@ -17,6 +17,10 @@ pub struct Args {
     /// Include reports and chapters marked `draft: true`
     #[arg(long)]
     drafts: bool,
+    /// Mark every page "preview, not published" and ask search engines not
+    /// to index the site (for pull request previews)
+    #[arg(long)]
+    preview: bool,
 }
 
 pub fn run(args: Args) -> i32 {
@@ -27,6 +31,7 @@ pub fn run(args: Args) -> i32 {
     let opts = BuildOptions {
         drafts: args.drafts,
         base_url: args.base_url,
+        preview: args.preview,
     };
     let outcome = build_to_disk(&args.site_dir, &out, &opts);
     super::report(&outcome);

@@ -44,6 +44,7 @@ pub fn run(args: Args) -> i32 {
     let opts = BuildOptions {
         drafts: args.drafts,
         base_url: None,
+        preview: false,
     };
     let mut outcome = render_in_memory(&fs, &opts);
     if args.strict {

@@ -7,6 +7,7 @@
 //! parallel and are collected into a sorted map, so output order never
 //! depends on thread timing.
 
+pub mod feed;
 pub mod templates;
 pub mod tracker;
 pub mod view;
@@ -19,7 +20,7 @@ use rayon::prelude::*;
 use crate::diagnostics::{Diagnostics, SourceMap};
 use crate::markdown::ast::{Block, LinkTarget, plain_text};
 use crate::markdown::html::{self, HtmlOptions, LinkResolver};
-use crate::model::{Chapter, Report, Site};
+use crate::model::{Report, Site};
 use crate::output::{Output, OutputFile};
 use crate::theme::{self, StaticSource};
 use crate::vfs::FileSystem;
@@ -44,9 +45,15 @@ pub fn render_site(
         .map(|r| tracker::filter_pages(r, statuses))
         .collect();
     let mut jobs: Vec<Job> = vec![Job::Home, Job::NotFound];
+    if site.config.accessibility.is_some() {
+        jobs.push(Job::Accessibility);
+    }
     for (ri, r) in site.reports.iter().enumerate() {
         jobs.push(Job::ReportHome(ri));
         jobs.push(Job::Print(ri));
+        if !r.corrections.is_empty() {
+            jobs.push(Job::Revisions(ri));
+        }
         for ci in 0..r.chapters.len() {
             jobs.push(Job::Chapter(ri, ci));
         }
@@ -144,6 +151,14 @@ pub fn render_site(
         out.files
             .insert("sitemap.xml".into(), OutputFile::Bytes(xml.into_bytes()));
     }
+    if let Some(xml) = feed::atom(site) {
+        out.files
+            .insert("feed.xml".into(), OutputFile::Bytes(xml.into_bytes()));
+    }
+    out.files.insert(
+        "robots.txt".into(),
+        OutputFile::Bytes(feed::robots(site).into_bytes()),
+    );
     Some(out)
 }
 
@@ -153,6 +168,8 @@ enum Job {
     ReportHome(usize),
     Chapter(usize, usize),
     Print(usize),
+    Revisions(usize),
+    Accessibility,
     /// The tracker page, or one of its filter pages.
     Tracker(usize, Option<usize>),
     Item(usize, usize),
@@ -177,6 +194,8 @@ impl RenderCtx<'_> {
             Job::Print(r) => self.print(r),
             Job::Tracker(r, f) => self.tracker(r, f),
             Job::Item(r, i) => self.item(r, i),
+            Job::Revisions(r) => self.revisions(r),
+            Job::Accessibility => self.accessibility(),
         }
     }
 
@@ -281,7 +300,7 @@ impl RenderCtx<'_> {
                 links: &links,
             },
         );
-        let chapter = chapter_view(c, body);
+        let chapter = chapter_view(r, ci, body);
         let prev = ci.checked_sub(1).map(|i| chapter_link(r, &r.chapters[i]));
         let next = r.chapters.get(ci + 1).map(|n| chapter_link(r, n));
         let mut ctx = PageContext::default();
@@ -316,7 +335,8 @@ impl RenderCtx<'_> {
         let chapters: Vec<ChapterView> = r
             .chapters
             .iter()
-            .map(|c| {
+            .enumerate()
+            .map(|(ci, c)| {
                 let anchor = print_anchor(&c.slug);
                 let prefix = format!("{anchor}--");
                 let links = Links {
@@ -332,7 +352,7 @@ impl RenderCtx<'_> {
                         links: &links,
                     },
                 );
-                let mut view = chapter_view(c, body);
+                let mut view = chapter_view(r, ci, body);
                 for t in &mut view.toc {
                     t.id = format!("{prefix}{}", t.id);
                 }
@@ -373,6 +393,50 @@ impl RenderCtx<'_> {
             title: r.meta.title.clone(),
             url: format!("{}/", r.slug),
         });
+    }
+
+    /// Every correction to a report, newest first.
+    fn revisions(&self, ri: usize) -> Rendered {
+        let r = &self.site.reports[ri];
+        let url = format!("{}/revisions/", r.slug);
+        let mut page = self.page(
+            "revisions",
+            format!("Corrections to {}", r.meta.title),
+            url.clone(),
+            None,
+        );
+        self.report_crumbs(&mut page, r);
+        let mut corrections = correction_views(r, None);
+        corrections.reverse();
+        let mut ctx = PageContext::default();
+        ctx.insert("page", &page);
+        ctx.insert_shared("report", &self.report_views[ri]);
+        ctx.insert("corrections", &corrections);
+        (
+            format!("{url}index.html"),
+            self.templates.render("revisions.html", &ctx),
+        )
+    }
+
+    fn accessibility(&self) -> Rendered {
+        let cfg = &self.site.config;
+        let mut page = self.page(
+            "accessibility",
+            "Accessibility statement".into(),
+            "accessibility/".into(),
+            Some(format!(
+                "How accessible {} is, and how to get help.",
+                cfg.title
+            )),
+        );
+        page.breadcrumbs.push(self.home_crumb());
+        let mut ctx = PageContext::default();
+        ctx.insert("page", &page);
+        ctx.insert("statement", &cfg.accessibility);
+        (
+            "accessibility/index.html".into(),
+            self.templates.render("accessibility.html", &ctx),
+        )
     }
 
     /// The tracker page (`filter` None) or one of its filter pages.
@@ -480,7 +544,8 @@ pub fn print_anchor(chapter_slug: &str) -> String {
     format!("chapter-{chapter_slug}")
 }
 
-fn chapter_view(c: &Chapter, html: String) -> ChapterView {
+fn chapter_view(r: &Report, ci: usize, html: String) -> ChapterView {
+    let c = &r.chapters[ci];
     let toc = c
         .doc
         .blocks
@@ -511,6 +576,8 @@ fn chapter_view(c: &Chapter, html: String) -> ChapterView {
         source: c.file.clone(),
         draft: c.draft,
         anchor: print_anchor(&c.slug),
+        corrections: correction_views(r, Some(ci)),
+        updated: c.updated.map(date_view),
     }
 }
 

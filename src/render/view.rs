@@ -25,6 +25,12 @@ pub struct SiteView {
     pub colours: ColoursView,
     pub reports: Vec<ReportSummary>,
     pub generator: String,
+    /// True for preview builds: show a "not published" banner.
+    pub preview: bool,
+    /// The accessibility statement page, when the site has one.
+    pub accessibility_url: Option<String>,
+    /// The Atom feed, when the site has a base URL.
+    pub feed_url: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -65,6 +71,10 @@ pub struct ReportView {
     pub chapters: Vec<ChapterLink>,
     /// The report's recommendations (or actions), when it tracks any.
     pub tracker: Option<super::tracker::TrackerView>,
+    /// Every correction, oldest first.
+    pub corrections: Vec<CorrectionView>,
+    /// The revision history page, when there are corrections.
+    pub revisions_url: Option<String>,
 }
 
 #[derive(Serialize, Clone)]
@@ -92,6 +102,47 @@ pub struct ChapterView {
     pub draft: bool,
     /// The chapter's anchor in the print edition.
     pub anchor: String,
+    /// Corrections made to this chapter since publication, oldest first.
+    pub corrections: Vec<CorrectionView>,
+    /// When the chapter's file last changed (from git, or `updated:`).
+    pub updated: Option<DateView>,
+}
+
+#[derive(Serialize, Clone)]
+pub struct DateView {
+    /// `YYYY-MM-DD`
+    pub iso: String,
+    /// "6 December 2023"
+    pub display: String,
+}
+
+pub fn date_view(d: jiff::civil::Date) -> DateView {
+    DateView {
+        iso: d.to_string(),
+        display: dates::long(d),
+    }
+}
+
+#[derive(Serialize, Clone)]
+pub struct CorrectionView {
+    pub date: DateView,
+    /// The chapter it affects, if any.
+    pub chapter: Option<ChapterLink>,
+    pub what: String,
+    pub why: Option<String>,
+}
+
+pub fn correction_views(r: &Report, chapter: Option<usize>) -> Vec<CorrectionView> {
+    r.corrections
+        .iter()
+        .filter(|c| chapter.is_none() || c.chapter == chapter)
+        .map(|c| CorrectionView {
+            date: date_view(c.date),
+            chapter: c.chapter.map(|i| chapter_link(r, &r.chapters[i])),
+            what: c.what.clone(),
+            why: c.why.clone(),
+        })
+        .collect()
 }
 
 #[derive(Serialize)]
@@ -142,6 +193,12 @@ pub fn site_view(config: &SiteConfig, reports: &[Report]) -> SiteView {
         },
         reports: reports.iter().map(report_summary).collect(),
         generator: format!("rapport {}", env!("CARGO_PKG_VERSION")),
+        preview: config.preview,
+        accessibility_url: config
+            .accessibility
+            .is_some()
+            .then(|| "accessibility/".to_string()),
+        feed_url: (!config.base_url.is_empty()).then(|| "feed.xml".to_string()),
     }
 }
 
@@ -171,6 +228,8 @@ pub fn report_view(r: &Report, statuses: &crate::tracker::status::Vocabulary) ->
         summary: report_summary(r),
         chapters: r.chapters.iter().map(|c| chapter_link(r, c)).collect(),
         tracker: (!items.is_empty()).then(|| super::tracker::tracker_view(r, statuses, &items)),
+        corrections: correction_views(r, None),
+        revisions_url: (!r.corrections.is_empty()).then(|| format!("{}/revisions/", r.slug)),
     }
 }
 

@@ -1,0 +1,102 @@
+//! Site furniture for machines: the Atom feed of reports and corrections,
+//! and `robots.txt`.
+//!
+//! Both need absolute addresses, so the feed is written only when the site
+//! knows its `base_url`. Entry dates are publication and correction dates,
+//! never the time of the build, so the feed is reproducible.
+
+use std::fmt::Write;
+
+use crate::model::Site;
+
+fn esc(out: &mut String, s: &str) {
+    let _ = pulldown_cmark_escape::escape_html(&mut *out, s);
+}
+
+struct Entry {
+    title: String,
+    url: String,
+    id: String,
+    date: jiff::civil::Date,
+    summary: String,
+}
+
+/// `feed.xml`: one entry per report and one per correction, newest first.
+pub fn atom(site: &Site) -> Option<String> {
+    let base = &site.config.base_url;
+    if base.is_empty() {
+        return None;
+    }
+    let mut entries = Vec::new();
+    for r in &site.reports {
+        let url = format!("{base}{}/", r.slug);
+        entries.push(Entry {
+            title: r.meta.title.clone(),
+            id: url.clone(),
+            url,
+            date: r.meta.published,
+            summary: r.meta.summary.clone().unwrap_or_default(),
+        });
+        for (i, c) in r.corrections.iter().enumerate() {
+            let url = format!("{base}{}/revisions/", r.slug);
+            entries.push(Entry {
+                title: format!("Correction to {}", r.meta.title),
+                id: format!("{url}#correction-{}", i + 1),
+                url,
+                date: c.date,
+                summary: match &c.why {
+                    Some(why) => format!("{} {}", c.what, why),
+                    None => c.what.clone(),
+                },
+            });
+        }
+    }
+    entries.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.id.cmp(&b.id)));
+    let updated = entries
+        .first()
+        .map(|e| e.date)
+        .unwrap_or_else(|| jiff::civil::date(1970, 1, 1));
+    let mut xml = String::from(
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n  <title>",
+    );
+    esc(&mut xml, &site.config.title);
+    xml.push_str("</title>\n  <id>");
+    esc(&mut xml, base);
+    let _ = write!(
+        xml,
+        "</id>\n  <link href=\"{0}\"/>\n  <link rel=\"self\" href=\"{0}feed.xml\"/>\n  <updated>{updated}T00:00:00Z</updated>\n  <author><name>",
+        base.replace('"', "%22")
+    );
+    esc(&mut xml, &site.config.organisation);
+    xml.push_str("</name></author>\n");
+    for e in entries {
+        xml.push_str("  <entry>\n    <title>");
+        esc(&mut xml, &e.title);
+        xml.push_str("</title>\n    <id>");
+        esc(&mut xml, &e.id);
+        xml.push_str("</id>\n    <link href=\"");
+        esc(&mut xml, &e.url);
+        let _ = write!(xml, "\"/>\n    <updated>{}T00:00:00Z</updated>\n", e.date);
+        if !e.summary.is_empty() {
+            xml.push_str("    <summary>");
+            esc(&mut xml, e.summary.trim());
+            xml.push_str("</summary>\n");
+        }
+        xml.push_str("  </entry>\n");
+    }
+    xml.push_str("</feed>\n");
+    Some(xml)
+}
+
+/// `robots.txt`: previews ask not to be indexed; published sites point to
+/// their sitemap.
+pub fn robots(site: &Site) -> String {
+    if site.config.preview {
+        return "# A preview build: not for search engines.\nUser-agent: *\nDisallow: /\n".into();
+    }
+    let mut s = String::from("User-agent: *\nAllow: /\n");
+    if !site.config.base_url.is_empty() {
+        let _ = writeln!(s, "Sitemap: {}sitemap.xml", site.config.base_url);
+    }
+    s
+}

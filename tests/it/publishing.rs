@@ -1,0 +1,247 @@
+//! Publishing furniture: previews, corrections and revision history, the
+//! Atom feed, robots.txt, the accessibility statement and "last updated"
+//! dates from git.
+
+use std::process::Command;
+
+use crate::harness::*;
+
+fn with_corrections() -> TestSite {
+    let site = TestSite::fixture("fixtures/full");
+    let report = std::fs::read_to_string(site.dir.join("content/sample/report.yaml")).unwrap();
+    site.write(
+        "content/sample/report.yaml",
+        &format!(
+            "{report}corrections:\n  - date: 2024-02-01\n    chapter: 02-funding.md\n    what: The grant was given as £3.7m; it is £3.37m.\n    why: A typing error.\n  - date: 2024-01-10\n    what: A broken link in the contents was mended.\n"
+        ),
+    );
+    site
+}
+
+#[test]
+fn corrections_show_on_their_chapter_the_report_home_print_and_history() {
+    let run = with_corrections().build().success();
+    let chapter = run.page("sample/funding/index.html");
+    assert_eq!(
+        chapter.text_of(".chapter-header + .correction, header ~ .correction"),
+        "Correction 1 February 2024 The grant was given as £3.7m; it is £3.37m. A typing error."
+    );
+    let foreword = run.page("sample/foreword/index.html");
+    assert!(
+        foreword.all(".correction").is_empty(),
+        "only the affected chapter"
+    );
+    let home = run.page("sample/index.html");
+    assert_eq!(
+        home.cells(".corrections li"),
+        [
+            "10 January 2024: A broken link in the contents was mended.",
+            "1 February 2024, Funding: The grant was given as £3.7m; it is £3.37m."
+        ]
+    );
+    let history = run.page("sample/revisions/index.html");
+    assert_eq!(
+        history.cells(".revision-list h2"),
+        ["1 February 2024: Funding", "10 January 2024"]
+    );
+    assert!(
+        history
+            .text_of(".revision-list")
+            .contains("Why: A typing error.")
+    );
+    let print = run.page("sample/print/index.html");
+    assert_eq!(
+        print
+            .all("#print-corrections ~ .correction, section.corrections .correction")
+            .len(),
+        2
+    );
+}
+
+#[test]
+fn a_correction_naming_a_missing_chapter_is_an_error() {
+    let site = TestSite::fixture("fixtures/full");
+    let report = std::fs::read_to_string(site.dir.join("content/sample/report.yaml")).unwrap();
+    let line = report.lines().count() + 3;
+    site.write(
+        "content/sample/report.yaml",
+        &format!(
+            "{report}corrections:\n  - date: 2024-02-01\n    chapter: 09-nothing.md\n    what: x\n"
+        ),
+    );
+    let run = site.run(&["check"]).exit(1);
+    assert!(
+        run.stderr.contains("names chapter `09-nothing.md`"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains(&format!("report.yaml:{line}:14")),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn the_feed_announces_reports_and_corrections_and_parses_as_xml() {
+    let run = with_corrections().build().success();
+    let xml = std::fs::read_to_string(run.output.join("feed.xml")).unwrap();
+    let doc = roxmltree::Document::parse(&xml).unwrap();
+    let titles: Vec<&str> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("entry"))
+        .filter_map(|e| e.children().find(|c| c.has_tag_name("title")))
+        .filter_map(|t| t.text())
+        .collect();
+    assert_eq!(titles[0], "Correction to Sample Annual Report");
+    assert!(titles.contains(&"Sample Annual Report"));
+    assert_eq!(titles.len(), 3);
+    let sitemap = std::fs::read_to_string(run.output.join("sitemap.xml")).unwrap();
+    roxmltree::Document::parse(&sitemap).unwrap();
+    let page = run.page("index.html");
+    assert_eq!(
+        page.attr("link[rel=alternate]", "href").as_deref(),
+        Some("./feed.xml")
+    );
+}
+
+#[test]
+fn previews_say_so_and_are_not_indexed() {
+    let site = TestSite::fixture("fixtures/full");
+    let run = site.build().success();
+    assert!(run.page("index.html").all(".preview-banner").is_empty());
+    let robots = std::fs::read_to_string(run.output.join("robots.txt")).unwrap();
+    assert_eq!(
+        robots,
+        "User-agent: *\nAllow: /\nSitemap: https://example.org/sub/path/sitemap.xml\n"
+    );
+    let run = site
+        .run(&[
+            "build",
+            "--preview",
+            "--base-url",
+            "https://preview.example.net/pr-7/",
+        ])
+        .success();
+    let page = run.page("sample/funding/index.html");
+    assert!(
+        page.text_of(".preview-banner")
+            .starts_with("Preview: not published.")
+    );
+    assert_eq!(
+        page.attr("meta[name=robots]", "content").as_deref(),
+        Some("noindex, nofollow")
+    );
+    let robots = std::fs::read_to_string(run.output.join("robots.txt")).unwrap();
+    assert!(robots.contains("Disallow: /"));
+}
+
+#[test]
+fn the_accessibility_statement_is_generated_from_site_yaml() {
+    let site = TestSite::fixture("fixtures/full");
+    let config = std::fs::read_to_string(site.dir.join("site.yaml")).unwrap();
+    site.write(
+        "site.yaml",
+        &format!("{config}accessibility:\n  email: help@example.org\n  known_issues:\n    - Charts have no sonification.\n"),
+    );
+    let run = site.build().success();
+    let page = run.page("accessibility/index.html");
+    assert_eq!(page.text_of("h1"), "Accessibility statement");
+    assert!(page.text_of("main").contains("partially compliant"));
+    assert!(
+        page.cells("li")
+            .contains(&"Charts have no sonification.".to_string())
+    );
+    assert_eq!(
+        page.attr("a[href^=mailto]", "href").as_deref(),
+        Some("mailto:help@example.org")
+    );
+    let home = run.page("index.html");
+    assert_eq!(
+        home.attr(".footer-links a", "href").as_deref(),
+        Some("./accessibility/")
+    );
+    site.write(
+        "site.yaml",
+        &format!("{config}accessibility:\n  email: help@example.org\n  compliance: mostly\n"),
+    );
+    let run = site.run(&["check"]).exit(2);
+    assert!(run.stderr.contains("`mostly` is not a compliance level"));
+}
+
+fn git(dir: &std::path::Path, args: &[&str], date: &str) {
+    let ok = Command::new("git")
+        .args(args)
+        .current_dir(dir)
+        .env("GIT_AUTHOR_DATE", date)
+        .env("GIT_COMMITTER_DATE", date)
+        .env("GIT_AUTHOR_NAME", "Test")
+        .env("GIT_AUTHOR_EMAIL", "test@example.org")
+        .env("GIT_COMMITTER_NAME", "Test")
+        .env("GIT_COMMITTER_EMAIL", "test@example.org")
+        .status()
+        .unwrap()
+        .success();
+    assert!(ok, "git {args:?}");
+}
+
+#[test]
+fn last_updated_dates_come_from_git_or_front_matter() {
+    let site = TestSite::fixture("fixtures/full");
+    // Outside git: the front matter's `updated:`.
+    let foreword = std::fs::read_to_string(site.dir.join("content/sample/01-foreword.md")).unwrap();
+    site.write(
+        "content/sample/01-foreword.md",
+        &foreword.replacen("---\n", "---\nupdated: 2023-05-04\n", 1),
+    );
+    let run = site.build().success();
+    assert_eq!(
+        run.page("sample/foreword/index.html").text_of(".updated"),
+        "Last updated 4 May 2023"
+    );
+    assert!(
+        run.page("sample/funding/index.html")
+            .all(".updated")
+            .is_empty()
+    );
+
+    // In git: the last commit that touched each file.
+    git(&site.dir, &["init", "-q"], "2024-01-01T12:00:00Z");
+    git(&site.dir, &["add", "."], "2024-01-01T12:00:00Z");
+    git(
+        &site.dir,
+        &["commit", "-qm", "first"],
+        "2024-01-01T12:00:00Z",
+    );
+    site.write(
+        "content/sample/02-funding.md",
+        &format!(
+            "{}\nMore.\n",
+            std::fs::read_to_string(site.dir.join("content/sample/02-funding.md")).unwrap()
+        ),
+    );
+    git(
+        &site.dir,
+        &["commit", "-qam", "second"],
+        "2024-03-15T12:00:00Z",
+    );
+    let run = site.build().success();
+    assert_eq!(
+        run.page("sample/funding/index.html").text_of(".updated"),
+        "Last updated 15 March 2024"
+    );
+    assert_eq!(
+        run.page("sample/foreword/index.html").text_of(".updated"),
+        "Last updated 1 January 2024"
+    );
+
+    // And it can be turned off.
+    let config = std::fs::read_to_string(site.dir.join("site.yaml")).unwrap();
+    site.write("site.yaml", &format!("{config}git_dates: false\n"));
+    let run = site.build().success();
+    assert!(
+        run.page("sample/funding/index.html")
+            .all(".updated")
+            .is_empty()
+    );
+}
