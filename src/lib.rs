@@ -21,6 +21,7 @@ pub mod gitdates;
 pub mod init;
 pub mod markdown;
 pub mod model;
+pub mod new;
 pub mod output;
 pub mod render;
 pub mod serve;

@@ -28,6 +28,8 @@ enum Command {
     Check(cmd::check::Args),
     /// Create a new site that builds as it is
     Init(cmd::init::Args),
+    /// Add a report, chapter or recommendation from a template
+    New(cmd::new::Args),
     /// Preview the site: rebuild on every save and reload the browser
     Serve(cmd::serve::Args),
 }
@@ -39,6 +41,7 @@ fn main() -> ExitCode {
         Command::Check(a) => cmd::check::run(a),
         Command::Init(a) => cmd::init::run(a),
         Command::Serve(a) => cmd::serve::run(a),
+        Command::New(a) => cmd::new::run(a),
     };
     ExitCode::from(code as u8)
 }

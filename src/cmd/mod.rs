@@ -5,6 +5,7 @@
 pub mod build;
 pub mod check;
 pub mod init;
+pub mod new;
 pub mod serve;
 
 use std::io::IsTerminal;

@@ -463,3 +463,60 @@ fn the_example_site_carries_every_seed_structure() {
         "{csv}"
     );
 }
+
+#[test]
+fn new_files_get_the_next_free_number_and_build() {
+    let site = TestSite::fixture("fixtures/tracker");
+    site.run(&[
+        "new",
+        "recommendation",
+        "progress-2020",
+        "Fund youth workers: a pilot",
+    ])
+    .exit(0);
+    // 1, 2, 3, 4, 4.9 and 4.10 exist: the next whole number is 5.
+    let made =
+        std::fs::read_to_string(site.dir.join("content/progress-2020/recommendations/05.md"))
+            .unwrap();
+    assert!(made.starts_with("---\nnumber: 5\ntitle: \"Fund youth workers: a pilot\"\n"));
+    site.run(&["new", "chapter", "progress-2020", "Next steps"])
+        .exit(0);
+    assert!(
+        site.dir
+            .join("content/progress-2020/02-next-steps.md")
+            .is_file()
+    );
+    site.run(&[
+        "new",
+        "report",
+        "annual-2025",
+        "--title",
+        "Annual report 2025",
+    ])
+    .exit(0);
+    let run = site.run(&["build", "--drafts"]).success();
+    assert_eq!(
+        run.page("progress-2020/recommendations/5/index.html")
+            .text_of("h1"),
+        "Recommendation 5 Fund youth workers: a pilot"
+    );
+    assert!(
+        run.output
+            .join("progress-2020/next-steps/index.html")
+            .is_file()
+    );
+    assert!(
+        run.output
+            .join("annual-2025/introduction/index.html")
+            .is_file()
+    );
+    // Nothing is overwritten, and unknown reports are named.
+    let run = site.run(&["new", "report", "annual-2025"]).exit(2);
+    assert!(run.stderr.contains("already exists"));
+    let run = site.run(&["new", "chapter", "nope", "X"]).exit(2);
+    assert!(
+        run.stderr.contains("there is no report `nope`"),
+        "{}",
+        run.stderr
+    );
+}
