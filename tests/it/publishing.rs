@@ -245,3 +245,21 @@ fn last_updated_dates_come_from_git_or_front_matter() {
             .is_empty()
     );
 }
+
+#[test]
+fn the_example_workflows_are_valid_yaml_and_run_the_checks() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/workflows");
+    for (file, wants) in [
+        ("github-check.yml", "rapport check --format github --strict"),
+        ("github-pages.yml", "rapport build --base-url"),
+        (
+            "gitlab-ci.yml",
+            "rapport build --base-url \"$CI_PAGES_URL/\" --output public",
+        ),
+    ] {
+        let text = std::fs::read_to_string(dir.join(file)).unwrap();
+        let parsed: Result<serde_json::Value, _> = rapport::yaml::parse(file, &text, 0);
+        assert!(parsed.is_ok(), "{file}: {:?}", parsed.err());
+        assert!(text.contains(wants), "{file} should run `{wants}`");
+    }
+}
