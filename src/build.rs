@@ -20,6 +20,8 @@ pub struct BuildOptions {
     /// A preview build: every page says it is not published, and search
     /// engines are asked not to index it.
     pub preview: bool,
+    /// Leave out the PDF edition (for a fast live preview).
+    pub no_pdf: bool,
 }
 
 /// What a run produced: the problems found, and the site when it rendered.
@@ -66,6 +68,7 @@ pub fn render_in_memory(fs: &dyn FileSystem, opts: &BuildOptions) -> Outcome {
     }
     if let Some(site) = &mut site {
         site.config.preview = opts.preview;
+        site.config.pdf = !opts.no_pdf;
         crate::editorial::check(site, &sources, &diags);
     }
     // Render even when content has errors, so that template problems are

@@ -94,6 +94,8 @@ pub struct SiteConfig {
     pub accessibility: Option<Accessibility>,
     /// Take pages' "last updated" dates from git history.
     pub git_dates: bool,
+    /// Set by the build: make the PDF edition (off for `rapport serve`).
+    pub pdf: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -354,6 +356,7 @@ pub fn load(
         preview: false,
         accessibility: raw.accessibility,
         git_dates: raw.git_dates.unwrap_or(true),
+        pdf: true,
     })
 }
 

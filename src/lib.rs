@@ -23,6 +23,8 @@ pub mod markdown;
 pub mod model;
 pub mod new;
 pub mod output;
+#[cfg(feature = "pdf")]
+pub mod pdf;
 pub mod render;
 pub mod serve;
 pub mod theme;

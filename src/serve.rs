@@ -91,6 +91,7 @@ fn build(
         drafts,
         base_url: Some(format!("http://{addr}/")),
         preview: true,
+        no_pdf: true,
     };
     let outcome = render_in_memory(&fs, &opts);
     let took = start.elapsed();

@@ -21,6 +21,9 @@ pub struct Args {
     /// to index the site (for pull request previews)
     #[arg(long)]
     preview: bool,
+    /// Do not make the PDF edition
+    #[arg(long)]
+    no_pdf: bool,
 }
 
 pub fn run(args: Args) -> i32 {
@@ -32,6 +35,7 @@ pub fn run(args: Args) -> i32 {
         drafts: args.drafts,
         base_url: args.base_url,
         preview: args.preview,
+        no_pdf: args.no_pdf,
     };
     let outcome = build_to_disk(&args.site_dir, &out, &opts);
     super::report(&outcome);

@@ -45,6 +45,7 @@ pub fn run(args: Args) -> i32 {
         drafts: args.drafts,
         base_url: None,
         preview: false,
+        no_pdf: false,
     };
     let mut outcome = render_in_memory(&fs, &opts);
     if args.strict {

@@ -67,10 +67,17 @@ pub fn render_site(
             }
         }
     }
+    let pdfs = pdf_editions(fs, site, diags);
     let report_views: Vec<Shared> = site
         .reports
         .iter()
-        .map(|r| Shared::new(&report_view(r, statuses)))
+        .zip(&pdfs)
+        .map(|(r, pdf)| {
+            let link = pdf
+                .as_ref()
+                .map(|(bytes, pages)| pdf_link(r, bytes.len(), *pages));
+            Shared::new(&report_view(r, statuses, link))
+        })
         .collect();
     let ctx = RenderCtx {
         site,
@@ -119,7 +126,13 @@ pub fn render_site(
         "assets/status.css".into(),
         OutputFile::Bytes(tracker::status_css(statuses).into_bytes()),
     );
-    for r in &site.reports {
+    for (r, pdf) in site.reports.iter().zip(pdfs) {
+        if let Some((bytes, _)) = pdf {
+            out.files.insert(
+                format!("{}/{}.pdf", r.slug, r.slug),
+                OutputFile::Bytes(bytes),
+            );
+        }
         for t in &r.tables {
             out.files.insert(
                 format!("{}/data/{}.csv", r.slug, t.name),
@@ -634,6 +647,33 @@ impl LinkResolver for Links<'_> {
             }
         }
     }
+}
+
+/// Each report's PDF (bytes and page count), when the build makes them.
+#[cfg(feature = "pdf")]
+fn pdf_editions(
+    fs: &dyn FileSystem,
+    site: &Site,
+    diags: &Diagnostics,
+) -> Vec<Option<(Vec<u8>, usize)>> {
+    if !site.config.pdf {
+        return site.reports.iter().map(|_| None).collect();
+    }
+    crate::pdf::render_all(fs, site)
+        .into_iter()
+        .map(|r| match r {
+            Ok(pdf) => Some((pdf.bytes.clone(), pdf.pages)),
+            Err(d) => {
+                diags.push(d);
+                None
+            }
+        })
+        .collect()
+}
+
+#[cfg(not(feature = "pdf"))]
+fn pdf_editions(_: &dyn FileSystem, site: &Site, _: &Diagnostics) -> Vec<Option<(Vec<u8>, usize)>> {
+    site.reports.iter().map(|_| None).collect()
 }
 
 fn base_path(base_url: &str) -> String {

@@ -75,6 +75,31 @@ pub struct ReportView {
     pub corrections: Vec<CorrectionView>,
     /// The revision history page, when there are corrections.
     pub revisions_url: Option<String>,
+    /// The PDF edition, when it was made.
+    pub pdf: Option<PdfLink>,
+}
+
+#[derive(Serialize, Clone)]
+pub struct PdfLink {
+    pub url: String,
+    /// Bytes, and for readers ("412 KB").
+    pub size: usize,
+    pub size_display: String,
+    pub pages: usize,
+}
+
+pub fn pdf_link(r: &Report, size: usize, pages: usize) -> PdfLink {
+    let size_display = if size >= 1024 * 1024 {
+        format!("{:.1} MB", size as f64 / (1024.0 * 1024.0))
+    } else {
+        format!("{} KB", size.div_ceil(1024))
+    };
+    PdfLink {
+        url: format!("{}/{}.pdf", r.slug, r.slug),
+        size,
+        size_display,
+        pages,
+    }
 }
 
 #[derive(Serialize, Clone)]
@@ -222,7 +247,11 @@ pub fn report_summary(r: &Report) -> ReportSummary {
     }
 }
 
-pub fn report_view(r: &Report, statuses: &crate::tracker::status::Vocabulary) -> ReportView {
+pub fn report_view(
+    r: &Report,
+    statuses: &crate::tracker::status::Vocabulary,
+    pdf: Option<PdfLink>,
+) -> ReportView {
     let items: Vec<_> = r.tracker.items.iter().collect();
     ReportView {
         summary: report_summary(r),
@@ -230,6 +259,7 @@ pub fn report_view(r: &Report, statuses: &crate::tracker::status::Vocabulary) ->
         tracker: (!items.is_empty()).then(|| super::tracker::tracker_view(r, statuses, &items)),
         corrections: correction_views(r, None),
         revisions_url: (!r.corrections.is_empty()).then(|| format!("{}/revisions/", r.slug)),
+        pdf,
     }
 }
 

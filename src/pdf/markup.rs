@@ -1,0 +1,708 @@
+//! Document trees to Typst markup.
+//!
+//! Every piece of the authors' text goes into Typst as a string literal
+//! (`#"..."`), never as markup, so nothing a report says can be read as a
+//! Typst command: `#`, `*`, `$` or `{{ }}` in a chapter print as written.
+//! Structure is expressed with function calls (`#heading`, `#table`, the
+//! template's `#callout` and friends), which the template styles.
+
+use std::fmt::Write;
+
+use crate::markdown::ast::*;
+use crate::model::{Report, Site};
+use crate::render::tracker::print_anchor as item_anchor;
+
+/// A Typst string literal.
+fn lit(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '"' => out.push_str("\\\""),
+            '\n' => out.push_str("\\n"),
+            '\r' => {}
+            '\t' => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// A label name made only of characters Typst allows.
+fn label(s: &str) -> String {
+    s.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect()
+}
+
+fn chapter_label(slug: &str) -> String {
+    label(&format!("chapter-{slug}"))
+}
+
+/// The whole report: settings for the template, then every chapter, then
+/// the tracked items with their latest response.
+pub fn document(site: &Site, ri: usize) -> String {
+    let r = &site.reports[ri];
+    let cfg = &site.config;
+    let meta = &r.meta;
+    let (lang, region) = match cfg.language.split_once('-') {
+        Some((l, reg)) => (l.to_lowercase(), Some(reg.to_lowercase())),
+        None => (cfg.language.to_lowercase(), None),
+    };
+    let mut out = String::from("#import \"report.typ\": *\n");
+    let authors: Vec<String> = if meta.authors.is_empty() {
+        vec![
+            meta.owner
+                .clone()
+                .unwrap_or_else(|| cfg.organisation.clone()),
+        ]
+    } else {
+        meta.authors.clone()
+    };
+    let _ = writeln!(
+        out,
+        "#show: report.with(\n  title: {},\n  subtitle: {},\n  kind: {},\n  period: {},\n  published: {},\n  organisation: {},\n  owner: {},\n  authors: ({}),\n  summary: {},\n  strapline: {},\n  logo: {},\n  logo-alt: {},\n  primary: rgb({}),\n  lang: {},\n  region: {},\n  date: datetime(year: {}, month: {}, day: {}),\n)",
+        lit(&meta.title),
+        opt(&meta.subtitle),
+        lit(meta.kind.label()),
+        opt(&meta.period),
+        lit(&crate::dates::long(meta.published)),
+        lit(&cfg.organisation),
+        opt(&meta.owner),
+        authors.iter().map(|a| lit(a) + ",").collect::<String>(),
+        opt(&meta.summary),
+        opt(&cfg.branding.footer),
+        match &cfg.branding.logo {
+            Some(l) if is_raster_or_svg(l) => lit(&format!("/{l}")),
+            _ => "none".into(),
+        },
+        opt(&cfg.branding.logo_alt),
+        lit(&cfg.branding.colours.primary),
+        lit(&lang),
+        region.as_deref().map(lit).unwrap_or_else(|| "none".into()),
+        meta.published.year(),
+        meta.published.month(),
+        meta.published.day(),
+    );
+    if !r.corrections.is_empty() {
+        out.push_str("#corrections-section((\n");
+        for c in &r.corrections {
+            let mut text = c.what.clone();
+            if let Some(w) = &c.why {
+                text.push(' ');
+                text.push_str(w);
+            }
+            let _ = writeln!(
+                out,
+                "  ({}, {}),",
+                lit(&crate::dates::long(c.date)),
+                lit(&text)
+            );
+        }
+        out.push_str("))\n");
+    }
+    let links = Links { site, ri };
+    for c in &r.chapters {
+        let mut w = Writer {
+            out: String::new(),
+            links: &links,
+            chapter: &c.slug,
+            notes: &c.doc.footnotes,
+            used: Vec::new(),
+            last_level: 1,
+        };
+        let title = match &c.number {
+            Some(n) => format!("{n} {}", c.title),
+            None => c.title.clone(),
+        };
+        let _ = writeln!(
+            w.out,
+            "\n#chapter({}) <{}>\n",
+            lit(&title),
+            chapter_label(&c.slug)
+        );
+        w.blocks(&c.doc.blocks);
+        out.push_str(&w.out);
+    }
+    if !r.tracker.items.is_empty() {
+        items(&mut out, site, r, &links);
+    }
+    out
+}
+
+fn opt(s: &Option<String>) -> String {
+    s.as_deref().map(lit).unwrap_or_else(|| "none".into())
+}
+
+fn is_raster_or_svg(path: &str) -> bool {
+    let lower = path.to_lowercase();
+    [".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp"]
+        .iter()
+        .any(|e| lower.ends_with(e))
+}
+
+fn items(out: &mut String, site: &Site, r: &Report, links: &Links) {
+    let statuses = &site.config.statuses;
+    let _ = writeln!(out, "\n#chapter({}) <items>\n", lit(&r.tracker.label.many));
+    for item in &r.tracker.items {
+        let s = statuses.get(item.status);
+        let mut w = Writer {
+            out: String::new(),
+            links,
+            chapter: "items",
+            notes: &item.text.footnotes,
+            used: Vec::new(),
+            last_level: 2,
+        };
+        let mut facts = vec![format!("Status: {}", s.label)];
+        if !item.leads.is_empty() {
+            facts.push(format!("Lead: {}", item.leads.join(", ")));
+        }
+        if let Some(d) = item.due {
+            facts.push(format!("Due {}", d.long()));
+        }
+        let _ = writeln!(
+            w.out,
+            "#item-heading({}, {}, {}) <{}>\n",
+            lit(&format!(
+                "{} {}: {}",
+                r.tracker.label.one, item.number, item.title
+            )),
+            lit(&facts.join(" · ")),
+            lit(&s.colour),
+            label(&item_anchor(item))
+        );
+        if let Some(m) = &item.missing_text {
+            let _ = writeln!(w.out, "#callout(\"Text not available\")[#{}]\n", lit(m));
+        }
+        w.blocks(&item.text.blocks);
+        if let Some(resp) = item.responses.first() {
+            let when = resp.period.clone().unwrap_or_else(|| resp.date.long());
+            let _ = writeln!(
+                w.out,
+                "#response-heading({})\n",
+                lit(&format!(
+                    "Progress, {when}: {}",
+                    statuses.get(resp.status).label
+                ))
+            );
+            w.notes = &resp.text.footnotes;
+            w.used.clear();
+            w.blocks(&resp.text.blocks);
+        }
+        out.push_str(&w.out);
+    }
+}
+
+/// Where links lead inside the PDF: chapters, headings and items of this
+/// report are in-document links; everything else goes to the web.
+struct Links<'a> {
+    site: &'a Site,
+    ri: usize,
+}
+
+impl Links<'_> {
+    /// `Ok(label)` for an in-document target, `Err(url)` for the web, or
+    /// `Err("")` when there is nowhere useful to go.
+    fn target(&self, target: &LinkTarget, dest: &str, chapter: &str) -> Result<String, String> {
+        let base = &self.site.config.base_url;
+        let reports = &self.site.reports;
+        match target {
+            LinkTarget::External => Err(dest.to_string()),
+            LinkTarget::Unresolved => Err(String::new()),
+            LinkTarget::Fragment(f) => Ok(label(&format!("{chapter}--{f}"))),
+            LinkTarget::Chapter {
+                report,
+                chapter: c,
+                fragment,
+            } => {
+                let ch = &reports[*report].chapters[*c];
+                if *report == self.ri {
+                    Ok(match fragment {
+                        Some(f) => label(&format!("{}--{f}", ch.slug)),
+                        None => chapter_label(&ch.slug),
+                    })
+                } else if base.is_empty() {
+                    Err(String::new())
+                } else {
+                    Err(format!("{base}{}/{}/", reports[*report].slug, ch.slug))
+                }
+            }
+            LinkTarget::Report { report } if !base.is_empty() => {
+                Err(format!("{base}{}/", reports[*report].slug))
+            }
+            LinkTarget::Item { report, item } => {
+                let r = &reports[*report];
+                let it = &r.tracker.items[*item];
+                if *report == self.ri {
+                    Ok(label(&item_anchor(it)))
+                } else if base.is_empty() {
+                    Err(String::new())
+                } else {
+                    Err(format!("{base}{}", crate::render::tracker::item_url(r, it)))
+                }
+            }
+            LinkTarget::Asset { report, path } if !base.is_empty() => {
+                Err(format!("{base}{}/{path}", reports[*report].slug))
+            }
+            _ => Err(String::new()),
+        }
+    }
+}
+
+struct Writer<'a> {
+    out: String,
+    links: &'a Links<'a>,
+    /// The chapter's slug, for labels of its headings.
+    chapter: &'a str,
+    notes: &'a [Footnote],
+    /// Footnotes already placed (later references point to the first).
+    used: Vec<usize>,
+    /// The last heading level written: PDF/UA forbids skipping a level,
+    /// so a skip in the source (a `check` warning) is closed up here.
+    last_level: u8,
+}
+
+impl Writer<'_> {
+    fn blocks(&mut self, blocks: &[Block]) {
+        for b in blocks {
+            self.block(b);
+        }
+    }
+
+    /// Blocks as a Typst content block `[...]`.
+    fn content(&mut self, blocks: &[Block]) -> String {
+        let saved = std::mem::take(&mut self.out);
+        self.blocks(blocks);
+        let inner = std::mem::replace(&mut self.out, saved);
+        format!("[{}]", inner.trim_end())
+    }
+
+    fn inline_content(&mut self, inlines: &[Inline]) -> String {
+        let saved = std::mem::take(&mut self.out);
+        self.inlines(inlines);
+        let inner = std::mem::replace(&mut self.out, saved);
+        format!("[{inner}]")
+    }
+
+    fn block(&mut self, b: &Block) {
+        match b {
+            Block::Heading {
+                level,
+                id,
+                number,
+                content,
+                ..
+            } => {
+                let mut body = String::new();
+                if let Some(n) = number {
+                    let _ = write!(body, "#{} ", lit(n));
+                }
+                let c = self.inline_content(content);
+                let level = (*level).clamp(2, 6).min(self.last_level + 1);
+                self.last_level = level;
+                let _ = writeln!(
+                    self.out,
+                    "#heading(level: {level})[{body}{}] <{}>\n",
+                    &c[1..c.len() - 1],
+                    label(&format!("{}--{id}", self.chapter))
+                );
+            }
+            Block::Paragraph { number, content } => {
+                if let Some(n) = number {
+                    let _ = write!(self.out, "#para-number({}) ", lit(n));
+                }
+                self.inlines(content);
+                self.out.push_str("\n\n");
+            }
+            Block::Plain(content) => {
+                self.inlines(content);
+                self.out.push('\n');
+            }
+            Block::List {
+                ordered,
+                start,
+                items,
+            } => {
+                let mut parts = Vec::new();
+                for item in items {
+                    let mark = match item.task {
+                        Some(true) => "#\"☑ \"",
+                        Some(false) => "#\"☐ \"",
+                        None => "",
+                    };
+                    let c = self.content(&item.blocks);
+                    parts.push(format!("[{mark}{}]", &c[1..c.len() - 1]));
+                }
+                if *ordered {
+                    let _ = writeln!(self.out, "#enum(start: {start}, {})\n", parts.join(", "));
+                } else {
+                    let _ = writeln!(self.out, "#list({})\n", parts.join(", "));
+                }
+            }
+            Block::BlockQuote(children) => {
+                let c = self.content(children);
+                let _ = writeln!(self.out, "#quote(block: true){c}\n");
+            }
+            Block::Component(c) => self.component(c),
+            Block::Code { lang, code } => {
+                let lang = lang.as_deref().map(lit).unwrap_or_else(|| "none".into());
+                let _ = writeln!(
+                    self.out,
+                    "#raw(block: true, lang: {lang}, {})\n",
+                    lit(code.trim_end())
+                );
+            }
+            Block::Table {
+                align, head, rows, ..
+            } => {
+                let aligns: Vec<&str> = (0..head.len())
+                    .map(|i| match align.get(i) {
+                        Some(Align::Right) => "right",
+                        Some(Align::Center) => "center",
+                        _ => "left",
+                    })
+                    .collect();
+                let header: Vec<String> = head.iter().map(|c| self.inline_content(c)).collect();
+                let body: Vec<String> = rows
+                    .iter()
+                    .flat_map(|r| r.iter().map(|c| self.inline_content(c)).collect::<Vec<_>>())
+                    .collect();
+                self.table(&aligns, &header, &body, None, None);
+            }
+            Block::DefinitionList(items) => {
+                let mut out = Vec::new();
+                let mut term = String::from("[]");
+                for item in items {
+                    match item {
+                        Definition::Term(t) => term = self.inline_content(t),
+                        Definition::Details(d) => {
+                            let c = self.content(d);
+                            out.push(format!("terms.item({term}, {c})"));
+                        }
+                    }
+                }
+                let _ = writeln!(self.out, "#terms({})\n", out.join(", "));
+            }
+            Block::Tracker(t) => self.tracker(t),
+            Block::DataTable(t) => self.data_table(t),
+            Block::Chart(c) => self.chart(c),
+            Block::Rule => self.out.push_str("#line(length: 100%)\n\n"),
+            Block::RawHtml(html) => {
+                let _ = writeln!(self.out, "#{}\n", lit(html.trim_end()));
+            }
+        }
+    }
+
+    fn table(
+        &mut self,
+        aligns: &[&str],
+        header: &[String],
+        body: &[String],
+        footer: Option<&[String]>,
+        caption: Option<&str>,
+    ) {
+        let cols = header.len().max(1);
+        let mut t = format!(
+            "table(columns: {cols}, align: ({}), table.header({}), {}",
+            aligns.iter().map(|a| format!("{a},")).collect::<String>(),
+            header.join(", "),
+            body.join(", ")
+        );
+        if let Some(f) = footer {
+            let _ = write!(t, ", table.footer(repeat: false, {})", f.join(", "));
+        }
+        t.push(')');
+        match caption {
+            Some(c) => {
+                let _ = writeln!(
+                    self.out,
+                    "#figure(kind: table, caption: [#{}], {t})\n",
+                    lit(c)
+                );
+            }
+            None => {
+                let _ = writeln!(self.out, "#{t}\n");
+            }
+        }
+    }
+
+    fn tracker(&mut self, t: &TrackerList) {
+        if !t.caption.is_empty() && t.style == TrackerStyle::Actions {
+            let c = self.inline_content(&t.caption);
+            let _ = writeln!(self.out, "#strong{c}\n");
+        }
+        for g in &t.groups {
+            if let Some(title) = &g.title {
+                let level = t.heading_level.clamp(2, 6).min(self.last_level + 1);
+                self.last_level = level;
+                let _ = writeln!(self.out, "#heading(level: {level})[#{}]\n", lit(title));
+            }
+            let header = vec![
+                "[No.]".to_string(),
+                format!("[#{}]", lit(&t.item_label)),
+                "[Lead]".to_string(),
+                "[Status]".to_string(),
+            ];
+            let mut body = Vec::new();
+            for row in &g.rows {
+                body.push(format!("[#{}]", lit(&row.number)));
+                body.push(self.inline_content(&row.title));
+                body.push(format!("[#{}]", lit(&row.leads)));
+                body.push(format!("[#{}]", lit(&row.status_label)));
+            }
+            let caption =
+                (g.title.is_none() && !t.caption.is_empty()).then(|| plain_text(&t.caption));
+            self.table(
+                &["left", "left", "left", "left"],
+                &header,
+                &body,
+                None,
+                caption.as_deref(),
+            );
+        }
+    }
+
+    fn data_table(&mut self, t: &DataTableBlock) {
+        let aligns: Vec<&str> = t
+            .heads
+            .iter()
+            .map(|h| if h.numeric { "right" } else { "left" })
+            .collect();
+        let header: Vec<String> = t
+            .heads
+            .iter()
+            .map(|h| match &h.unit {
+                Some(u) => format!("[#{}]", lit(&format!("{} ({u})", h.label))),
+                None => format!("[#{}]", lit(&h.label)),
+            })
+            .collect();
+        let cell = |c: &DataCell| {
+            let mut s = format!(
+                "[#{}",
+                lit(c.spoken.as_deref().map_or(c.text.as_str(), |w| w))
+            );
+            if let Some(n) = c.note {
+                let _ = write!(s, "#super[#{}]", lit(&n.to_string()));
+            }
+            s.push(']');
+            s
+        };
+        let mut body = Vec::new();
+        for (i, row) in t.rows.iter().enumerate() {
+            let subtotal = t.subtotal.get(i) == Some(&true);
+            for c in row {
+                let s = cell(c);
+                body.push(if subtotal { format!("strong({s})") } else { s });
+            }
+        }
+        let footer: Option<Vec<String>> = t
+            .total
+            .as_ref()
+            .map(|row| row.iter().map(|c| format!("strong({})", cell(c))).collect());
+        self.table(&aligns, &header, &body, footer.as_deref(), Some(&t.caption));
+        let mut notes = Vec::new();
+        if let Some(s) = &t.source {
+            notes.push(format!("Source: {s}"));
+        }
+        for (i, n) in t.cell_notes.iter().enumerate() {
+            notes.push(format!("{}. {n}", i + 1));
+        }
+        notes.extend(t.notes.iter().cloned());
+        for n in notes {
+            let _ = writeln!(self.out, "#table-note({})\n", lit(&n));
+        }
+    }
+
+    fn chart(&mut self, c: &ChartBlock) {
+        // Charts are drawn with the same code as on the web, with the
+        // colours written into the SVG (there is no stylesheet in a PDF).
+        let palette = [
+            "#1d4f91", "#00703c", "#8f4e00", "#5e3c99", "#a8281a", "#00677f", "#505a5f",
+        ];
+        let bars: Vec<crate::chart::Bar> = c
+            .bars
+            .iter()
+            .enumerate()
+            .map(|(i, b)| crate::chart::Bar {
+                label: &b.label,
+                value: b.value,
+                display: &b.display,
+                class: format!(
+                    "\" fill=\"{}",
+                    if c.kind == ChartKind::Stacked {
+                        palette[i % palette.len()]
+                    } else {
+                        palette[0]
+                    }
+                ),
+            })
+            .collect();
+        let svg = match c.kind {
+            ChartKind::Stacked => crate::chart::stacked("chart", &c.title, &bars),
+            kind => crate::chart::bars("chart", &c.title, &bars, kind == ChartKind::Column),
+        };
+        let alt: Vec<String> = c
+            .bars
+            .iter()
+            .map(|b| format!("{}: {}", b.label, b.display))
+            .collect();
+        let _ = writeln!(
+            self.out,
+            "#figure(caption: [#{}], image(bytes({}), format: \"svg\", alt: {}, width: 100%))\n",
+            lit(&c.title),
+            lit(&svg),
+            lit(&format!("{}. {}", c.title, alt.join("; ")))
+        );
+    }
+
+    fn component(&mut self, c: &Component) {
+        let title = plain_text(&c.title).trim().to_string();
+        match &c.kind {
+            ComponentKind::Callout(kind) => {
+                let t = if title.is_empty() {
+                    kind.label().to_string()
+                } else {
+                    title
+                };
+                let body = self.content(&c.body);
+                let _ = writeln!(self.out, "#callout({}){body}\n", lit(&t));
+            }
+            ComponentKind::CaseStudy => {
+                let body = self.content(&c.body);
+                let _ = writeln!(self.out, "#case-study({}){body}\n", lit(&title));
+            }
+            ComponentKind::Quote => {
+                let body = self.content(&c.body);
+                let attribution = match &c.attribution {
+                    Some(a) => self.inline_content(a),
+                    None => "none".into(),
+                };
+                let _ = writeln!(self.out, "#pull-quote(attribution: {attribution}){body}\n");
+            }
+            ComponentKind::Signature => {
+                let mut lines = Vec::new();
+                for block in &c.body {
+                    if let Block::Paragraph { content, .. } | Block::Plain(content) = block {
+                        for line in
+                            content.split(|i| matches!(i, Inline::SoftBreak | Inline::HardBreak))
+                        {
+                            lines.push(self.inline_content(line));
+                        }
+                    }
+                }
+                let _ = writeln!(self.out, "#signature(({},))\n", lines.join(", "));
+            }
+            ComponentKind::Stat => {
+                let body = self.content(&c.body);
+                let _ = writeln!(self.out, "#stat({}){body}\n", lit(&title));
+            }
+            ComponentKind::Correction(date) => {
+                let shown = date
+                    .parse::<jiff::civil::Date>()
+                    .map(crate::dates::long)
+                    .unwrap_or_else(|_| date.clone());
+                let body = self.content(&c.body);
+                let _ = writeln!(self.out, "#correction({}){body}\n", lit(&shown));
+            }
+            ComponentKind::Recommendations
+            | ComponentKind::Actions
+            | ComponentKind::Table
+            | ComponentKind::Chart => {}
+        }
+    }
+
+    fn inlines(&mut self, list: &[Inline]) {
+        for i in list {
+            self.inline(i);
+        }
+    }
+
+    fn inline(&mut self, i: &Inline) {
+        match i {
+            Inline::Text(t) | Inline::RawHtml(t) => {
+                let _ = write!(self.out, "#{}", lit(t));
+            }
+            Inline::Code(t) => {
+                let _ = write!(self.out, "#raw({})", lit(t));
+            }
+            Inline::Emphasis(c) => self.wrap("emph", c),
+            Inline::Strong(c) => self.wrap("strong", c),
+            Inline::Strikethrough(c) => self.wrap("strike", c),
+            Inline::Superscript(c) => self.wrap("super", c),
+            Inline::Subscript(c) => self.wrap("sub", c),
+            Inline::Link {
+                dest,
+                content,
+                target,
+                ..
+            } => {
+                let c = self.inline_content(content);
+                match self.links.target(target, dest, self.chapter) {
+                    Ok(l) => {
+                        let _ = write!(self.out, "#link(<{l}>){c}");
+                    }
+                    Err(url) if !url.is_empty() => {
+                        let _ = write!(self.out, "#link({}){c}", lit(&url));
+                    }
+                    Err(_) => self.out.push_str(&c[1..c.len() - 1]),
+                }
+            }
+            Inline::Image {
+                alt, target, src, ..
+            } => match target {
+                LinkTarget::Asset { report, path } => {
+                    let file = format!("/{}/{path}", self.links.site.reports[*report].dir);
+                    // PDF/UA needs a text alternative; a missing one is a
+                    // `check` warning, and the file name stands in for it.
+                    let alt = if alt.trim().is_empty() {
+                        format!("Image: {path}")
+                    } else {
+                        alt.clone()
+                    };
+                    let _ = write!(self.out, "#image({}, alt: {})", lit(&file), lit(&alt));
+                }
+                _ => {
+                    let _ = write!(self.out, "#{}", lit(&format!("[{alt}] ({src})")));
+                }
+            },
+            Inline::FootnoteRef { number, .. } => {
+                let name = label(&format!("fn-{}-{number}", self.chapter));
+                if self.used.contains(number) {
+                    let _ = write!(self.out, "#footnote(<{name}>)");
+                } else if let Some(note) = self.notes.iter().find(|n| n.number == *number) {
+                    self.used.push(*number);
+                    let body = self.content(&note.blocks);
+                    let _ = write!(self.out, "#footnote{body} <{name}>");
+                }
+            }
+            Inline::TaskMarker(_) => {}
+            Inline::SoftBreak => self.out.push(' '),
+            Inline::HardBreak => self.out.push_str("#linebreak()"),
+        }
+    }
+
+    fn wrap(&mut self, f: &str, content: &[Inline]) {
+        let c = self.inline_content(content);
+        let _ = write!(self.out, "#{f}{c}");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_becomes_string_literals_that_cannot_run() {
+        assert_eq!(lit("a \"b\" \\ #c"), "\"a \\\"b\\\" \\\\ #c\"");
+        assert_eq!(label("chapter-a.b/c"), "chapter-a-b-c");
+    }
+}

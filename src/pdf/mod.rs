@@ -1,0 +1,196 @@
+//! The PDF edition, typeset by Typst embedded as a library.
+//!
+//! The PDF is made from the same parsed report as the web pages: the
+//! document trees are converted to Typst markup ([`markup`]), wrapped in the
+//! theme's Typst template (`themes/default/pdf/report.typ`, which a site can
+//! override with `templates/report.typ`), and compiled in memory. Typst
+//! writes a tagged PDF conforming to PDF/UA-1, with bookmarks from the
+//! headings, and the fonts are the open-licensed ones embedded in the
+//! binary, so the output is the same on every machine. Dates come from the
+//! report's publication date, so identical input gives identical bytes.
+//!
+//! Typst's types stay in this module; the rest of rapport sees bytes and
+//! [`Diagnostic`]s.
+
+pub mod markup;
+
+use std::sync::{Arc, LazyLock};
+
+use typst::diag::{FileError, FileResult};
+use typst::foundations::{Bytes, Datetime, Smart};
+use typst::syntax::{FileId, RootedPath, Source, VirtualPath, VirtualRoot};
+use typst::text::{Font, FontBook};
+use typst::utils::LazyHash;
+use typst::{Library, LibraryExt, World, WorldExt};
+use typst_kit::fonts::FontStore;
+use typst_layout::PagedDocument;
+
+use crate::diagnostics::Diagnostic;
+use crate::model::Site;
+use crate::vfs::FileSystem;
+
+/// The default theme's Typst template.
+pub const DEFAULT_TEMPLATE: &str = include_str!("../../themes/default/pdf/report.typ");
+const TEMPLATE_FILE: &str = "report.typ";
+
+/// A finished PDF and what readers are told about it.
+pub struct Pdf {
+    pub bytes: Vec<u8>,
+    pub pages: usize,
+}
+
+static FONTS: LazyLock<FontStore> = LazyLock::new(|| {
+    let mut store = FontStore::new();
+    store.extend(typst_kit::fonts::embedded());
+    store
+});
+
+static LIBRARY: LazyLock<LazyHash<Library>> = LazyLock::new(|| LazyHash::new(Library::default()));
+
+/// The files Typst may read: the generated main file, the template, and the
+/// report's images (through the site's file system, so the same safety
+/// rules apply as for the web pages).
+struct ReportWorld<'a> {
+    main: Source,
+    template: Source,
+    fs: &'a dyn FileSystem,
+    today: Datetime,
+}
+
+fn file_id(path: &str) -> FileId {
+    RootedPath::new(
+        VirtualRoot::Project,
+        VirtualPath::new(path).expect("rapport makes only valid paths"),
+    )
+    .intern()
+}
+
+impl World for ReportWorld<'_> {
+    fn library(&self) -> &LazyHash<Library> {
+        &LIBRARY
+    }
+
+    fn book(&self) -> &LazyHash<FontBook> {
+        FONTS.book()
+    }
+
+    fn main(&self) -> FileId {
+        self.main.id()
+    }
+
+    fn source(&self, id: FileId) -> FileResult<Source> {
+        if id == self.main.id() {
+            Ok(self.main.clone())
+        } else if id == self.template.id() {
+            Ok(self.template.clone())
+        } else {
+            Err(FileError::NotSource)
+        }
+    }
+
+    fn file(&self, id: FileId) -> FileResult<Bytes> {
+        let path = id.get().vpath().get_without_slash().to_string();
+        self.fs
+            .read(&path)
+            .map(Bytes::new)
+            .map_err(|_| FileError::NotFound(path.into()))
+    }
+
+    fn font(&self, index: usize) -> Option<Font> {
+        FONTS.font(index)
+    }
+
+    fn today(&self, _offset: Option<typst::foundations::Duration>) -> Option<Datetime> {
+        Some(self.today)
+    }
+}
+
+/// The Typst template for a site: its own `templates/report.typ` or the
+/// theme's `themes/<name>/pdf/report.typ`, else the default.
+fn template(fs: &dyn FileSystem, site: &Site) -> (String, String) {
+    let candidates = [
+        format!("templates/{TEMPLATE_FILE}"),
+        format!("themes/{}/pdf/{TEMPLATE_FILE}", site.config.theme),
+    ];
+    for c in candidates {
+        if let Ok(text) = fs.read_to_string(&c) {
+            return (c, text);
+        }
+    }
+    (
+        format!("themes/default/pdf/{TEMPLATE_FILE}"),
+        DEFAULT_TEMPLATE.to_string(),
+    )
+}
+
+/// Typesets report `ri` of the site.
+pub fn render(fs: &dyn FileSystem, site: &Site, ri: usize) -> Result<Pdf, Diagnostic> {
+    let report = &site.reports[ri];
+    let (template_file, template_text) = template(fs, site);
+    let main_text = markup::document(site, ri);
+    let published = report.meta.published;
+    let date = Datetime::from_ymd(
+        published.year() as i32,
+        published.month() as u8,
+        published.day() as u8,
+    )
+    .unwrap_or(Datetime::from_ymd(1970, 1, 1).expect("a valid date"));
+    let world = ReportWorld {
+        main: Source::new(file_id("main.typ"), main_text),
+        template: Source::new(file_id(TEMPLATE_FILE), template_text),
+        fs,
+        today: date,
+    };
+    let problem = |errors: &[typst::diag::SourceDiagnostic]| {
+        let first = errors.first();
+        let in_template =
+            first.is_some_and(|e| e.span.id().is_some_and(|id| id == world.template.id()));
+        let message = first
+            .map(|e| e.message.to_string())
+            .unwrap_or_else(|| "unknown problem".into());
+        let mut d = Diagnostic::error(
+            "pdf",
+            format!("the PDF of `{}` could not be made: {message}", report.slug),
+        )
+        .config();
+        if in_template {
+            if let Some(range) = first.and_then(|e| world.range(e.span)) {
+                let line = template_text_line(&world.template, range.start);
+                d = d.in_file(&template_file).at_line(line, 1);
+            }
+            d.with_hint("fix the Typst template; see docs/pdf.md")
+        } else {
+            d.with_hint("this is a fault in rapport's conversion to Typst; please report it with the report's files")
+        }
+    };
+    let doc: PagedDocument = typst::compile(&world).output.map_err(|e| problem(&e))?;
+    let options = typst_pdf::PdfOptions {
+        ident: Smart::Custom(format!("rapport:{}", report.slug)),
+        creator: Smart::Custom(Some(format!("rapport {}", env!("CARGO_PKG_VERSION")))),
+        timestamp: Some(typst_pdf::Timestamp::new_utc(date)),
+        standards: typst_pdf::PdfStandards::new(&[typst_pdf::PdfStandard::Ua_1])
+            .expect("PDF/UA-1 is a valid standard on its own"),
+        ..Default::default()
+    };
+    let bytes = typst_pdf::pdf(&doc, &options).map_err(|e| problem(&e))?;
+    Ok(Pdf {
+        bytes,
+        pages: doc.pages().len(),
+    })
+}
+
+fn template_text_line(source: &Source, offset: usize) -> u32 {
+    source.text()[..offset.min(source.text().len())]
+        .matches('\n')
+        .count() as u32
+        + 1
+}
+
+/// Reports whose PDF is made, with their bytes, in parallel.
+pub fn render_all(fs: &dyn FileSystem, site: &Site) -> Vec<Result<Arc<Pdf>, Diagnostic>> {
+    use rayon::prelude::*;
+    (0..site.reports.len())
+        .into_par_iter()
+        .map(|ri| render(fs, site, ri).map(Arc::new))
+        .collect()
+}
