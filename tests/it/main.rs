@@ -10,6 +10,7 @@ mod check_formats;
 mod data_tables;
 mod invalid_sites;
 mod output_safety;
+mod pdf;
 mod publishing;
 mod serve;
 mod themes;

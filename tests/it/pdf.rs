@@ -1,0 +1,151 @@
+//! The PDF edition, read back with poppler's tools as a reader's software
+//! would (CI installs `poppler-utils`).
+
+use std::process::Command;
+
+use crate::harness::*;
+
+fn tool(name: &str, args: &[&str]) -> String {
+    let out = Command::new(name)
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("{name} is needed (apt-get install poppler-utils): {e}"));
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn info(pdf: &std::path::Path) -> String {
+    tool("pdfinfo", &[pdf.to_str().unwrap()])
+}
+
+fn text(pdf: &std::path::Path) -> String {
+    tool("pdftotext", &["-layout", pdf.to_str().unwrap(), "-"])
+}
+
+#[test]
+fn every_report_gets_a_tagged_pdf_with_its_metadata() {
+    let run = TestSite::fixture("fixtures/full").build().success();
+    let pdf = run.output.join("sample/sample.pdf");
+    let info = info(&pdf);
+    assert!(
+        info.contains("Title:           Sample Annual Report"),
+        "{info}"
+    );
+    assert!(info.contains("Tagged:          yes"), "{info}");
+    assert!(info.contains("Creator:         rapport"), "{info}");
+    // Dates come from the publication date, not the clock.
+    assert!(
+        info.contains("CreationDate:    Wed Dec  6 00:00:00 2023 UTC"),
+        "{info}"
+    );
+    let bytes = std::fs::read(&pdf).unwrap();
+    let raw = String::from_utf8_lossy(&bytes);
+    assert!(raw.contains("pdfuaid:part"), "declares PDF/UA conformance");
+    assert!(
+        raw.contains("/Lang (en-GB)") || raw.contains("/Lang(en-GB)"),
+        "document language"
+    );
+    assert!(raw.contains("/Outlines"), "bookmarks");
+    // The report home links the PDF with its size and page count.
+    let home = run.page("sample/index.html");
+    let link = home
+        .all("a[href$='.pdf']")
+        .first()
+        .map(|a| a.value().attr("href").unwrap().to_string());
+    assert_eq!(link.as_deref(), Some("../sample/sample.pdf"));
+    let pages: String = info
+        .lines()
+        .find(|l| l.starts_with("Pages:"))
+        .unwrap()
+        .split_whitespace()
+        .last()
+        .unwrap()
+        .to_string();
+    assert!(
+        home.text_of(".downloads")
+            .contains(&format!("{pages} pages"))
+    );
+}
+
+#[test]
+fn the_pdf_has_the_reports_words_in_reading_order() {
+    let run = TestSite::fixture("fixtures/full").build().success();
+    let text = text(&run.output.join("sample/sample.pdf"));
+    let order = ["Sample Annual Report", "Contents", "Foreword", "Funding"];
+    let mut at = 0;
+    for word in order {
+        let found = text[at..]
+            .find(word)
+            .unwrap_or_else(|| panic!("`{word}` missing or out of order:\n{text}"));
+        at += found;
+    }
+    // Numbered paragraphs keep their numbers; the footer counts pages.
+    assert!(text.contains("3.1"), "{text}");
+    assert!(text.contains("Page 2 of"), "{text}");
+    assert!(text.contains("A strapline for the footer"));
+}
+
+#[test]
+fn content_cannot_inject_typst() {
+    let site = TestSite::fixture("fixtures/full");
+    site.write(
+        "content/sample/04-hostile.md",
+        "---\ntitle: Hostile\n---\n\nA #set page(width: 1cm) and #panic(\"x\") and $x^2$ and `code` and {{ x }} \\\\ end.\n",
+    );
+    let run = site.build().success();
+    let text = text(&run.output.join("sample/sample.pdf"));
+    assert!(text.contains("#set page(width: 1cm)"), "{text}");
+    // (Smart punctuation curls the quotes, as on the web page.)
+    assert!(text.contains("#panic(“x”)"), "{text}");
+    assert!(text.contains("$x^2$"));
+}
+
+#[test]
+fn identical_input_gives_an_identical_pdf() {
+    let site = TestSite::fixture("fixtures/full");
+    site.build().success();
+    let first = std::fs::read(site.dir.join("output/sample/sample.pdf")).unwrap();
+    let other = site.outside().join("second");
+    site.run(&["build", "--output", other.to_str().unwrap()])
+        .success();
+    let second = std::fs::read(other.join("sample/sample.pdf")).unwrap();
+    assert!(first == second, "the PDF differs between two builds");
+}
+
+#[test]
+fn a_site_can_override_the_pdf_template_and_its_errors_point_there() {
+    let site = TestSite::fixture("fixtures/full");
+    let template = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default/pdf/report.typ"),
+    )
+    .unwrap();
+    site.write(
+        "templates/report.typ",
+        &template.replace("[Contents]", "[What is in this report]"),
+    );
+    let run = site.build().success();
+    assert!(text(&run.output.join("sample/sample.pdf")).contains("What is in this report"));
+    site.write(
+        "templates/report.typ",
+        &format!("{template}\n#let broken = (\n"),
+    );
+    let run = site.build().exit(2);
+    assert!(run.stderr.contains("error[pdf]"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("templates/report.typ"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn no_pdf_leaves_it_out() {
+    let run = TestSite::fixture("fixtures/full")
+        .run(&["build", "--no-pdf"])
+        .success();
+    assert!(!run.output.join("sample/sample.pdf").exists());
+    assert!(
+        run.page("sample/index.html")
+            .all("a[href$='.pdf']")
+            .is_empty()
+    );
+}
