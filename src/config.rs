@@ -28,6 +28,8 @@ struct RawConfig {
     accessibility: Option<Accessibility>,
     /// Take "last updated" dates from git (default true).
     git_dates: Option<bool>,
+    /// Also make a PDF of each chapter (default false).
+    pdf_per_chapter: Option<bool>,
     /// Editorial checks to turn off: `checks: { vague-link: off }`.
     checks: Option<std::collections::BTreeMap<String, Spanned<String>>>,
 }
@@ -96,6 +98,8 @@ pub struct SiteConfig {
     pub git_dates: bool,
     /// Set by the build: make the PDF edition (off for `rapport serve`).
     pub pdf: bool,
+    /// Also a PDF of each chapter.
+    pub pdf_per_chapter: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -357,6 +361,7 @@ pub fn load(
         accessibility: raw.accessibility,
         git_dates: raw.git_dates.unwrap_or(true),
         pdf: true,
+        pdf_per_chapter: raw.pdf_per_chapter.unwrap_or(false),
     })
 }
 

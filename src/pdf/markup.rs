@@ -47,9 +47,11 @@ fn chapter_label(slug: &str) -> String {
     label(&format!("chapter-{slug}"))
 }
 
-/// The whole report: settings for the template, then every chapter, then
-/// the tracked items with their latest response.
-pub fn document(site: &Site, ri: usize) -> String {
+/// The whole report (`only` None): settings for the template, corrections,
+/// every chapter, then the tracked items with their latest response. With
+/// `only`, one chapter on its own, titled as the chapter, with its
+/// corrections.
+pub fn document(site: &Site, ri: usize, only: Option<usize>) -> String {
     let r = &site.reports[ri];
     let cfg = &site.config;
     let meta = &r.meta;
@@ -70,8 +72,14 @@ pub fn document(site: &Site, ri: usize) -> String {
     let _ = writeln!(
         out,
         "#show: report.with(\n  title: {},\n  subtitle: {},\n  kind: {},\n  period: {},\n  published: {},\n  organisation: {},\n  owner: {},\n  authors: ({}),\n  summary: {},\n  strapline: {},\n  logo: {},\n  logo-alt: {},\n  primary: rgb({}),\n  lang: {},\n  region: {},\n  date: datetime(year: {}, month: {}, day: {}),\n)",
-        lit(&meta.title),
-        opt(&meta.subtitle),
+        lit(&match only {
+            Some(ci) => r.chapters[ci].title.clone(),
+            None => meta.title.clone(),
+        }),
+        match only {
+            Some(_) => lit(&meta.title),
+            None => opt(&meta.subtitle),
+        },
         lit(meta.kind.label()),
         opt(&meta.period),
         lit(&crate::dates::long(meta.published)),
@@ -92,9 +100,14 @@ pub fn document(site: &Site, ri: usize) -> String {
         meta.published.month(),
         meta.published.day(),
     );
-    if !r.corrections.is_empty() {
+    let corrections: Vec<_> = r
+        .corrections
+        .iter()
+        .filter(|c| only.is_none() || c.chapter == only)
+        .collect();
+    if !corrections.is_empty() {
         out.push_str("#corrections-section((\n");
-        for c in &r.corrections {
+        for c in corrections {
             let mut text = c.what.clone();
             if let Some(w) = &c.why {
                 text.push(' ');
@@ -109,8 +122,11 @@ pub fn document(site: &Site, ri: usize) -> String {
         }
         out.push_str("))\n");
     }
-    let links = Links { site, ri };
-    for c in &r.chapters {
+    let links = Links { site, ri, only };
+    for (ci, c) in r.chapters.iter().enumerate() {
+        if only.is_some_and(|o| o != ci) {
+            continue;
+        }
         let mut w = Writer {
             out: String::new(),
             links: &links,
@@ -132,7 +148,7 @@ pub fn document(site: &Site, ri: usize) -> String {
         w.blocks(&c.doc.blocks);
         out.push_str(&w.out);
     }
-    if !r.tracker.items.is_empty() {
+    if !r.tracker.items.is_empty() && only.is_none() {
         items(&mut out, site, r, &links);
     }
     out
@@ -207,6 +223,8 @@ fn items(out: &mut String, site: &Site, r: &Report, links: &Links) {
 struct Links<'a> {
     site: &'a Site,
     ri: usize,
+    /// The one chapter in a chapter's own PDF.
+    only: Option<usize>,
 }
 
 impl Links<'_> {
@@ -225,7 +243,7 @@ impl Links<'_> {
                 fragment,
             } => {
                 let ch = &reports[*report].chapters[*c];
-                if *report == self.ri {
+                if *report == self.ri && self.only.is_none_or(|o| o == *c) {
                     Ok(match fragment {
                         Some(f) => label(&format!("{}--{f}", ch.slug)),
                         None => chapter_label(&ch.slug),
@@ -242,7 +260,7 @@ impl Links<'_> {
             LinkTarget::Item { report, item } => {
                 let r = &reports[*report];
                 let it = &r.tracker.items[*item];
-                if *report == self.ri {
+                if *report == self.ri && self.only.is_none() {
                     Ok(label(&item_anchor(it)))
                 } else if base.is_empty() {
                     Err(String::new())

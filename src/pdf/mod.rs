@@ -123,11 +123,16 @@ fn template(fs: &dyn FileSystem, site: &Site) -> (String, String) {
     )
 }
 
-/// Typesets report `ri` of the site.
-pub fn render(fs: &dyn FileSystem, site: &Site, ri: usize) -> Result<Pdf, Diagnostic> {
+/// Typesets report `ri` of the site, or only its chapter `only`.
+pub fn render(
+    fs: &dyn FileSystem,
+    site: &Site,
+    ri: usize,
+    only: Option<usize>,
+) -> Result<Pdf, Diagnostic> {
     let report = &site.reports[ri];
     let (template_file, template_text) = template(fs, site);
-    let main_text = markup::document(site, ri);
+    let main_text = markup::document(site, ri, only);
     let published = report.meta.published;
     let date = Datetime::from_ymd(
         published.year() as i32,
@@ -165,7 +170,10 @@ pub fn render(fs: &dyn FileSystem, site: &Site, ri: usize) -> Result<Pdf, Diagno
     };
     let doc: PagedDocument = typst::compile(&world).output.map_err(|e| problem(&e))?;
     let options = typst_pdf::PdfOptions {
-        ident: Smart::Custom(format!("rapport:{}", report.slug)),
+        ident: Smart::Custom(match only {
+            Some(ci) => format!("rapport:{}/{}", report.slug, report.chapters[ci].slug),
+            None => format!("rapport:{}", report.slug),
+        }),
         creator: Smart::Custom(Some(format!("rapport {}", env!("CARGO_PKG_VERSION")))),
         timestamp: Some(typst_pdf::Timestamp::new_utc(date)),
         standards: typst_pdf::PdfStandards::new(&[typst_pdf::PdfStandard::Ua_1])
@@ -186,11 +194,17 @@ fn template_text_line(source: &Source, offset: usize) -> u32 {
         + 1
 }
 
-/// Reports whose PDF is made, with their bytes, in parallel.
-pub fn render_all(fs: &dyn FileSystem, site: &Site) -> Vec<Result<Arc<Pdf>, Diagnostic>> {
+/// Every PDF the site asks for, in parallel: (report, chapter or None for
+/// the whole report) and the result.
+pub type Job = (usize, Option<usize>);
+
+pub fn render_all(
+    fs: &dyn FileSystem,
+    site: &Site,
+    jobs: &[Job],
+) -> Vec<Result<Arc<Pdf>, Diagnostic>> {
     use rayon::prelude::*;
-    (0..site.reports.len())
-        .into_par_iter()
-        .map(|ri| render(fs, site, ri).map(Arc::new))
+    jobs.par_iter()
+        .map(|&(ri, only)| render(fs, site, ri, only).map(Arc::new))
         .collect()
 }

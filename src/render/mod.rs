@@ -71,7 +71,7 @@ pub fn render_site(
     let report_views: Vec<Shared> = site
         .reports
         .iter()
-        .zip(&pdfs)
+        .zip(&pdfs.reports)
         .map(|(r, pdf)| {
             let link = pdf
                 .as_ref()
@@ -79,11 +79,30 @@ pub fn render_site(
             Shared::new(&report_view(r, statuses, link))
         })
         .collect();
+    let chapter_pdfs: Vec<Vec<Option<PdfLink>>> = site
+        .reports
+        .iter()
+        .zip(&pdfs.chapters)
+        .map(|(r, chapters)| {
+            r.chapters
+                .iter()
+                .zip(chapters)
+                .map(|(c, made)| {
+                    made.as_ref().map(|(bytes, pages)| {
+                        let mut link = pdf_link(r, bytes.len(), *pages);
+                        link.url = format!("{}/{}/{}.pdf", r.slug, c.slug, c.slug);
+                        link
+                    })
+                })
+                .collect()
+        })
+        .collect();
     let ctx = RenderCtx {
         site,
         templates: &templates,
         report_views: &report_views,
         filters: &filters,
+        chapter_pdfs: &chapter_pdfs,
     };
     let rendered: Vec<(String, Result<String, crate::diagnostics::Diagnostic>)> =
         jobs.par_iter().map(|job| ctx.render(job)).collect();
@@ -126,12 +145,20 @@ pub fn render_site(
         "assets/status.css".into(),
         OutputFile::Bytes(tracker::status_css(statuses).into_bytes()),
     );
-    for (r, pdf) in site.reports.iter().zip(pdfs) {
+    for ((r, pdf), chapters) in site.reports.iter().zip(pdfs.reports).zip(pdfs.chapters) {
         if let Some((bytes, _)) = pdf {
             out.files.insert(
                 format!("{}/{}.pdf", r.slug, r.slug),
                 OutputFile::Bytes(bytes),
             );
+        }
+        for (c, pdf) in r.chapters.iter().zip(chapters) {
+            if let Some((bytes, _)) = pdf {
+                out.files.insert(
+                    format!("{}/{}/{}.pdf", r.slug, c.slug, c.slug),
+                    OutputFile::Bytes(bytes),
+                );
+            }
         }
         for t in &r.tables {
             out.files.insert(
@@ -193,6 +220,7 @@ struct RenderCtx<'a> {
     templates: &'a Templates,
     report_views: &'a [Shared],
     filters: &'a [Vec<(tracker::Facet, String, String)>],
+    chapter_pdfs: &'a [Vec<Option<PdfLink>>],
 }
 
 type Rendered = (String, Result<String, crate::diagnostics::Diagnostic>);
@@ -313,7 +341,8 @@ impl RenderCtx<'_> {
                 links: &links,
             },
         );
-        let chapter = chapter_view(r, ci, body);
+        let mut chapter = chapter_view(r, ci, body);
+        chapter.pdf = self.chapter_pdfs[ri][ci].clone();
         let prev = ci.checked_sub(1).map(|i| chapter_link(r, &r.chapters[i]));
         let next = r.chapters.get(ci + 1).map(|n| chapter_link(r, n));
         let mut ctx = PageContext::default();
@@ -591,6 +620,7 @@ fn chapter_view(r: &Report, ci: usize, html: String) -> ChapterView {
         anchor: print_anchor(&c.slug),
         corrections: correction_views(r, Some(ci)),
         updated: c.updated.map(date_view),
+        pdf: None,
     }
 }
 
@@ -649,31 +679,62 @@ impl LinkResolver for Links<'_> {
     }
 }
 
-/// Each report's PDF (bytes and page count), when the build makes them.
+/// A PDF's bytes and page count.
+type Made = Option<(Vec<u8>, usize)>;
+
+/// The PDFs a build makes: one per report, and one per chapter when the
+/// site asks for them (`pdf_per_chapter: true`).
+struct Editions {
+    reports: Vec<Made>,
+    chapters: Vec<Vec<Made>>,
+}
+
 #[cfg(feature = "pdf")]
-fn pdf_editions(
-    fs: &dyn FileSystem,
-    site: &Site,
-    diags: &Diagnostics,
-) -> Vec<Option<(Vec<u8>, usize)>> {
+fn pdf_editions(fs: &dyn FileSystem, site: &Site, diags: &Diagnostics) -> Editions {
+    let mut ed = Editions {
+        reports: site.reports.iter().map(|_| None).collect(),
+        chapters: site
+            .reports
+            .iter()
+            .map(|r| r.chapters.iter().map(|_| None).collect())
+            .collect(),
+    };
     if !site.config.pdf {
-        return site.reports.iter().map(|_| None).collect();
+        return ed;
     }
-    crate::pdf::render_all(fs, site)
-        .into_iter()
-        .map(|r| match r {
+    let mut jobs: Vec<crate::pdf::Job> = (0..site.reports.len()).map(|ri| (ri, None)).collect();
+    if site.config.pdf_per_chapter {
+        for (ri, r) in site.reports.iter().enumerate() {
+            jobs.extend((0..r.chapters.len()).map(|ci| (ri, Some(ci))));
+        }
+    }
+    let results = crate::pdf::render_all(fs, site, &jobs);
+    for ((ri, only), result) in jobs.into_iter().zip(results) {
+        let made = match result {
             Ok(pdf) => Some((pdf.bytes.clone(), pdf.pages)),
             Err(d) => {
                 diags.push(d);
                 None
             }
-        })
-        .collect()
+        };
+        match only {
+            None => ed.reports[ri] = made,
+            Some(ci) => ed.chapters[ri][ci] = made,
+        }
+    }
+    ed
 }
 
 #[cfg(not(feature = "pdf"))]
-fn pdf_editions(_: &dyn FileSystem, site: &Site, _: &Diagnostics) -> Vec<Option<(Vec<u8>, usize)>> {
-    site.reports.iter().map(|_| None).collect()
+fn pdf_editions(_: &dyn FileSystem, site: &Site, _: &Diagnostics) -> Editions {
+    Editions {
+        reports: site.reports.iter().map(|_| None).collect(),
+        chapters: site
+            .reports
+            .iter()
+            .map(|r| r.chapters.iter().map(|_| None).collect())
+            .collect(),
+    }
 }
 
 fn base_path(base_url: &str) -> String {

@@ -131,6 +131,8 @@ pub struct ChapterView {
     pub corrections: Vec<CorrectionView>,
     /// When the chapter's file last changed (from git, or `updated:`).
     pub updated: Option<DateView>,
+    /// This chapter on its own as a PDF, when the site makes them.
+    pub pdf: Option<PdfLink>,
 }
 
 #[derive(Serialize, Clone)]

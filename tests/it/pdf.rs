@@ -149,3 +149,25 @@ fn no_pdf_leaves_it_out() {
             .is_empty()
     );
 }
+
+#[test]
+fn chapters_can_have_their_own_pdfs() {
+    let site = TestSite::fixture("fixtures/full");
+    let config = std::fs::read_to_string(site.dir.join("site.yaml")).unwrap();
+    site.write("site.yaml", &format!("{config}pdf_per_chapter: true\n"));
+    let run = site.build().success();
+    let pdf = run.output.join("sample/funding/funding.pdf");
+    let info = info(&pdf);
+    assert!(info.contains("Title:           Funding"), "{info}");
+    let text = text(&pdf);
+    assert!(
+        text.contains("Sample Annual Report"),
+        "the report's title on the cover"
+    );
+    assert!(!text.contains("Foreword"), "only this chapter:\n{text}");
+    let page = run.page("sample/funding/index.html");
+    assert!(
+        page.hrefs()
+            .contains(&"../../sample/funding/funding.pdf".to_string())
+    );
+}
