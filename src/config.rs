@@ -44,6 +44,22 @@ struct RawBranding {
     text_colour: Option<Spanned<String>>,
     background_colour: Option<Spanned<String>>,
     footer: Option<String>,
+    font: Option<RawFont>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFont {
+    family: String,
+    files: Vec<Spanned<String>>,
+}
+
+/// The organisation's typeface, used on the web pages and in the PDF.
+#[derive(Debug, Clone)]
+pub struct BrandFont {
+    pub family: String,
+    /// Site-relative paths of .ttf or .otf files (regular, bold, italic...).
+    pub files: Vec<String>,
 }
 
 /// What the accessibility statement says (UK public bodies must publish
@@ -109,6 +125,7 @@ pub struct Branding {
     pub logo_alt: Option<String>,
     pub colours: Colours,
     pub footer: Option<String>,
+    pub font: Option<BrandFont>,
 }
 
 /// Colours as `#rrggbb`. The defaults are the default theme's own.
@@ -193,6 +210,7 @@ pub fn load(
     let mut logo = None;
     let mut logo_alt = None;
     let mut footer = None;
+    let mut font = None;
     if let Some(b) = raw.branding {
         for (slot, value) in [
             (&mut colours.primary, b.primary_colour),
@@ -231,6 +249,31 @@ pub fn load(
         }
         logo_alt = b.logo_alt;
         footer = b.footer;
+        if let Some(f) = b.font {
+            let mut files = Vec::new();
+            for file in f.files {
+                let lower = file.value.to_lowercase();
+                if !(lower.ends_with(".ttf") || lower.ends_with(".otf")) {
+                    problem(
+                        Diagnostic::error("bad-font", format!("`{}` is not a .ttf or .otf font file", file.value))
+                            .at(yaml::span_of(&file, 0))
+                            .with_hint("the PDF needs TrueType or OpenType files; most font families offer them"),
+                    );
+                } else if !fs.is_file(&file.value) {
+                    problem(
+                        Diagnostic::error("missing-file", format!("font file `{}` not found", file.value))
+                            .at(yaml::span_of(&file, 0))
+                            .with_hint("give the font's path from the site folder, e.g. static/fonts/Family-Regular.ttf"),
+                    );
+                } else {
+                    files.push(file.value);
+                }
+            }
+            font = Some(BrandFont {
+                family: f.family,
+                files,
+            });
+        }
     }
 
     // WCAG 2.2 AA asks for 4.5:1 between text and its background.
@@ -354,6 +397,7 @@ pub fn load(
             logo_alt,
             colours,
             footer,
+            font,
         },
         statuses,
         checks_off,

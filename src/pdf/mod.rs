@@ -54,6 +54,7 @@ struct ReportWorld<'a> {
     main: Source,
     template: Source,
     fs: &'a dyn FileSystem,
+    fonts: &'a FontStore,
     today: Datetime,
 }
 
@@ -71,7 +72,7 @@ impl World for ReportWorld<'_> {
     }
 
     fn book(&self) -> &LazyHash<FontBook> {
-        FONTS.book()
+        self.fonts.book()
     }
 
     fn main(&self) -> FileId {
@@ -97,7 +98,7 @@ impl World for ReportWorld<'_> {
     }
 
     fn font(&self, index: usize) -> Option<Font> {
-        FONTS.font(index)
+        self.fonts.font(index)
     }
 
     fn today(&self, _offset: Option<typst::foundations::Duration>) -> Option<Datetime> {
@@ -126,6 +127,7 @@ fn template(fs: &dyn FileSystem, site: &Site) -> (String, String) {
 /// Typesets report `ri` of the site, or only its chapter `only`.
 pub fn render(
     fs: &dyn FileSystem,
+    fonts: &FontStore,
     site: &Site,
     ri: usize,
     only: Option<usize>,
@@ -144,6 +146,7 @@ pub fn render(
         main: Source::new(file_id("main.typ"), main_text),
         template: Source::new(file_id(TEMPLATE_FILE), template_text),
         fs,
+        fonts,
         today: date,
     };
     let problem = |errors: &[typst::diag::SourceDiagnostic]| {
@@ -204,7 +207,40 @@ pub fn render_all(
     jobs: &[Job],
 ) -> Vec<Result<Arc<Pdf>, Diagnostic>> {
     use rayon::prelude::*;
+    // The organisation's own font files join the embedded ones.
+    let own;
+    let fonts: &FontStore = match &site.config.branding.font {
+        Some(f) if !f.files.is_empty() => {
+            let mut store = FontStore::new();
+            store.extend(typst_kit::fonts::embedded());
+            for file in &f.files {
+                if let Ok(bytes) = fs.read(file) {
+                    store.extend(Font::iter(Bytes::new(bytes)).map(|font| {
+                        let info = font.info().clone();
+                        (font, info)
+                    }));
+                }
+            }
+            own = store;
+            &own
+        }
+        _ => &FONTS,
+    };
     jobs.par_iter()
-        .map(|&(ri, only)| render(fs, site, ri, only).map(Arc::new))
+        .map(|&(ri, only)| render(fs, fonts, site, ri, only).map(Arc::new))
+        .collect()
+}
+
+/// The weight (100-900) and whether it is italic, of each face in a font
+/// file, for the web page's `@font-face` rules.
+pub fn font_faces(bytes: Vec<u8>) -> Vec<(u16, bool)> {
+    Font::iter(Bytes::new(bytes))
+        .map(|f| {
+            let v = f.info().variant;
+            (
+                v.weight.to_number(),
+                v.style != typst::text::FontStyle::Normal,
+            )
+        })
         .collect()
 }

@@ -31,6 +31,8 @@ pub struct SiteView {
     pub accessibility_url: Option<String>,
     /// The Atom feed, when the site has a base URL.
     pub feed_url: Option<String>,
+    /// The organisation's typeface, when site.yaml names one.
+    pub font_family: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -226,6 +228,7 @@ pub fn site_view(config: &SiteConfig, reports: &[Report]) -> SiteView {
             .is_some()
             .then(|| "accessibility/".to_string()),
         feed_url: (!config.base_url.is_empty()).then(|| "feed.xml".to_string()),
+        font_family: config.branding.font.as_ref().map(|f| f.family.clone()),
     }
 }
 

@@ -171,3 +171,38 @@ fn chapters_can_have_their_own_pdfs() {
             .contains(&"../../sample/funding/funding.pdf".to_string())
     );
 }
+
+#[test]
+fn the_organisations_font_is_used_on_the_web_and_in_the_pdf() {
+    let site = TestSite::fixture("fixtures/full");
+    // DejaVu Sans Mono stands in for an organisation's typeface.
+    let font = typst_assets::fonts()
+        .find(|f| f.windows(15).any(|w| w == b"DejaVuSansMono-"))
+        .or_else(|| typst_assets::fonts().last())
+        .unwrap();
+    std::fs::create_dir_all(site.dir.join("static/fonts")).unwrap();
+    std::fs::write(site.dir.join("static/fonts/Brand-Regular.ttf"), font).unwrap();
+    let config = std::fs::read_to_string(site.dir.join("site.yaml")).unwrap();
+    site.write(
+        "site.yaml",
+        &config.replace(
+            "branding:\n",
+            "branding:\n  font:\n    family: DejaVu Sans Mono\n    files: [static/fonts/Brand-Regular.ttf]\n",
+        ),
+    );
+    let run = site.build().success();
+    let css = std::fs::read_to_string(run.output.join("assets/fonts.css")).unwrap();
+    assert!(css.contains("@font-face{font-family:\"DejaVu Sans Mono\";src:url(\"fonts/Brand-Regular.ttf\") format(\"truetype\");font-weight:"), "{css}");
+    assert!(run.output.join("assets/fonts/Brand-Regular.ttf").is_file());
+    assert_eq!(
+        run.page("index.html")
+            .attr("link[href$='fonts.css']", "href")
+            .as_deref(),
+        Some("./assets/fonts.css")
+    );
+    let fonts = tool(
+        "pdffonts",
+        &[run.output.join("sample/sample.pdf").to_str().unwrap()],
+    );
+    assert!(fonts.contains("DejaVuSansMono"), "{fonts}");
+}
