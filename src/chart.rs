@@ -20,6 +20,24 @@ fn esc(out: &mut String, s: &str) {
     let _ = pulldown_cmark_escape::escape_html(&mut *out, s);
 }
 
+/// The bars of a chart block, each with the class (or attributes) `paint`
+/// gives it by position.
+pub fn bars_of<'a>(
+    c: &'a crate::markdown::ast::ChartBlock,
+    paint: impl Fn(usize) -> String,
+) -> Vec<Bar<'a>> {
+    c.bars
+        .iter()
+        .enumerate()
+        .map(|(i, b)| Bar {
+            label: &b.label,
+            value: b.value,
+            display: &b.display,
+            class: paint(i),
+        })
+        .collect()
+}
+
 /// A chart; `id` keeps the title and description ids unique in the page.
 pub fn bars(id: &str, title: &str, bars: &[Bar], vertical: bool) -> String {
     if bars.is_empty() {

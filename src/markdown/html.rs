@@ -471,21 +471,13 @@ impl Renderer<'_, '_> {
     }
 
     fn chart(&mut self, c: &ChartBlock) {
-        let bars: Vec<crate::chart::Bar> = c
-            .bars
-            .iter()
-            .enumerate()
-            .map(|(i, b)| crate::chart::Bar {
-                label: &b.label,
-                value: b.value,
-                display: &b.display,
-                class: if c.kind == ChartKind::Stacked {
-                    format!("chart-seg-{}", i % 7)
-                } else {
-                    "chart-bar".into()
-                },
-            })
-            .collect();
+        let bars = crate::chart::bars_of(c, |i| {
+            if c.kind == ChartKind::Stacked {
+                format!("chart-seg-{}", i % 7)
+            } else {
+                "chart-bar".into()
+            }
+        });
         self.table_count += 1;
         let id = format!("{}chart-{}", self.opts.id_prefix, self.table_count);
         self.out.push_str("<figure class=\"chart-figure\">\n");

@@ -546,24 +546,14 @@ impl Writer<'_> {
         let palette = [
             "#1d4f91", "#00703c", "#8f4e00", "#5e3c99", "#a8281a", "#00677f", "#505a5f",
         ];
-        let bars: Vec<crate::chart::Bar> = c
-            .bars
-            .iter()
-            .enumerate()
-            .map(|(i, b)| crate::chart::Bar {
-                label: &b.label,
-                value: b.value,
-                display: &b.display,
-                class: format!(
-                    "\" fill=\"{}",
-                    if c.kind == ChartKind::Stacked {
-                        palette[i % palette.len()]
-                    } else {
-                        palette[0]
-                    }
-                ),
-            })
-            .collect();
+        let bars = crate::chart::bars_of(c, |i| {
+            let colour = if c.kind == ChartKind::Stacked {
+                palette[i % palette.len()]
+            } else {
+                palette[0]
+            };
+            format!("\" fill=\"{colour}")
+        });
         let svg = match c.kind {
             ChartKind::Stacked => crate::chart::stacked("chart", &c.title, &bars),
             kind => crate::chart::bars("chart", &c.title, &bars, kind == ChartKind::Column),

@@ -380,15 +380,16 @@ impl RenderCtx<'_> {
         chapter.pdf = self.chapter_pdfs[ri][ci].clone();
         let prev = ci.checked_sub(1).map(|i| chapter_link(r, &r.chapters[i]));
         let next = r.chapters.get(ci + 1).map(|n| chapter_link(r, n));
-        let mut ctx = PageContext::default();
-        ctx.insert("page", &page);
-        ctx.insert_shared("report", &self.report_views[ri]);
-        ctx.insert("chapter", &chapter);
-        ctx.insert("prev", &prev);
-        ctx.insert("next", &next);
         (
             format!("{url}index.html"),
-            self.templates.render("chapter.html", &ctx),
+            self.with_neighbours(
+                &page,
+                ri,
+                ("chapter", &chapter),
+                &prev,
+                &next,
+                "chapter.html",
+            ),
         )
     }
 
@@ -464,6 +465,26 @@ impl RenderCtx<'_> {
 }
 
 impl RenderCtx<'_> {
+    /// A page of a report that has previous and next neighbours (chapters,
+    /// items): the page, the report, the thing itself and its neighbours.
+    fn with_neighbours<T: serde::Serialize, N: serde::Serialize>(
+        &self,
+        page: &PageView,
+        ri: usize,
+        (key, value): (&'static str, &T),
+        prev: &Option<N>,
+        next: &Option<N>,
+        template: &str,
+    ) -> Result<String, crate::diagnostics::Diagnostic> {
+        let mut ctx = PageContext::default();
+        ctx.insert("page", page);
+        ctx.insert_shared("report", &self.report_views[ri]);
+        ctx.insert(key, value);
+        ctx.insert("prev", prev);
+        ctx.insert("next", next);
+        self.templates.render(template, &ctx)
+    }
+
     fn report_crumbs(&self, page: &mut PageView, r: &Report) {
         page.breadcrumbs.push(self.home_crumb());
         page.breadcrumbs.push(LinkView {
@@ -604,15 +625,16 @@ impl RenderCtx<'_> {
             .items
             .get(ii + 1)
             .map(|n| tracker::row(r, n, statuses));
-        let mut ctx = PageContext::default();
-        ctx.insert("page", &page);
-        ctx.insert_shared("report", &self.report_views[ri]);
-        ctx.insert("item", &view);
-        ctx.insert("prev", &prev);
-        ctx.insert("next", &next);
         (
             format!("{url}index.html"),
-            self.templates.render("recommendation.html", &ctx),
+            self.with_neighbours(
+                &page,
+                ri,
+                ("item", &view),
+                &prev,
+                &next,
+                "recommendation.html",
+            ),
         )
     }
 }
