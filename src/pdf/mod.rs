@@ -206,7 +206,6 @@ pub fn render_all(
     site: &Site,
     jobs: &[Job],
 ) -> Vec<Result<Arc<Pdf>, Diagnostic>> {
-    use rayon::prelude::*;
     // The organisation's own font files join the embedded ones.
     let own;
     let fonts: &FontStore = match &site.config.branding.font {
@@ -226,8 +225,17 @@ pub fn render_all(
         }
         _ => &FONTS,
     };
-    jobs.par_iter()
-        .map(|&(ri, only)| render(fs, fonts, site, ri, only).map(Arc::new))
+    // One PDF at a time (Typst parallelises within a document), emptying
+    // Typst's process-wide memo cache after each: a build never compiles
+    // the same document twice, and a large site's PDFs would otherwise
+    // pile up in memory. Evicting while another document compiles would
+    // throw away work it still needs, hence no parallelism across PDFs.
+    jobs.iter()
+        .map(|&(ri, only)| {
+            let pdf = render(fs, fonts, site, ri, only).map(Arc::new);
+            typst::comemo::evict(3);
+            pdf
+        })
         .collect()
 }
 
