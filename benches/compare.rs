@@ -1,0 +1,229 @@
+//! `cargo bench --bench compare [-- PAGES... [--runs N] [--disk-only|--tmpfs-only]]`
+//! (or `-- --write-site DIR CHAPTERS rapport|hugo|zola` to write one site and stop):
+//! rapport side by side with Hugo and Zola on the same content.
+//!
+//! For each size it writes one synthetic site per tool (identical chapter
+//! text, equivalent templates: see `common`), then builds each with the
+//! tool's own command line as a child process, `--runs` times (default 5),
+//! with the sources and the output on tmpfs (`/dev/shm`) and on disk. It
+//! reports the median wall time, the CPU time (user + system) and the peak
+//! resident memory of the child, read with `wait4`, and rapport's ratio
+//! against each peer measured in the same run. A peer that is not installed
+//! (`hugo`, `zola` on the PATH) is skipped and said so.
+//!
+//! rapport builds with `--no-pdf`: the peers make no PDF, and the PDF stage
+//! has its own benchmark (`cargo bench --bench pdf`).
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Instant;
+
+mod common;
+use common::{Synth, Tool, write_site};
+
+#[derive(Clone, Copy, Default)]
+struct Run {
+    wall: f64,
+    cpu: f64,
+    rss_mib: f64,
+}
+
+/// Runs a command to completion and reads its resource use.
+fn measure(cmd: &mut Command) -> Run {
+    cmd.stdout(std::process::Stdio::null());
+    let start = Instant::now();
+    let child = cmd.spawn().expect("start the tool");
+    let pid = child.id() as libc::pid_t;
+    let mut status = 0;
+    // SAFETY: rusage is plain data that wait4 fills in; the child is ours
+    // and has not been waited for.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    let waited = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+    let wall = start.elapsed().as_secs_f64();
+    assert_eq!(waited, pid, "wait4 failed");
+    assert!(
+        libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0,
+        "{cmd:?} failed"
+    );
+    let secs = |t: libc::timeval| t.tv_sec as f64 + t.tv_usec as f64 / 1e6;
+    Run {
+        wall,
+        cpu: secs(usage.ru_utime) + secs(usage.ru_stime),
+        // Linux reports ru_maxrss in KiB.
+        rss_mib: usage.ru_maxrss as f64 / 1024.0,
+    }
+}
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    v[v.len() / 2]
+}
+
+fn installed(program: &str, version_arg: &str) -> bool {
+    Command::new(program)
+        .arg(version_arg)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
+fn build_command(tool: Tool, site: &Path, out: &Path) -> Command {
+    match tool {
+        Tool::Rapport => {
+            let mut c = Command::new(env!("CARGO_BIN_EXE_rapport"));
+            c.arg("build")
+                .arg(site)
+                .arg("--output")
+                .arg(out)
+                .arg("--no-pdf");
+            c
+        }
+        Tool::Hugo => {
+            let mut c = Command::new("hugo");
+            c.arg("--source")
+                .arg(site)
+                .arg("--destination")
+                .arg(out)
+                .arg("--quiet");
+            c
+        }
+        Tool::Zola => {
+            let mut c = Command::new("zola");
+            c.arg("--root")
+                .arg(site)
+                .arg("build")
+                .arg("--output-dir")
+                .arg(out)
+                .arg("--force");
+            c
+        }
+    }
+}
+
+fn html_pages(dir: &Path) -> usize {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.path().extension().is_some_and(|x| x == "html"))
+        .count()
+}
+
+fn name(tool: Tool) -> &'static str {
+    match tool {
+        Tool::Rapport => "rapport",
+        Tool::Hugo => "hugo",
+        Tool::Zola => "zola",
+    }
+}
+
+fn main() {
+    let mut sizes = Vec::new();
+    let mut runs = 5;
+    let mut media = vec!["tmpfs", "disk"];
+    let mut args = std::env::args().skip(1);
+    while let Some(a) = args.next() {
+        match a.as_str() {
+            "--runs" => runs = args.next().and_then(|n| n.parse().ok()).unwrap_or(5),
+            "--disk-only" => media = vec!["disk"],
+            "--tmpfs-only" => media = vec!["tmpfs"],
+            // `--write-site DIR CHAPTERS TOOL`: only write a site (for
+            // profiling one tool by hand), then stop.
+            "--write-site" => {
+                let dir = PathBuf::from(args.next().expect("DIR"));
+                let n = args.next().and_then(|n| n.parse().ok()).expect("CHAPTERS");
+                let tool = match args.next().as_deref() {
+                    Some("hugo") => Tool::Hugo,
+                    Some("zola") => Tool::Zola,
+                    _ => Tool::Rapport,
+                };
+                let synth = Synth {
+                    chapters: n,
+                    per_report: 100,
+                    recommendations: false,
+                };
+                write_site(&dir, tool, synth);
+                return;
+            }
+            n => sizes.extend(n.parse::<usize>().ok()),
+        }
+    }
+    if sizes.is_empty() {
+        sizes = vec![1_000, 10_000];
+    }
+    let mut tools = vec![Tool::Rapport];
+    for (tool, program, version_arg) in [
+        (Tool::Hugo, "hugo", "version"),
+        (Tool::Zola, "zola", "--version"),
+    ] {
+        if installed(program, version_arg) {
+            tools.push(tool);
+        } else {
+            println!("({program} is not installed: skipped)");
+        }
+    }
+    println!(
+        "{:>6} {:>8} {:>8} {:>7} {:>9} {:>9} {:>9} {:>10} {:>8}",
+        "medium", "chapters", "tool", "pages", "wall s", "cpu s", "pages/s", "peak MiB", "vs"
+    );
+    for medium in media {
+        let root: PathBuf = match medium {
+            "tmpfs" if Path::new("/dev/shm").is_dir() => "/dev/shm".into(),
+            "tmpfs" => {
+                println!("(no /dev/shm: tmpfs skipped)");
+                continue;
+            }
+            _ => std::env::temp_dir(),
+        };
+        let tmp = tempfile::Builder::new()
+            .prefix("rapport-compare")
+            .tempdir_in(&root)
+            .unwrap();
+        for &n in &sizes {
+            let synth = Synth {
+                chapters: n,
+                per_report: 100,
+                recommendations: false,
+            };
+            let mut results: Vec<(Tool, usize, Run)> = Vec::new();
+            for &tool in &tools {
+                let site = tmp.path().join(format!("{}-{n}", name(tool)));
+                write_site(&site, tool, synth);
+                let out = tmp.path().join(format!("{}-{n}-out", name(tool)));
+                let mut samples = Vec::new();
+                for _ in 0..runs {
+                    let _ = std::fs::remove_dir_all(&out);
+                    samples.push(measure(&mut build_command(tool, &site, &out)));
+                }
+                let pages = html_pages(&out);
+                let run = Run {
+                    wall: median(samples.iter().map(|r| r.wall).collect()),
+                    cpu: median(samples.iter().map(|r| r.cpu).collect()),
+                    rss_mib: median(samples.iter().map(|r| r.rss_mib).collect()),
+                };
+                results.push((tool, pages, run));
+                let _ = std::fs::remove_dir_all(&out);
+                let _ = std::fs::remove_dir_all(&site);
+            }
+            let ours = results[0].2;
+            for (tool, pages, run) in &results {
+                let vs = if *tool == Tool::Rapport {
+                    String::new()
+                } else {
+                    format!("{:.1}x", run.wall / ours.wall)
+                };
+                println!(
+                    "{medium:>6} {n:>8} {:>8} {pages:>7} {:>9.3} {:>9.3} {:>9.0} {:>10.0} {vs:>8}",
+                    name(*tool),
+                    run.wall,
+                    run.cpu,
+                    *pages as f64 / run.wall,
+                    run.rss_mib
+                );
+            }
+        }
+    }
+    println!(
+        "(median of {runs} runs; `vs` is the peer's wall time divided by rapport's: how many times faster rapport is)"
+    );
+}
