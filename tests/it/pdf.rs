@@ -206,3 +206,99 @@ fn the_organisations_font_is_used_on_the_web_and_in_the_pdf() {
     );
     assert!(fonts.contains("DejaVuSansMono"), "{fonts}");
 }
+
+/// Walks a structure element's kids, counting the elements and collecting
+/// their tags (`/S`), as assistive technology does.
+fn structure_tags(
+    doc: &lopdf::Document,
+    obj: &lopdf::Object,
+    tags: &mut Vec<String>,
+    depth: usize,
+) {
+    if depth > 64 {
+        return;
+    }
+    let obj = match obj {
+        lopdf::Object::Reference(id) => match doc.get_object(*id) {
+            Ok(o) => o,
+            Err(_) => return,
+        },
+        o => o,
+    };
+    match obj {
+        lopdf::Object::Array(kids) => {
+            for k in kids {
+                structure_tags(doc, k, tags, depth + 1);
+            }
+        }
+        lopdf::Object::Dictionary(d) => {
+            if let Ok(lopdf::Object::Name(s)) = d.get(b"S") {
+                tags.push(String::from_utf8_lossy(s).into_owned());
+            }
+            if let Ok(k) = d.get(b"K") {
+                structure_tags(doc, k, tags, depth + 1);
+            }
+        }
+        _ => {}
+    }
+}
+
+#[test]
+fn the_pdf_has_a_bookmark_per_chapter_and_heading_and_a_tag_tree() {
+    let run = TestSite::fixture("fixtures/full").build().success();
+    let doc =
+        lopdf::Document::load(run.output.join("sample/sample.pdf")).expect("a PDF lopdf can read");
+
+    // Bookmarks: every chapter, and the headings inside it, in order.
+    let toc = doc.get_toc().expect("the PDF has an outline");
+    let titles: Vec<&str> = toc.toc.iter().map(|t| t.title.as_str()).collect();
+    let at = |t: &str| {
+        titles
+            .iter()
+            .position(|x| x.contains(t))
+            .unwrap_or_else(|| panic!("no bookmark {t:?} in {titles:?}"))
+    };
+    assert!(at("Foreword") < at("Funding"), "{titles:?}");
+    assert!(at("Funding") < at("Grants"), "{titles:?}");
+    let grants = toc.toc.iter().find(|t| t.title.contains("Grants")).unwrap();
+    let funding = toc
+        .toc
+        .iter()
+        .find(|t| t.title.contains("Funding"))
+        .unwrap();
+    assert!(
+        grants.level > funding.level,
+        "headings nest under their chapter: {toc:?}"
+    );
+    // The draft chapter is not published, so not bookmarked either.
+    assert!(
+        !titles.iter().any(|t| t.contains("Draft chapter")),
+        "{titles:?}"
+    );
+
+    // Tagged: marked content and a structure tree with real elements.
+    let catalog = doc.catalog().unwrap();
+    let mark = catalog
+        .get(b"MarkInfo")
+        .and_then(|m| doc.dereference(m).map(|(_, o)| o.clone()))
+        .and_then(|o| o.as_dict().cloned())
+        .expect("MarkInfo");
+    assert_eq!(mark.get(b"Marked").unwrap().as_bool().unwrap(), true);
+    let root = catalog
+        .get(b"StructTreeRoot")
+        .and_then(|r| doc.dereference(r).map(|(_, o)| o.clone()))
+        .expect("a structure tree");
+    let mut tags = Vec::new();
+    structure_tags(&doc, &root, &mut tags, 0);
+    for needed in ["H1", "P", "Table", "TH", "TD", "Note"] {
+        assert!(
+            tags.iter().any(|t| t == needed),
+            "no {needed} element in the tag tree: {tags:?}"
+        );
+    }
+    assert!(
+        tags.len() > 50,
+        "a real tree, not a stub: {} elements",
+        tags.len()
+    );
+}
