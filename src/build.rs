@@ -3,11 +3,12 @@
 //! builds.
 
 use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
 use crate::content::{self, LoadOptions};
 use crate::diagnostics::{Class, Diagnostic, Diagnostics, SourceMap};
 use crate::model::Site;
-use crate::output::{self, Output};
+use crate::output::{self, Output, OutputFile};
 use crate::render;
 use crate::vfs::FileSystem;
 
@@ -22,6 +23,8 @@ pub struct BuildOptions {
     pub preview: bool,
     /// Leave out the PDF edition (for a fast live preview).
     pub no_pdf: bool,
+    /// Chapters parsed by the previous build (`rapport serve`).
+    pub cache: Option<std::sync::Arc<content::ChapterCache>>,
 }
 
 /// What a run produced: the problems found, and the site when it rendered.
@@ -30,6 +33,22 @@ pub struct Outcome {
     pub output: Option<Output>,
     pub diagnostics: Vec<Diagnostic>,
     pub sources: SourceMap,
+    /// How long each phase took, in order (`rapport build --timings`).
+    pub timings: Timings,
+}
+
+/// Wall time per phase of one build.
+#[derive(Debug, Default, Clone)]
+pub struct Timings(pub Vec<(&'static str, Duration)>);
+
+impl Timings {
+    /// Runs `f` as the phase `name`.
+    pub fn time<T>(&mut self, name: &'static str, f: impl FnOnce() -> T) -> T {
+        let start = Instant::now();
+        let value = f();
+        self.0.push((name, start.elapsed()));
+        value
+    }
 }
 
 impl Outcome {
@@ -53,12 +72,70 @@ impl Outcome {
 
 /// Loads and renders the whole site in memory. Nothing is written.
 pub fn render_in_memory(fs: &dyn FileSystem, opts: &BuildOptions) -> Outcome {
+    let mut p = prepare_in_memory(fs, opts);
+    let output = match (&p.site, p.pages.take()) {
+        (Some(site), Some((pages, mut out))) => {
+            let rendered = p.timings.time("pages", || pages.render_all(site));
+            let mut failed = false;
+            for (path, result) in rendered {
+                match result {
+                    Ok(html) => {
+                        out.files.insert(path, OutputFile::Bytes(html.into_bytes()));
+                    }
+                    Err(d) => {
+                        failed = true;
+                        p.diags.push(d);
+                    }
+                }
+            }
+            (!failed).then_some(out)
+        }
+        _ => None,
+    };
+    let diagnostics = p.diagnostics();
+    Outcome {
+        site: p.site,
+        output,
+        diagnostics,
+        sources: p.sources,
+        timings: p.timings,
+    }
+}
+
+/// A site loaded, checked and ready to render, with every file but the
+/// pages made ([`render::prepare`]). `rapport serve` renders its pages as
+/// they are asked for; [`render_in_memory`] renders them all.
+pub struct Prepared {
+    pub site: Option<Site>,
+    pub pages: Option<(render::Pages, Output)>,
+    diags: Diagnostics,
+    pub sources: SourceMap,
+    pub timings: Timings,
+}
+
+impl Prepared {
+    /// The problems found so far, in a stable order, less the editorial
+    /// checks the site turned off.
+    pub fn diagnostics(&self) -> Vec<Diagnostic> {
+        let mut diagnostics = self.diags.sorted();
+        if let Some(site) = &self.site {
+            let off = &site.config.checks_off;
+            diagnostics.retain(|d| d.is_error() || !off.iter().any(|c| c == d.code));
+        }
+        diagnostics
+    }
+}
+
+/// Loads and checks the site and prepares its pages. Nothing is written.
+pub fn prepare_in_memory(fs: &dyn FileSystem, opts: &BuildOptions) -> Prepared {
     let diags = Diagnostics::new();
     let sources = SourceMap::default();
     let load = LoadOptions {
         drafts: opts.drafts,
+        cache: opts.cache.clone(),
     };
-    let mut site = content::load_site(fs, &load, &diags, &sources);
+    let mut timings = Timings::default();
+    let mut site = timings.time("load", || content::load_site(fs, &load, &diags, &sources));
     if let (Some(site), Some(url)) = (&mut site, &opts.base_url) {
         site.config.base_url = if url.is_empty() || url.ends_with('/') {
             url.clone()
@@ -69,23 +146,20 @@ pub fn render_in_memory(fs: &dyn FileSystem, opts: &BuildOptions) -> Outcome {
     if let Some(site) = &mut site {
         site.config.preview = opts.preview;
         site.config.pdf = !opts.no_pdf;
-        crate::editorial::check(site, &sources, &diags);
+        timings.time("checks", || crate::editorial::check(site, &sources, &diags));
     }
-    // Render even when content has errors, so that template problems are
-    // reported in the same run; the output is discarded if anything failed.
-    let output = site
+    // Prepare (and later render) even when content has errors, so that
+    // template problems are reported in the same run; the output is
+    // discarded if anything failed.
+    let pages = site
         .as_ref()
-        .and_then(|s| render::render_site(fs, s, &diags, &sources));
-    let mut diagnostics = diags.sorted();
-    if let Some(site) = &site {
-        let off = &site.config.checks_off;
-        diagnostics.retain(|d| d.is_error() || !off.iter().any(|c| c == d.code));
-    }
-    Outcome {
+        .and_then(|s| render::prepare(fs, s, &diags, &sources, &mut timings));
+    Prepared {
         site,
-        output,
-        diagnostics,
+        pages,
+        diags,
         sources,
+        timings,
     }
 }
 
@@ -112,9 +186,13 @@ pub fn build_to_disk(site_dir: &Path, out: &Path, opts: &BuildOptions) -> Outcom
         outcome.output = None;
         return outcome;
     }
-    if let Some(output) = &outcome.output
-        && let Err(e) = output::write_atomically(output, out)
-    {
+    let start = Instant::now();
+    let written = outcome
+        .output
+        .as_ref()
+        .map(|output| output::write_atomically(output, out));
+    outcome.timings.0.push(("write", start.elapsed()));
+    if let Some(Err(e)) = written {
         outcome.diagnostics.push(
             Diagnostic::error("write", format!("cannot write the site to {}: {e}", out.display()))
                 .config()
@@ -130,6 +208,7 @@ fn failed(d: Diagnostic) -> Outcome {
         output: None,
         diagnostics: vec![d],
         sources: SourceMap::default(),
+        timings: Timings::default(),
     }
 }
 

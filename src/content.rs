@@ -40,6 +40,112 @@ const RESERVED_SLUGS: &[&str] = &[
 pub struct LoadOptions {
     /// Include reports and chapters marked `draft: true`.
     pub drafts: bool,
+    /// Chapters parsed by an earlier load of the same site (`rapport serve`).
+    pub cache: Option<std::sync::Arc<ChapterCache>>,
+}
+
+/// Parsed chapters kept between the rebuilds of `rapport serve`, so that a
+/// save re-parses only the file that changed. A chapter is reused when its
+/// file's text (and the report's numbering setting) is exactly what was
+/// parsed before; its problems are reported again with it. Every pass that
+/// looks across chapters (components, links) still runs on every rebuild,
+/// on a copy.
+///
+/// When a file watcher reports every change ([`ChapterCache::watched`]),
+/// the files it did not report are not even read again: the watcher calls
+/// [`ChapterCache::invalidate`] with what changed.
+#[derive(Default)]
+pub struct ChapterCache {
+    entries: std::sync::Mutex<std::collections::HashMap<String, CachedChapter>>,
+    watched: bool,
+}
+
+struct CachedChapter {
+    text: String,
+    numbered: bool,
+    chapter: Option<Chapter>,
+    diagnostics: Vec<Diagnostic>,
+}
+
+impl std::fmt::Debug for ChapterCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ChapterCache")
+    }
+}
+
+impl ChapterCache {
+    /// A cache kept up to date by a file watcher.
+    pub fn watched() -> Self {
+        ChapterCache {
+            watched: true,
+            ..Default::default()
+        }
+    }
+
+    /// Forgets the chapters at these site-relative paths, or below them
+    /// (a changed folder); an empty path forgets everything.
+    pub fn invalidate(&self, changed: &[String]) {
+        let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
+        if changed.iter().any(String::is_empty) {
+            entries.clear();
+            return;
+        }
+        entries.retain(|path, _| {
+            !changed
+                .iter()
+                .any(|c| path == c || path.starts_with(&format!("{c}/")))
+        });
+    }
+
+    /// A watched chapter that has not changed, without reading its file.
+    fn unchanged(
+        &self,
+        path: &str,
+        numbered: bool,
+    ) -> Option<(String, Option<Chapter>, Vec<Diagnostic>)> {
+        if !self.watched {
+            return None;
+        }
+        let entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
+        let hit = entries.get(path).filter(|hit| hit.numbered == numbered)?;
+        Some((
+            hit.text.clone(),
+            hit.chapter.clone(),
+            hit.diagnostics.clone(),
+        ))
+    }
+
+    fn lookup(
+        &self,
+        path: &str,
+        text: &str,
+        numbered: bool,
+    ) -> Option<(Option<Chapter>, Vec<Diagnostic>)> {
+        let entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
+        let hit = entries.get(path)?;
+        (hit.numbered == numbered && hit.text == text)
+            .then(|| (hit.chapter.clone(), hit.diagnostics.clone()))
+    }
+
+    fn store(
+        &self,
+        path: &str,
+        text: String,
+        numbered: bool,
+        chapter: Option<Chapter>,
+        diagnostics: Vec<Diagnostic>,
+    ) {
+        let entry = CachedChapter {
+            text,
+            numbered,
+            chapter,
+            diagnostics,
+        };
+        self.entries
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(path.to_string(), entry);
+    }
 }
 
 pub fn load_site(
@@ -272,7 +378,7 @@ fn load_report(
     }
     let mut chapters: Vec<Chapter> = chapters
         .par_iter()
-        .filter_map(|path| load_chapter(fs, path, raw.numbered, diags, sources))
+        .filter_map(|path| load_chapter_cached(fs, path, raw.numbered, opts, diags, sources))
         .collect();
     // A published report whose chapters are partly drafts is published
     // without them: say so, since it is easy to forget a `draft: true`.
@@ -484,15 +590,47 @@ pub fn split_front_matter(text: &str) -> Option<(&str, u32, usize)> {
     None
 }
 
-fn load_chapter(
+/// [`load_chapter`], through the serve cache when there is one.
+fn load_chapter_cached(
     fs: &dyn FileSystem,
     path: &str,
     report_numbered: bool,
+    opts: &LoadOptions,
     diags: &Diagnostics,
     sources: &SourceMap,
 ) -> Option<Chapter> {
+    if let Some((text, chapter, found)) = opts
+        .cache
+        .as_ref()
+        .and_then(|c| c.unchanged(path, report_numbered))
+    {
+        sources.insert(path, text.as_str().into());
+        diags.extend(found);
+        return chapter;
+    }
     let text = read_text(fs, path, diags)?;
     sources.insert(path, text.as_str().into());
+    let Some(cache) = &opts.cache else {
+        return load_chapter(path, &text, report_numbered, diags);
+    };
+    if let Some((chapter, found)) = cache.lookup(path, &text, report_numbered) {
+        diags.extend(found);
+        return chapter;
+    }
+    let own = Diagnostics::new();
+    let chapter = load_chapter(path, &text, report_numbered, &own);
+    let found = own.sorted();
+    diags.extend(found.iter().cloned());
+    cache.store(path, text, report_numbered, chapter.clone(), found);
+    chapter
+}
+
+fn load_chapter(
+    path: &str,
+    text: &str,
+    report_numbered: bool,
+    diags: &Diagnostics,
+) -> Option<Chapter> {
     let Some((front, yaml_line_offset, body_start)) = split_front_matter(&text) else {
         diags.push(
             Diagnostic::error("no-front-matter", "this chapter has no front matter")

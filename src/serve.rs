@@ -1,11 +1,20 @@
 //! `rapport serve`: a live preview for people editing a report.
 //!
-//! The site is built in memory with the same function as `build`
-//! ([`crate::build::render_in_memory`]) and served from that map, so the
+//! The site is built in memory with the same functions as `build`
+//! ([`crate::build::render_in_memory`]) and served from memory, so the
 //! server never reads a path taken from a request: traversal (`..`, encoded
 //! forms, backslashes) cannot reach the disk and is answered with 404. A
 //! watcher rebuilds after each save; open pages reload through server-sent
-//! events. A failed rebuild keeps the last good site and shows the problems
+//! events.
+//!
+//! A save that touches only `content/` takes a faster road, so the page
+//! reloads within tens of milliseconds even on a large site: chapters whose
+//! files did not change are not parsed again ([`ChapterCache`]), the site is
+//! loaded, checked and prepared as in a build ([`prepare_in_memory`]), and
+//! the browser is told to reload at once; pages are then rendered when they
+//! are asked for, while every other page is rendered in the background to
+//! find any template problem the change caused. A change to the theme,
+//! templates or settings rebuilds everything before the reload. A failed rebuild keeps the last good site and shows the problems
 //! on the page and in the terminal. The server listens on 127.0.0.1 unless
 //! told otherwise, and answers only requests addressed to it by name, which
 //! stops other web pages from reaching it through DNS rebinding.
@@ -24,9 +33,12 @@ use tokio::sync::broadcast;
 use tokio_stream::StreamExt;
 use tokio_stream::wrappers::BroadcastStream;
 
-use crate::build::{BuildOptions, render_in_memory};
+use crate::build::{BuildOptions, prepare_in_memory, render_in_memory};
+use crate::content::ChapterCache;
 use crate::diagnostics::render_human;
+use crate::model::Site;
 use crate::output::OutputFile;
+use crate::render::Pages;
 use crate::vfs::RealFs;
 
 pub struct ServeOptions {
@@ -39,7 +51,38 @@ pub struct ServeOptions {
 /// latest build if it failed.
 struct Snapshot {
     files: Arc<BTreeMap<String, OutputFile>>,
+    /// After a content-only change: the pages, rendered when asked for
+    /// (`files` then holds everything else).
+    pages: Option<Arc<LivePages>>,
     errors: Option<String>,
+}
+
+/// A prepared site whose pages render on request, each kept once made.
+struct LivePages {
+    site: Site,
+    pages: Pages,
+    made: RwLock<BTreeMap<String, Arc<Vec<u8>>>>,
+}
+
+impl LivePages {
+    fn get(&self, path: &str) -> Option<Arc<Vec<u8>>> {
+        if let Some(html) = self
+            .made
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(path)
+        {
+            return Some(html.clone());
+        }
+        // A template problem on this page is shown by the background check
+        // (`validate`); until then the page is simply not there.
+        let html = Arc::new(self.pages.render(&self.site, path)?.ok()?.into_bytes());
+        self.made
+            .write()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(path.to_string(), html.clone());
+        Some(html)
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -62,10 +105,105 @@ pub struct Rebuild {
     pub took: Duration,
 }
 
-fn build(
-    site_dir: &Path,
+/// What one rebuild produced: the new files (all of them, or all but the
+/// pages), the pages to render on request, the problems if it failed.
+struct Built {
+    files: Option<BTreeMap<String, OutputFile>>,
+    pages: Option<Arc<LivePages>>,
+    errors: Option<String>,
+    rebuild: Rebuild,
+}
+
+/// How the watcher rebuilds after a change.
+#[derive(Clone)]
+struct Builder {
+    site_dir: PathBuf,
     drafts: bool,
     addr: SocketAddr,
+    cache: Arc<ChapterCache>,
+}
+
+impl Builder {
+    fn options(&self) -> BuildOptions {
+        BuildOptions {
+            drafts: self.drafts,
+            base_url: Some(format!("http://{}/", self.addr)),
+            preview: true,
+            no_pdf: true,
+            cache: Some(self.cache.clone()),
+        }
+    }
+
+    /// Everything, rendered before the reload.
+    fn full(&self) -> Built {
+        let (files, errors, rebuild) = build(&self.site_dir, &self.options());
+        Built {
+            files,
+            pages: None,
+            errors,
+            rebuild,
+        }
+    }
+
+    /// Loaded, checked and prepared; pages render on request.
+    fn prepared(&self) -> Built {
+        let start = Instant::now();
+        let failed = |errors: String| Built {
+            files: None,
+            pages: None,
+            errors: Some(errors),
+            rebuild: Rebuild {
+                ok: false,
+                pages: 0,
+                took: start.elapsed(),
+            },
+        };
+        let fs = match RealFs::new(&self.site_dir) {
+            Ok(fs) => fs,
+            Err(e) => {
+                return failed(format!(
+                    "cannot open site folder {}: {e}",
+                    self.site_dir.display()
+                ));
+            }
+        };
+        let prepared = prepare_in_memory(&fs, &self.options());
+        if std::env::var_os("RAPPORT_TIMINGS").is_some() {
+            eprintln!("{:?}", prepared.timings);
+        }
+        let diagnostics = prepared.diagnostics();
+        let report =
+            (!diagnostics.is_empty()).then(|| render_human(&diagnostics, &prepared.sources, false));
+        let ok = !diagnostics.iter().any(|d| d.is_error());
+        match (prepared.site, prepared.pages) {
+            (Some(site), Some((pages, out))) if ok => {
+                if let Some(r) = &report {
+                    eprint!("{r}");
+                }
+                let count = pages.paths().count();
+                Built {
+                    files: Some(out.files),
+                    pages: Some(Arc::new(LivePages {
+                        site,
+                        pages,
+                        made: RwLock::new(BTreeMap::new()),
+                    })),
+                    errors: None,
+                    rebuild: Rebuild {
+                        ok: true,
+                        pages: count,
+                        took: start.elapsed(),
+                    },
+                }
+            }
+            _ => failed(report.unwrap_or_default()),
+        }
+    }
+}
+
+fn build(
+    site_dir: &Path,
+    opts: &BuildOptions,
 ) -> (
     Option<BTreeMap<String, OutputFile>>,
     Option<String>,
@@ -87,13 +225,7 @@ fn build(
             );
         }
     };
-    let opts = BuildOptions {
-        drafts,
-        base_url: Some(format!("http://{addr}/")),
-        preview: true,
-        no_pdf: true,
-    };
-    let outcome = render_in_memory(&fs, &opts);
+    let outcome = render_in_memory(&fs, opts);
     let took = start.elapsed();
     let report = (!outcome.diagnostics.is_empty())
         .then(|| render_human(&outcome.diagnostics, &outcome.sources, false));
@@ -130,8 +262,14 @@ fn build(
 pub async fn serve(opts: ServeOptions, ready: impl FnOnce(SocketAddr)) -> std::io::Result<()> {
     let listener = tokio::net::TcpListener::bind(opts.addr).await?;
     let addr = listener.local_addr()?;
-    let (files, errors, first) = build(&opts.site_dir, opts.drafts, addr);
-    report_build(&first, errors.as_deref());
+    let builder = Builder {
+        site_dir: opts.site_dir.clone(),
+        drafts: opts.drafts,
+        addr,
+        cache: Arc::new(ChapterCache::watched()),
+    };
+    let first = builder.full();
+    report_build(&first.rebuild, first.errors.as_deref());
     let (signals, _) = broadcast::channel(16);
     let port = addr.port();
     let mut hosts = vec![
@@ -144,13 +282,14 @@ pub async fn serve(opts: ServeOptions, ready: impl FnOnce(SocketAddr)) -> std::i
     }
     let shared = Arc::new(Shared {
         snapshot: RwLock::new(Snapshot {
-            files: Arc::new(files.unwrap_or_default()),
-            errors,
+            files: Arc::new(first.files.unwrap_or_default()),
+            pages: None,
+            errors: first.errors,
         }),
         signals,
         hosts,
     });
-    watch(opts.site_dir.clone(), opts.drafts, addr, shared.clone())?;
+    watch(builder, shared.clone())?;
     ready(addr);
     let app = axum::Router::new().fallback({
         let shared = shared.clone();
@@ -170,12 +309,8 @@ fn report_build(r: &Rebuild, errors: Option<&str>) {
 }
 
 /// Watches the site folder and rebuilds after a burst of changes settles.
-fn watch(
-    site_dir: PathBuf,
-    drafts: bool,
-    addr: SocketAddr,
-    shared: Arc<Shared>,
-) -> std::io::Result<()> {
+fn watch(builder: Builder, shared: Arc<Shared>) -> std::io::Result<()> {
+    let site_dir = builder.site_dir.clone();
     use notify::{RecursiveMode, Watcher};
     let (tx, rx) = std::sync::mpsc::channel();
     let mut watcher = notify::recommended_watcher(move |ev: notify::Result<notify::Event>| {
@@ -217,23 +352,107 @@ fn watch(
             if !ev.paths.iter().any(|p| relevant(&root, p)) {
                 continue;
             }
+            let mut changed = ev.paths;
             // Editors save in several steps; wait for them to finish.
-            while rx.recv_timeout(Duration::from_millis(15)).is_ok() {}
-            let (files, errors, r) = build(&site_dir, drafts, addr);
-            report_build(&r, errors.as_deref());
-            let mut snap = shared.snapshot.write().unwrap_or_else(|e| e.into_inner());
-            if let Some(files) = files {
-                snap.files = Arc::new(files);
+            while let Ok(more) = rx.recv_timeout(Duration::from_millis(15)) {
+                changed.extend(more.paths);
             }
-            snap.errors = errors.clone();
+            let content_only = changed.iter().all(|p| in_content(&root, p));
+            builder.cache.invalidate(
+                &changed
+                    .iter()
+                    .map(|p| site_relative(&root, p))
+                    .collect::<Vec<_>>(),
+            );
+            let built = if content_only {
+                builder.prepared()
+            } else {
+                builder.full()
+            };
+            report_build(&built.rebuild, built.errors.as_deref());
+            let mut snap = shared.snapshot.write().unwrap_or_else(|e| e.into_inner());
+            let previous = (snap.files.clone(), snap.pages.clone());
+            if let Some(files) = built.files {
+                snap.files = Arc::new(files);
+                snap.pages = built.pages.clone();
+            }
+            snap.errors = built.errors.clone();
             drop(snap);
-            let _ = shared.signals.send(match errors {
+            let _ = shared.signals.send(match built.errors {
                 None => Signal::Reload,
                 Some(e) => Signal::Errors(e),
             });
+            if let Some(pages) = built.pages {
+                validate(&pages, &shared, previous);
+            }
         }
     });
     Ok(())
+}
+
+/// The files and pages a snapshot served.
+type Served = (Arc<BTreeMap<String, OutputFile>>, Option<Arc<LivePages>>);
+
+/// Renders every page of a site served on request, after the reload: keeps
+/// them for the next requests. A template problem the change caused is
+/// handled as in a full rebuild: the previous site is served again, and the
+/// problem is shown on the page and in the terminal.
+fn validate(live: &Arc<LivePages>, shared: &Shared, previous: Served) {
+    let mut problems = Vec::new();
+    let mut made = BTreeMap::new();
+    for (path, result) in live.pages.render_all(&live.site) {
+        match result {
+            Ok(html) => {
+                made.insert(path, Arc::new(html.into_bytes()));
+            }
+            Err(d) => problems.push(d),
+        }
+    }
+    if problems.is_empty() {
+        let mut cache = live.made.write().unwrap_or_else(|e| e.into_inner());
+        for (path, html) in made {
+            cache.entry(path).or_insert(html);
+        }
+        return;
+    }
+    let text = render_human(&problems, &crate::diagnostics::SourceMap::default(), false);
+    eprintln!("{text}the build failed; still serving the last good version");
+    let mut snap = shared.snapshot.write().unwrap_or_else(|e| e.into_inner());
+    // Unless a newer save has already replaced this site.
+    if snap.pages.as_ref().is_some_and(|p| Arc::ptr_eq(p, live)) {
+        (snap.files, snap.pages) = previous;
+        snap.errors = Some(text.clone());
+        drop(snap);
+        let _ = shared.signals.send(Signal::Errors(text));
+    }
+}
+
+/// A changed path as the site names it (`content/r/01-intro.md`); a path
+/// outside the site stands for everything (the empty prefix).
+fn site_relative(root: &Path, path: &Path) -> String {
+    canonical(path)
+        .strip_prefix(root)
+        .map(|rel| rel.to_string_lossy().replace('\\', "/"))
+        .unwrap_or_default()
+}
+
+/// A path inside the site's `content/` folder.
+fn in_content(root: &Path, path: &Path) -> bool {
+    canonical(path)
+        .strip_prefix(root)
+        .is_ok_and(|rel| rel.starts_with("content"))
+}
+
+/// The real path of a changed file, also when it was just deleted (then its
+/// folder's real path).
+fn canonical(path: &Path) -> PathBuf {
+    if let Ok(p) = path.canonicalize() {
+        return p;
+    }
+    match (path.parent().map(Path::canonicalize), path.file_name()) {
+        (Some(Ok(dir)), Some(name)) => dir.join(name),
+        _ => path.to_path_buf(),
+    }
 }
 
 /// Changes that can affect the site: not the output folder, version
@@ -293,24 +512,28 @@ fn respond(shared: &Shared, uri: &Uri, headers: &HeaderMap) -> Response {
             .keep_alive(KeepAlive::default())
             .into_response();
     }
-    let (files, errors) = {
+    let (files, pages, errors) = {
         let snap = shared.snapshot.read().unwrap_or_else(|e| e.into_inner());
-        (snap.files.clone(), snap.errors.clone())
+        (snap.files.clone(), snap.pages.clone(), snap.errors.clone())
     };
+    let lookup = |path: &str| -> Option<Vec<u8>> {
+        if let Some(file) = files.get(path) {
+            return file.bytes().ok().map(|b| b.into_owned());
+        }
+        pages.as_ref()?.get(path).map(|html| html.to_vec())
+    };
+    let not_found = || not_found(lookup("404.html"));
     let Some(path) = request_path(uri.path()) else {
-        return not_found(&files);
+        return not_found();
     };
-    let found = files.get(&path).map(|f| (path.clone(), f)).or_else(|| {
-        let index = format!("{}/index.html", path.trim_end_matches('/'));
-        files.get(index.as_str()).map(|f| (index, f))
-    });
-    let Some((path, file)) = found else {
-        return not_found(&files);
+    let index = format!("{}/index.html", path.trim_end_matches('/'));
+    let found = lookup(&path)
+        .map(|b| (path.clone(), b))
+        .or_else(|| lookup(&index).map(|b| (index, b)));
+    let Some((path, bytes)) = found else {
+        return not_found();
     };
-    let Ok(bytes) = file.bytes() else {
-        return not_found(&files);
-    };
-    let mut body = bytes.into_owned();
+    let mut body = bytes;
     if path.ends_with(".html") {
         body = inject(body, errors.as_deref());
     }
@@ -393,11 +616,8 @@ fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
     hay.windows(needle.len()).rposition(|w| w == needle)
 }
 
-fn not_found(files: &BTreeMap<String, OutputFile>) -> Response {
-    let body = files
-        .get("404.html")
-        .and_then(|f| f.bytes().ok().map(|b| b.into_owned()))
-        .unwrap_or_else(|| b"Not found\n".to_vec());
+fn not_found(page: Option<Vec<u8>>) -> Response {
+    let body = page.unwrap_or_else(|| b"Not found\n".to_vec());
     let mut resp = Response::new(Body::from(body));
     *resp.status_mut() = StatusCode::NOT_FOUND;
     resp.headers_mut().insert(

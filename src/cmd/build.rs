@@ -24,6 +24,9 @@ pub struct Args {
     /// Do not make the PDF edition
     #[arg(long)]
     no_pdf: bool,
+    /// Print how long each phase took (load, checks, pdf, pages, write)
+    #[arg(long)]
+    timings: bool,
 }
 
 pub fn run(args: Args) -> i32 {
@@ -36,9 +39,15 @@ pub fn run(args: Args) -> i32 {
         base_url: args.base_url,
         preview: args.preview,
         no_pdf: args.no_pdf,
+        cache: None,
     };
     let outcome = build_to_disk(&args.site_dir, &out, &opts);
     super::report(&outcome);
+    if args.timings {
+        for (phase, took) in &outcome.timings.0 {
+            eprintln!("{phase:>8}: {:>8.1} ms", took.as_secs_f64() * 1000.0);
+        }
+    }
     let code = outcome.exit_code();
     if code == 0 {
         let pages = outcome

@@ -46,6 +46,7 @@ pub fn run(args: Args) -> i32 {
         base_url: None,
         preview: false,
         no_pdf: false,
+        cache: None,
     };
     let mut outcome = render_in_memory(&fs, &opts);
     if args.strict {

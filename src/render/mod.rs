@@ -27,15 +27,70 @@ use crate::vfs::FileSystem;
 use templates::{PageContext, Shared, Templates};
 use view::*;
 
-/// Renders every output file of the site into memory. `None` when a template
-/// failed (the problems are in `diags`).
-pub fn render_site(
+/// The site's pages, ready to render one by one or all at once: the
+/// templates, the shared views and the address of every page. `rapport
+/// serve` renders a page when it is asked for; a build renders them all.
+pub struct Pages {
+    templates: Templates,
+    report_views: Vec<Shared>,
+    filters: Vec<Vec<(tracker::Facet, String, String)>>,
+    chapter_pdfs: Vec<Vec<Option<PdfLink>>>,
+    /// Output path of each page, and what renders it.
+    jobs: BTreeMap<String, Job>,
+}
+
+impl Pages {
+    /// Renders the page written at `path`, if the site has one there.
+    pub fn render(
+        &self,
+        site: &Site,
+        path: &str,
+    ) -> Option<Result<String, crate::diagnostics::Diagnostic>> {
+        let job = self.jobs.get(path)?;
+        Some(self.ctx(site).render(job).1)
+    }
+
+    /// Every page, in parallel, keyed by output path.
+    pub fn render_all(&self, site: &Site) -> Vec<Rendered> {
+        let ctx = self.ctx(site);
+        let jobs: Vec<(&String, &Job)> = self.jobs.iter().collect();
+        jobs.par_iter()
+            .map(|(path, job)| {
+                let (made, html) = ctx.render(job);
+                debug_assert_eq!(&made, *path, "a page's planned and rendered paths differ");
+                (made, html)
+            })
+            .collect()
+    }
+
+    /// The output path of every page.
+    pub fn paths(&self) -> impl Iterator<Item = &str> {
+        self.jobs.keys().map(String::as_str)
+    }
+
+    fn ctx<'a>(&'a self, site: &'a Site) -> RenderCtx<'a> {
+        RenderCtx {
+            site,
+            templates: &self.templates,
+            report_views: &self.report_views,
+            filters: &self.filters,
+            chapter_pdfs: &self.chapter_pdfs,
+        }
+    }
+}
+
+/// Everything but the pages: the PDFs, the shared views, and every file
+/// that is not a page (assets, data, feeds).
+pub fn prepare(
     fs: &dyn FileSystem,
     site: &Site,
     diags: &Diagnostics,
     sources: &SourceMap,
-) -> Option<Output> {
-    let mut templates = Templates::load(fs, &site.config, diags, sources)?;
+    timings: &mut crate::build::Timings,
+) -> Option<(Pages, Output)> {
+    let mut templates = timings.time("templates", || {
+        Templates::load(fs, &site.config, diags, sources)
+    })?;
     templates.set_global("site", &site_view(&site.config, &site.reports));
 
     let statuses = &site.config.statuses;
@@ -67,7 +122,7 @@ pub fn render_site(
             }
         }
     }
-    let pdfs = pdf_editions(fs, site, diags);
+    let pdfs = timings.time("pdf", || pdf_editions(fs, site, diags));
     let report_views: Vec<Shared> = site
         .reports
         .iter()
@@ -97,33 +152,18 @@ pub fn render_site(
                 .collect()
         })
         .collect();
-    let ctx = RenderCtx {
-        site,
-        templates: &templates,
-        report_views: &report_views,
-        filters: &filters,
-        chapter_pdfs: &chapter_pdfs,
+    let jobs = jobs
+        .into_iter()
+        .map(|job| (page_path(site, &filters, &job), job))
+        .collect();
+    let pages = Pages {
+        templates,
+        report_views,
+        filters,
+        chapter_pdfs,
+        jobs,
     };
-    let rendered: Vec<(String, Result<String, crate::diagnostics::Diagnostic>)> =
-        jobs.par_iter().map(|job| ctx.render(job)).collect();
-
     let mut out = Output::default();
-    let mut failed = false;
-    for (path, result) in rendered {
-        match result {
-            Ok(html) => {
-                out.files.insert(path, OutputFile::Bytes(html.into_bytes()));
-            }
-            Err(d) => {
-                failed = true;
-                diags.push(d);
-            }
-        }
-    }
-    if failed {
-        return None;
-    }
-
     for (name, source) in theme::static_files(fs, &site.config) {
         let file = match source {
             StaticSource::Embedded(text) => OutputFile::Bytes(text.as_bytes().to_vec()),
@@ -234,7 +274,33 @@ pub fn render_site(
         "robots.txt".into(),
         OutputFile::Bytes(feed::robots(site).into_bytes()),
     );
-    Some(out)
+    Some((pages, out))
+}
+
+/// Where a page is written. Each page's renderer computes its own address
+/// too (it needs it for links); `Pages::render_all` checks they agree.
+fn page_path(site: &Site, filters: &[Vec<(tracker::Facet, String, String)>], job: &Job) -> String {
+    let report = |ri: usize| &site.reports[ri];
+    let dir = match *job {
+        Job::Home => String::new(),
+        Job::NotFound => return "404.html".into(),
+        Job::Accessibility => "accessibility/".into(),
+        Job::ReportHome(ri) => format!("{}/", report(ri).slug),
+        Job::Chapter(ri, ci) => format!("{}/{}/", report(ri).slug, report(ri).chapters[ci].slug),
+        Job::Print(ri) => format!("{}/print/", report(ri).slug),
+        Job::Revisions(ri) => format!("{}/revisions/", report(ri).slug),
+        Job::Tracker(ri, None) => tracker::tracker_url(report(ri)),
+        Job::Tracker(ri, Some(fi)) => {
+            let (facet, value, _) = &filters[ri][fi];
+            format!(
+                "{}{}/{value}/",
+                tracker::tracker_url(report(ri)),
+                facet.key()
+            )
+        }
+        Job::Item(ri, ii) => tracker::item_url(report(ri), &report(ri).tracker.items[ii]),
+    };
+    format!("{dir}index.html")
 }
 
 enum Job {
@@ -258,7 +324,8 @@ struct RenderCtx<'a> {
     chapter_pdfs: &'a [Vec<Option<PdfLink>>],
 }
 
-type Rendered = (String, Result<String, crate::diagnostics::Diagnostic>);
+/// A page's output path and its HTML, or the template problem.
+pub type Rendered = (String, Result<String, crate::diagnostics::Diagnostic>);
 
 impl RenderCtx<'_> {
     fn render(&self, job: &Job) -> Rendered {

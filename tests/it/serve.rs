@@ -171,3 +171,85 @@ fn a_broken_save_shows_its_errors_and_keeps_the_last_good_site() {
     assert!(body.contains("window.__rapportErrors"));
     assert!(body.contains("02-funding.md:2"));
 }
+
+#[test]
+fn a_content_edit_updates_the_neighbouring_pages_rendered_on_request() {
+    let site = TestSite::fixture("fixtures/full");
+    let chapter = site.dir.join("content/sample/02-funding.md");
+    let server = start(site);
+    let host = server.addr.clone();
+    // Render the neighbour once before the edit, so a stale copy would show.
+    assert!(
+        get(&server.addr, "/sample/foreword/", &host)
+            .1
+            .contains("Funding")
+    );
+    let mut stream = events(&server.addr);
+    let text = std::fs::read_to_string(&chapter).unwrap();
+    std::fs::write(&chapter, text.replace("title: Funding", "title: Money")).unwrap();
+    wait_for_event(&mut stream, "reload");
+    let (_, foreword) = get(&server.addr, "/sample/foreword/", &host);
+    assert!(
+        foreword.contains("Money"),
+        "the next-chapter link follows: {foreword}"
+    );
+    let (_, home) = get(&server.addr, "/sample/", &host);
+    assert!(
+        home.contains("Money") && !home.contains(">Funding<"),
+        "{home}"
+    );
+}
+
+#[test]
+fn a_deleted_chapter_is_gone_after_the_reload() {
+    let site = TestSite::fixture("fixtures/full");
+    let chapter = site.dir.join("content/sample/02-funding.md");
+    let foreword = site.dir.join("content/sample/01-foreword.md");
+    let server = start(site);
+    let host = server.addr.clone();
+    assert_eq!(get(&server.addr, "/sample/funding/", &host).0, 200);
+    // The foreword links to the funding chapter: drop that link too.
+    let text = std::fs::read_to_string(&foreword).unwrap();
+    let mut stream = events(&server.addr);
+    std::fs::remove_file(&chapter).unwrap();
+    std::fs::write(&foreword, strip_links_to(&text, "02-funding.md")).unwrap();
+    // Two saves: the first alone may not build (a link to a missing
+    // chapter); the reload comes when both are in.
+    wait_for_event(&mut stream, "reload");
+    assert_eq!(get(&server.addr, "/sample/funding/", &host).0, 404);
+    assert!(!get(&server.addr, "/sample/", &host).1.contains("/funding/"));
+}
+
+#[test]
+fn a_template_edit_rebuilds_every_page() {
+    let site = TestSite::fixture("fixtures/full");
+    let templates = site.dir.join("templates");
+    let server = start(site);
+    let host = server.addr.clone();
+    let mut stream = events(&server.addr);
+    std::fs::create_dir_all(&templates).unwrap();
+    std::fs::write(
+        templates.join("404.html"),
+        "{% extends \"base.html\" %}{% block content %}<p>Nothing here: our own 404</p>{% endblock content %}",
+    )
+    .unwrap();
+    wait_for_event(&mut stream, "reload");
+    let (status, body) = get(&server.addr, "/no/such/page/", &host);
+    assert_eq!(status, 404);
+    assert!(body.contains("our own 404"), "{body}");
+}
+
+/// The Markdown with every link to `target` reduced to its text.
+fn strip_links_to(md: &str, target: &str) -> String {
+    let mut out = String::new();
+    let mut rest = md;
+    while let Some(end) = rest.find(&format!("]({target}")) {
+        let start = rest[..end].rfind('[').unwrap();
+        out.push_str(&rest[..start]);
+        out.push_str(&rest[start + 1..end]);
+        let close = rest[end..].find(')').unwrap();
+        rest = &rest[end + close + 1..];
+    }
+    out.push_str(rest);
+    out
+}
