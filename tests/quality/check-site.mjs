@@ -129,15 +129,21 @@ async function resolveFile(root, urlPath) {
   }
 }
 
-async function startServer(root) {
+// The site is served under the path of its base_url (`/reports/` for
+// https://example.org/reports/), as it will be in production: the 404 page has to use
+// links from the root of the host, since a host serves it at any address.
+async function startServer(root, basePath) {
   const server = createServer(async (req, res) => {
     const url = new URL(req.url, 'http://localhost');
-    const r = await resolveFile(root, url.pathname);
+    const r = url.pathname.startsWith(basePath)
+      ? await resolveFile(root, '/' + url.pathname.slice(basePath.length))
+      : url.pathname === basePath.slice(0, -1) ? { status: 301, location: basePath } : { status: 404 };
     if (r.status === 200) {
       res.writeHead(200, { 'content-type': TYPES[path.extname(r.file).toLowerCase()] ?? 'application/octet-stream' });
       res.end(await readFile(r.file));
     } else if (r.status === 301) {
-      res.writeHead(301, { location: r.location + url.search });
+      const location = r.location === basePath ? basePath : basePath + r.location.slice(1);
+      res.writeHead(301, { location: location + url.search });
       res.end();
     } else {
       res.writeHead(r.status, { 'content-type': 'text/plain' });
@@ -145,7 +151,21 @@ async function startServer(root) {
     }
   });
   await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
-  return { server, origin: `http://127.0.0.1:${server.address().port}` };
+  const origin = `http://127.0.0.1:${server.address().port}`;
+  return { server, origin, siteRoot: origin + basePath };
+}
+
+// The site's own address: the home page's canonical link is its base_url.
+async function siteBaseUrl(root) {
+  let html;
+  try { html = await readFile(path.join(root, 'index.html'), 'utf8'); } catch { return null; }
+  for (const el of elements(parseHtml(html))) {
+    if (el.tagName === 'link' && attr(el, 'rel') === 'canonical' && attr(el, 'href')) {
+      const href = attr(el, 'href');
+      return href.endsWith('/') ? href : `${href}/`;
+    }
+  }
+  return null;
 }
 
 // ---------------------------------------------------------------------------------------
@@ -258,21 +278,14 @@ function linksOf(doc) {
   return { links, ids };
 }
 
-async function checkLinks(root, origin, htmlFiles, tally) {
-  // The site's own absolute address (canonical links, og:url) counts as internal: the
-  // canonical link of the home page is the site's base URL.
-  let baseUrl = null;
+async function checkLinks(root, origin, siteRoot, baseUrl, htmlFiles, tally) {
+  // Pages by their full path on the local server.
+  const basePath = new URL(siteRoot).pathname;
   const parsed = new Map();
   for (const rel of htmlFiles) {
     const doc = parseHtml(await readFile(path.join(root, rel), 'utf8'));
-    parsed.set(urlPathOf(rel), linksOf(doc));
-    if (rel === 'index.html') {
-      for (const el of elements(doc)) {
-        if (el.tagName === 'link' && attr(el, 'rel') === 'canonical') baseUrl = attr(el, 'href');
-      }
-    }
+    parsed.set(basePath + urlPathOf(rel).slice(1), linksOf(doc));
   }
-  if (baseUrl && !baseUrl.endsWith('/')) baseUrl += '/';
 
   const fetched = new Map(); // url -> Promise<{status, path}>
   const fetchOnce = (url) => {
@@ -296,13 +309,14 @@ async function checkLinks(root, origin, htmlFiles, tally) {
 
   let checked = 0, skipped = 0;
   for (const rel of htmlFiles) {
-    const pageUrl = origin + urlPathOf(rel);
+    const pageUrl = siteRoot + urlPathOf(rel).slice(1);
     const problems = [];
-    for (const l of parsed.get(urlPathOf(rel)).links) {
+    for (const l of parsed.get(new URL(pageUrl).pathname).links) {
       let target;
       let raw = l.value.trim();
       if (raw === '') { problems.push(`<${l.tag} ${l.attr}=""> is empty`); continue; }
-      if (baseUrl && raw.startsWith(baseUrl)) raw = '/' + raw.slice(baseUrl.length);
+      // The site's own absolute address (canonical links) is checked like a relative link.
+      if (baseUrl && raw.startsWith(baseUrl)) raw = siteRoot + raw.slice(baseUrl.length);
       try { target = new URL(raw, pageUrl); } catch {
         problems.push(`<${l.tag} ${l.attr}="${l.value}"> is not a valid URL`);
         continue;
@@ -389,10 +403,13 @@ function reflowProbe() {
     for (const el of document.body.querySelectorAll('*')) {
       const r = el.getBoundingClientRect();
       if (r.right <= vw + 0.5 || r.width === 0) continue;
+      // Clipped by a scrolling ancestor, unless it is absolutely positioned and that
+      // ancestor is not its containing block (then it escapes the clip and widens the page).
+      const absolute = ['absolute', 'fixed'].includes(getComputedStyle(el).position);
       let p = el.parentElement, clipped = false;
       while (p && p !== document.body) {
-        const ox = getComputedStyle(p).overflowX;
-        if (ox !== 'visible') { clipped = true; break; }
+        const cs = getComputedStyle(p);
+        if (cs.overflowX !== 'visible' && (!absolute || cs.position !== 'static')) { clipped = true; break; }
         p = p.parentElement;
       }
       if (!clipped) culprits.push(`${describe(el)} right edge at ${Math.round(r.right)}px`);
@@ -462,10 +479,12 @@ async function checkInBrowser(page, pageUrl, rel, width, gates, axeSource, tally
     for (const s of seen) {
       const e = byKey.get(s.key);
       if (!e || reported.has(s.key)) continue;
-      const [style, w] = s.focused.split('|');
-      const outlineShown = style !== 'none' && style !== 'hidden' && parseFloat(w) > 0;
+      // Visible: focus changes the outline or box-shadow, and what it ends with is an
+      // outline that is drawn or a shadow that is there.
+      const [style, width, , shadow] = s.focused.split('|');
+      const outlineDrawn = style !== 'none' && style !== 'hidden' && parseFloat(width) > 0;
       const changed = s.focused !== e.unfocused;
-      if (!(changed && (outlineShown || !s.focused.endsWith('|none')))) {
+      if (!changed || !(outlineDrawn || shadow !== 'none')) {
         reported.add(s.key);
         problems.push(`no visible focus indicator (outline/box-shadow unchanged or none): ${s.what}`);
       }
@@ -474,7 +493,7 @@ async function checkInBrowser(page, pageUrl, rel, width, gates, axeSource, tally
   }
 }
 
-async function checkPages(browser, origin, htmlFiles, gates, jobs, tally) {
+async function checkPages(browser, siteRoot, htmlFiles, gates, jobs, tally) {
   const axeSource = await readFile(require.resolve('axe-core/axe.min.js'), 'utf8');
   const queue = [];
   for (const rel of htmlFiles) for (const w of WIDTHS) queue.push({ rel, width: w });
@@ -485,7 +504,7 @@ async function checkPages(browser, origin, htmlFiles, gates, jobs, tally) {
     page.on('pageerror', (e) => tally.record('axe', false, 'script error', [String(e)]));
     for (let item = queue.shift(); item; item = queue.shift()) {
       try {
-        await checkInBrowser(page, origin + urlPathOf(item.rel), item.rel, item.width, gates, axeSource, tally);
+        await checkInBrowser(page, siteRoot + urlPathOf(item.rel).slice(1), item.rel, item.width, gates, axeSource, tally);
       } catch (e) {
         tally.record('axe', false, `${item.rel} @${item.width}px`, [`the check itself failed: ${e.message}`]);
       }
@@ -513,7 +532,10 @@ async function main() {
   }
   const started = Date.now();
   const tally = new Tally();
-  const { server, origin } = await startServer(root);
+  const baseUrl = await siteBaseUrl(root);
+  const basePath = baseUrl ? new URL(baseUrl).pathname : '/';
+  const { server, origin, siteRoot } = await startServer(root, basePath);
+  console.log(`serving ${root} at ${siteRoot}`);
   const needBrowser = ['axe', 'keyboard', 'reflow', 'data'].some((g) => opts.gates.has(g));
   const browser = needBrowser
     ? await chromium.launch({ executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', args: CHROMIUM_ARGS })
@@ -526,9 +548,9 @@ async function main() {
       await checkData(root, files, p, tally);
       await p.close();
     }
-    if (opts.gates.has('links')) await checkLinks(root, origin, htmlFiles, tally);
+    if (opts.gates.has('links')) await checkLinks(root, origin, siteRoot, baseUrl, htmlFiles, tally);
     if (['axe', 'keyboard', 'reflow'].some((g) => opts.gates.has(g))) {
-      await checkPages(browser, origin, htmlFiles, opts.gates, opts.jobs, tally);
+      await checkPages(browser, siteRoot, htmlFiles, opts.gates, opts.jobs, tally);
     }
     await vnu;
   } finally {
