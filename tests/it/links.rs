@@ -222,7 +222,9 @@ fn broken_links(out: &Path) -> (usize, Vec<String>) {
                 && let Some(anchors) = site.anchors.get(&file)
                 && !anchors.contains(&id)
             {
-                broken.push(format!("{page}: {element} {href:?} (no id {id:?} on {file})"));
+                broken.push(format!(
+                    "{page}: {element} {href:?} (no id {id:?} on {file})"
+                ));
             }
         }
     }
@@ -297,7 +299,10 @@ fn the_link_check_reports_missing_pages_and_fragments() {
         .collect();
     assert_eq!(on_page.len(), 4, "{on_page:#?}");
     for href in ["nowhere", "no-such-id", "grants-typo", "up"] {
-        assert!(on_page.iter().any(|b| b.contains(href)), "{href}: {on_page:#?}");
+        assert!(
+            on_page.iter().any(|b| b.contains(href)),
+            "{href}: {on_page:#?}"
+        );
     }
 }
 
@@ -309,7 +314,10 @@ fn links_resolve_like_a_static_host() {
     assert_eq!(r("a/b/index.html", "#x"), some("a/b/index.html", Some("x")));
     assert_eq!(r("a/b/index.html", "../../"), some("index.html", None));
     assert_eq!(r("a/b/index.html", "d.csv?v=1"), some("a/b/d.csv", None));
-    assert_eq!(r("index.html", "a%20b/#caf%C3%A9"), some("a b/index.html", Some("café")));
+    assert_eq!(
+        r("index.html", "a%20b/#caf%C3%A9"),
+        some("a b/index.html", Some("café"))
+    );
     assert_eq!(
         r("x/index.html", "https://example.org/r/a/"),
         some("a/index.html", None)
@@ -317,6 +325,9 @@ fn links_resolve_like_a_static_host() {
     assert_eq!(r("index.html", "https://example.net/"), None);
     assert_eq!(r("index.html", "mailto:a@b"), None);
     assert!(resolve("index.html", "../x", None).is_err());
-    assert_eq!(r("404.html", "/r/assets/style.css"), some("assets/style.css", None));
+    assert_eq!(
+        r("404.html", "/r/assets/style.css"),
+        some("assets/style.css", None)
+    );
     assert!(resolve("404.html", "/elsewhere/", Some("https://example.org/r/")).is_err());
 }
