@@ -118,6 +118,12 @@ fn percent_decode(s: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
+/// What is left of a link to the site's own address, once that address is taken off:
+/// nothing means the home page.
+fn or_home(rest: &str) -> &str {
+    if rest.is_empty() { "./" } else { rest }
+}
+
 /// Where a link from `page` goes: the output file and the fragment, `Ok(None)` for a
 /// link out of the site, `Err` when it leaves the output folder.
 fn resolve(
@@ -129,7 +135,7 @@ fn resolve(
     if let Some(base) = base_url
         && let Some(rest) = href.strip_prefix(base)
     {
-        return resolve("index.html", rest, None);
+        return resolve("index.html", or_home(rest), None);
     }
     if href.is_empty() {
         return Err("empty link".into());
@@ -145,7 +151,7 @@ fn resolve(
             .and_then(|(_, rest)| rest.find('/').map(|i| &rest[i..]))
             .unwrap_or("/");
         return match href.strip_prefix(base_path) {
-            Some(rest) => resolve("index.html", rest, None),
+            Some(rest) => resolve("index.html", or_home(rest), None),
             None => Err(format!("outside the site's path {base_path}")),
         };
     }
@@ -330,4 +336,9 @@ fn links_resolve_like_a_static_host() {
         some("assets/style.css", None)
     );
     assert!(resolve("404.html", "/elsewhere/", Some("https://example.org/r/")).is_err());
+    assert_eq!(r("404.html", "/r/"), some("index.html", None));
+    assert_eq!(
+        r("a/index.html", "https://example.org/r/"),
+        some("index.html", None)
+    );
 }
