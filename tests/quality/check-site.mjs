@@ -501,8 +501,11 @@ async function checkPages(browser, siteRoot, htmlFiles, gates, jobs, tally) {
   const context = await browser.newContext({ reducedMotion: 'reduce' });
   const worker = async () => {
     const page = await context.newPage();
-    page.on('pageerror', (e) => tally.record('axe', false, 'script error', [String(e)]));
+    let current = null;
+    // A script error in our own theme is a failure too: the page may not work.
+    page.on('pageerror', (e) => tally.record('axe', false, `${current?.rel} @${current?.width}px`, [`script error: ${e}`]));
     for (let item = queue.shift(); item; item = queue.shift()) {
+      current = item;
       try {
         await checkInBrowser(page, siteRoot + urlPathOf(item.rel).slice(1), item.rel, item.width, gates, axeSource, tally);
       } catch (e) {
