@@ -4,14 +4,17 @@
 
 mod harness;
 
+
 mod browser;
 mod build_site;
 mod check_formats;
 mod data_tables;
+mod hostile;
 mod invalid_sites;
 mod output_safety;
 mod pdf;
 mod publishing;
+mod reliability;
 mod serve;
 mod themes;
 mod tracker;
