@@ -4,7 +4,6 @@
 
 mod harness;
 
-
 mod browser;
 mod build_site;
 mod check_formats;
