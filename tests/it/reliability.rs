@@ -105,7 +105,7 @@ fn large_site(chapters: usize) -> TestSite {
                 i * 7 + s
             ));
         }
-        site.write(&format!("content/sample/{:03}-gen.md", 10 + i), &body);
+        site.write(&format!("content/sample/{:03}-gen-{i}.md", 10 + i), &body);
     }
     site
 }
