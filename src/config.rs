@@ -8,6 +8,7 @@
 use serde::Deserialize;
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Span};
+use crate::markdown::RawHtmlMode;
 use crate::tracker::status::Vocabulary;
 use crate::vfs::FileSystem;
 use crate::yaml::{self, Spanned};
@@ -32,6 +33,14 @@ struct RawConfig {
     pdf_per_chapter: Option<bool>,
     /// Editorial checks to turn off: `checks: { vague-link: off }`.
     checks: Option<std::collections::BTreeMap<String, Spanned<String>>>,
+    /// How Markdown is turned into pages: `markdown: { raw_html: sanitise }`.
+    markdown: Option<RawMarkdown>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawMarkdown {
+    raw_html: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -116,6 +125,8 @@ pub struct SiteConfig {
     pub pdf: bool,
     /// Also a PDF of each chapter.
     pub pdf_per_chapter: bool,
+    /// Raw HTML in chapters: shown as text (default) or sanitised.
+    pub raw_html: RawHtmlMode,
 }
 
 #[derive(Debug, Clone)]
@@ -382,6 +393,21 @@ pub fn load(
         }
     }
 
+    let mut raw_html = RawHtmlMode::default();
+    if let Some(setting) = raw.markdown.and_then(|m| m.raw_html) {
+        match RawHtmlMode::from_setting(&setting.value) {
+            Some(mode) => raw_html = mode,
+            None => problem(
+                Diagnostic::error(
+                    "bad-raw-html",
+                    format!("`{}` is not a way to show raw HTML", setting.value),
+                )
+                .at(yaml::span_of(&setting, 0))
+                .with_hint("write `raw_html: escape` (show HTML as typed, the default) or `raw_html: sanitise` (keep a safe list of tags such as abbr, sub, sup)"),
+            ),
+        }
+    }
+
     if !ok {
         return None;
     }
@@ -406,6 +432,7 @@ pub fn load(
         git_dates: raw.git_dates.unwrap_or(true),
         pdf: true,
         pdf_per_chapter: raw.pdf_per_chapter.unwrap_or(false),
+        raw_html,
     })
 }
 
@@ -486,6 +513,19 @@ mod tests {
         let (_, d) = load_str("title: T\norganisation: O\nbranding:\n  accent_colour: blue\n");
         assert_eq!(d[0].code, "bad-colour");
         assert_eq!(d[0].location(), "site.yaml:4:18");
+    }
+
+    #[test]
+    fn raw_html_mode_is_read_and_checked() {
+        let (cfg, d) = load_str("title: T\norganisation: O\nmarkdown:\n  raw_html: sanitise\n");
+        assert!(d.is_empty(), "{d:?}");
+        assert_eq!(cfg.unwrap().raw_html, RawHtmlMode::Sanitise);
+        let (cfg, _) = load_str("title: T\norganisation: O\n");
+        assert_eq!(cfg.unwrap().raw_html, RawHtmlMode::Escape);
+        let (cfg, d) = load_str("title: T\norganisation: O\nmarkdown:\n  raw_html: trust\n");
+        assert!(cfg.is_none());
+        assert_eq!(d[0].code, "bad-raw-html");
+        assert_eq!(d[0].location(), "site.yaml:4:13");
     }
 
     #[test]

@@ -17,6 +17,7 @@ pub mod data;
 pub mod dates;
 pub mod diagnostics;
 pub mod editorial;
+pub mod fuzz;
 pub mod gitdates;
 pub mod init;
 pub mod markdown;

@@ -183,6 +183,12 @@ pub fn write_atomically(output: &Output, out: &Path) -> io::Result<()> {
         .unwrap_or_else(|| "output".into());
     let staging = parent.join(format!(".{name}.rapport-staging"));
     let old = parent.join(format!(".{name}.rapport-old"));
+    // A build killed between the two renames below (where the atomic
+    // exchange is not available) left the previous site under `old`: put it
+    // back before anything else.
+    if !out.exists() && old.is_dir() {
+        std::fs::rename(&old, &out)?;
+    }
     // Leftovers of a build that was killed: ours by name, safe to remove.
     for leftover in [&staging, &old] {
         if leftover.exists() {
@@ -196,6 +202,13 @@ pub fn write_atomically(output: &Output, out: &Path) -> io::Result<()> {
         return Err(e);
     }
     if out.exists() {
+        // One system call swaps the two folders, so there is no moment in
+        // which the output folder is missing, even if the build is killed.
+        if exchange(&staging, &out).is_ok() {
+            // `staging` now holds the previous site.
+            remove_tree(&staging)?;
+            return Ok(());
+        }
         std::fs::rename(&out, &old)?;
         if let Err(e) = std::fs::rename(&staging, &out) {
             // Put the previous site back before reporting.
@@ -222,6 +235,39 @@ fn remove_tree(dir: &Path) -> io::Result<()> {
         }
     })?;
     std::fs::remove_dir(dir)
+}
+
+/// Atomically exchanges two paths (Linux `renameat2(RENAME_EXCHANGE)`).
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> io::Result<()> {
+    use std::ffi::CString;
+    use std::os::unix::ffi::OsStrExt;
+    let a = CString::new(a.as_os_str().as_bytes())?;
+    let b = CString::new(b.as_os_str().as_bytes())?;
+    // SAFETY: both are valid NUL-terminated paths that outlive the call; the
+    // system call only reads them. Called through `syscall` so it does not
+    // depend on the C library's version.
+    let rc = unsafe {
+        libc::syscall(
+            libc::SYS_renameat2,
+            libc::AT_FDCWD,
+            a.as_ptr(),
+            libc::AT_FDCWD,
+            b.as_ptr(),
+            libc::RENAME_EXCHANGE,
+        )
+    };
+    if rc == 0 {
+        Ok(())
+    } else {
+        Err(io::Error::last_os_error())
+    }
+}
+
+/// Elsewhere: the two-rename swap in `write_atomically` is used.
+#[cfg(not(target_os = "linux"))]
+fn exchange(_: &Path, _: &Path) -> io::Result<()> {
+    Err(io::Error::from(io::ErrorKind::Unsupported))
 }
 
 fn write_tree(output: &Output, dir: &Path) -> io::Result<()> {

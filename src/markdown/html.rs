@@ -11,6 +11,7 @@ use pulldown_cmark_escape::{escape_href, escape_html, escape_html_body_text};
 
 use super::ast::*;
 use super::highlight;
+use super::sanitise::{RawHtmlMode, sanitise};
 
 /// Turns a resolved link target into an `href` for the page being rendered.
 pub trait LinkResolver {
@@ -25,6 +26,8 @@ pub struct HtmlOptions<'a> {
     /// chapter title is an h2).
     pub heading_offset: u8,
     pub links: &'a dyn LinkResolver,
+    /// Raw HTML written in the Markdown: shown as text, or sanitised.
+    pub raw_html: RawHtmlMode,
 }
 
 pub fn render(doc: &Document, opts: &HtmlOptions) -> String {
@@ -43,6 +46,13 @@ struct Renderer<'a, 'b> {
     opts: &'a HtmlOptions<'b>,
     table_count: usize,
 }
+
+/// Private-use characters that mark where rapport's own markup goes back
+/// after sanitising (see `sanitised_inlines`); removed from the author's
+/// text first, so a chapter cannot forge one.
+const PLACEHOLDER_OPEN: char = '\u{E000}';
+const PLACEHOLDER_CLOSE: char = '\u{E001}';
+const PLACEHOLDER_CHARS: [char; 2] = [PLACEHOLDER_OPEN, PLACEHOLDER_CLOSE];
 
 fn esc(out: &mut String, s: &str) {
     let _ = escape_html(&mut *out, s);
@@ -191,11 +201,17 @@ impl Renderer<'_, '_> {
                 self.out.push_str("</dl>\n");
             }
             Block::Rule => self.out.push_str("<hr>\n"),
-            Block::RawHtml(html) => {
-                self.out.push_str("<p class=\"raw-html\">");
-                esc(&mut self.out, html.trim_end());
-                self.out.push_str("</p>\n");
-            }
+            Block::RawHtml(html) => match self.opts.raw_html {
+                RawHtmlMode::Escape => {
+                    self.out.push_str("<p class=\"raw-html\">");
+                    esc(&mut self.out, html.trim_end());
+                    self.out.push_str("</p>\n");
+                }
+                RawHtmlMode::Sanitise => {
+                    self.out.push_str(&sanitise(html));
+                    self.out.push('\n');
+                }
+            },
         }
     }
 
@@ -615,9 +631,68 @@ impl Renderer<'_, '_> {
     }
 
     fn inlines(&mut self, list: &[Inline]) {
+        if self.opts.raw_html == RawHtmlMode::Sanitise
+            && list.iter().any(|i| matches!(i, Inline::RawHtml(_)))
+        {
+            return self.sanitised_inlines(list);
+        }
         for i in list {
             self.inline(i);
         }
+    }
+
+    /// Inline raw HTML arrives in pieces (`<abbr title="...">`, the text,
+    /// `</abbr>`), so it can only be sanitised together with its neighbours.
+    /// The run is sanitised as one fragment in which rapport's own markup
+    /// (links, notes, code, emphasis) stands in as placeholders, put back
+    /// afterwards: the allowlist never has to admit, or gets to mangle, what
+    /// rapport itself writes, and a stray `</p>` in a chapter cannot close
+    /// rapport's elements.
+    fn sanitised_inlines(&mut self, list: &[Inline]) {
+        let mut fragment = String::new();
+        let mut ours: Vec<String> = Vec::new();
+        for i in list {
+            match i {
+                Inline::RawHtml(h) => fragment.push_str(&h.replace(PLACEHOLDER_CHARS, "\u{FFFD}")),
+                Inline::Text(t) => {
+                    let t = t.replace(PLACEHOLDER_CHARS, "\u{FFFD}");
+                    let _ = escape_html_body_text(&mut fragment, &t);
+                }
+                other => {
+                    let saved = std::mem::take(&mut self.out);
+                    self.inline(other);
+                    let html = std::mem::replace(&mut self.out, saved);
+                    let _ = write!(
+                        fragment,
+                        "{PLACEHOLDER_OPEN}{}{PLACEHOLDER_CLOSE}",
+                        ours.len()
+                    );
+                    ours.push(html);
+                }
+            }
+        }
+        let clean = sanitise(&fragment);
+        let mut used = vec![false; ours.len()];
+        let mut rest = clean.as_str();
+        while let Some(start) = rest.find(PLACEHOLDER_OPEN) {
+            self.out.push_str(&rest[..start]);
+            let after = &rest[start + PLACEHOLDER_OPEN.len_utf8()..];
+            let Some(end) = after.find(PLACEHOLDER_CLOSE) else {
+                rest = after;
+                continue;
+            };
+            // Each piece goes back at most once, wherever the HTML parser
+            // put its placeholder.
+            if let Ok(n) = after[..end].parse::<usize>()
+                && n < ours.len()
+                && !used[n]
+            {
+                used[n] = true;
+                self.out.push_str(&ours[n]);
+            }
+            rest = &after[end + PLACEHOLDER_CLOSE.len_utf8()..];
+        }
+        self.out.push_str(rest);
     }
 
     fn inline(&mut self, i: &Inline) {
@@ -751,6 +826,7 @@ mod tests {
                 id_prefix: prefix,
                 heading_offset: offset,
                 links: &AsWritten,
+                raw_html: Default::default(),
             },
         )
     }

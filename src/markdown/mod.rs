@@ -7,6 +7,8 @@ pub mod ast;
 pub mod highlight;
 pub mod html;
 pub mod parse;
+pub mod sanitise;
 
 pub use ast::{Document, LinkTarget};
 pub use parse::{ParseOptions, Problem, parse};
+pub use sanitise::RawHtmlMode;

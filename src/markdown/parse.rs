@@ -250,10 +250,13 @@ impl<'a, I: Iterator<Item = (Event<'a>, std::ops::Range<usize>)>> Builder<'a, I>
     fn flatten_too_deep(&mut self, offset: usize) -> String {
         if !self.problems.iter().any(|p| p.code == "nesting-too-deep") {
             self.problems.push(Problem {
-                severity: Severity::Warning,
+                // An error, not a warning: no report nests this deep, so it
+                // is a mistake or an attack, and either way the page would
+                // not read as the author meant.
+                severity: Severity::Error,
                 code: "nesting-too-deep",
                 message: format!(
-                    "content nested more than {MAX_DEPTH} levels deep is shown as plain text"
+                    "content is nested more than {MAX_DEPTH} levels deep (quotes in quotes, lists in lists)"
                 ),
                 hint: "check for stray `>`, `-` or `*` characters at the start of lines".into(),
                 offset,
@@ -982,6 +985,7 @@ mod tests {
                 id_prefix: "",
                 heading_offset: 0,
                 links: &NoLinks,
+                raw_html: Default::default(),
             },
         );
         assert!(html.contains('x') && html.contains('y'));

@@ -290,6 +290,15 @@ struct Writer<'a> {
 }
 
 impl Writer<'_> {
+    /// Raw HTML as the web page shows it: as typed when escaped, only its
+    /// words when sanitised (the PDF has no use for the allowed tags).
+    fn raw_html(&self, html: &str) -> String {
+        match self.links.site.config.raw_html {
+            crate::markdown::RawHtmlMode::Escape => html.to_string(),
+            crate::markdown::RawHtmlMode::Sanitise => crate::markdown::sanitise::text_of(html),
+        }
+    }
+
     fn blocks(&mut self, blocks: &[Block]) {
         for b in blocks {
             self.block(b);
@@ -415,7 +424,10 @@ impl Writer<'_> {
             Block::Chart(c) => self.chart(c),
             Block::Rule => self.out.push_str("#line(length: 100%)\n\n"),
             Block::RawHtml(html) => {
-                let _ = writeln!(self.out, "#{}\n", lit(html.trim_end()));
+                let text = self.raw_html(html.trim_end());
+                if !text.trim().is_empty() {
+                    let _ = writeln!(self.out, "#{}\n", lit(&text));
+                }
             }
         }
     }
@@ -636,8 +648,14 @@ impl Writer<'_> {
 
     fn inline(&mut self, i: &Inline) {
         match i {
-            Inline::Text(t) | Inline::RawHtml(t) => {
+            Inline::Text(t) => {
                 let _ = write!(self.out, "#{}", lit(t));
+            }
+            Inline::RawHtml(t) => {
+                let t = self.raw_html(t);
+                if !t.is_empty() {
+                    let _ = write!(self.out, "#{}", lit(&t));
+                }
             }
             Inline::Code(t) => {
                 let _ = write!(self.out, "#raw({})", lit(t));

@@ -441,6 +441,7 @@ impl RenderCtx<'_> {
                 id_prefix: "",
                 heading_offset: 0,
                 links: &links,
+                raw_html: self.site.config.raw_html,
             },
         );
         let mut chapter = chapter_view(r, ci, body);
@@ -495,6 +496,7 @@ impl RenderCtx<'_> {
                         id_prefix: &prefix,
                         heading_offset: 1,
                         links: &links,
+                        raw_html: self.site.config.raw_html,
                     },
                 );
                 let mut view = chapter_view(r, ci, body);

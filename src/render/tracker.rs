@@ -303,6 +303,7 @@ pub fn item_view(
         id_prefix,
         heading_offset,
         links,
+        raw_html: site.config.raw_html,
     };
     ItemView {
         row: row(r, item, statuses),
