@@ -22,6 +22,9 @@ pub struct BuildOptions {
     pub preview: bool,
     /// Leave out the PDF edition (for a fast live preview).
     pub no_pdf: bool,
+    /// Leave out the search index (`check`, which writes nothing, and the
+    /// live preview, which indexes after it has reloaded the page).
+    pub no_search: bool,
 }
 
 /// What a run produced: the problems found, and the site when it rendered.
@@ -76,6 +79,16 @@ pub fn render_in_memory(fs: &dyn FileSystem, opts: &BuildOptions) -> Outcome {
     let output = site
         .as_ref()
         .and_then(|s| render::render_site(fs, s, &diags, &sources));
+    let mut output = output;
+    if !opts.no_search
+        && let (Some(site), Some(out)) = (&site, &mut output)
+        && !diags.has_errors()
+    {
+        match crate::search::index(site, &out.files) {
+            Ok(files) => out.files.extend(files),
+            Err(d) => diags.push(d),
+        }
+    }
     let mut diagnostics = diags.sorted();
     if let Some(site) = &site {
         let off = &site.config.checks_off;

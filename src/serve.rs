@@ -6,7 +6,10 @@
 //! forms, backslashes) cannot reach the disk and is answered with 404. A
 //! watcher rebuilds after each save; open pages reload through server-sent
 //! events. A failed rebuild keeps the last good site and shows the problems
-//! on the page and in the terminal. The server listens on 127.0.0.1 unless
+//! on the page and in the terminal. The search index is made after the page
+//! has reloaded, on a thread of its own (see [`index_later`]), so a save is
+//! shown as fast as before; until it is ready, the previous index answers.
+//! The server listens on 127.0.0.1 unless
 //! told otherwise, and answers only requests addressed to it by name, which
 //! stops other web pages from reaching it through DNS rebinding.
 
@@ -40,6 +43,11 @@ pub struct ServeOptions {
 struct Snapshot {
     files: Arc<BTreeMap<String, OutputFile>>,
     errors: Option<String>,
+    /// The search index (`pagefind/...`), possibly of an earlier build.
+    search: Arc<BTreeMap<String, OutputFile>>,
+    /// Counts successful builds, so an index that finishes after a newer
+    /// build has started indexing does not replace the newer one.
+    generation: u64,
 }
 
 #[derive(Clone, Debug)]
@@ -66,11 +74,7 @@ fn build(
     site_dir: &Path,
     drafts: bool,
     addr: SocketAddr,
-) -> (
-    Option<BTreeMap<String, OutputFile>>,
-    Option<String>,
-    Rebuild,
-) {
+) -> (Option<Built>, Option<String>, Rebuild) {
     let start = Instant::now();
     let fs = match RealFs::new(site_dir) {
         Ok(fs) => fs,
@@ -92,19 +96,24 @@ fn build(
         base_url: Some(format!("http://{addr}/")),
         preview: true,
         no_pdf: true,
+        no_search: true,
     };
     let outcome = render_in_memory(&fs, &opts);
     let took = start.elapsed();
     let report = (!outcome.diagnostics.is_empty())
         .then(|| render_human(&outcome.diagnostics, &outcome.sources, false));
-    match outcome.output {
-        Some(out) if !outcome.has_errors() => {
+    let has_errors = outcome.has_errors();
+    match (outcome.output, outcome.site) {
+        (Some(out), Some(site)) if !has_errors => {
             let pages = out.files.keys().filter(|k| k.ends_with(".html")).count();
             if let Some(r) = &report {
                 eprint!("{r}");
             }
             (
-                Some(out.files),
+                Some(Built {
+                    files: Arc::new(out.files),
+                    site,
+                }),
                 None,
                 Rebuild {
                     ok: true,
@@ -125,12 +134,43 @@ fn build(
     }
 }
 
+/// A successful build: the pages, and the model the search index needs.
+struct Built {
+    files: Arc<BTreeMap<String, OutputFile>>,
+    site: crate::model::Site,
+}
+
+/// Indexes a build for search on a thread of its own and adds the index to
+/// the snapshot when done. The live preview reloads as soon as the pages are
+/// rendered: indexing costs about as much again as rendering (see
+/// docs/search.md), and a person checking a change looks at the page first.
+fn index_later(shared: Arc<Shared>, built: Built) {
+    let generation = {
+        let mut snap = shared.snapshot.write().unwrap_or_else(|e| e.into_inner());
+        snap.generation += 1;
+        snap.generation
+    };
+    std::thread::spawn(move || {
+        let files = match crate::search::index(&built.site, &built.files) {
+            Ok(files) => files,
+            Err(d) => {
+                eprintln!("search index: {}", d.message);
+                return;
+            }
+        };
+        let mut snap = shared.snapshot.write().unwrap_or_else(|e| e.into_inner());
+        if snap.generation == generation {
+            snap.search = Arc::new(files);
+        }
+    });
+}
+
 /// Runs the server until the process is stopped. `ready` is called with the
 /// address once it is listening (port 0 picks a free port).
 pub async fn serve(opts: ServeOptions, ready: impl FnOnce(SocketAddr)) -> std::io::Result<()> {
     let listener = tokio::net::TcpListener::bind(opts.addr).await?;
     let addr = listener.local_addr()?;
-    let (files, errors, first) = build(&opts.site_dir, opts.drafts, addr);
+    let (built, errors, first) = build(&opts.site_dir, opts.drafts, addr);
     report_build(&first, errors.as_deref());
     let (signals, _) = broadcast::channel(16);
     let port = addr.port();
@@ -144,12 +184,17 @@ pub async fn serve(opts: ServeOptions, ready: impl FnOnce(SocketAddr)) -> std::i
     }
     let shared = Arc::new(Shared {
         snapshot: RwLock::new(Snapshot {
-            files: Arc::new(files.unwrap_or_default()),
+            files: built.as_ref().map(|b| b.files.clone()).unwrap_or_default(),
             errors,
+            search: Arc::default(),
+            generation: 0,
         }),
         signals,
         hosts,
     });
+    if let Some(built) = built {
+        index_later(shared.clone(), built);
+    }
     watch(opts.site_dir.clone(), opts.drafts, addr, shared.clone())?;
     ready(addr);
     let app = axum::Router::new().fallback({
@@ -219,11 +264,11 @@ fn watch(
             }
             // Editors save in several steps; wait for them to finish.
             while rx.recv_timeout(Duration::from_millis(15)).is_ok() {}
-            let (files, errors, r) = build(&site_dir, drafts, addr);
+            let (built, errors, r) = build(&site_dir, drafts, addr);
             report_build(&r, errors.as_deref());
             let mut snap = shared.snapshot.write().unwrap_or_else(|e| e.into_inner());
-            if let Some(files) = files {
-                snap.files = Arc::new(files);
+            if let Some(built) = &built {
+                snap.files = built.files.clone();
             }
             snap.errors = errors.clone();
             drop(snap);
@@ -231,6 +276,9 @@ fn watch(
                 None => Signal::Reload,
                 Some(e) => Signal::Errors(e),
             });
+            if let Some(built) = built {
+                index_later(shared.clone(), built);
+            }
         }
     });
     Ok(())
@@ -293,17 +341,21 @@ fn respond(shared: &Shared, uri: &Uri, headers: &HeaderMap) -> Response {
             .keep_alive(KeepAlive::default())
             .into_response();
     }
-    let (files, errors) = {
+    let (files, search, errors) = {
         let snap = shared.snapshot.read().unwrap_or_else(|e| e.into_inner());
-        (snap.files.clone(), snap.errors.clone())
+        (snap.files.clone(), snap.search.clone(), snap.errors.clone())
     };
     let Some(path) = request_path(uri.path()) else {
         return not_found(&files);
     };
-    let found = files.get(&path).map(|f| (path.clone(), f)).or_else(|| {
-        let index = format!("{}/index.html", path.trim_end_matches('/'));
-        files.get(index.as_str()).map(|f| (index, f))
-    });
+    let found = files
+        .get(&path)
+        .or_else(|| search.get(&path))
+        .map(|f| (path.clone(), f))
+        .or_else(|| {
+            let index = format!("{}/index.html", path.trim_end_matches('/'));
+            files.get(index.as_str()).map(|f| (index, f))
+        });
     let Some((path, file)) = found else {
         return not_found(&files);
     };

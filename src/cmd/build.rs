@@ -24,6 +24,10 @@ pub struct Args {
     /// Do not make the PDF edition
     #[arg(long)]
     no_pdf: bool,
+    /// Do not make the search index (the search page then explains that
+    /// search is not available)
+    #[arg(long)]
+    no_search: bool,
 }
 
 pub fn run(args: Args) -> i32 {
@@ -36,6 +40,7 @@ pub fn run(args: Args) -> i32 {
         base_url: args.base_url,
         preview: args.preview,
         no_pdf: args.no_pdf,
+        no_search: args.no_search,
     };
     let outcome = build_to_disk(&args.site_dir, &out, &opts);
     super::report(&outcome);

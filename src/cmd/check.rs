@@ -46,6 +46,9 @@ pub fn run(args: Args) -> i32 {
         base_url: None,
         preview: false,
         no_pdf: false,
+        // `check` writes nothing, so an index would be thrown away: it
+        // would only add to the run time (see docs/search.md).
+        no_search: true,
     };
     let mut outcome = render_in_memory(&fs, &opts);
     if args.strict {

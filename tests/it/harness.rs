@@ -41,6 +41,23 @@ impl TestSite {
         }
     }
 
+    /// A copy of the example site at the root of the repository
+    /// (`site.yaml`, `content/`, `themes/`).
+    pub fn example() -> Self {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("site");
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::copy(root.join("site.yaml"), dir.join("site.yaml")).unwrap();
+        for sub in ["content", "themes"] {
+            copy_dir(&root.join(sub), &dir.join(sub));
+        }
+        TestSite {
+            tmp: std::sync::Arc::new(tmp),
+            dir,
+        }
+    }
+
     /// An empty folder (for `init`).
     pub fn empty() -> Self {
         let tmp = tempfile::tempdir().unwrap();

@@ -12,6 +12,7 @@ mod invalid_sites;
 mod output_safety;
 mod pdf;
 mod publishing;
+mod search;
 mod serve;
 mod themes;
 mod tracker;
