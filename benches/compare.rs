@@ -11,8 +11,9 @@
 //! against each peer measured in the same run. A peer that is not installed
 //! (`hugo`, `zola` on the PATH) is skipped and said so.
 //!
-//! rapport builds with `--no-pdf`: the peers make no PDF, and the PDF stage
-//! has its own benchmark (`cargo bench --bench pdf`).
+//! rapport builds with `--no-pdf --no-search`: the peers make no PDF and no
+//! search index (Zola's is turned off in its config), and both stages have
+//! their own measurements (`cargo bench --bench pdf`, docs/search.md).
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -76,7 +77,8 @@ fn build_command(tool: Tool, site: &Path, out: &Path) -> Command {
                 .arg(site)
                 .arg("--output")
                 .arg(out)
-                .arg("--no-pdf");
+                .arg("--no-pdf")
+                .arg("--no-search");
             c
         }
         Tool::Hugo => {

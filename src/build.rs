@@ -25,6 +25,9 @@ pub struct BuildOptions {
     pub no_pdf: bool,
     /// Chapters parsed by the previous build (`rapport serve`).
     pub cache: Option<std::sync::Arc<content::ChapterCache>>,
+    /// Leave out the search index (`check`, which writes nothing, and the
+    /// live preview, which indexes after it has reloaded the page).
+    pub no_search: bool,
 }
 
 /// What a run produced: the problems found, and the site when it rendered.
@@ -92,6 +95,19 @@ pub fn render_in_memory(fs: &dyn FileSystem, opts: &BuildOptions) -> Outcome {
         }
         _ => None,
     };
+    let mut output = output;
+    if !opts.no_search
+        && let (Some(site), Some(out)) = (&p.site, &mut output)
+        && !p.diags.has_errors()
+    {
+        let indexed = p
+            .timings
+            .time("search", || crate::search::index(site, &out.files));
+        match indexed {
+            Ok(files) => out.files.extend(files),
+            Err(d) => p.diags.push(d),
+        }
+    }
     let diagnostics = p.diagnostics();
     Outcome {
         site: p.site,

@@ -54,6 +54,7 @@ fn run(fs: &MemoryFs) -> bool {
         fs,
         &BuildOptions {
             no_pdf: true,
+            no_search: true,
             ..BuildOptions::default()
         },
     );

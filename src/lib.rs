@@ -27,6 +27,7 @@ pub mod output;
 #[cfg(feature = "pdf")]
 pub mod pdf;
 pub mod render;
+pub mod search;
 pub mod serve;
 pub mod theme;
 pub mod tracker;

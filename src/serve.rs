@@ -14,7 +14,11 @@
 //! the browser is told to reload at once; pages are then rendered when they
 //! are asked for, while every other page is rendered in the background to
 //! find any template problem the change caused. A change to the theme,
-//! templates or settings rebuilds everything before the reload. A failed rebuild keeps the last good site and shows the problems
+//! templates or settings rebuilds everything before the reload.
+//!
+//! The search index is made after the page has reloaded, on a thread of its
+//! own ([`index_later`]), so a save shows as fast as without search; until
+//! it is ready, the previous index answers. A failed rebuild keeps the last good site and shows the problems
 //! on the page and in the terminal. The server listens on 127.0.0.1 unless
 //! told otherwise, and answers only requests addressed to it by name, which
 //! stops other web pages from reaching it through DNS rebinding.
@@ -51,6 +55,11 @@ pub struct ServeOptions {
 /// latest build if it failed.
 struct Snapshot {
     files: Arc<BTreeMap<String, OutputFile>>,
+    /// The search index (`pagefind/...`), possibly of an earlier build.
+    search: Arc<BTreeMap<String, OutputFile>>,
+    /// Counts successful builds, so an index that finishes after a newer
+    /// build has started indexing does not replace the newer one.
+    generation: u64,
     /// After a content-only change: the pages, rendered when asked for
     /// (`files` then holds everything else).
     pages: Option<Arc<LivePages>>,
@@ -109,6 +118,8 @@ pub struct Rebuild {
 /// pages), the pages to render on request, the problems if it failed.
 struct Built {
     files: Option<BTreeMap<String, OutputFile>>,
+    /// After a full build: the model, for the search index.
+    site: Option<Site>,
     pages: Option<Arc<LivePages>>,
     errors: Option<String>,
     rebuild: Rebuild,
@@ -131,14 +142,18 @@ impl Builder {
             preview: true,
             no_pdf: true,
             cache: Some(self.cache.clone()),
+            // Indexed after the reload, by `index_later`.
+            no_search: true,
         }
     }
 
     /// Everything, rendered before the reload.
     fn full(&self) -> Built {
-        let (files, errors, rebuild) = build(&self.site_dir, &self.options());
+        let (built, errors, rebuild) = build(&self.site_dir, &self.options());
+        let (files, site) = built.unzip();
         Built {
             files,
+            site,
             pages: None,
             errors,
             rebuild,
@@ -150,6 +165,7 @@ impl Builder {
         let start = Instant::now();
         let failed = |errors: String| Built {
             files: None,
+            site: None,
             pages: None,
             errors: Some(errors),
             rebuild: Rebuild {
@@ -183,6 +199,7 @@ impl Builder {
                 let count = pages.paths().count();
                 Built {
                     files: Some(out.files),
+                    site: None,
                     pages: Some(Arc::new(LivePages {
                         site,
                         pages,
@@ -205,7 +222,7 @@ fn build(
     site_dir: &Path,
     opts: &BuildOptions,
 ) -> (
-    Option<BTreeMap<String, OutputFile>>,
+    Option<(BTreeMap<String, OutputFile>, Site)>,
     Option<String>,
     Rebuild,
 ) {
@@ -229,14 +246,15 @@ fn build(
     let took = start.elapsed();
     let report = (!outcome.diagnostics.is_empty())
         .then(|| render_human(&outcome.diagnostics, &outcome.sources, false));
-    match outcome.output {
-        Some(out) if !outcome.has_errors() => {
+    let has_errors = outcome.has_errors();
+    match (outcome.output, outcome.site) {
+        (Some(out), Some(site)) if !has_errors => {
             let pages = out.files.keys().filter(|k| k.ends_with(".html")).count();
             if let Some(r) = &report {
                 eprint!("{r}");
             }
             (
-                Some(out.files),
+                Some((out.files, site)),
                 None,
                 Rebuild {
                     ok: true,
@@ -283,12 +301,23 @@ pub async fn serve(opts: ServeOptions, ready: impl FnOnce(SocketAddr)) -> std::i
     let shared = Arc::new(Shared {
         snapshot: RwLock::new(Snapshot {
             files: Arc::new(first.files.unwrap_or_default()),
+            search: Arc::default(),
+            generation: 0,
             pages: None,
             errors: first.errors,
         }),
         signals,
         hosts,
     });
+    if let Some(site) = first.site {
+        let files = shared
+            .snapshot
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .files
+            .clone();
+        index_later(shared.clone(), Box::new(site), files);
+    }
     watch(builder, shared.clone())?;
     ready(addr);
     let app = axum::Router::new().fallback({
@@ -382,6 +411,15 @@ fn watch(builder: Builder, shared: Arc<Shared>) -> std::io::Result<()> {
                 None => Signal::Reload,
                 Some(e) => Signal::Errors(e),
             });
+            if let Some(site) = built.site {
+                let files = shared
+                    .snapshot
+                    .read()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .files
+                    .clone();
+                index_later(shared.clone(), Box::new(site), files);
+            }
             if let Some(pages) = built.pages {
                 validate(&pages, &shared, previous);
             }
@@ -397,7 +435,7 @@ type Served = (Arc<BTreeMap<String, OutputFile>>, Option<Arc<LivePages>>);
 /// them for the next requests. A template problem the change caused is
 /// handled as in a full rebuild: the previous site is served again, and the
 /// problem is shown on the page and in the terminal.
-fn validate(live: &Arc<LivePages>, shared: &Shared, previous: Served) {
+fn validate(live: &Arc<LivePages>, shared: &Arc<Shared>, previous: Served) {
     let mut problems = Vec::new();
     let mut made = BTreeMap::new();
     for (path, result) in live.pages.render_all(&live.site) {
@@ -409,10 +447,19 @@ fn validate(live: &Arc<LivePages>, shared: &Shared, previous: Served) {
         }
     }
     if problems.is_empty() {
+        let mut all: BTreeMap<String, OutputFile> = (*shared
+            .snapshot
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .files)
+            .clone();
         let mut cache = live.made.write().unwrap_or_else(|e| e.into_inner());
         for (path, html) in made {
+            all.insert(path.clone(), OutputFile::Bytes(html.to_vec()));
             cache.entry(path).or_insert(html);
         }
+        drop(cache);
+        index_later(shared.clone(), LiveSite(live.clone()), Arc::new(all));
         return;
     }
     let text = render_human(&problems, &crate::diagnostics::SourceMap::default(), false);
@@ -434,6 +481,45 @@ fn site_relative(root: &Path, path: &Path) -> String {
         .strip_prefix(root)
         .map(|rel| rel.to_string_lossy().replace('\\', "/"))
         .unwrap_or_default()
+}
+
+/// The model of a site whose pages are served on request.
+struct LiveSite(Arc<LivePages>);
+
+impl std::ops::Deref for LiveSite {
+    type Target = Site;
+    fn deref(&self) -> &Site {
+        &self.0.site
+    }
+}
+
+/// Indexes a build for search on a thread of its own and adds the index to
+/// the snapshot when done. The live preview reloads as soon as the pages are
+/// ready: indexing costs about as much again as rendering (see
+/// docs/search.md), and a person checking a change looks at the page first.
+fn index_later(
+    shared: Arc<Shared>,
+    site: impl std::ops::Deref<Target = Site> + Send + 'static,
+    files: Arc<BTreeMap<String, OutputFile>>,
+) {
+    let generation = {
+        let mut snap = shared.snapshot.write().unwrap_or_else(|e| e.into_inner());
+        snap.generation += 1;
+        snap.generation
+    };
+    std::thread::spawn(move || {
+        let index = match crate::search::index(&site, &files) {
+            Ok(index) => index,
+            Err(d) => {
+                eprintln!("search index: {}", d.message);
+                return;
+            }
+        };
+        let mut snap = shared.snapshot.write().unwrap_or_else(|e| e.into_inner());
+        if snap.generation == generation {
+            snap.search = Arc::new(index);
+        }
+    });
 }
 
 /// A path inside the site's `content/` folder.
@@ -512,12 +598,17 @@ fn respond(shared: &Shared, uri: &Uri, headers: &HeaderMap) -> Response {
             .keep_alive(KeepAlive::default())
             .into_response();
     }
-    let (files, pages, errors) = {
+    let (files, search, pages, errors) = {
         let snap = shared.snapshot.read().unwrap_or_else(|e| e.into_inner());
-        (snap.files.clone(), snap.pages.clone(), snap.errors.clone())
+        (
+            snap.files.clone(),
+            snap.search.clone(),
+            snap.pages.clone(),
+            snap.errors.clone(),
+        )
     };
     let lookup = |path: &str| -> Option<Vec<u8>> {
-        if let Some(file) = files.get(path) {
+        if let Some(file) = files.get(path).or_else(|| search.get(path)) {
             return file.bytes().ok().map(|b| b.into_owned());
         }
         pages.as_ref()?.get(path).map(|html| html.to_vec())

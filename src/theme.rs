@@ -32,12 +32,14 @@ pub const DEFAULT_TEMPLATES: &[(&str, &str)] = theme_files!("templates":
     "accessibility.html",
     "tracker.html",
     "recommendation.html",
+    "search.html",
 );
 
 pub const DEFAULT_STATIC: &[(&str, &str)] = theme_files!("static":
     "style.css",
     "print.css",
     "tracker.js",
+    "search.js",
 );
 
 /// Where a published static file comes from.

@@ -27,6 +27,10 @@ pub struct Args {
     /// Print how long each phase took (load, checks, pdf, pages, write)
     #[arg(long)]
     timings: bool,
+    /// Do not make the search index (the search page then explains that
+    /// search is not available)
+    #[arg(long)]
+    no_search: bool,
 }
 
 pub fn run(args: Args) -> i32 {
@@ -40,6 +44,7 @@ pub fn run(args: Args) -> i32 {
         preview: args.preview,
         no_pdf: args.no_pdf,
         cache: None,
+        no_search: args.no_search,
     };
     let outcome = build_to_disk(&args.site_dir, &out, &opts);
     super::report(&outcome);

@@ -47,6 +47,9 @@ pub fn run(args: Args) -> i32 {
         preview: false,
         no_pdf: false,
         cache: None,
+        // `check` writes nothing, so an index would be thrown away: it
+        // would only add to the run time (see docs/search.md).
+        no_search: true,
     };
     let mut outcome = render_in_memory(&fs, &opts);
     if args.strict {

@@ -283,6 +283,7 @@ pub fn table_block(
         offset: 0,
     };
     DataTableBlock {
+        id: format!("table-{}", slug::slugify(&table.name)),
         caption: table.caption.clone(),
         heads: cols
             .iter()

@@ -113,6 +113,9 @@ pub struct Component {
 
 #[derive(Debug, Clone)]
 pub struct DataTableBlock {
+    /// The figure's id in the chapter (`table-funding`), so a search result
+    /// or a link can point at the table itself.
+    pub id: String,
     pub caption: String,
     pub heads: Vec<DataHead>,
     pub rows: Vec<Vec<DataCell>>,

@@ -35,6 +35,7 @@ pub fn render(doc: &Document, opts: &HtmlOptions) -> String {
         out: String::with_capacity(4096),
         opts,
         table_count: 0,
+        table_ids: Default::default(),
     };
     r.blocks(&doc.blocks);
     r.footnotes(&doc.footnotes);
@@ -45,6 +46,9 @@ struct Renderer<'a, 'b> {
     out: String,
     opts: &'a HtmlOptions<'b>,
     table_count: usize,
+    /// Data-table ids already used on this page: a table placed twice gets
+    /// its id once, so ids stay unique.
+    table_ids: std::collections::HashSet<String>,
 }
 
 /// Private-use characters that mark where rapport's own markup goes back
@@ -316,7 +320,10 @@ impl Renderer<'_, '_> {
     fn tracker(&mut self, t: &TrackerList) {
         let l = self.level(t.heading_level);
         let grouped = t.style == TrackerStyle::Actions;
-        self.out.push_str("<div class=\"tracker-list\">\n");
+        // Each item has its own page in the search index; a list of them in
+        // a chapter would only repeat those hits.
+        self.out
+            .push_str("<div class=\"tracker-list\" data-pagefind-ignore>\n");
         if grouped && !t.caption.is_empty() {
             self.out.push_str("<p class=\"tracker-caption\">");
             self.inlines(&t.caption);
@@ -374,7 +381,18 @@ impl Renderer<'_, '_> {
 
     fn data_table(&mut self, t: &DataTableBlock) {
         self.table_count += 1;
-        self.out.push_str("<figure class=\"data-table\">\n<div class=\"table-wrap\" role=\"region\" tabindex=\"0\" aria-label=\"");
+        // Left out of the page's search record: each table is indexed as a
+        // record of its own (see `crate::search`), which links here.
+        self.out
+            .push_str("<figure class=\"data-table\" data-pagefind-ignore");
+        if self.table_ids.insert(t.id.clone()) {
+            self.out.push_str(" id=\"");
+            let id = t.id.clone();
+            self.id(&id);
+            self.out.push('"');
+        }
+        self.out
+            .push_str(">\n<div class=\"table-wrap\" role=\"region\" tabindex=\"0\" aria-label=\"");
         let _ = write!(self.out, "Table {}: ", self.table_count);
         esc(&mut self.out, &t.caption);
         self.out.push_str("\">\n<table>\n<caption>");

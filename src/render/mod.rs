@@ -99,7 +99,7 @@ pub fn prepare(
         .iter()
         .map(|r| tracker::filter_pages(r, statuses))
         .collect();
-    let mut jobs: Vec<Job> = vec![Job::Home, Job::NotFound];
+    let mut jobs: Vec<Job> = vec![Job::Home, Job::NotFound, Job::Search];
     if site.config.accessibility.is_some() {
         jobs.push(Job::Accessibility);
     }
@@ -285,6 +285,7 @@ fn page_path(site: &Site, filters: &[Vec<(tracker::Facet, String, String)>], job
         Job::Home => String::new(),
         Job::NotFound => return "404.html".into(),
         Job::Accessibility => "accessibility/".into(),
+        Job::Search => "search/".into(),
         Job::ReportHome(ri) => format!("{}/", report(ri).slug),
         Job::Chapter(ri, ci) => format!("{}/{}/", report(ri).slug, report(ri).chapters[ci].slug),
         Job::Print(ri) => format!("{}/print/", report(ri).slug),
@@ -311,6 +312,8 @@ enum Job {
     Print(usize),
     Revisions(usize),
     Accessibility,
+    /// The search page, where every page's search box leads.
+    Search,
     /// The tracker page, or one of its filter pages.
     Tracker(usize, Option<usize>),
     Item(usize, usize),
@@ -339,6 +342,7 @@ impl RenderCtx<'_> {
             Job::Item(r, i) => self.item(r, i),
             Job::Revisions(r) => self.revisions(r),
             Job::Accessibility => self.accessibility(),
+            Job::Search => self.search(),
         }
     }
 
@@ -603,6 +607,41 @@ impl RenderCtx<'_> {
         (
             "accessibility/index.html".into(),
             self.templates.render("accessibility.html", &ctx),
+        )
+    }
+
+    /// The search page. Results come from the index in the browser; without
+    /// JavaScript it lists every report and chapter instead, so the search
+    /// box never leads to a dead end.
+    fn search(&self) -> Rendered {
+        let mut page = self.page(
+            "search",
+            "Search".into(),
+            "search/".into(),
+            Some(format!("Search {}.", self.site.config.title)),
+        );
+        page.breadcrumbs.push(self.home_crumb());
+        let reports: Vec<SearchReportView> = self
+            .site
+            .reports
+            .iter()
+            .map(|r| SearchReportView {
+                url: format!("{}/", r.slug),
+                title: r.meta.title.clone(),
+                period: r.meta.period.clone(),
+                chapters: r.chapters.iter().map(|c| chapter_link(r, c)).collect(),
+                tracker: (!r.tracker.items.is_empty()).then(|| LinkView {
+                    title: r.tracker.label.many.clone(),
+                    url: tracker::tracker_url(r),
+                }),
+            })
+            .collect();
+        let mut ctx = PageContext::default();
+        ctx.insert("page", &page);
+        ctx.insert("search", &SearchView { reports });
+        (
+            "search/index.html".into(),
+            self.templates.render("search.html", &ctx),
         )
     }
 

@@ -278,3 +278,19 @@ pub fn chapter_link(r: &Report, c: &Chapter) -> ChapterLink {
         draft: c.draft,
     }
 }
+
+/// The search page's fallback list, for readers without JavaScript.
+#[derive(Serialize)]
+pub struct SearchView {
+    pub reports: Vec<SearchReportView>,
+}
+
+#[derive(Serialize)]
+pub struct SearchReportView {
+    pub url: String,
+    pub title: String,
+    pub period: Option<String>,
+    pub chapters: Vec<ChapterLink>,
+    /// The report's tracker page, when it tracks items.
+    pub tracker: Option<LinkView>,
+}

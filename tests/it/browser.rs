@@ -9,7 +9,7 @@ use std::process::Command;
 
 use crate::harness::*;
 
-fn chromium() -> Option<String> {
+pub(crate) fn chromium() -> Option<String> {
     if std::env::var_os("RAPPORT_SKIP_BROWSER").is_some() {
         return None;
     }
@@ -29,7 +29,12 @@ fn chromium() -> Option<String> {
 }
 
 /// The DOM after the page's scripts ran.
-fn dom_after_scripts(browser: &str, url: &str, profile: &Path) -> String {
+pub(crate) fn dom_after_scripts(browser: &str, url: &str, profile: &Path) -> String {
+    dom_after(browser, url, profile, 2000)
+}
+
+/// The DOM after `budget_ms` of the page's (virtual) time.
+pub(crate) fn dom_after(browser: &str, url: &str, profile: &Path, budget_ms: u32) -> String {
     let out = Command::new(browser)
         .args([
             "--headless",
@@ -39,8 +44,8 @@ fn dom_after_scripts(browser: &str, url: &str, profile: &Path) -> String {
             "--disable-background-networking",
             "--disable-component-update",
             "--disable-sync",
-            "--virtual-time-budget=2000",
         ])
+        .arg(format!("--virtual-time-budget={budget_ms}"))
         .arg(format!("--user-data-dir={}", profile.display()))
         .arg("--dump-dom")
         .arg(url)

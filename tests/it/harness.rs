@@ -41,6 +41,23 @@ impl TestSite {
         }
     }
 
+    /// A copy of the example site at the root of the repository
+    /// (`site.yaml`, `content/`, `themes/`).
+    pub fn example() -> Self {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("site");
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::copy(root.join("site.yaml"), dir.join("site.yaml")).unwrap();
+        for sub in ["content", "themes"] {
+            copy_dir(&root.join(sub), &dir.join(sub));
+        }
+        TestSite {
+            tmp: std::sync::Arc::new(tmp),
+            dir,
+        }
+    }
+
     /// An empty folder (for `init`).
     pub fn empty() -> Self {
         let tmp = tempfile::tempdir().unwrap();
@@ -199,4 +216,22 @@ pub fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
             )
         })
         .collect()
+}
+
+/// The scripts the default theme ships: any other `<script>` in a page came
+/// from content, which must never happen.
+pub const THEME_SCRIPTS: &[&str] = &["assets/tracker.js", "assets/search.js"];
+
+/// Whether every `<script>` of a page is one of the theme's own files (an
+/// external file, with nothing inline).
+pub fn only_theme_scripts(page: &Page) -> bool {
+    page.all("script").iter().all(|s| is_theme_script(s))
+}
+
+/// A `<script src>` naming one of [`THEME_SCRIPTS`], with no inline code.
+pub fn is_theme_script(el: &scraper::ElementRef<'_>) -> bool {
+    el.value()
+        .attr("src")
+        .is_some_and(|src| THEME_SCRIPTS.iter().any(|t| src.ends_with(t)))
+        && el.text().all(|t| t.trim().is_empty())
 }

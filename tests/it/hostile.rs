@@ -137,11 +137,7 @@ fn script_vectors(rel: &str, text: &str) -> Vec<String> {
     for el in html.select(&Selector::parse("*").unwrap()) {
         let v = el.value();
         if v.name() == "script" {
-            let known = v
-                .attr("src")
-                .is_some_and(|s| s.ends_with("assets/tracker.js"))
-                && el.text().all(|t| t.trim().is_empty());
-            if !known {
+            if !is_theme_script(&el) {
                 problems.push(format!(
                     "{rel}: a <script> that is not the theme's: {}",
                     el.html()

@@ -15,6 +15,7 @@ mod output_safety;
 mod pdf;
 mod publishing;
 mod reliability;
+mod search;
 mod serve;
 mod themes;
 mod tracker;

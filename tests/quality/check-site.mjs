@@ -431,7 +431,9 @@ function reflowProbe() {
 
 async function checkInBrowser(page, pageUrl, rel, width, gates, axeSource, tally) {
   await page.setViewportSize({ width, height: 900 });
-  const resp = await page.goto(pageUrl, { waitUntil: 'load' });
+  // The search page adds its filters once the index has loaded: wait for
+  // that, so the gates see the page as a reader does by then.
+  const resp = await page.goto(pageUrl, { waitUntil: rel.startsWith('search/') ? 'networkidle' : 'load' });
   const expectStatus = rel === '404.html' ? 404 : 200;
   if (!resp || (resp.status() !== 200 && resp.status() !== expectStatus)) {
     tally.record('axe', false, `${rel} @${width}px`, [`HTTP ${resp?.status()}`]);

@@ -1,0 +1,217 @@
+//! Site search: a static index that the search page queries in the browser,
+//! with no server and nothing to install.
+//!
+//! The index is made by pagefind, used as a library: it splits the index into
+//! chunks that the browser fetches on demand, so a 10,000-page site costs a
+//! reader a few small downloads, not one big file. Pagefind is used only
+//! here: everything else sees [`index`] and the files it returns.
+//!
+//! What is indexed is decided by the theme's templates (pagefind reads the
+//! rendered pages): only pages whose template marks the content with
+//! `data-pagefind-body` (report home pages, chapters, tracked items) are
+//! indexed, navigation inside them carries `data-pagefind-ignore`, and the
+//! type, report, period, status and theme come from `data-pagefind-meta`
+//! and `data-pagefind-filter`. Data tables have no page of their own, so
+//! each is added here as a record of its own that links to the table in its
+//! chapter (the chapter page leaves the table out, so a hit is not counted
+//! twice). Drafts are never rendered without `--drafts`, and the print
+//! edition carries no `data-pagefind-body`, so neither is in the index.
+
+use std::collections::BTreeMap;
+
+use pagefind::api::PagefindIndex;
+use pagefind::options::PagefindServiceConfig;
+
+use crate::diagnostics::Diagnostic;
+use crate::markdown::ast::{Block, DataTableBlock, Definition};
+use crate::model::Site;
+use crate::output::OutputFile;
+
+/// The folder of the index and its scripts in the output.
+pub const DIR: &str = "pagefind";
+
+/// The attribute that marks a page as indexed; pages without it are skipped
+/// before pagefind parses them.
+const BODY_MARK: &[u8] = b"data-pagefind-body";
+
+/// Builds the search index of a rendered site: the files to publish under
+/// [`DIR`], keyed by their output path.
+pub fn index(
+    site: &Site,
+    files: &BTreeMap<String, OutputFile>,
+) -> Result<BTreeMap<String, OutputFile>, Diagnostic> {
+    let pages: Vec<(String, String)> = files
+        .iter()
+        .filter(|(path, _)| path.ends_with(".html") && !path.starts_with(&format!("{DIR}/")))
+        .filter_map(|(path, file)| match file {
+            OutputFile::Bytes(b) if contains(b, BODY_MARK) => {
+                Some((path.clone(), String::from_utf8_lossy(b).into_owned()))
+            }
+            _ => None,
+        })
+        .collect();
+    let records = table_records(site);
+    // Pagefind's indexing is blocking work behind an async API. It runs on
+    // a thread of its own with its own small runtime, so this function can
+    // be called from anywhere, including from inside `rapport serve`'s
+    // runtime (where starting a nested runtime would panic).
+    let language = primary_language(&site.config.language);
+    let files = std::thread::scope(|s| {
+        s.spawn(|| run(language, pages, records))
+            .join()
+            .unwrap_or_else(|_| Err("the indexer stopped unexpectedly".into()))
+    })
+    .map_err(|e| {
+        Diagnostic::error("search-index", format!("cannot build the search index: {e}"))
+            .config()
+            .with_hint("this is a bug in rapport or pagefind; build with --no-search to publish without search, and report it")
+    })?;
+    Ok(files
+        .into_iter()
+        .map(|(name, bytes)| (format!("{DIR}/{name}"), OutputFile::Bytes(bytes)))
+        .collect())
+}
+
+/// A data table as a search record of its own.
+struct Record {
+    url: String,
+    content: String,
+    meta: BTreeMap<String, String>,
+    filters: BTreeMap<String, Vec<String>>,
+}
+
+fn run(
+    language: String,
+    pages: Vec<(String, String)>,
+    records: Vec<Record>,
+) -> Result<Vec<(String, Vec<u8>)>, String> {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| e.to_string())?;
+    rt.block_on(async move {
+        let config = PagefindServiceConfig::builder()
+            .force_language(language.clone())
+            .build();
+        let mut index = PagefindIndex::new(Some(config)).map_err(|e| e.to_string())?;
+        for (path, html) in pages {
+            index
+                .add_html_file(Some(path.clone()), None, html)
+                .await
+                .map_err(|e| format!("{path}: {e}"))?;
+        }
+        for r in records {
+            index
+                .add_custom_record(
+                    r.url.clone(),
+                    r.content,
+                    language.clone(),
+                    Some(r.meta),
+                    Some(r.filters),
+                    None,
+                )
+                .await
+                .map_err(|e| format!("{}: {e}", r.url))?;
+        }
+        let files = index.get_files().await.map_err(|e| e.to_string())?;
+        Ok(files
+            .into_iter()
+            .map(|f| {
+                let name = f.filename.to_string_lossy().replace('\\', "/");
+                (name, f.contents)
+            })
+            .collect())
+    })
+}
+
+/// `en-GB` -> `en`: pagefind stems words and picks its wasm by language.
+fn primary_language(lang: &str) -> String {
+    let p = lang.split(['-', '_']).next().unwrap_or("en").to_lowercase();
+    if p.is_empty() { "en".into() } else { p }
+}
+
+fn contains(hay: &[u8], needle: &[u8]) -> bool {
+    hay.windows(needle.len()).any(|w| w == needle)
+}
+
+/// One record per data table placed in a chapter (the first placement, whose
+/// figure carries the id), with the words a reader might look for: caption,
+/// column headings, every cell, source and notes.
+fn table_records(site: &Site) -> Vec<Record> {
+    let mut out = Vec::new();
+    for r in &site.reports {
+        for c in &r.chapters {
+            let mut seen = std::collections::HashSet::new();
+            let mut tables = Vec::new();
+            collect_tables(&c.doc.blocks, &mut tables);
+            for t in tables {
+                if !seen.insert(t.id.clone()) {
+                    continue;
+                }
+                let mut content = vec![t.caption.clone()];
+                for h in &t.heads {
+                    content.push(h.label.clone());
+                }
+                for row in t.rows.iter().chain(&t.total) {
+                    let cells: Vec<&str> = row.iter().map(|c| c.text.as_str()).collect();
+                    content.push(format!("{}.", cells.join(", ")));
+                }
+                content.extend(t.source.iter().map(|s| format!("Source: {s}")));
+                content.extend(t.notes.iter().cloned());
+                let mut meta = BTreeMap::new();
+                meta.insert("title".to_string(), t.caption.clone());
+                meta.insert("type".to_string(), "Table".to_string());
+                meta.insert("report".to_string(), r.meta.title.clone());
+                meta.insert("chapter".to_string(), c.title.clone());
+                if let Some(p) = &r.meta.period {
+                    meta.insert("period".to_string(), p.clone());
+                }
+                let mut filters = BTreeMap::new();
+                filters.insert("type".to_string(), vec!["Table".to_string()]);
+                filters.insert("report".to_string(), vec![r.meta.title.clone()]);
+                out.push(Record {
+                    url: format!("/{}/{}/#{}", r.slug, c.slug, t.id),
+                    content: content.join(" "),
+                    meta,
+                    filters,
+                });
+            }
+        }
+    }
+    out
+}
+
+fn collect_tables<'a>(blocks: &'a [Block], out: &mut Vec<&'a DataTableBlock>) {
+    for b in blocks {
+        match b {
+            Block::DataTable(t) => out.push(t),
+            Block::List { items, .. } => {
+                for i in items {
+                    collect_tables(&i.blocks, out);
+                }
+            }
+            Block::BlockQuote(children) => collect_tables(children, out),
+            Block::Component(c) => collect_tables(&c.body, out),
+            Block::DefinitionList(defs) => {
+                for d in defs {
+                    if let Definition::Details(d) = d {
+                        collect_tables(d, out);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn language_is_the_primary_subtag() {
+        assert_eq!(primary_language("en-GB"), "en");
+        assert_eq!(primary_language("cy"), "cy");
+        assert_eq!(primary_language(""), "en");
+    }
+}

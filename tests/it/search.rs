@@ -1,0 +1,461 @@
+//! Site search: the index built with the site, the search box on every page,
+//! and what a reader gets in a real browser when searching the example site.
+//!
+//! Pagefind's script fetches index chunks, which browsers refuse from
+//! file:// addresses, so the built site is served over HTTP on 127.0.0.1 by a
+//! small server in this file, under a sub-path (`/reports/`) as it would be
+//! deployed.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
+
+use crate::browser::{chromium, dom_after};
+use crate::harness::*;
+
+/// A word that appears only in the draft chapter added to the example site.
+const DRAFT_WORD: &str = "quillwort";
+
+/// The example site, with a draft chapter added, built once for all the
+/// tests here (`--no-pdf`: the PDFs have their own tests).
+fn example() -> &'static (TestSite, Run) {
+    static SITE: OnceLock<(TestSite, Run)> = OnceLock::new();
+    SITE.get_or_init(|| {
+        let site = TestSite::example();
+        site.write(
+            "content/vru-establishment-2019/03-draft-notes.md",
+            &format!(
+                "---\ntitle: Notes not yet agreed\norder: 3\ndraft: true\n---\n\nThe {DRAFT_WORD} figures are not final.\n"
+            ),
+        );
+        let run = site.run(&["build", "--no-pdf"]).success();
+        (site, run)
+    })
+}
+
+#[test]
+fn the_build_writes_the_search_index() {
+    let (_, run) = example();
+    let dir = run.output.join("pagefind");
+    for f in ["pagefind.js", "pagefind-entry.json", "wasm.en.pagefind"] {
+        assert!(dir.join(f).is_file(), "{f} missing from the output");
+    }
+    let files: Vec<String> = walkdir::WalkDir::new(&dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .map(|e| e.path().display().to_string())
+        .collect();
+    for ext in [".pf_meta", ".pf_index", ".pf_fragment"] {
+        assert!(files.iter().any(|f| f.ends_with(ext)), "no {ext} file");
+    }
+    let entry = std::fs::read_to_string(dir.join("pagefind-entry.json")).unwrap();
+    let entry: serde_json::Value = serde_json::from_str(&entry).unwrap();
+    let pages = entry["languages"]["en"]["page_count"].as_u64().unwrap();
+    // Report homes, chapters, items and tables; not the tracker, print,
+    // search, home or 404 pages, and not the draft.
+    assert!(pages > 50, "only {pages} records indexed");
+}
+
+#[test]
+fn every_page_has_a_search_box_that_leads_to_the_search_page() {
+    let (_, run) = example();
+    let mut checked = 0;
+    for e in walkdir::WalkDir::new(&run.output) {
+        let e = e.unwrap();
+        let rel = e.path().strip_prefix(&run.output).unwrap();
+        let rel = rel.to_string_lossy().replace('\\', "/");
+        if !rel.ends_with(".html") || rel == "404.html" || rel.starts_with("pagefind/") {
+            continue;
+        }
+        let page = run.page(&rel);
+        let form = if rel == "search/index.html" {
+            "main form[role=search]"
+        } else {
+            "header form[role=search]"
+        };
+        let action = page
+            .attr(form, "action")
+            .unwrap_or_else(|| panic!("{rel}: no search form"));
+        assert_eq!(page.attr(form, "method").as_deref(), Some("get"), "{rel}");
+        // Relative, so it works under any sub-path and from a folder.
+        assert!(
+            !action.starts_with('/') && !action.contains(':'),
+            "{rel}: {action}"
+        );
+        let target = Path::new(&rel)
+            .parent()
+            .unwrap()
+            .join(&action)
+            .join("index.html");
+        assert!(
+            run.output.join(normalise(&target)).is_file(),
+            "{rel}: {action} does not lead to the search page"
+        );
+        let input_id = page.attr(&format!("{form} input[name=q]"), "id").unwrap();
+        assert!(
+            !page
+                .all(&format!("{form} label[for={input_id}]"))
+                .is_empty(),
+            "{rel}: the search box has no label"
+        );
+        checked += 1;
+    }
+    assert!(checked > 100, "only {checked} pages checked");
+}
+
+#[test]
+fn the_search_page_lists_every_report_for_readers_without_javascript() {
+    let (_, run) = example();
+    let page = run.page("search/index.html");
+    assert!(page.text_of("#search-status").contains("JavaScript"));
+    let links = page.hrefs();
+    for report in [
+        "vru-establishment-2019",
+        "gvc-progress-report",
+        "community-safety-2022-23",
+    ] {
+        assert!(
+            links.iter().any(|h| h == &format!("../{report}/")),
+            "{report} not listed: {links:?}"
+        );
+    }
+    assert!(
+        links
+            .iter()
+            .any(|h| h == "../gvc-progress-report/recommendations/"),
+        "the tracker is not listed"
+    );
+    assert!(
+        !page.text.contains("Notes not yet agreed"),
+        "the draft is listed"
+    );
+}
+
+#[test]
+fn the_print_edition_and_the_tracker_pages_are_not_indexed() {
+    let (_, run) = example();
+    for rel in [
+        "gvc-progress-report/print/index.html",
+        "gvc-progress-report/recommendations/index.html",
+        "index.html",
+    ] {
+        let text = std::fs::read_to_string(run.output.join(rel)).unwrap();
+        assert!(!text.contains("data-pagefind-body"), "{rel} is indexed");
+    }
+    let chapter = run.page("vru-establishment-2019/the-ask/index.html");
+    assert!(!chapter.all("article[data-pagefind-body]").is_empty());
+    // Navigation inside the indexed part is left out.
+    assert!(!chapter.all("nav.pager[data-pagefind-ignore]").is_empty());
+}
+
+fn normalise(p: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in p.components() {
+        match c {
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            std::path::Component::CurDir => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Serves `root` over HTTP under `/reports/` (a sub-path, as on a real
+/// deploy); returns the address.
+fn serve_under_sub_path(root: PathBuf) -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap().to_string();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let root = root.clone();
+            std::thread::spawn(move || answer(stream, &root));
+        }
+    });
+    addr
+}
+
+fn answer(mut stream: TcpStream, root: &Path) {
+    let mut reader = BufReader::new(stream.try_clone().unwrap());
+    let mut request = String::new();
+    if reader.read_line(&mut request).is_err() {
+        return;
+    }
+    loop {
+        let mut line = String::new();
+        if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
+            break;
+        }
+    }
+    let path = request.split_whitespace().nth(1).unwrap_or("/");
+    let path = path.split('?').next().unwrap_or("");
+    let file = path.strip_prefix("/reports/").and_then(|p| {
+        if p.split('/').any(|s| s == "..") {
+            return None;
+        }
+        let mut f = root.join(p);
+        if p.is_empty() || p.ends_with('/') {
+            f = f.join("index.html");
+        }
+        std::fs::read(f).ok()
+    });
+    let (status, body) = match file {
+        Some(b) => ("200 OK", b),
+        None => ("404 Not Found", b"not found".to_vec()),
+    };
+    let kind = match path.rsplit('.').next().unwrap_or("") {
+        "js" => "text/javascript",
+        "css" => "text/css",
+        "json" => "application/json",
+        "wasm" => "application/wasm",
+        _ if path.ends_with('/') => "text/html; charset=utf-8",
+        _ => "application/octet-stream",
+    };
+    let _ = write!(
+        stream,
+        "HTTP/1.1 {status}\r\nContent-Type: {kind}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    );
+    let _ = stream.write_all(&body);
+}
+
+/// What a reader sees for one result.
+#[derive(Debug)]
+struct Hit {
+    kind: String,
+    title: String,
+    href: String,
+    where_: String,
+    status: String,
+}
+
+/// Whether the search page has announced its outcome.
+fn search_finished(dom: &str) -> bool {
+    let html = scraper::Html::parse_document(dom);
+    let status = scraper::Selector::parse("#search-status").unwrap();
+    html.select(&status)
+        .next()
+        .is_some_and(|e| !e.text().collect::<String>().trim().is_empty())
+}
+
+/// Loads `search/?q=...` in Chromium and reads the results it shows.
+fn search(query: &str) -> Option<(String, Vec<Hit>)> {
+    let browser = chromium()?;
+    static ADDR: OnceLock<String> = OnceLock::new();
+    let (site, run) = example();
+    let addr = ADDR.get_or_init(|| serve_under_sub_path(run.output.clone()));
+    let url = format!("http://{addr}/reports/search/?q={query}");
+    // On a loaded machine the index may not have answered within the time
+    // budget (the status is then still empty): ask again, as a reader would.
+    let mut dom = String::new();
+    for attempt in 0..3 {
+        let profile = site.outside().join(format!("chromium-{query}-{attempt}"));
+        dom = dom_after(&browser, &url, &profile, 10_000);
+        if search_finished(&dom) {
+            break;
+        }
+    }
+    let html = scraper::Html::parse_document(&dom);
+    let sel = |s: &str| scraper::Selector::parse(s).unwrap();
+    let text = |e: scraper::ElementRef, s: &str| {
+        e.select(&sel(s))
+            .next()
+            .map(|x| x.text().collect::<String>().trim().to_string())
+            .unwrap_or_default()
+    };
+    let status = html
+        .select(&sel("#search-status"))
+        .next()
+        .map(|e| e.text().collect::<String>())
+        .unwrap_or_default();
+    let hits = html
+        .select(&sel("#search-results li.search-result"))
+        .map(|li| Hit {
+            kind: text(li, ".search-result-type"),
+            title: text(li, ".search-result-title"),
+            href: li
+                .select(&sel(".search-result-title a"))
+                .next()
+                .and_then(|a| a.value().attr("href"))
+                .unwrap_or_default()
+                .to_string(),
+            where_: text(li, ".search-result-where"),
+            status: text(li, ".status"),
+        })
+        .collect();
+    Some((status, hits))
+}
+
+#[test]
+fn search_finds_a_recommendation_by_a_word_only_in_its_progress_update() {
+    // "consortium" is in recommendation 9's response, not in its text.
+    let Some((status, hits)) = search("consortium") else {
+        return;
+    };
+    let first = hits
+        .first()
+        .unwrap_or_else(|| panic!("no results: {status}"));
+    assert_eq!(first.kind, "Recommendation", "{hits:?}");
+    assert!(first.title.contains("mediation"), "{hits:?}");
+    // The recommendation's page, at the heading where the words were found.
+    assert!(
+        first
+            .href
+            .starts_with("/reports/gvc-progress-report/recommendations/9/"),
+        "{hits:?}"
+    );
+    assert_eq!(first.status, "Partly implemented");
+    assert!(
+        first.where_.contains("Gangs and Violence Commission"),
+        "{hits:?}"
+    );
+    assert!(
+        status.contains("result"),
+        "the count is announced: {status}"
+    );
+}
+
+#[test]
+fn search_finds_the_funding_table_by_an_area_name() {
+    let Some((status, hits)) = search("Bedfordshire") else {
+        return;
+    };
+    let first = hits
+        .first()
+        .unwrap_or_else(|| panic!("no results: {status}"));
+    assert_eq!(first.kind, "Table", "{hits:?}");
+    assert!(first.title.contains("by police force area"), "{hits:?}");
+    assert_eq!(
+        first.href,
+        "/reports/vru-establishment-2019/paper/#table-funding-by-area"
+    );
+    assert!(first.where_.contains("2019"), "{hits:?}");
+    // The table is not found a second time through its chapter or print
+    // page (other chapters that name the area are fine).
+    let table_hits = hits
+        .iter()
+        .filter(|h| h.href.contains("vru-establishment-2019/"))
+        .filter(|h| h.kind == "Table" || h.href.ends_with("#table-funding-by-area"))
+        .count();
+    assert_eq!(table_hits, 1, "{hits:?}");
+    assert!(hits.iter().all(|h| !h.href.contains("/print/")), "{hits:?}");
+}
+
+#[test]
+fn search_finds_a_chapter_section_by_a_word_of_its_heading() {
+    let Some((status, hits)) = search("Hercules") else {
+        return;
+    };
+    let first = hits
+        .first()
+        .unwrap_or_else(|| panic!("no results: {status}"));
+    assert_eq!(first.kind, "Chapter", "{hits:?}");
+    assert!(
+        first.href.starts_with("/reports/community-safety-2022-23/")
+            && first.href.ends_with("#operation-hercules"),
+        "{hits:?}"
+    );
+    assert!(hits.iter().all(|h| !h.href.contains("/print/")), "{hits:?}");
+}
+
+#[test]
+fn search_leaves_out_drafts() {
+    let Some((status, hits)) = search(DRAFT_WORD) else {
+        return;
+    };
+    assert!(hits.is_empty(), "{hits:?}");
+    assert!(status.contains("No results"), "{status}");
+}
+
+#[test]
+fn serve_builds_the_search_index_after_the_first_build() {
+    let site = TestSite::fixture("fixtures/tracker");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_rapport"))
+        .args(["serve", "--port", "0"])
+        .current_dir(&site.dir)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let addr = line
+        .split("http://")
+        .nth(1)
+        .and_then(|r| r.split('/').next())
+        .unwrap()
+        .to_string();
+    let start = Instant::now();
+    let mut found = false;
+    while start.elapsed() < Duration::from_secs(60) {
+        let mut s = TcpStream::connect(&addr).unwrap();
+        write!(
+            s,
+            "GET /pagefind/pagefind-entry.json HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+        )
+        .unwrap();
+        let mut resp = String::new();
+        let _ = s.read_to_string(&mut resp);
+        if resp.starts_with("HTTP/1.1 200") && resp.contains("\"languages\"") {
+            found = true;
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(found, "serve never published the search index");
+}
+
+#[path = "../../benches/common/mod.rs"]
+#[allow(dead_code)]
+mod synthetic;
+
+/// What indexing costs, for docs/search.md: the example site and a generated
+/// 10,000-chapter site. A measurement, not a check; run it with
+/// `cargo test --test it search_index_cost -- --ignored --nocapture`.
+#[test]
+#[ignore = "a measurement for the docs, slow"]
+fn search_index_cost() {
+    use rapport::build::{BuildOptions, render_in_memory};
+    let example = TestSite::example();
+    let tmp = tempfile::tempdir().unwrap();
+    let generated = tmp.path().join("generated");
+    synthetic::generate(&generated, 10_000, 100);
+    for (name, dir) in [
+        ("example", example.dir.clone()),
+        ("10,000 chapters", generated),
+    ] {
+        let fs = rapport::vfs::RealFs::new(&dir).unwrap();
+        let opts = BuildOptions {
+            no_pdf: true,
+            no_search: true,
+            ..BuildOptions::default()
+        };
+        let start = Instant::now();
+        let outcome = render_in_memory(&fs, &opts);
+        let render = start.elapsed();
+        let (site, output) = (outcome.site.unwrap(), outcome.output.unwrap());
+        let pages = output.files.keys().filter(|k| k.ends_with(".html")).count();
+        let start = Instant::now();
+        let index = rapport::search::index(&site, &output.files).unwrap();
+        let took = start.elapsed();
+        let bytes: usize = index
+            .values()
+            .map(|f| f.bytes().map(|b| b.len()).unwrap_or(0))
+            .sum();
+        println!(
+            "{name}: {pages} pages rendered in {:.2} s; index {} files, {:.1} MB, made in {:.2} s",
+            render.as_secs_f64(),
+            index.len(),
+            bytes as f64 / 1e6,
+            took.as_secs_f64()
+        );
+    }
+}
