@@ -33,6 +33,8 @@ struct Run {
 fn measure(cmd: &mut Command) -> Run {
     cmd.stdout(std::process::Stdio::null());
     let start = Instant::now();
+    // Waited for below with wait4, which also reads its resource use.
+    #[allow(clippy::zombie_processes)]
     let child = cmd.spawn().expect("start the tool");
     let pid = child.id() as libc::pid_t;
     let mut status = 0;

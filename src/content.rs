@@ -631,7 +631,7 @@ fn load_chapter(
     report_numbered: bool,
     diags: &Diagnostics,
 ) -> Option<Chapter> {
-    let Some((front, yaml_line_offset, body_start)) = split_front_matter(&text) else {
+    let Some((front, yaml_line_offset, body_start)) = split_front_matter(text) else {
         diags.push(
             Diagnostic::error("no-front-matter", "this chapter has no front matter")
                 .in_file(path)
@@ -679,9 +679,9 @@ fn load_chapter(
     };
     let body = &text[body_start..];
     let (doc, problems) = markdown::parse(body, &opts);
-    let index = LineIndex::new(&text);
+    let index = LineIndex::new(text);
     for p in problems {
-        let span = index.span(&text, body_start + p.offset..body_start + p.offset);
+        let span = index.span(text, body_start + p.offset..body_start + p.offset);
         let d = Diagnostic {
             severity: p.severity,
             class: crate::diagnostics::Class::Content,

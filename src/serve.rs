@@ -218,14 +218,10 @@ impl Builder {
     }
 }
 
-fn build(
-    site_dir: &Path,
-    opts: &BuildOptions,
-) -> (
-    Option<(BTreeMap<String, OutputFile>, Site)>,
-    Option<String>,
-    Rebuild,
-) {
+/// A build that succeeded: every file, and the model (for the search index).
+type GoodBuild = (BTreeMap<String, OutputFile>, Site);
+
+fn build(site_dir: &Path, opts: &BuildOptions) -> (Option<GoodBuild>, Option<String>, Rebuild) {
     let start = Instant::now();
     let fs = match RealFs::new(site_dir) {
         Ok(fs) => fs,

@@ -136,13 +136,11 @@ fn script_vectors(rel: &str, text: &str) -> Vec<String> {
     let mut problems = Vec::new();
     for el in html.select(&Selector::parse("*").unwrap()) {
         let v = el.value();
-        if v.name() == "script" {
-            if !is_theme_script(&el) {
-                problems.push(format!(
-                    "{rel}: a <script> that is not the theme's: {}",
-                    el.html()
-                ));
-            }
+        if v.name() == "script" && !is_theme_script(&el) {
+            problems.push(format!(
+                "{rel}: a <script> that is not the theme's: {}",
+                el.html()
+            ));
         }
         for (name, value) in v.attrs() {
             let name = name.to_ascii_lowercase();
@@ -617,7 +615,8 @@ fn assert_near_linear(name: &str, make: impl Fn(usize) -> String) {
 #[test]
 #[ignore = "WIP: one more input measured superlinear on the loaded machine; to triage"]
 fn pathological_markdown_stays_near_linear() {
-    let cases: Vec<(&str, Box<dyn Fn(usize) -> String>)> = vec![
+    type Input = Box<dyn Fn(usize) -> String>;
+    let cases: Vec<(&str, Input)> = vec![
         (
             "nested [",
             Box::new(|n| "[".repeat(n) + "a" + &"]".repeat(n)),

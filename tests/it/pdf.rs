@@ -283,7 +283,7 @@ fn the_pdf_has_a_bookmark_per_chapter_and_heading_and_a_tag_tree() {
         .and_then(|m| doc.dereference(m).map(|(_, o)| o.clone()))
         .and_then(|o| o.as_dict().cloned())
         .expect("MarkInfo");
-    assert_eq!(mark.get(b"Marked").unwrap().as_bool().unwrap(), true);
+    assert!(mark.get(b"Marked").unwrap().as_bool().unwrap());
     let root = catalog
         .get(b"StructTreeRoot")
         .and_then(|r| doc.dereference(r).map(|(_, o)| o.clone()))

@@ -414,7 +414,6 @@ fn serve_builds_the_search_index_after_the_first_build() {
 }
 
 #[path = "../../benches/common/mod.rs"]
-#[allow(dead_code)]
 mod synthetic;
 
 /// What indexing costs, for docs/search.md: the example site and a generated
