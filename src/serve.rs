@@ -306,13 +306,7 @@ pub async fn serve(opts: ServeOptions, ready: impl FnOnce(SocketAddr)) -> std::i
         hosts,
     });
     if let Some(site) = first.site {
-        let files = shared
-            .snapshot
-            .read()
-            .unwrap_or_else(|e| e.into_inner())
-            .files
-            .clone();
-        index_later(shared.clone(), Box::new(site), files);
+        index_served(&shared, site);
     }
     watch(builder, shared.clone())?;
     ready(addr);
@@ -408,13 +402,7 @@ fn watch(builder: Builder, shared: Arc<Shared>) -> std::io::Result<()> {
                 Some(e) => Signal::Errors(e),
             });
             if let Some(site) = built.site {
-                let files = shared
-                    .snapshot
-                    .read()
-                    .unwrap_or_else(|e| e.into_inner())
-                    .files
-                    .clone();
-                index_later(shared.clone(), Box::new(site), files);
+                index_served(&shared, site);
             }
             if let Some(pages) = built.pages {
                 validate(&pages, &shared, previous);
@@ -487,6 +475,17 @@ impl std::ops::Deref for LiveSite {
     fn deref(&self) -> &Site {
         &self.0.site
     }
+}
+
+/// Indexes the files a full build put in the snapshot ([`index_later`]).
+fn index_served(shared: &Arc<Shared>, site: Site) {
+    let files = shared
+        .snapshot
+        .read()
+        .unwrap_or_else(|e| e.into_inner())
+        .files
+        .clone();
+    index_later(shared.clone(), Box::new(site), files);
 }
 
 /// Indexes a build for search on a thread of its own and adds the index to

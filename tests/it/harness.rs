@@ -235,3 +235,66 @@ pub fn is_theme_script(el: &scraper::ElementRef<'_>) -> bool {
         .is_some_and(|src| THEME_SCRIPTS.iter().any(|t| src.ends_with(t)))
         && el.text().all(|t| t.trim().is_empty())
 }
+
+/// `rapport serve` running on a free port, stopped when dropped.
+pub struct Server {
+    child: std::process::Child,
+    pub addr: String,
+    _site: TestSite,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Starts `rapport serve` on the site and waits for its address.
+pub fn start(site: TestSite) -> Server {
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_rapport"))
+        .args(["serve", "--port", "0"])
+        .current_dir(&site.dir)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    std::io::BufRead::read_line(
+        &mut std::io::BufReader::new(child.stdout.take().unwrap()),
+        &mut line,
+    )
+    .unwrap();
+    let addr = line
+        .split("http://")
+        .nth(1)
+        .and_then(|r| r.split('/').next())
+        .unwrap_or_else(|| panic!("no address in {line:?}"))
+        .to_string();
+    Server {
+        child,
+        addr,
+        _site: site,
+    }
+}
+
+/// A raw request, so that the path reaches the server exactly as written.
+pub fn get(addr: &str, path: &str, host: &str) -> (u16, String) {
+    use std::io::{Read, Write};
+    let mut s = std::net::TcpStream::connect(addr).unwrap();
+    s.set_read_timeout(Some(std::time::Duration::from_secs(5)))
+        .unwrap();
+    write!(
+        s,
+        "GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut resp = String::new();
+    let _ = s.read_to_string(&mut resp);
+    let status = resp
+        .split_whitespace()
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0);
+    (status, resp)
+}

@@ -1,68 +1,10 @@
 //! `rapport serve`: the real binary, real HTTP requests over TCP.
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{BufRead, BufReader, Write};
 use std::net::TcpStream;
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use crate::harness::*;
-
-struct Server {
-    child: Child,
-    addr: String,
-    _site: TestSite,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn start(site: TestSite) -> Server {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_rapport"))
-        .args(["serve", "--port", "0"])
-        .current_dir(&site.dir)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let addr = line
-        .split("http://")
-        .nth(1)
-        .and_then(|r| r.split('/').next())
-        .unwrap_or_else(|| panic!("no address in {line:?}"))
-        .to_string();
-    Server {
-        child,
-        addr,
-        _site: site,
-    }
-}
-
-/// A raw request, so that the path reaches the server exactly as written.
-fn get(addr: &str, path: &str, host: &str) -> (u16, String) {
-    let mut s = TcpStream::connect(addr).unwrap();
-    s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
-    write!(
-        s,
-        "GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
-    )
-    .unwrap();
-    let mut resp = String::new();
-    let _ = s.read_to_string(&mut resp);
-    let status = resp
-        .split_whitespace()
-        .nth(1)
-        .and_then(|c| c.parse().ok())
-        .unwrap_or(0);
-    (status, resp)
-}
 
 /// Opens the reload stream and returns a reader positioned after the headers.
 fn events(addr: &str) -> BufReader<TcpStream> {
