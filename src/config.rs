@@ -241,14 +241,8 @@ pub fn load(
             }
         }
         if let Some(l) = b.logo {
-            if !fs.is_file(&l.value) {
-                problem(
-                    Diagnostic::error("missing-file", format!("logo file `{}` not found", l.value))
-                        .at(yaml::span_of(&l, 0))
-                        .with_hint(
-                            "give the logo's path from the site folder, e.g. static/logo.svg",
-                        ),
-                );
+            if let Some(d) = unusable_file(fs, &l, "logo", "static/logo.svg") {
+                problem(d);
             } else if b.logo_alt.as_deref().is_none_or(|a| a.trim().is_empty()) {
                 problem(
                     Diagnostic::error("image-alt", "the logo has no `logo_alt` text")
@@ -270,12 +264,10 @@ pub fn load(
                             .at(yaml::span_of(&file, 0))
                             .with_hint("the PDF needs TrueType or OpenType files; most font families offer them"),
                     );
-                } else if !fs.is_file(&file.value) {
-                    problem(
-                        Diagnostic::error("missing-file", format!("font file `{}` not found", file.value))
-                            .at(yaml::span_of(&file, 0))
-                            .with_hint("give the font's path from the site folder, e.g. static/fonts/Family-Regular.ttf"),
-                    );
+                } else if let Some(d) =
+                    unusable_file(fs, &file, "font", "static/fonts/Family-Regular.ttf")
+                {
+                    problem(d);
                 } else {
                     files.push(file.value);
                 }
@@ -434,6 +426,37 @@ pub fn load(
         pdf_per_chapter: raw.pdf_per_chapter.unwrap_or(false),
         raw_html,
     })
+}
+
+/// Why a file named in site.yaml (the logo, a font) cannot be used, if it
+/// cannot: missing, or outside the site folder (`../`, an absolute path, or
+/// a symlink leading out), which gets its own message because "not found"
+/// would send the author looking for a file that is there.
+fn unusable_file(
+    fs: &dyn FileSystem,
+    file: &Spanned<String>,
+    what: &str,
+    example: &str,
+) -> Option<Diagnostic> {
+    let err = fs.find_file(&file.value).err()?;
+    let d = if err.kind() == std::io::ErrorKind::PermissionDenied {
+        Diagnostic::error(
+            "outside-site",
+            format!("{what} file `{}` is outside the site folder", file.value),
+        )
+        .with_hint(format!(
+            "copy the file into the site folder (e.g. {example}) and give that path; rapport reads nothing outside it, symlinks included"
+        ))
+    } else {
+        Diagnostic::error(
+            "missing-file",
+            format!("{what} file `{}` not found", file.value),
+        )
+        .with_hint(format!(
+            "give the {what}'s path from the site folder, e.g. {example}"
+        ))
+    };
+    Some(d.at(yaml::span_of(file, 0)))
 }
 
 fn valid_name(s: &str) -> bool {

@@ -26,6 +26,18 @@ pub trait FileSystem: Send + Sync {
     }
 
     fn is_file(&self, path: &RelPath) -> bool;
+
+    /// Like [`FileSystem::is_file`], but says why a file cannot be used:
+    /// `NotFound`, or `PermissionDenied` for a path (or a symlink) that
+    /// leads outside the site folder, so the error can say which.
+    fn find_file(&self, path: &RelPath) -> io::Result<()> {
+        if self.is_file(path) {
+            Ok(())
+        } else {
+            Err(io::Error::new(io::ErrorKind::NotFound, "no such file"))
+        }
+    }
+
     fn is_dir(&self, path: &RelPath) -> bool;
 
     /// The entries directly inside `dir`, sorted by name: (name, is_dir).
@@ -131,6 +143,14 @@ impl FileSystem for RealFs {
 
     fn is_file(&self, path: &RelPath) -> bool {
         self.resolve(path).map(|p| p.is_file()).unwrap_or(false)
+    }
+
+    fn find_file(&self, path: &RelPath) -> io::Result<()> {
+        if self.resolve(path)?.is_file() {
+            Ok(())
+        } else {
+            Err(io::Error::new(io::ErrorKind::NotFound, "no such file"))
+        }
     }
 
     fn is_dir(&self, path: &RelPath) -> bool {

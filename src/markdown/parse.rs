@@ -74,7 +74,7 @@ struct Builder<'a, I: Iterator<Item = (Event<'a>, std::ops::Range<usize>)>> {
 /// Deeper nesting than this (quotes in quotes in lists...) is flattened to
 /// text. No report needs it, and it keeps hostile input such as 100,000 `>`
 /// characters from exhausting the stack of every recursive pass.
-const MAX_DEPTH: usize = 48;
+const MAX_DEPTH: usize = 16;
 
 impl<'a, I: Iterator<Item = (Event<'a>, std::ops::Range<usize>)>> Builder<'a, I> {
     /// Blocks until the end tag that closes the current container (or the end
