@@ -23,8 +23,8 @@ pub struct BuildOptions {
     pub preview: bool,
     /// Leave out the PDF edition (for a fast live preview).
     pub no_pdf: bool,
-    /// Chapters parsed by the previous build (`rapport serve`).
-    pub cache: Option<std::sync::Arc<content::ChapterCache>>,
+    /// Files parsed by the previous build (`rapport serve`).
+    pub cache: Option<std::sync::Arc<crate::parse_cache::ParseCache>>,
     /// Leave out the search index (`check`, which writes nothing, and the
     /// live preview, which indexes after it has reloaded the page).
     pub no_search: bool,

@@ -20,6 +20,7 @@ use crate::markdown::{self, ParseOptions};
 use crate::model::{
     Chapter, DocOrigin, DocStart, ItemLabel, Report, ReportKind, ReportMeta, Site, Tracker,
 };
+use crate::parse_cache::{self, Parse, ParseCache};
 use crate::tracker;
 use crate::vfs::{self, FileSystem};
 use crate::yaml::{self, Spanned};
@@ -40,112 +41,8 @@ const RESERVED_SLUGS: &[&str] = &[
 pub struct LoadOptions {
     /// Include reports and chapters marked `draft: true`.
     pub drafts: bool,
-    /// Chapters parsed by an earlier load of the same site (`rapport serve`).
-    pub cache: Option<std::sync::Arc<ChapterCache>>,
-}
-
-/// Parsed chapters kept between the rebuilds of `rapport serve`, so that a
-/// save re-parses only the file that changed. A chapter is reused when its
-/// file's text (and the report's numbering setting) is exactly what was
-/// parsed before; its problems are reported again with it. Every pass that
-/// looks across chapters (components, links) still runs on every rebuild,
-/// on a copy.
-///
-/// When a file watcher reports every change ([`ChapterCache::watched`]),
-/// the files it did not report are not even read again: the watcher calls
-/// [`ChapterCache::invalidate`] with what changed.
-#[derive(Default)]
-pub struct ChapterCache {
-    entries: std::sync::Mutex<std::collections::HashMap<String, CachedChapter>>,
-    watched: bool,
-}
-
-struct CachedChapter {
-    text: String,
-    numbered: bool,
-    chapter: Option<Chapter>,
-    diagnostics: Vec<Diagnostic>,
-}
-
-impl std::fmt::Debug for ChapterCache {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("ChapterCache")
-    }
-}
-
-impl ChapterCache {
-    /// A cache kept up to date by a file watcher.
-    pub fn watched() -> Self {
-        ChapterCache {
-            watched: true,
-            ..Default::default()
-        }
-    }
-
-    /// Forgets the chapters at these site-relative paths, or below them
-    /// (a changed folder); an empty path forgets everything.
-    pub fn invalidate(&self, changed: &[String]) {
-        let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
-        if changed.iter().any(String::is_empty) {
-            entries.clear();
-            return;
-        }
-        entries.retain(|path, _| {
-            !changed
-                .iter()
-                .any(|c| path == c || path.starts_with(&format!("{c}/")))
-        });
-    }
-
-    /// A watched chapter that has not changed, without reading its file.
-    fn unchanged(
-        &self,
-        path: &str,
-        numbered: bool,
-    ) -> Option<(String, Option<Chapter>, Vec<Diagnostic>)> {
-        if !self.watched {
-            return None;
-        }
-        let entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
-        let hit = entries.get(path).filter(|hit| hit.numbered == numbered)?;
-        Some((
-            hit.text.clone(),
-            hit.chapter.clone(),
-            hit.diagnostics.clone(),
-        ))
-    }
-
-    fn lookup(
-        &self,
-        path: &str,
-        text: &str,
-        numbered: bool,
-    ) -> Option<(Option<Chapter>, Vec<Diagnostic>)> {
-        let entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
-        let hit = entries.get(path)?;
-        (hit.numbered == numbered && hit.text == text)
-            .then(|| (hit.chapter.clone(), hit.diagnostics.clone()))
-    }
-
-    fn store(
-        &self,
-        path: &str,
-        text: String,
-        numbered: bool,
-        chapter: Option<Chapter>,
-        diagnostics: Vec<Diagnostic>,
-    ) {
-        let entry = CachedChapter {
-            text,
-            numbered,
-            chapter,
-            diagnostics,
-        };
-        self.entries
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .insert(path.to_string(), entry);
-    }
+    /// Files parsed by an earlier load of the same site (`rapport serve`).
+    pub cache: Option<std::sync::Arc<ParseCache>>,
 }
 
 pub fn load_site(
@@ -355,7 +252,7 @@ fn load_report(
     let mut chapters = Vec::new();
     let mut assets = Vec::new();
     let mut table_files = Vec::new();
-    for path in fs.walk(dir) {
+    for path in walk(fs, opts, dir).iter() {
         let rel = &path[dir.len() + 1..];
         if rel.split('/').any(|seg| seg.starts_with('.'))
             || rel == REPORT_FILE
@@ -457,7 +354,7 @@ fn load_report(
     }
     corrections.sort_by_key(|c| c.date);
     let label = item_label(raw.item_label, raw.items_label);
-    let mut items = tracker::load::load(fs, dir, &config.statuses, diags, sources);
+    let mut items = tracker::load::load(fs, dir, &config.statuses, opts, diags, sources);
     tracker::finish(&mut items, &label, diags);
     check_chapter_slugs(&chapters, &assets, &label.dir, diags);
     Some(Report {
@@ -470,6 +367,19 @@ fn load_report(
         tables: load_tables(fs, &table_files, diags, sources),
         corrections,
     })
+}
+
+/// Every file below `dir`, from the cache of `rapport serve` when there is
+/// one.
+pub(crate) fn walk(
+    fs: &dyn FileSystem,
+    opts: &LoadOptions,
+    dir: &str,
+) -> std::sync::Arc<Vec<String>> {
+    match &opts.cache {
+        Some(cache) => cache.walk(fs, dir),
+        None => std::sync::Arc::new(fs.walk(dir)),
+    }
 }
 
 fn load_tables(
@@ -599,30 +509,19 @@ fn load_chapter_cached(
     diags: &Diagnostics,
     sources: &SourceMap,
 ) -> Option<Chapter> {
-    if let Some((text, chapter, found)) = opts
-        .cache
-        .as_ref()
-        .and_then(|c| c.unchanged(path, report_numbered))
-    {
-        sources.insert(path, text.as_str().into());
-        diags.extend(found);
-        return chapter;
-    }
-    let text = read_text(fs, path, diags)?;
-    sources.insert(path, text.as_str().into());
     let Some(cache) = &opts.cache else {
+        let text = read_text(fs, path, diags)?;
+        sources.insert(path, text.as_str().into());
         return load_chapter(path, &text, report_numbered, diags);
     };
-    if let Some((chapter, found)) = cache.lookup(path, &text, report_numbered) {
-        diags.extend(found);
-        return chapter;
-    }
-    let own = Diagnostics::new();
-    let chapter = load_chapter(path, &text, report_numbered, &own);
-    let found = own.sorted();
-    diags.extend(found.iter().cloned());
-    cache.store(path, text, report_numbered, chapter.clone(), found);
-    chapter
+    cache.load(Parse {
+        fs,
+        path,
+        key: parse_cache::key_of(&report_numbered),
+        diags,
+        sources,
+        parse: &|text, diags| load_chapter(path, text, report_numbered, diags),
+    })
 }
 
 fn load_chapter(
@@ -899,10 +798,11 @@ impl DocLinks<'_> {
     fn resolve(&self, doc: &mut markdown::Document, sources: &SourceMap) -> Vec<Diagnostic> {
         let file = &self.origin.file;
         let text = sources.get(file).unwrap_or_default();
-        let line_index = LineIndex::new(&text);
+        // Only a problem needs a line number; most documents have none.
+        let line_index = std::cell::LazyCell::new(|| LineIndex::new(&text));
         let md = self.origin.markdown.as_deref().unwrap_or("");
         let at = |offset: usize| {
-            tracker::load::span_in(self.origin.at, md, offset, Some((&text, &line_index)))
+            tracker::load::span_in(self.origin.at, md, offset, Some((&text, &*line_index)))
         };
         let dir = file
             .rsplit_once('/')

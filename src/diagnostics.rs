@@ -196,20 +196,22 @@ impl Diagnostics {
 /// offending line long after the loader has finished with the file.
 #[derive(Debug, Default, Clone)]
 pub struct SourceMap {
-    files: Arc<Mutex<BTreeMap<String, Arc<str>>>>,
+    /// Written while loading, then read by every pass over every chapter,
+    /// in parallel: a read-write lock, so the readers do not queue.
+    files: Arc<std::sync::RwLock<BTreeMap<String, Arc<str>>>>,
 }
 
 impl SourceMap {
     pub fn insert(&self, path: &str, text: Arc<str>) {
         self.files
-            .lock()
+            .write()
             .unwrap_or_else(|e| e.into_inner())
             .insert(path.to_string(), text);
     }
 
     pub fn get(&self, path: &str) -> Option<Arc<str>> {
         self.files
-            .lock()
+            .read()
             .unwrap_or_else(|e| e.into_inner())
             .get(path)
             .cloned()

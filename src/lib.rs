@@ -24,6 +24,7 @@ pub mod markdown;
 pub mod model;
 pub mod new;
 pub mod output;
+pub mod parse_cache;
 #[cfg(feature = "pdf")]
 pub mod pdf;
 pub mod render;

@@ -148,7 +148,7 @@ impl Default for ItemLabel {
     }
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Recommendation {
     /// As written: `3`, `4.2`, `R12`.
     pub number: String,
@@ -177,7 +177,7 @@ pub struct Recommendation {
     pub related: Vec<Related>,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Response {
     pub date: PartialDate,
     /// A label shown instead of the date ("Quarter 3, 2020/21").

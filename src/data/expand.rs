@@ -7,6 +7,8 @@
 
 use std::sync::Arc;
 
+use rayon::prelude::*;
+
 use super::format;
 use super::{Cell, Kind, Row, Table};
 use crate::diagnostics::{Diagnostic, Diagnostics, LineIndex, SourceMap};
@@ -43,11 +45,14 @@ fn list(v: &str) -> Vec<String> {
 
 /// Replaces every `[!TABLE]` and `[!CHART]` in every chapter.
 pub fn expand(site: &mut Site, diags: &Diagnostics, sources: &SourceMap) {
-    for (ri, report) in site.reports.iter_mut().enumerate() {
+    // Every chapter is visited on every build (and every save in `serve`),
+    // most with nothing to expand: in parallel, and lines counted only for
+    // a chapter that has a table.
+    site.reports.par_iter_mut().enumerate().for_each(|(ri, report)| {
         let tables = &report.tables;
-        for chapter in &mut report.chapters {
+        report.chapters.par_iter_mut().for_each(|chapter| {
             let text = sources.get(&chapter.file).unwrap_or_default();
-            let index = LineIndex::new(&text);
+            let index = std::cell::LazyCell::new(|| LineIndex::new(&text));
             let body_start = chapter.body_start;
             let file = chapter.file.clone();
             let mut problems = Vec::new();
@@ -77,8 +82,8 @@ pub fn expand(site: &mut Site, diags: &Diagnostics, sources: &SourceMap) {
                 })
             });
             diags.extend(problems);
-        }
-    }
+        });
+    });
 }
 
 fn replace(

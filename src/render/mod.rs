@@ -52,13 +52,27 @@ impl Pages {
 
     /// Every page, in parallel, keyed by output path.
     pub fn render_all(&self, site: &Site) -> Vec<Rendered> {
+        self.render_unless(site, &|| false).expect("never stopped")
+    }
+
+    /// Every page, in parallel, unless `stop` says the work is no longer
+    /// wanted (`rapport serve`: a newer save has made these pages stale);
+    /// then `None`, soon after.
+    pub fn render_unless(
+        &self,
+        site: &Site,
+        stop: &(dyn Fn() -> bool + Sync),
+    ) -> Option<Vec<Rendered>> {
         let ctx = self.ctx(site);
         let jobs: Vec<(&String, &Job)> = self.jobs.iter().collect();
         jobs.par_iter()
             .map(|(path, job)| {
+                if stop() {
+                    return None;
+                }
                 let (made, html) = ctx.render(job);
                 debug_assert_eq!(&made, *path, "a page's planned and rendered paths differ");
-                (made, html)
+                Some((made, html))
             })
             .collect()
     }

@@ -218,25 +218,38 @@ pub fn load(
     fs: &dyn FileSystem,
     report_dir: &str,
     statuses: &Vocabulary,
+    opts: &crate::content::LoadOptions,
     diags: &Diagnostics,
     sources: &SourceMap,
 ) -> Vec<Recommendation> {
     let cx = Cx { statuses, diags };
     let mut items = Vec::new();
     let dir = vfs::join(report_dir, ITEMS_DIR);
-    let mut files: Vec<String> = fs
-        .walk(&dir)
-        .into_iter()
+    let mut files: Vec<String> = crate::content::walk(fs, opts, &dir)
+        .iter()
         .filter(|p| is_source(&p[report_dir.len() + 1..]))
+        .cloned()
         .collect();
     files.sort();
+    // One file per item is the form a large site uses: kept parsed between
+    // the rebuilds of `rapport serve`, like chapters.
+    let key = opts
+        .cache
+        .as_ref()
+        .map(|_| crate::parse_cache::key_of(&format!("{statuses:?}")));
     for path in files {
-        let Some(text) = read(fs, &path, diags, sources) else {
-            continue;
+        let item = match (&opts.cache, key) {
+            (Some(cache), Some(key)) => cache.load(crate::parse_cache::Parse {
+                fs,
+                path: &path,
+                key,
+                diags,
+                sources,
+                parse: &|text, diags| Cx { statuses, diags }.markdown_file(&path, text),
+            }),
+            _ => read(fs, &path, diags, sources).and_then(|text| cx.markdown_file(&path, &text)),
         };
-        if let Some(item) = cx.markdown_file(&path, &text) {
-            items.push(item);
-        }
+        items.extend(item);
     }
     let yaml_path = vfs::join(report_dir, ITEMS_YAML);
     if fs.is_file(&yaml_path)
@@ -672,6 +685,7 @@ mod tests {
             &fs,
             "content/r",
             &Vocabulary::default(),
+            &Default::default(),
             &diags,
             &SourceMap::default(),
         );

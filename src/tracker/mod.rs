@@ -18,6 +18,8 @@ pub mod status;
 use std::cmp::Ordering;
 use std::collections::HashMap;
 
+use rayon::prelude::*;
+
 use crate::diagnostics::{Diagnostic, Diagnostics, LineIndex, SourceMap};
 use crate::markdown::ast::{
     Block, ComponentKind, Inline, LinkTarget, TrackerGroup, TrackerList, TrackerRow, TrackerStyle,
@@ -241,12 +243,13 @@ pub fn link_related(site: &mut Site, diags: &Diagnostics) {
 /// `status: in progress`, `theme: Education`, `lead: West Midlands Police`.
 pub fn expand_components(site: &mut Site, diags: &Diagnostics, sources: &SourceMap) {
     let statuses = &site.config.statuses;
-    for (ri, report) in site.reports.iter_mut().enumerate() {
+    // As in `data::expand`: every chapter is visited, few have a list, so
+    // in parallel and with lines counted only when needed.
+    site.reports.par_iter_mut().enumerate().for_each(|(ri, report)| {
         let tracker = &report.tracker;
-        let chapters = &mut report.chapters;
-        for chapter in chapters.iter_mut() {
+        report.chapters.par_iter_mut().for_each(|chapter| {
             let text = sources.get(&chapter.file).unwrap_or_default();
-            let index = LineIndex::new(&text);
+            let index = std::cell::LazyCell::new(|| LineIndex::new(&text));
             let body_start = chapter.body_start;
             let file = chapter.file.clone();
             let mut problems = Vec::new();
@@ -324,8 +327,8 @@ pub fn expand_components(site: &mut Site, diags: &Diagnostics, sources: &SourceM
                 })
             });
             diags.extend(problems);
-        }
-    }
+        });
+    });
 }
 
 fn replace_components(

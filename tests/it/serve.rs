@@ -195,3 +195,50 @@ fn strip_links_to(md: &str, target: &str) -> String {
     out.push_str(rest);
     out
 }
+
+/// Recommendation files are kept parsed between rebuilds like chapters: an
+/// edit to one must show, on its page and in the list, and a mistake in it
+/// must be reported at its line, not hidden by a cached copy.
+#[test]
+fn a_recommendation_edit_shows_and_its_mistakes_are_reported() {
+    let site = TestSite::fixture("fixtures/tracker");
+    let item = site.dir.join("content/progress-2020/recommendations/d.md");
+    let server = start(site);
+    let host = server.addr.clone();
+    let page = "/progress-2020/recommendations/4-9/";
+    assert!(
+        get(&server.addr, page, &host)
+            .1
+            .contains("data-sharing protocol")
+    );
+    let text = std::fs::read_to_string(&item).unwrap();
+    let mut stream = events(&server.addr);
+    std::fs::write(
+        &item,
+        text.replace("data-sharing protocol", "records protocol"),
+    )
+    .unwrap();
+    wait_for_event(&mut stream, "reload");
+    let (_, body) = get(&server.addr, page, &host);
+    assert!(
+        body.contains("records protocol") && !body.contains("data-sharing protocol"),
+        "{body}"
+    );
+    let (_, list) = get(&server.addr, "/progress-2020/recommendations/", &host);
+    assert!(list.contains("records protocol"), "{list}");
+
+    std::fs::write(
+        &item,
+        text.replace("status: implemented", "status: nearly there"),
+    )
+    .unwrap();
+    let errors = wait_for_event(&mut stream, "errors");
+    assert!(errors.contains("recommendations/d.md:6"), "{errors}");
+    std::fs::write(&item, &text).unwrap();
+    wait_for_event(&mut stream, "reload");
+    assert!(
+        get(&server.addr, page, &host)
+            .1
+            .contains("data-sharing protocol")
+    );
+}
