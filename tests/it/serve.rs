@@ -242,3 +242,42 @@ fn a_recommendation_edit_shows_and_its_mistakes_are_reported() {
             .contains("data-sharing protocol")
     );
 }
+
+/// Quick saves in a row: work started for an earlier save (rendering every
+/// page, indexing) is stopped or dropped when a newer one arrives, and must
+/// never put an older version back.
+#[test]
+fn quick_saves_in_a_row_end_on_the_last_version() {
+    let site = TestSite::fixture("fixtures/full");
+    let chapter = site.dir.join("content/sample/02-funding.md");
+    let server = start(site);
+    let host = server.addr.clone();
+    let text = std::fs::read_to_string(&chapter).unwrap();
+    let mut stream = events(&server.addr);
+    for i in 0..6 {
+        std::fs::write(&chapter, format!("{text}\nSaved version {i}.\n")).unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    loop {
+        wait_for_event(&mut stream, "reload");
+        let (_, body) = get(&server.addr, "/sample/funding/", &host);
+        if body.contains("Saved version 5.") {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "never showed the last save: {body}"
+        );
+    }
+    // Once the background work has had time to finish, the pages it kept
+    // are still the last version's.
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    for page in ["/sample/funding/", "/sample/print/"] {
+        let (_, body) = get(&server.addr, page, &host);
+        assert!(
+            body.contains("Saved version 5.") && !body.contains("Saved version 4."),
+            "{page}: {body}"
+        );
+    }
+}
