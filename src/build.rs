@@ -11,6 +11,7 @@ use crate::model::Site;
 use crate::output::{self, Output, OutputFile};
 use crate::render;
 use crate::vfs::FileSystem;
+use rayon::prelude::*;
 
 #[derive(Debug, Clone, Default)]
 pub struct BuildOptions {
@@ -181,6 +182,12 @@ pub fn prepare_in_memory(fs: &dyn FileSystem, opts: &BuildOptions) -> Prepared {
 
 /// Builds the site in `site_dir` into `out`. The output folder is replaced
 /// only when the whole build succeeded.
+///
+/// Unlike [`render_in_memory`], each page is written to a staging folder as
+/// soon as it is rendered and then let go, and the search index reads the
+/// pages back from there: on 10,000 pages, holding every page until the end
+/// was most of the build's peak memory. The outcome's `output` lists the
+/// files as written into `out`.
 pub fn build_to_disk(site_dir: &Path, out: &Path, opts: &BuildOptions) -> Outcome {
     let fs = match crate::vfs::RealFs::new(site_dir) {
         Ok(fs) => fs,
@@ -197,25 +204,131 @@ pub fn build_to_disk(site_dir: &Path, out: &Path, opts: &BuildOptions) -> Outcom
     if let Err(d) = output::check_output_dir(site_dir, out) {
         return failed(d);
     }
-    let mut outcome = render_in_memory(&fs, opts);
-    if outcome.has_errors() {
-        outcome.output = None;
-        return outcome;
+    let mut p = prepare_in_memory(&fs, opts);
+    let written = match (&p.site, p.pages.take()) {
+        (Some(site), Some((pages, files))) => {
+            write_pages(site, &pages, files, out, opts, &p.diags, &mut p.timings)
+        }
+        _ => None,
+    };
+    let diagnostics = p.diagnostics();
+    let failed = diagnostics.iter().any(Diagnostic::is_error);
+    Outcome {
+        output: written.filter(|_| !failed).map(|paths| Output {
+            files: paths
+                .into_iter()
+                .map(|path| {
+                    let on_disk = out.join(&path);
+                    (path, OutputFile::Copy(on_disk))
+                })
+                .collect(),
+        }),
+        site: p.site,
+        diagnostics,
+        sources: p.sources,
+        timings: p.timings,
     }
+}
+
+/// Renders the pages into a staging folder beside `out`, with the other
+/// files and the search index, and swaps it in if nothing failed; returns
+/// the paths written. Every problem goes to `diags`.
+fn write_pages(
+    site: &Site,
+    pages: &render::Pages,
+    files: Output,
+    out: &Path,
+    opts: &BuildOptions,
+    diags: &Diagnostics,
+    timings: &mut Timings,
+) -> Option<Vec<String>> {
+    let cannot_write = |e: std::io::Error| {
+        Diagnostic::error(
+            "write",
+            format!("cannot write the site to {}: {e}", out.display()),
+        )
+        .config()
+        .with_hint(
+            "the previous output was left as it was; check the folder's permissions and free space",
+        )
+    };
+    // Content errors fail the build, but the pages are still rendered to
+    // find template problems in the same run; nothing is written then.
+    let content_ok = !diags.has_errors();
+    let staging = if content_ok {
+        match output::Staging::create(out) {
+            Ok(s) => Some(s),
+            Err(e) => {
+                diags.push(cannot_write(e));
+                None
+            }
+        }
+    } else {
+        None
+    };
+    let mut written: Vec<String> = files.files.keys().cloned().collect();
+    if let Some(staging) = &staging
+        && let Err(e) = files
+            .files
+            .par_iter()
+            .try_for_each(|(path, file)| staging.write(path, file))
+    {
+        diags.push(cannot_write(e));
+    }
+    drop(files);
+    let page_paths = std::sync::Mutex::new(Vec::new());
+    timings.time("pages", || {
+        pages.render_each(site, &|(path, result)| match result {
+            Ok(html) => {
+                if let Some(staging) = &staging
+                    && let Err(e) = staging.write(&path, &OutputFile::Bytes(html.into_bytes()))
+                {
+                    diags.push(cannot_write(e));
+                }
+                page_paths
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .push(path);
+            }
+            Err(d) => diags.push(d),
+        });
+    });
+    let staging = staging.filter(|_| !diags.has_errors())?;
+    let mut page_paths = page_paths.into_inner().unwrap_or_else(|e| e.into_inner());
+    page_paths.sort();
+    written.extend(page_paths);
+    if !opts.no_search {
+        let paths: Vec<&str> = written.iter().map(String::as_str).collect();
+        let indexed = timings.time("search", || {
+            crate::search::index_pages(site, &paths, &|path| staging.read(path).ok())
+        });
+        match indexed {
+            Ok(index) => {
+                for (path, file) in &index {
+                    if let Err(e) = staging.write(path, file) {
+                        diags.push(cannot_write(e));
+                        return None;
+                    }
+                }
+                written.extend(index.into_keys());
+            }
+            Err(d) => {
+                diags.push(d);
+                return None;
+            }
+        }
+    }
+    written.sort();
     let start = Instant::now();
-    let written = outcome
-        .output
-        .as_ref()
-        .map(|output| output::write_atomically(output, out));
-    outcome.timings.0.push(("write", start.elapsed()));
-    if let Some(Err(e)) = written {
-        outcome.diagnostics.push(
-            Diagnostic::error("write", format!("cannot write the site to {}: {e}", out.display()))
-                .config()
-                .with_hint("the previous output was left as it was; check the folder's permissions and free space"),
-        );
+    let swapped = staging.finish(written.iter().map(String::as_str));
+    timings.0.push(("write", start.elapsed()));
+    match swapped {
+        Ok(()) => Some(written),
+        Err(e) => {
+            diags.push(cannot_write(e));
+            None
+        }
     }
-    outcome
 }
 
 fn failed(d: Diagnostic) -> Outcome {

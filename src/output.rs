@@ -174,52 +174,129 @@ fn absolute(p: &Path) -> PathBuf {
 /// Writes `output` to `out`: into a staging folder first, then swapped in.
 /// On any error the previous contents of `out` are left as they were.
 pub fn write_atomically(output: &Output, out: &Path) -> io::Result<()> {
-    let out = absolute(out);
-    let parent = out.parent().unwrap_or(Path::new("/")).to_path_buf();
-    std::fs::create_dir_all(&parent)?;
-    let name = out
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "output".into());
-    let staging = parent.join(format!(".{name}.rapport-staging"));
-    let old = parent.join(format!(".{name}.rapport-old"));
-    // A build killed between the two renames below (where the atomic
-    // exchange is not available) left the previous site under `old`: put it
-    // back before anything else.
-    if !out.exists() && old.is_dir() {
-        std::fs::rename(&old, &out)?;
+    let staging = Staging::create(out)?;
+    output
+        .files
+        .par_iter()
+        .try_for_each(|(path, file)| staging.write(path, file))?;
+    staging.finish(output.files.keys().map(String::as_str))
+}
+
+/// The folder a build writes into, beside the output, as it goes: `rapport
+/// build` writes each page as soon as it is rendered rather than holding
+/// the whole site in memory (on 10,000 pages that was most of the build's
+/// memory). [`Staging::finish`] swaps it in; dropped unfinished (the build
+/// failed), it is removed and the output is left as it was.
+pub struct Staging {
+    out: PathBuf,
+    dir: PathBuf,
+    old: PathBuf,
+    /// Folders already made, so each page costs one system call, not one
+    /// per folder above it.
+    made: std::sync::Mutex<std::collections::HashSet<PathBuf>>,
+    finished: bool,
+}
+
+impl Staging {
+    pub fn create(out: &Path) -> io::Result<Staging> {
+        let out = absolute(out);
+        let parent = out.parent().unwrap_or(Path::new("/")).to_path_buf();
+        std::fs::create_dir_all(&parent)?;
+        let name = out
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "output".into());
+        let dir = parent.join(format!(".{name}.rapport-staging"));
+        let old = parent.join(format!(".{name}.rapport-old"));
+        // A build killed between the two renames of `finish` (where the
+        // atomic exchange is not available) left the previous site under
+        // `old`: put it back before anything else.
+        if !out.exists() && old.is_dir() {
+            std::fs::rename(&old, &out)?;
+        }
+        // Leftovers of a build that was killed: ours by name, safe to remove.
+        for leftover in [&dir, &old] {
+            if leftover.exists() {
+                std::fs::remove_dir_all(leftover)?;
+            }
+        }
+        std::fs::create_dir_all(&dir)?;
+        Ok(Staging {
+            out,
+            dir,
+            old,
+            made: Default::default(),
+            finished: false,
+        })
     }
-    // Leftovers of a build that was killed: ours by name, safe to remove.
-    for leftover in [&staging, &old] {
-        if leftover.exists() {
-            std::fs::remove_dir_all(leftover)?;
+
+    /// Writes one file (from any thread).
+    pub fn write(&self, path: &str, file: &OutputFile) -> io::Result<()> {
+        let target = self.dir.join(path);
+        if let Some(parent) = target.parent() {
+            let known = self
+                .made
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .contains(parent);
+            if !known {
+                std::fs::create_dir_all(parent)?;
+                self.made
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .insert(parent.to_path_buf());
+            }
+        }
+        match file {
+            OutputFile::Bytes(b) => std::fs::write(&target, b),
+            OutputFile::Copy(src) => std::fs::copy(src, &target).map(|_| ()),
         }
     }
-    std::fs::create_dir_all(&staging)?;
-    let result = write_tree(output, &staging);
-    if let Err(e) = result {
-        let _ = std::fs::remove_dir_all(&staging);
-        return Err(e);
+
+    /// A file written earlier (the search index reads the pages back).
+    pub fn read(&self, path: &str) -> io::Result<Vec<u8>> {
+        std::fs::read(self.dir.join(path))
     }
-    if out.exists() {
-        // One system call swaps the two folders, so there is no moment in
-        // which the output folder is missing, even if the build is killed.
-        if exchange(&staging, &out).is_ok() {
-            // `staging` now holds the previous site.
-            remove_tree(&staging)?;
-            return Ok(());
+
+    /// Writes the manifest of `paths` (every file written) and swaps the
+    /// staging folder in as the output.
+    pub fn finish<'a>(mut self, paths: impl Iterator<Item = &'a str>) -> io::Result<()> {
+        let mut manifest = String::new();
+        for path in paths {
+            manifest.push_str(path);
+            manifest.push('\n');
         }
-        std::fs::rename(&out, &old)?;
-        if let Err(e) = std::fs::rename(&staging, &out) {
-            // Put the previous site back before reporting.
-            let _ = std::fs::rename(&old, &out);
-            return Err(e);
+        std::fs::write(self.dir.join(MANIFEST), manifest)?;
+        self.finished = true;
+        let (out, staging, old) = (&self.out, &self.dir, &self.old);
+        if out.exists() {
+            // One system call swaps the two folders, so there is no moment
+            // in which the output folder is missing, even if the build is
+            // killed.
+            if exchange(staging, out).is_ok() {
+                // `staging` now holds the previous site.
+                return remove_tree(staging);
+            }
+            std::fs::rename(out, old)?;
+            if let Err(e) = std::fs::rename(staging, out) {
+                // Put the previous site back before reporting.
+                let _ = std::fs::rename(old, out);
+                let _ = std::fs::remove_dir_all(staging);
+                return Err(e);
+            }
+            remove_tree(old)
+        } else {
+            std::fs::rename(staging, out)
         }
-        remove_tree(&old)?;
-    } else {
-        std::fs::rename(&staging, &out)?;
     }
-    Ok(())
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.finished {
+            let _ = std::fs::remove_dir_all(&self.dir);
+        }
+    }
 }
 
 /// Removes the previous output once the new one is in place. A large site's
@@ -268,33 +345,4 @@ fn exchange(a: &Path, b: &Path) -> io::Result<()> {
 #[cfg(not(target_os = "linux"))]
 fn exchange(_: &Path, _: &Path) -> io::Result<()> {
     Err(io::Error::from(io::ErrorKind::Unsupported))
-}
-
-fn write_tree(output: &Output, dir: &Path) -> io::Result<()> {
-    let mut dirs: Vec<PathBuf> = output
-        .files
-        .keys()
-        .filter_map(|k| Path::new(k).parent().map(|p| dir.join(p)))
-        .collect();
-    dirs.sort();
-    dirs.dedup();
-    for d in &dirs {
-        std::fs::create_dir_all(d)?;
-    }
-    output
-        .files
-        .par_iter()
-        .try_for_each(|(path, file)| -> io::Result<()> {
-            let target = dir.join(path);
-            match file {
-                OutputFile::Bytes(b) => std::fs::write(&target, b),
-                OutputFile::Copy(src) => std::fs::copy(src, &target).map(|_| ()),
-            }
-        })?;
-    let mut manifest = String::new();
-    for path in output.files.keys() {
-        manifest.push_str(path);
-        manifest.push('\n');
-    }
-    std::fs::write(dir.join(MANIFEST), manifest)
 }

@@ -40,15 +40,25 @@ pub fn index(
     site: &Site,
     files: &BTreeMap<String, OutputFile>,
 ) -> Result<BTreeMap<String, OutputFile>, Diagnostic> {
-    let pages: Vec<(String, String)> = files
+    let paths: Vec<&str> = files.keys().map(String::as_str).collect();
+    index_pages(site, &paths, &|path| match files.get(path) {
+        Some(OutputFile::Bytes(b)) => Some(b.clone()),
+        _ => None,
+    })
+}
+
+/// Builds the search index from the pages at `paths`, each read by `read`
+/// only when the indexer comes to it: `rapport build` reads them back from
+/// the folder it wrote them to, so the site is never all in memory.
+pub fn index_pages(
+    site: &Site,
+    paths: &[&str],
+    read: &(dyn Fn(&str) -> Option<Vec<u8>> + Sync),
+) -> Result<BTreeMap<String, OutputFile>, Diagnostic> {
+    let pages: Vec<&str> = paths
         .iter()
-        .filter(|(path, _)| path.ends_with(".html") && !path.starts_with(&format!("{DIR}/")))
-        .filter_map(|(path, file)| match file {
-            OutputFile::Bytes(b) if contains(b, BODY_MARK) => {
-                Some((path.clone(), String::from_utf8_lossy(b).into_owned()))
-            }
-            _ => None,
-        })
+        .copied()
+        .filter(|path| path.ends_with(".html") && !path.starts_with(&format!("{DIR}/")))
         .collect();
     let records = table_records(site);
     // Pagefind's indexing is blocking work behind an async API. It runs on
@@ -57,7 +67,7 @@ pub fn index(
     // runtime (where starting a nested runtime would panic).
     let language = primary_language(&site.config.language);
     let files = std::thread::scope(|s| {
-        s.spawn(|| run(language, pages, records))
+        s.spawn(|| run(language, &pages, read, records))
             .join()
             .unwrap_or_else(|_| Err("the indexer stopped unexpectedly".into()))
     })
@@ -82,7 +92,8 @@ struct Record {
 
 fn run(
     language: String,
-    pages: Vec<(String, String)>,
+    pages: &[&str],
+    read: &(dyn Fn(&str) -> Option<Vec<u8>> + Sync),
     records: Vec<Record>,
 ) -> Result<Vec<(String, Vec<u8>)>, String> {
     let rt = tokio::runtime::Builder::new_current_thread()
@@ -94,9 +105,15 @@ fn run(
             .force_language(language.clone())
             .build();
         let mut index = PagefindIndex::new(Some(config)).map_err(|e| e.to_string())?;
-        for (path, html) in pages {
+        for &path in pages {
+            // Pages without the mark (redirects, the 404 page) are skipped
+            // before pagefind parses them.
+            let Some(html) = read(path).filter(|b| contains(b, BODY_MARK)) else {
+                continue;
+            };
+            let html = String::from_utf8_lossy(&html).into_owned();
             index
-                .add_html_file(Some(path.clone()), None, html)
+                .add_html_file(Some(path.to_string()), None, html)
                 .await
                 .map_err(|e| format!("{path}: {e}"))?;
         }
@@ -131,7 +148,7 @@ fn primary_language(lang: &str) -> String {
 }
 
 fn contains(hay: &[u8], needle: &[u8]) -> bool {
-    hay.windows(needle.len()).any(|w| w == needle)
+    memchr::memmem::find(hay, needle).is_some()
 }
 
 /// One record per data table placed in a chapter (the first placement, whose

@@ -77,6 +77,18 @@ impl Pages {
             .collect()
     }
 
+    /// Renders every page in parallel and hands each to `done` as soon as
+    /// it is made, so that `rapport build` can write it and let it go.
+    pub fn render_each(&self, site: &Site, done: &(dyn Fn(Rendered) + Sync)) {
+        let ctx = self.ctx(site);
+        let jobs: Vec<(&String, &Job)> = self.jobs.iter().collect();
+        jobs.par_iter().for_each(|(path, job)| {
+            let (made, html) = ctx.render(job);
+            debug_assert_eq!(&made, *path, "a page's planned and rendered paths differ");
+            done((made, html));
+        });
+    }
+
     /// The output path of every page.
     pub fn paths(&self) -> impl Iterator<Item = &str> {
         self.jobs.keys().map(String::as_str)
