@@ -119,6 +119,31 @@ pub fn render_in_memory(fs: &dyn FileSystem, opts: &BuildOptions) -> Outcome {
     }
 }
 
+/// Everything a build checks, with nothing kept: every page is rendered (to
+/// find template problems) and let go, as in [`build_to_disk`], so `rapport
+/// check` needs no more memory than a build. The outcome has no output.
+pub fn check_in_memory(fs: &dyn FileSystem, opts: &BuildOptions) -> Outcome {
+    let mut p = prepare_in_memory(fs, opts);
+    if let (Some(site), Some((pages, _))) = (&p.site, p.pages.take()) {
+        let diags = &p.diags;
+        p.timings.time("pages", || {
+            pages.render_each(site, &|(_, result)| {
+                if let Err(d) = result {
+                    diags.push(d);
+                }
+            })
+        });
+    }
+    let diagnostics = p.diagnostics();
+    Outcome {
+        site: p.site,
+        output: None,
+        diagnostics,
+        sources: p.sources,
+        timings: p.timings,
+    }
+}
+
 /// A site loaded, checked and ready to render, with every file but the
 /// pages made ([`render::prepare`]). `rapport serve` renders its pages as
 /// they are asked for; [`render_in_memory`] renders them all.

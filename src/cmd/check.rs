@@ -1,6 +1,6 @@
 use std::path::PathBuf;
 
-use rapport::build::{BuildOptions, render_in_memory};
+use rapport::build::{BuildOptions, check_in_memory};
 use rapport::diagnostics::{Severity, render_github, render_json};
 use rapport::vfs::RealFs;
 
@@ -51,7 +51,7 @@ pub fn run(args: Args) -> i32 {
         // would only add to the run time (see docs/search.md).
         no_search: true,
     };
-    let mut outcome = render_in_memory(&fs, &opts);
+    let mut outcome = check_in_memory(&fs, &opts);
     if args.strict {
         for d in &mut outcome.diagnostics {
             d.severity = Severity::Error;
