@@ -813,14 +813,15 @@ impl DocLinks<'_> {
         let mut problems = Vec::new();
         let mut visit = |inline: &mut Inline| match inline {
             // Lists and tables rapport made point where they should already.
-            Inline::Link { target, .. } if *target != LinkTarget::Unresolved => {}
+            Inline::Link(l) if l.target != LinkTarget::Unresolved => {}
             // `[](data:budget/total/amount)` becomes the figure itself.
-            Inline::Link {
-                dest,
-                content,
-                offset,
-                ..
-            } if dest.starts_with("data:") => {
+            Inline::Link(l) if l.dest.starts_with("data:") => {
+                let markdown::ast::Link {
+                    dest,
+                    content,
+                    offset,
+                    ..
+                } = &**l;
                 match crate::data::expand::figure(
                     &dest[5..],
                     self.ri,
@@ -851,13 +852,14 @@ impl DocLinks<'_> {
                     }
                 }
             }
-            Inline::Link {
-                dest,
-                target,
-                offset,
-                content,
-                ..
-            } => {
+            Inline::Link(l) => {
+                let markdown::ast::Link {
+                    dest,
+                    target,
+                    offset,
+                    content,
+                    ..
+                } = &mut **l;
                 match resolve(dest, &dir, self.ri, own_anchors, index, fs, false) {
                     Ok(t) => {
                         // `[](rec:12)` shows "Recommendation 12".
@@ -886,14 +888,15 @@ impl DocLinks<'_> {
                     );
                 }
             }
-            Inline::Image {
-                src,
-                alt,
-                target,
-                size,
-                offset,
-                ..
-            } => {
+            Inline::Image(i) => {
+                let markdown::ast::Image {
+                    src,
+                    alt,
+                    target,
+                    size,
+                    offset,
+                    ..
+                } = &mut **i;
                 if alt.trim().is_empty() {
                     problems.push(
                         Diagnostic::warning("image-alt", format!("image `{src}` has no alt text"))

@@ -138,13 +138,8 @@ fn check_chapter(chapter: &Chapter, sources: &SourceMap, diags: &Diagnostics) {
     });
 
     let mut visit = |i: &Inline| {
-        if let Inline::Link {
-            content,
-            offset,
-            dest,
-            ..
-        } = i
-        {
+        if let Inline::Link(link) = i {
+            let (content, offset, dest) = (&link.content, &link.offset, &link.dest);
             let words = plain_text(content).trim().to_lowercase();
             let words = words.trim_end_matches(['.', '!', ':']);
             if VAGUE.contains(&words) && !dest.starts_with("rec:") {
@@ -219,8 +214,8 @@ fn for_each_inline(blocks: &[Block], f: &mut dyn FnMut(&Inline)) {
                 | Inline::Strong(c)
                 | Inline::Strikethrough(c)
                 | Inline::Superscript(c)
-                | Inline::Subscript(c)
-                | Inline::Link { content: c, .. } => inlines(c, f),
+                | Inline::Subscript(c) => inlines(c, f),
+                Inline::Link(l) => inlines(&l.content, f),
                 _ => {}
             }
         }

@@ -277,15 +277,17 @@ pub fn table_block(
             .iter()
             .map(|a| format!("Corrected figure. {a}")),
     );
-    let download = |ext: &str| Inline::Link {
-        dest: format!("data/{}.{ext}", table.name),
-        title: String::new(),
-        content: vec![Inline::Text(ext.to_uppercase())],
-        target: LinkTarget::Asset {
-            report: ri,
-            path: format!("data/{}.{ext}", table.name),
-        },
-        offset: 0,
+    let download = |ext: &str| {
+        Inline::Link(Box::new(crate::markdown::ast::Link {
+            dest: format!("data/{}.{ext}", table.name),
+            title: String::new(),
+            content: vec![Inline::Text(ext.to_uppercase())],
+            target: LinkTarget::Asset {
+                report: ri,
+                path: format!("data/{}.{ext}", table.name),
+            },
+            offset: 0,
+        }))
     };
     DataTableBlock {
         id: format!("table-{}", slug::slugify(&table.name)),

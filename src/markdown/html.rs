@@ -728,13 +728,14 @@ impl Renderer<'_, '_> {
             Inline::Strikethrough(c) => self.wrap("del", c),
             Inline::Superscript(c) => self.wrap("sup", c),
             Inline::Subscript(c) => self.wrap("sub", c),
-            Inline::Link {
-                dest,
-                title,
-                content,
-                target,
-                ..
-            } => {
+            Inline::Link(link) => {
+                let Link {
+                    dest,
+                    title,
+                    content,
+                    target,
+                    ..
+                } = &**link;
                 let href = self.opts.links.href(target, dest);
                 self.out.push_str("<a href=\"");
                 let _ = escape_href(&mut self.out, &href);
@@ -748,14 +749,15 @@ impl Renderer<'_, '_> {
                 self.inlines(content);
                 self.out.push_str("</a>");
             }
-            Inline::Image {
-                src,
-                alt,
-                title,
-                target,
-                size,
-                ..
-            } => {
+            Inline::Image(image) => {
+                let Image {
+                    src,
+                    alt,
+                    title,
+                    target,
+                    size,
+                    ..
+                } = &**image;
                 let href = self.opts.links.href(target, src);
                 self.out.push_str("<img src=\"");
                 let _ = escape_href(&mut self.out, &href);

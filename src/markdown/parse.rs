@@ -183,25 +183,25 @@ impl<'a, I: Iterator<Item = (Event<'a>, std::ops::Range<usize>)>> Builder<'a, I>
                 Tag::Subscript => Inline::Subscript(self.nested(|b| b.inlines_until_end())),
                 Tag::Link {
                     dest_url, title, ..
-                } => Inline::Link {
+                } => Inline::Link(Box::new(Link {
                     dest: dest_url.into_string(),
                     title: title.into_string(),
                     content: self.nested(|b| b.inlines_until_end()),
                     target: LinkTarget::Unresolved,
                     offset: range.start,
-                },
+                })),
                 Tag::Image {
                     dest_url, title, ..
                 } => {
                     let alt = plain_text(&self.inlines_until_end());
-                    Inline::Image {
+                    Inline::Image(Box::new(Image {
                         src: dest_url.into_string(),
                         alt,
                         title: title.into_string(),
                         target: LinkTarget::Unresolved,
                         size: None,
                         offset: range.start,
-                    }
+                    }))
                 }
                 other => {
                     // A block tag in inline position cannot happen in

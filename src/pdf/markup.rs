@@ -665,12 +665,8 @@ impl Writer<'_> {
             Inline::Strikethrough(c) => self.wrap("strike", c),
             Inline::Superscript(c) => self.wrap("super", c),
             Inline::Subscript(c) => self.wrap("sub", c),
-            Inline::Link {
-                dest,
-                content,
-                target,
-                ..
-            } => {
+            Inline::Link(link) => {
+                let (dest, content, target) = (&link.dest, &link.content, &link.target);
                 let c = self.inline_content(content);
                 match self.links.target(target, dest, self.chapter) {
                     Ok(l) => {
@@ -682,22 +678,24 @@ impl Writer<'_> {
                     Err(_) => self.out.push_str(&c[1..c.len() - 1]),
                 }
             }
-            Inline::Image {
-                alt, target, src, ..
-            } => match target {
+            Inline::Image(image) => match &image.target {
                 LinkTarget::Asset { report, path } => {
                     let file = format!("/{}/{path}", self.links.site.reports[*report].dir);
                     // PDF/UA needs a text alternative; a missing one is a
                     // `check` warning, and the file name stands in for it.
-                    let alt = if alt.trim().is_empty() {
+                    let alt = if image.alt.trim().is_empty() {
                         format!("Image: {path}")
                     } else {
-                        alt.clone()
+                        image.alt.clone()
                     };
                     let _ = write!(self.out, "#image({}, alt: {})", lit(&file), lit(&alt));
                 }
                 _ => {
-                    let _ = write!(self.out, "#{}", lit(&format!("[{alt}] ({src})")));
+                    let _ = write!(
+                        self.out,
+                        "#{}",
+                        lit(&format!("[{}] ({})", image.alt, image.src))
+                    );
                 }
             },
             Inline::FootnoteRef { number, .. } => {

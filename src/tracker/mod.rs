@@ -275,7 +275,7 @@ pub fn expand_components(site: &mut Site, diags: &Diagnostics, sources: &SourceM
                     let s = statuses.get(r.status);
                     TrackerRow {
                         number: r.number.clone(),
-                        title: vec![Inline::Link {
+                        title: vec![Inline::Link(Box::new(crate::markdown::ast::Link {
                             dest: format!("rec:{}", r.number),
                             title: String::new(),
                             content: vec![Inline::Text(r.title.clone())],
@@ -284,7 +284,7 @@ pub fn expand_components(site: &mut Site, diags: &Diagnostics, sources: &SourceM
                                 item: i,
                             },
                             offset: c.offset,
-                        }],
+                        }))],
                         leads: r.leads.join(", "),
                         status_key: s.key.clone(),
                         status_label: s.label.clone(),
