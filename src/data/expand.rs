@@ -76,9 +76,9 @@ pub fn expand(site: &mut Site, diags: &Diagnostics, sources: &SourceMap) {
                 };
                 let opts = options(&c.body);
                 Some(if c.kind == ComponentKind::Table {
-                    Block::DataTable(table_block(ri, table, &opts, &mut problem))
+                    Block::DataTable(Box::new(table_block(ri, table, &opts, &mut problem)))
                 } else {
-                    Block::Chart(chart_block(table, &opts, &mut problem)?)
+                    Block::Chart(Box::new(chart_block(table, &opts, &mut problem)?))
                 })
             });
             diags.extend(problems);

@@ -57,7 +57,7 @@ pub enum Block {
         items: Vec<ListItem>,
     },
     BlockQuote(Vec<Block>),
-    Component(Component),
+    Component(Box<Component>),
     Code {
         lang: Option<String>,
         code: String,
@@ -72,11 +72,11 @@ pub enum Block {
     DefinitionList(Vec<Definition>),
     /// A report's tracked items, listed where a `[!RECOMMENDATIONS]` or
     /// `[!ACTIONS]` component stood (filled in once the items are loaded).
-    Tracker(TrackerList),
+    Tracker(Box<TrackerList>),
     /// A data table placed by `[!TABLE]`, its figures computed.
-    DataTable(DataTableBlock),
+    DataTable(Box<DataTableBlock>),
     /// A chart placed by `[!CHART]`, as SVG with a text alternative.
-    Chart(ChartBlock),
+    Chart(Box<ChartBlock>),
     Rule,
     /// Raw HTML from the source, shown as text (never run).
     RawHtml(String),

@@ -536,7 +536,7 @@ impl<'a, I: Iterator<Item = (Event<'a>, std::ops::Range<usize>)>> Builder<'a, I>
         } else {
             None
         };
-        Block::Component(Component {
+        Block::Component(Box::new(Component {
             kind,
             title,
             body: children,
@@ -544,7 +544,7 @@ impl<'a, I: Iterator<Item = (Event<'a>, std::ops::Range<usize>)>> Builder<'a, I>
             id: String::new(),
             heading_level: 2,
             offset,
-        })
+        }))
     }
 }
 

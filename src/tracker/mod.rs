@@ -318,13 +318,13 @@ pub fn expand_components(site: &mut Site, diags: &Diagnostics, sources: &SourceM
                         groups
                     }
                 };
-                Block::Tracker(TrackerList {
+                Block::Tracker(Box::new(TrackerList {
                     style: kind,
                     caption: c.title.clone(),
                     item_label: tracker.label.one.clone(),
                     groups,
                     heading_level: c.heading_level,
-                })
+                }))
             });
             diags.extend(problems);
         });
