@@ -24,7 +24,8 @@ pub struct Args {
     /// Do not make the PDF edition
     #[arg(long)]
     no_pdf: bool,
-    /// Print how long each phase took (load, checks, pdf, pages, write)
+    /// Print how long each phase took (load, checks, pdf, pages, write) and
+    /// the most memory the build held
     #[arg(long)]
     timings: bool,
     /// Do not make the search index (the search page then explains that
@@ -52,6 +53,9 @@ pub fn run(args: Args) -> i32 {
         for (phase, took) in &outcome.timings.0 {
             eprintln!("{phase:>8}: {:>8.1} ms", took.as_secs_f64() * 1000.0);
         }
+        if let Some(kib) = peak_memory_kib() {
+            eprintln!("  memory: {:>8.1} MiB at most", kib as f64 / 1024.0);
+        }
     }
     let code = outcome.exit_code();
     if code == 0 {
@@ -74,4 +78,13 @@ pub fn run(args: Args) -> i32 {
     // system takes the memory back at once.
     std::mem::forget(outcome);
     code
+}
+
+/// The most memory this process has held (Linux's `VmHWM`). Read here, in
+/// the process itself, because a parent's `wait4` also counts the memory of
+/// the parent it was started from.
+fn peak_memory_kib() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
 }

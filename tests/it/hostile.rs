@@ -482,12 +482,35 @@ fn symlinked_logo_outside_the_site_says_outside_not_missing() {
 // ---- resource exhaustion ----
 
 /// Runs `rapport build` and checks it stopped with an error quickly enough
-/// to be a budget, not luck (loosely: a minute on a loaded debug build).
+/// to be a budget, not luck (loosely: a minute on a loaded debug build), and
+/// in bounded memory: at most 256 MiB plus three times the largest file.
+/// The fixture builds normally in about 55 MiB; a billion laughs expanded
+/// would need gigabytes from a file of 1 KB, while the 100,000-line nested
+/// list is itself 200 MB and may be read whole.
 #[track_caller]
 fn fails_fast(site: &TestSite, code: &str) -> Run {
+    let largest = walkdir::WalkDir::new(&site.dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter_map(|e| e.metadata().ok())
+        .map(|m| m.len())
+        .max()
+        .unwrap_or(0);
+    let budget = 256.0 + 3.0 * largest as f64 / (1024.0 * 1024.0);
     let start = Instant::now();
-    let run = site.build();
+    let run = site.run(&["build", "--timings"]);
     let took = start.elapsed();
+    let peak_mib: f64 = run
+        .stderr
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("memory:"))
+        .and_then(|m| m.split_whitespace().next()?.parse().ok())
+        .unwrap_or_else(|| panic!("no peak memory in:\n{}", run.stderr));
+    assert!(
+        peak_mib < budget,
+        "peak memory {peak_mib:.0} MiB, over {budget:.0}:\n{}",
+        run.stderr
+    );
     assert_eq!(
         run.code, 1,
         "expected a content error; stderr:\n{}",
