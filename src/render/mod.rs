@@ -149,9 +149,11 @@ pub fn prepare(
         }
     }
     let pdfs = timings.time("pdf", || pdf_editions(fs, site, diags));
+    // Each report's view lists all its chapters and items: the largest
+    // piece of shared data, made once per build (and per save in `serve`).
     let report_views: Vec<Shared> = site
         .reports
-        .iter()
+        .par_iter()
         .zip(&pdfs.reports)
         .map(|(r, pdf)| {
             let link = pdf
