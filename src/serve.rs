@@ -10,21 +10,22 @@
 //! A save that touches only `content/` takes a faster road, so the page
 //! reloads within tens of milliseconds even on a large site: chapters and
 //! recommendation files that did not change are not parsed again
-//! ([`ParseCache`]), the site is
-//! loaded, checked and prepared as in a build ([`prepare_in_memory`]), and
-//! the browser is told to reload at once; pages are then rendered when they
-//! are asked for, while every other page is rendered in the background to
-//! find any template problem the change caused. A change to the theme,
-//! templates or settings rebuilds everything before the reload.
+//! ([`ParseCache`]), the site is loaded, checked and prepared as in a build
+//! ([`prepare_in_memory`]), and the browser is told to reload at once;
+//! pages are then rendered when they are asked for, while every other page
+//! is rendered in the background to find any template problem the change
+//! caused. A change to the theme, templates or settings rebuilds everything
+//! before the reload.
 //!
 //! The search index is made after the page has reloaded, on a thread of its
 //! own ([`background`], which also renders the pages in the background), so
 //! a save shows as fast as without search; until it is ready, the previous
 //! index answers. A newer save stops that background work, so quick saves
-//! do not queue behind it. A failed rebuild keeps the last good site and shows the problems
-//! on the page and in the terminal. The server listens on 127.0.0.1 unless
-//! told otherwise, and answers only requests addressed to it by name, which
-//! stops other web pages from reaching it through DNS rebinding.
+//! do not queue behind it. A failed rebuild keeps the last good site and
+//! shows the problems on the page and in the terminal. The server listens
+//! on 127.0.0.1 unless told otherwise, and answers only requests addressed
+//! to it by name, which stops other web pages from reaching it through DNS
+//! rebinding.
 
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
