@@ -203,8 +203,7 @@ fn load_report(
             )),
         );
     }
-    let text = read_text(fs, &file, diags)?;
-    sources.insert(&file, text.as_str().into());
+    let text = sources.read(fs, &file, diags)?;
     // A broken report.yaml is reported, and its chapters are still loaded
     // so that their problems show up in the same run.
     let raw: RawReport = yaml::parse(&file, &text, 0).unwrap_or_else(|d| {
@@ -391,8 +390,7 @@ fn load_tables(
     files
         .iter()
         .filter_map(|path| {
-            let text = read_text(fs, path, diags)?;
-            sources.insert(path, text.as_str().into());
+            let text = sources.read(fs, path, diags)?;
             crate::data::compute::load_table(fs, path, &text, diags, sources)
         })
         .map(std::sync::Arc::new)
@@ -509,19 +507,17 @@ fn load_chapter_cached(
     diags: &Diagnostics,
     sources: &SourceMap,
 ) -> Option<Chapter> {
-    let Some(cache) = &opts.cache else {
-        let text = read_text(fs, path, diags)?;
-        sources.insert(path, text.as_str().into());
-        return load_chapter(path, &text, report_numbered, diags);
-    };
-    cache.load(Parse {
-        fs,
-        path,
-        key: parse_cache::key_of(&report_numbered),
-        diags,
-        sources,
-        parse: &|text, diags| load_chapter(path, text, report_numbered, diags),
-    })
+    parse_cache::load(
+        opts.cache.as_deref(),
+        Parse {
+            fs,
+            path,
+            key: parse_cache::key_of(&report_numbered),
+            diags,
+            sources,
+            parse: &|text, diags| load_chapter(path, text, report_numbered, diags),
+        },
+    )
 }
 
 fn load_chapter(
@@ -627,18 +623,6 @@ fn valid_slug(s: &str) -> bool {
     !s.is_empty()
         && s.chars()
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
-}
-
-fn read_text(fs: &dyn FileSystem, path: &str, diags: &Diagnostics) -> Option<String> {
-    match fs.read_to_string(path) {
-        Ok(t) => Some(t),
-        Err(e) => {
-            diags.push(
-                Diagnostic::error("unreadable", format!("cannot read `{path}`: {e}")).in_file(path),
-            );
-            None
-        }
-    }
 }
 
 fn parse_date(

@@ -209,6 +209,30 @@ impl SourceMap {
             .insert(path.to_string(), text);
     }
 
+    /// Reads a source file and keeps its text for diagnostics; a file that
+    /// cannot be read is an `unreadable` error at its path.
+    pub fn read(
+        &self,
+        fs: &dyn crate::vfs::FileSystem,
+        path: &str,
+        diags: &Diagnostics,
+    ) -> Option<Arc<str>> {
+        match fs.read_to_string(path) {
+            Ok(t) => {
+                let text: Arc<str> = t.into();
+                self.insert(path, text.clone());
+                Some(text)
+            }
+            Err(e) => {
+                diags.push(
+                    Diagnostic::error("unreadable", format!("cannot read `{path}`: {e}"))
+                        .in_file(path),
+                );
+                None
+            }
+        }
+    }
+
     pub fn get(&self, path: &str) -> Option<Arc<str>> {
         self.files
             .read()

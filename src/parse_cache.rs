@@ -124,20 +124,13 @@ impl ParseCache {
         {
             return hit.reuse(p.path, p.diags, p.sources);
         }
-        let text: Arc<str> = match p.fs.read_to_string(p.path) {
-            Ok(t) => t.into(),
-            Err(e) => {
-                p.diags.push(
-                    Diagnostic::error("unreadable", format!("cannot read `{}`: {e}", p.path))
-                        .in_file(p.path),
-                );
-                return None;
-            }
-        };
-        if let Some(hit) = self.hit(p.path, p.key, Some(&text)) {
+        let text = p.sources.read(p.fs, p.path, p.diags)?;
+        // A watched cache was just asked: a miss there is a miss here.
+        if !self.watched
+            && let Some(hit) = self.hit(p.path, p.key, Some(&text))
+        {
             return hit.reuse(p.path, p.diags, p.sources);
         }
-        p.sources.insert(p.path, text.clone());
         let own = Diagnostics::new();
         let parsed = (p.parse)(&text, &own);
         let found: Arc<[Diagnostic]> = own.sorted().into();
@@ -197,6 +190,21 @@ impl ParseCache {
             {
                 e.spare = Some(spare);
             }
+        }
+    }
+}
+
+/// The parsed file: through `cache` when there is one (`rapport serve`),
+/// else simply read and parsed.
+pub fn load<T: Clone + Send + Sync + 'static>(
+    cache: Option<&ParseCache>,
+    p: Parse<'_, T>,
+) -> Option<T> {
+    match cache {
+        Some(cache) => cache.load(p),
+        None => {
+            let text = p.sources.read(p.fs, p.path, p.diags)?;
+            (p.parse)(&text, p.diags)
         }
     }
 }

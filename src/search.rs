@@ -111,7 +111,8 @@ fn run(
             let Some(html) = read(path).filter(|b| contains(b, BODY_MARK)) else {
                 continue;
             };
-            let html = String::from_utf8_lossy(&html).into_owned();
+            let html = String::from_utf8(html)
+                .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
             index
                 .add_html_file(Some(path.to_string()), None, html)
                 .await

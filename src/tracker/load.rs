@@ -233,27 +233,23 @@ pub fn load(
     files.sort();
     // One file per item is the form a large site uses: kept parsed between
     // the rebuilds of `rapport serve`, like chapters.
-    let key = opts
-        .cache
-        .as_ref()
-        .map(|_| crate::parse_cache::key_of(&format!("{statuses:?}")));
+    let key = crate::parse_cache::key_of(&format!("{statuses:?}"));
     for path in files {
-        let item = match (&opts.cache, key) {
-            (Some(cache), Some(key)) => cache.load(crate::parse_cache::Parse {
+        items.extend(crate::parse_cache::load(
+            opts.cache.as_deref(),
+            crate::parse_cache::Parse {
                 fs,
                 path: &path,
                 key,
                 diags,
                 sources,
                 parse: &|text, diags| Cx { statuses, diags }.markdown_file(&path, text),
-            }),
-            _ => read(fs, &path, diags, sources).and_then(|text| cx.markdown_file(&path, &text)),
-        };
-        items.extend(item);
+            },
+        ));
     }
     let yaml_path = vfs::join(report_dir, ITEMS_YAML);
     if fs.is_file(&yaml_path)
-        && let Some(text) = read(fs, &yaml_path, diags, sources)
+        && let Some(text) = sources.read(fs, &yaml_path, diags)
     {
         match yaml::parse::<Vec<RawItem>>(&yaml_path, &text, 0) {
             Ok(raws) => {
@@ -269,31 +265,11 @@ pub fn load(
     }
     let csv_path = vfs::join(report_dir, ITEMS_CSV);
     if fs.is_file(&csv_path)
-        && let Some(text) = read(fs, &csv_path, diags, sources)
+        && let Some(text) = sources.read(fs, &csv_path, diags)
     {
         items.extend(csv_items(&cx, &csv_path, &text));
     }
     items
-}
-
-fn read(
-    fs: &dyn FileSystem,
-    path: &str,
-    diags: &Diagnostics,
-    sources: &SourceMap,
-) -> Option<String> {
-    match fs.read_to_string(path) {
-        Ok(t) => {
-            sources.insert(path, t.as_str().into());
-            Some(t)
-        }
-        Err(e) => {
-            diags.push(
-                Diagnostic::error("unreadable", format!("cannot read `{path}`: {e}")).in_file(path),
-            );
-            None
-        }
-    }
 }
 
 struct Cx<'a> {
