@@ -574,7 +574,8 @@ fn load_chapter(
     };
     let body = &text[body_start..];
     let (doc, problems) = markdown::parse(body, &opts);
-    let index = LineIndex::new(text);
+    // Lines are counted only for a chapter with something to report.
+    let index = std::cell::LazyCell::new(|| LineIndex::new(text));
     for p in problems {
         let span = index.span(text, body_start + p.offset..body_start + p.offset);
         let d = Diagnostic {

@@ -562,7 +562,9 @@ impl Renderer<'_, '_> {
             _ => "",
         };
         for (i, cell) in head.iter().enumerate() {
-            let _ = write!(self.out, "<th scope=\"col\"{}>", class(i));
+            self.out.push_str("<th scope=\"col\"");
+            self.out.push_str(class(i));
+            self.out.push('>');
             self.inlines(cell);
             self.out.push_str("</th>");
         }
@@ -578,9 +580,17 @@ impl Renderer<'_, '_> {
                     "td"
                 };
                 let scope = if tag == "th" { " scope=\"row\"" } else { "" };
-                let _ = write!(self.out, "<{tag}{scope}{}>", class(i));
+                // Plain pushes, not `write!`: a table's cells are much of a
+                // chapter's markup, and formatting cost more than the rest.
+                self.out.push('<');
+                self.out.push_str(tag);
+                self.out.push_str(scope);
+                self.out.push_str(class(i));
+                self.out.push('>');
                 self.inlines(cell);
-                let _ = write!(self.out, "</{tag}>");
+                self.out.push_str("</");
+                self.out.push_str(tag);
+                self.out.push('>');
             }
             self.out.push_str("</tr>\n");
         }
@@ -799,9 +809,13 @@ impl Renderer<'_, '_> {
     }
 
     fn wrap(&mut self, tag: &str, content: &[Inline]) {
-        let _ = write!(self.out, "<{tag}>");
+        self.out.push('<');
+        self.out.push_str(tag);
+        self.out.push('>');
         self.inlines(content);
-        let _ = write!(self.out, "</{tag}>");
+        self.out.push_str("</");
+        self.out.push_str(tag);
+        self.out.push('>');
     }
 }
 

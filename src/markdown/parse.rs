@@ -123,24 +123,33 @@ impl<'a, I: Iterator<Item = (Event<'a>, std::ops::Range<usize>)>> Builder<'a, I>
 
     fn inlines_until_end(&mut self) -> Vec<Inline> {
         let mut out = Vec::new();
-        // Consecutive text events (split at brackets) and where they start,
-        // to find `[^label]` references that have no definition.
+        // A run of text events (pulldown-cmark splits text at brackets)
+        // from its first `[` on, and where that `[` is, to find `[^label]`
+        // references that have no definition. Text before the first `[`
+        // cannot hold one, so most text is never copied here.
         let mut run = String::new();
         let mut run_start = 0;
         while let Some((event, range)) = self.events.next() {
             match event {
                 Event::End(_) => break,
+                Event::Text(t) => {
+                    if !run.is_empty() {
+                        run.push_str(&t);
+                    } else if let Some(i) = t.find('[') {
+                        run_start = range.start + i;
+                        run.push_str(&t[i..]);
+                    }
+                    push_text(&mut out, t);
+                }
                 other => {
-                    if let Event::Text(t) = &other {
-                        if run.is_empty() {
-                            run_start = range.start;
-                        }
-                        run.push_str(t);
-                    } else if !run.is_empty() {
+                    if !run.is_empty() {
                         self.undefined_footnotes(&std::mem::take(&mut run), run_start);
                     }
                     if let Some(i) = self.inline(other, range) {
-                        out.push(i);
+                        match i {
+                            Inline::Text(t) => push_text(&mut out, t.into()),
+                            i => out.push(i),
+                        }
                     }
                 }
             }
@@ -148,7 +157,10 @@ impl<'a, I: Iterator<Item = (Event<'a>, std::ops::Range<usize>)>> Builder<'a, I>
         if !run.is_empty() {
             self.undefined_footnotes(&run, run_start);
         }
-        merge_text(out)
+        // Trees are kept for the whole build, and most of a large build's
+        // memory: room to grow is of no use once a run of inlines is done.
+        out.shrink_to_fit();
+        out
     }
 
     fn inline(&mut self, event: Event<'a>, range: std::ops::Range<usize>) -> Option<Inline> {
@@ -577,18 +589,16 @@ fn heading_level(l: HeadingLevel) -> u8 {
     }
 }
 
-/// Joins adjacent text runs (pulldown-cmark splits text at brackets and
-/// smart quotes), which makes marker detection and output simpler.
-fn merge_text(list: Vec<Inline>) -> Vec<Inline> {
-    let mut out: Vec<Inline> = Vec::with_capacity(list.len());
-    for i in list {
-        if let (Inline::Text(t), Some(Inline::Text(prev))) = (&i, out.last_mut()) {
-            prev.push_str(t);
-            continue;
-        }
-        out.push(i);
+/// Adds text to an inline list, joined to the text before it if any:
+/// pulldown-cmark splits text at brackets and smart quotes, and one run
+/// makes marker detection and output simpler (and saves an allocation per
+/// piece).
+fn push_text(out: &mut Vec<Inline>, text: pulldown_cmark::CowStr) {
+    if let Some(Inline::Text(prev)) = out.last_mut() {
+        prev.push_str(&text);
+    } else {
+        out.push(Inline::Text(text.into_string()));
     }
-    out
 }
 
 fn first_inlines(blocks: &mut [Block]) -> Option<&mut Vec<Inline>> {

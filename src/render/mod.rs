@@ -803,6 +803,7 @@ fn chapter_view(r: &Report, ci: usize, html: String) -> ChapterView {
         .collect();
     ChapterView {
         slug: c.slug.clone(),
+        position: ci + 1,
         title: c.title.clone(),
         number: c.number.clone(),
         summary: c.summary.clone(),

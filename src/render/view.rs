@@ -117,6 +117,11 @@ pub struct ChapterLink {
 #[derive(Serialize)]
 pub struct ChapterView {
     pub slug: String,
+    /// The chapter's place in its report, from 1: the same as `loop.index`
+    /// in a loop over `report.chapters`, which is how the default theme
+    /// marks the current chapter (comparing numbers is much cheaper for the
+    /// template engine than comparing slugs, on every page of the report).
+    pub position: usize,
     pub title: String,
     pub number: Option<String>,
     pub summary: Option<String>,

@@ -37,6 +37,27 @@ fn chapter_page_shows_title_breadcrumbs_and_neighbours() {
 }
 
 #[test]
+fn report_contents_mark_only_the_current_chapter() {
+    // The default theme marks it by position (`loop.index ==
+    // chapter.position`), which is cheaper than comparing slugs; each
+    // chapter page must still mark itself and nothing else.
+    let run = TestSite::fixture("fixtures/full").build().success();
+    for (page, title) in [
+        ("sample/foreword/index.html", "Foreword"),
+        ("sample/funding/index.html", "Funding"),
+    ] {
+        let page = run.page(page);
+        let current: Vec<String> = page
+            .all("nav.report-contents a[aria-current=page]")
+            .iter()
+            .map(|a| a.text().collect())
+            .collect();
+        assert_eq!(current, [title]);
+        assert!(page.all("nav.report-contents li").len() >= 2);
+    }
+}
+
+#[test]
 fn numbered_paragraphs_follow_sections() {
     let run = TestSite::fixture("fixtures/full").build().success();
     let page = run.page("sample/funding/index.html");
