@@ -118,9 +118,10 @@ pub struct ChapterLink {
 pub struct ChapterView {
     pub slug: String,
     /// The chapter's place in its report, from 1: the same as `loop.index`
-    /// in a loop over `report.chapters`, which is how the default theme
-    /// marks the current chapter (comparing numbers is much cheaper for the
-    /// template engine than comparing slugs, on every page of the report).
+    /// in a loop over `report.chapters`, so a theme marks the current
+    /// chapter by comparing numbers, which costs the template engine much
+    /// less than comparing slugs on every page (and it is the `current` of
+    /// the default theme's `link_list`).
     pub position: usize,
     pub title: String,
     pub number: Option<String>,
