@@ -7,6 +7,12 @@ use clap::{Parser, Subcommand};
 
 mod cmd;
 
+/// jemalloc rather than the system's allocator: see Cargo.toml and
+/// docs/performance.md for what it saves.
+#[cfg(not(target_env = "msvc"))]
+#[global_allocator]
+static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+
 #[derive(Parser)]
 #[command(
     name = "rapport",
