@@ -70,9 +70,7 @@ impl Pages {
                 if stop() {
                     return None;
                 }
-                let (made, html) = ctx.render(job);
-                debug_assert_eq!(&made, *path, "a page's planned and rendered paths differ");
-                Some((made, html))
+                Some(ctx.render_at(path, job))
             })
             .collect()
     }
@@ -82,11 +80,8 @@ impl Pages {
     pub fn render_each(&self, site: &Site, done: &(dyn Fn(Rendered) + Sync)) {
         let ctx = self.ctx(site);
         let jobs: Vec<(&String, &Job)> = self.jobs.iter().collect();
-        jobs.par_iter().for_each(|(path, job)| {
-            let (made, html) = ctx.render(job);
-            debug_assert_eq!(&made, *path, "a page's planned and rendered paths differ");
-            done((made, html));
-        });
+        jobs.par_iter()
+            .for_each(|(path, job)| done(ctx.render_at(path, job)));
     }
 
     /// The output path of every page.
@@ -306,7 +301,7 @@ pub fn prepare(
 }
 
 /// Where a page is written. Each page's renderer computes its own address
-/// too (it needs it for links); `Pages::render_all` checks they agree.
+/// too (it needs it for links); `RenderCtx::render_at` checks they agree.
 fn page_path(site: &Site, filters: &[Vec<(tracker::Facet, String, String)>], job: &Job) -> String {
     let report = |ri: usize| &site.reports[ri];
     let dir = match *job {
@@ -359,6 +354,17 @@ struct RenderCtx<'a> {
 pub type Rendered = (String, Result<String, crate::diagnostics::Diagnostic>);
 
 impl RenderCtx<'_> {
+    /// The page planned at `path`. Each page's renderer computes its own
+    /// address too (it needs it for links); debug builds check they agree.
+    fn render_at(&self, path: &str, job: &Job) -> Rendered {
+        let rendered = self.render(job);
+        debug_assert_eq!(
+            rendered.0, path,
+            "a page's planned and rendered paths differ"
+        );
+        rendered
+    }
+
     fn render(&self, job: &Job) -> Rendered {
         match *job {
             Job::Home => self.home(),
