@@ -84,7 +84,7 @@ pub fn render_in_memory(fs: &dyn FileSystem, opts: &BuildOptions) -> Outcome {
             for (path, result) in rendered {
                 match result {
                     Ok(html) => {
-                        out.files.insert(path, OutputFile::Bytes(html.into_bytes()));
+                        out.files.insert(path, OutputFile::Bytes(html));
                     }
                     Err(d) => {
                         failed = true;
@@ -313,7 +313,7 @@ fn write_pages(
         pages.render_each(site, &|(path, result)| match result {
             Ok(html) => {
                 if let Some(staging) = &staging
-                    && let Err(e) = staging.write(&path, &OutputFile::Bytes(html.into_bytes()))
+                    && let Err(e) = staging.write(&path, &OutputFile::Bytes(html))
                 {
                     diags.push(cannot_write(e));
                 }

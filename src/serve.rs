@@ -87,7 +87,7 @@ impl LivePages {
         }
         // A template problem on this page is shown by the background check
         // (`validate`); until then the page is simply not there.
-        let html = Arc::new(self.pages.render(&self.site, path)?.ok()?.into_bytes());
+        let html = Arc::new(self.pages.render(&self.site, path)?.ok()?);
         self.made
             .write()
             .unwrap_or_else(|e| e.into_inner())
@@ -515,7 +515,7 @@ fn validate(
     for (path, result) in rendered {
         match result {
             Ok(html) => {
-                made.insert(path, Arc::new(html.into_bytes()));
+                made.insert(path, Arc::new(html));
             }
             Err(d) => problems.push(d),
         }

@@ -45,7 +45,7 @@ impl Pages {
         &self,
         site: &Site,
         path: &str,
-    ) -> Option<Result<String, crate::diagnostics::Diagnostic>> {
+    ) -> Option<Result<Vec<u8>, crate::diagnostics::Diagnostic>> {
         let job = self.jobs.get(path)?;
         Some(self.ctx(site).render(job).1)
     }
@@ -351,7 +351,7 @@ struct RenderCtx<'a> {
 }
 
 /// A page's output path and its HTML, or the template problem.
-pub type Rendered = (String, Result<String, crate::diagnostics::Diagnostic>);
+pub type Rendered = (String, Result<Vec<u8>, crate::diagnostics::Diagnostic>);
 
 impl RenderCtx<'_> {
     /// The page planned at `path`. Each page's renderer computes its own
@@ -582,7 +582,7 @@ impl RenderCtx<'_> {
         prev: &Option<N>,
         next: &Option<N>,
         template: &str,
-    ) -> Result<String, crate::diagnostics::Diagnostic> {
+    ) -> Result<Vec<u8>, crate::diagnostics::Diagnostic> {
         let mut ctx = PageContext::default();
         ctx.insert("page", page);
         ctx.insert_shared("report", &self.report_views[ri]);

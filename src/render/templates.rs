@@ -124,10 +124,18 @@ impl Templates {
         self.tera.contains_template(name)
     }
 
-    pub fn render(&self, name: &str, ctx: &PageContext) -> Result<String, Diagnostic> {
+    /// The page as bytes, ready to write: every consumer writes or serves
+    /// bytes, and Tera's `render` would check the whole page is UTF-8 (it is,
+    /// being made of `str`s) only for us to turn it back into bytes. That
+    /// check was 3% of a build.
+    pub fn render(&self, name: &str, ctx: &PageContext) -> Result<Vec<u8>, Diagnostic> {
+        // Most pages are 10 to 40 KiB: start big enough for most, so few
+        // pages are copied as they grow.
+        let mut out = Vec::with_capacity(32 * 1024);
         self.tera
-            .render(name, &ctx.0)
-            .map_err(|e| self.diagnostic(&e))
+            .render_to(name, &ctx.0, &mut out)
+            .map_err(|e| self.diagnostic(&e))?;
+        Ok(out)
     }
 
     fn diagnostic(&self, e: &tera::Error) -> Diagnostic {
@@ -190,35 +198,122 @@ impl Templates {
 /// Why in Rust: a chapter page lists every chapter of its report, so the
 /// loop runs (pages × chapters per report) times. On reports of 100
 /// chapters Tera spent about 300,000 instructions per page on it, a third
-/// of the whole build; this takes about 65,000. mdBook writes its sidebar
-/// with a Rust helper for the same reason.
+/// of the whole build. Escaping the same 100 titles again on each of the
+/// report's 100 pages was most of what was left (about 65,000 per page), so
+/// each list is escaped once per thread and kept ([`ListCache`]); a page then
+/// copies it, with the current link's mark spliced in. mdBook writes its
+/// sidebar with a Rust helper for the same reason.
 struct LinkList;
 
 impl tera::Function<tera::TeraResult<tera::Value>> for LinkList {
     fn call(&self, kwargs: tera::Kwargs, _: &tera::State) -> tera::TeraResult<tera::Value> {
-        let links: &[tera::Value] = kwargs.must_get("links")?;
+        let links: tera::Value = kwargs.must_get("links")?;
         let current: Option<usize> = kwargs.get("current")?;
-        let mut root = String::new();
-        escape(&mut root, kwargs.get("root")?.unwrap_or(""));
-        let mut out = String::with_capacity(links.len() * (root.len() + 80));
-        for (i, link) in links.iter().enumerate() {
-            let (url, title) = url_and_title(link)?;
-            out.push_str("<li><a href=\"");
-            out.push_str(&root);
-            escape(&mut out, url);
-            out.push('"');
-            if current == Some(i + 1) {
-                out.push_str(" aria-current=\"page\"");
-            }
-            out.push('>');
-            escape(&mut out, title);
-            out.push_str("</a></li>\n");
+        let root: &str = kwargs.get("root")?.unwrap_or("");
+        if links.as_array().is_none() {
+            return Err(tera::Error::message(
+                "link_list: `links` must be a list of {url, title}",
+            ));
         }
-        Ok(tera::Value::safe_string(&out))
+        LIST_CACHE.with_borrow_mut(|cache| {
+            let list = cache.get(links, root)?;
+            let mut out = String::with_capacity(list.html.len() + CURRENT.len());
+            match current.and_then(|n| list.marks.get(n.wrapping_sub(1))) {
+                Some(&at) => {
+                    out.push_str(&list.html[..at]);
+                    out.push_str(CURRENT);
+                    out.push_str(&list.html[at..]);
+                }
+                None => out.push_str(&list.html),
+            }
+            Ok(tera::Value::safe_string(&out))
+        })
     }
 
     fn is_safe(&self) -> bool {
         true
+    }
+}
+
+const CURRENT: &str = " aria-current=\"page\"";
+
+thread_local! {
+    static LIST_CACHE: std::cell::RefCell<ListCache> = const {
+        std::cell::RefCell::new(ListCache { lists: Vec::new() })
+    };
+}
+
+/// The last few lists `link_list` wrote on this thread, as HTML with no link
+/// marked current. Pages are rendered report by report on each thread, so a
+/// handful of entries is enough; the oldest is dropped first.
+///
+/// A list is known by the address of its array. That is sound because an
+/// entry holds the array's `Value`, a reference count on it: while the entry
+/// lives, the array can neither be freed (so its address cannot be reused by
+/// another list) nor changed in place (Tera's values are shared, so a change
+/// copies first).
+struct ListCache {
+    lists: Vec<CachedList>,
+}
+
+struct CachedList {
+    links: tera::Value,
+    root: String,
+    html: String,
+    /// Where the mark goes in each link: just after its `href`'s closing quote.
+    marks: Vec<usize>,
+}
+
+impl ListCache {
+    const ENTRIES: usize = 8;
+
+    fn get(&mut self, links: tera::Value, root: &str) -> tera::TeraResult<&CachedList> {
+        let same_array = |a: &tera::Value, b: &tera::Value| match (a.as_array(), b.as_array()) {
+            (Some(a), Some(b)) => std::ptr::eq(a, b),
+            _ => false,
+        };
+        let found = self
+            .lists
+            .iter()
+            .position(|l| l.root == root && same_array(&l.links, &links));
+        let index = match found {
+            Some(i) => i,
+            None => {
+                if self.lists.len() == Self::ENTRIES {
+                    self.lists.remove(0);
+                }
+                self.lists.push(CachedList::write(links, root)?);
+                self.lists.len() - 1
+            }
+        };
+        Ok(&self.lists[index])
+    }
+}
+
+impl CachedList {
+    fn write(links: tera::Value, root: &str) -> tera::TeraResult<CachedList> {
+        let items = links.as_array().unwrap_or_default();
+        let mut escaped_root = String::new();
+        escape(&mut escaped_root, root);
+        let mut html = String::with_capacity(items.len() * (escaped_root.len() + 80));
+        let mut marks = Vec::with_capacity(items.len());
+        for link in items {
+            let (url, title) = url_and_title(link)?;
+            html.push_str("<li><a href=\"");
+            html.push_str(&escaped_root);
+            escape(&mut html, url);
+            html.push('"');
+            marks.push(html.len());
+            html.push('>');
+            escape(&mut html, title);
+            html.push_str("</a></li>\n");
+        }
+        Ok(CachedList {
+            links,
+            root: root.to_string(),
+            html,
+            marks,
+        })
     }
 }
 
@@ -257,6 +352,7 @@ mod tests {
         tera.add_raw_template("t.html", template)?;
         let mut ctx = tera::Context::new();
         ctx.insert("links", &links);
+        ctx.insert("other", &serde_json::json!([{"url": "z/", "title": "Z"}]));
         tera.render("t.html", &ctx)
     }
 
@@ -284,6 +380,28 @@ mod tests {
     }
 
     #[test]
+    fn link_list_reuses_a_list_only_for_the_same_array_and_root() {
+        // One context, so every call sees the same array: the second and
+        // third calls come from the cache, and must still mark their own
+        // link and keep their own root.
+        let out = render(
+            r#"{{ link_list(links=links, root="../", current=1) }}|{{ link_list(links=links, root="../", current=2) }}|{{ link_list(links=links, root="", current=2) }}|{{ link_list(links=other) }}"#,
+            serde_json::json!([{"url": "a/", "title": "A"}, {"url": "b/", "title": "B"}]),
+        )
+        .unwrap();
+        let parts: Vec<&str> = out.split('|').collect();
+        assert_eq!(
+            parts,
+            [
+                "<li><a href=\"../a/\" aria-current=\"page\">A</a></li>\n<li><a href=\"../b/\">B</a></li>\n",
+                "<li><a href=\"../a/\">A</a></li>\n<li><a href=\"../b/\" aria-current=\"page\">B</a></li>\n",
+                "<li><a href=\"a/\">A</a></li>\n<li><a href=\"b/\" aria-current=\"page\">B</a></li>\n",
+                "<li><a href=\"z/\">Z</a></li>\n",
+            ]
+        );
+    }
+
+    #[test]
     fn link_list_without_current_marks_none() {
         let out = render(
             "{{ link_list(links=links) }}",
@@ -291,6 +409,17 @@ mod tests {
         )
         .unwrap();
         assert_eq!(out, "<li><a href=\"a/\">A</a></li>\n");
+    }
+
+    #[test]
+    fn link_list_refuses_links_that_are_not_a_list() {
+        let err = render(
+            "{{ link_list(links=links) }}",
+            serde_json::json!({"url": "a/", "title": "A"}),
+        )
+        .unwrap_err();
+        let text = format!("{err} {:?}", std::error::Error::source(&err));
+        assert!(text.contains("`links` must be a list"), "{text}");
     }
 
     #[test]
