@@ -32,7 +32,9 @@ pub struct HtmlOptions<'a> {
 
 pub fn render(doc: &Document, opts: &HtmlOptions) -> String {
     let mut r = Renderer {
-        out: String::with_capacity(4096),
+        // A chapter of 600 words is about 5 KiB of HTML: room for that
+        // without growing (each growth copies what is written so far).
+        out: String::with_capacity(8 * 1024),
         opts,
         table_count: 0,
         table_ids: Default::default(),
@@ -68,6 +70,20 @@ impl Renderer<'_, '_> {
         esc(&mut self.out, id);
     }
 
+    /// A footnote's id, `fn-N` after the page's prefix.
+    fn note_id(&mut self, number: usize) {
+        esc(&mut self.out, self.opts.id_prefix);
+        self.out.push_str("fn-");
+        push_num(&mut self.out, number);
+    }
+
+    /// The start of a table's accessible name: `Table N: `.
+    fn table_label(&mut self) {
+        self.out.push_str("Table ");
+        push_num(&mut self.out, self.table_count);
+        self.out.push_str(": ");
+    }
+
     fn level(&self, level: u8) -> u8 {
         (level + self.opts.heading_offset).clamp(1, 6)
     }
@@ -89,7 +105,9 @@ impl Renderer<'_, '_> {
                 ..
             } => {
                 let l = self.level(*level);
-                let _ = write!(self.out, "<h{l} id=\"");
+                self.out.push_str("<h");
+                push_num(&mut self.out, l);
+                self.out.push_str(" id=\"");
                 self.id(id);
                 self.out.push('"');
                 if !classes.is_empty() {
@@ -104,7 +122,9 @@ impl Renderer<'_, '_> {
                     self.out.push_str("</span> ");
                 }
                 self.inlines(content);
-                let _ = writeln!(self.out, "</h{l}>");
+                self.out.push_str("</h");
+                push_num(&mut self.out, l);
+                self.out.push_str(">\n");
             }
             Block::Paragraph { number, content } => {
                 match number {
@@ -347,7 +367,7 @@ impl Renderer<'_, '_> {
             self.table_count += 1;
             self.out
                 .push_str("<div class=\"table-wrap\" role=\"region\" tabindex=\"0\" aria-label=\"");
-            let _ = write!(self.out, "Table {}: ", self.table_count);
+            self.table_label();
             match &g.title {
                 Some(title) => esc(&mut self.out, title),
                 None if !t.caption.is_empty() => esc(&mut self.out, &plain_text(&t.caption)),
@@ -393,7 +413,7 @@ impl Renderer<'_, '_> {
         }
         self.out
             .push_str(">\n<div class=\"table-wrap\" role=\"region\" tabindex=\"0\" aria-label=\"");
-        let _ = write!(self.out, "Table {}: ", self.table_count);
+        self.table_label();
         esc(&mut self.out, &t.caption);
         self.out.push_str("\">\n<table>\n<caption>");
         esc(&mut self.out, &t.caption);
@@ -552,7 +572,7 @@ impl Renderer<'_, '_> {
         let label: Vec<String> = head.iter().map(|h| plain_text(h)).collect();
         self.out
             .push_str("<div class=\"table-wrap\" role=\"region\" tabindex=\"0\" aria-label=\"");
-        let _ = write!(self.out, "Table {}: ", self.table_count);
+        self.table_label();
         esc(&mut self.out, &label.join(", "));
         self.out.push_str("\">\n<table>\n<thead>\n<tr>");
         let class = |i: usize| match align.get(i) {
@@ -605,12 +625,16 @@ impl Renderer<'_, '_> {
         self.out
             .push_str("<section class=\"footnotes\" role=\"doc-endnotes\" aria-labelledby=\"");
         self.id("footnotes");
-        let _ = write!(self.out, "\">\n<h{l} id=\"");
+        self.out.push_str("\">\n<h");
+        push_num(&mut self.out, l);
+        self.out.push_str(" id=\"");
         self.id("footnotes");
-        let _ = writeln!(self.out, "\">Notes</h{l}>\n<ol>");
+        self.out.push_str("\">Notes</h");
+        push_num(&mut self.out, l);
+        self.out.push_str(">\n<ol>\n");
         for note in notes {
             self.out.push_str("<li id=\"");
-            self.id(&format!("fn-{}", note.number));
+            self.note_id(note.number);
             self.out.push_str("\">");
             // Back-links go inside the last paragraph when there is one.
             let backlinks = self.backlinks(note);
@@ -636,24 +660,23 @@ impl Renderer<'_, '_> {
     fn backlinks(&self, note: &Footnote) -> String {
         let mut s = String::new();
         for occ in 1..=note.references {
-            let id = ref_id(note.number, occ);
-            let _ = write!(s, "<a class=\"footnote-back\" href=\"#");
+            s.push_str("<a class=\"footnote-back\" href=\"#");
             esc(&mut s, self.opts.id_prefix);
-            esc(&mut s, &id);
+            push_ref_id(&mut s, note.number, occ);
             s.push_str("\" role=\"doc-backlink\"><span aria-hidden=\"true\">↩");
             if note.references > 1 {
-                let _ = write!(s, "<sup>{occ}</sup>");
+                s.push_str("<sup>");
+                push_num(&mut s, occ);
+                s.push_str("</sup>");
             }
-            let _ = write!(
-                s,
-                "</span><span class=\"visually-hidden\">Back to reference {}{}</span></a>",
-                note.number,
-                if note.references > 1 {
-                    format!(" ({occ})")
-                } else {
-                    String::new()
-                }
-            );
+            s.push_str("</span><span class=\"visually-hidden\">Back to reference ");
+            push_num(&mut s, note.number);
+            if note.references > 1 {
+                s.push_str(" (");
+                push_num(&mut s, occ);
+                s.push(')');
+            }
+            s.push_str("</span></a>");
         }
         s
     }
@@ -793,13 +816,15 @@ impl Renderer<'_, '_> {
                     return;
                 }
                 self.out.push_str("<sup class=\"footnote-ref\"><a href=\"#");
-                self.id(&format!("fn-{number}"));
+                self.note_id(*number);
                 self.out.push_str("\" id=\"");
-                self.id(&ref_id(*number, *occurrence));
-                let _ = write!(
-                    self.out,
-                    "\" role=\"doc-noteref\"><span class=\"visually-hidden\">Note </span>{number}</a></sup>"
+                esc(&mut self.out, self.opts.id_prefix);
+                push_ref_id(&mut self.out, *number, *occurrence);
+                self.out.push_str(
+                    "\" role=\"doc-noteref\"><span class=\"visually-hidden\">Note </span>",
                 );
+                push_num(&mut self.out, *number);
+                self.out.push_str("</a></sup>");
             }
             Inline::SoftBreak => self.out.push('\n'),
             Inline::HardBreak => self.out.push_str("<br>\n"),
@@ -829,12 +854,21 @@ pub fn status_badge(out: &mut String, key: &str, label: &str) {
     out.push_str("</span>");
 }
 
-fn ref_id(number: usize, occurrence: usize) -> String {
-    if occurrence <= 1 {
-        format!("fnref-{number}")
-    } else {
-        format!("fnref-{number}-{occurrence}")
+/// `fnref-N`, or `fnref-N-K` for the K-th reference to the same note.
+fn push_ref_id(out: &mut String, number: usize, occurrence: usize) {
+    out.push_str("fnref-");
+    push_num(out, number);
+    if occurrence > 1 {
+        out.push('-');
+        push_num(out, occurrence);
     }
+}
+
+/// Numbers go into the markup by pushing, not `write!`: formatting cost
+/// several hundred instructions a number, and a chapter has dozens (heading
+/// levels, note numbers, table counts).
+fn push_num(out: &mut String, n: impl itoa::Integer) {
+    out.push_str(itoa::Buffer::new().format(n));
 }
 
 #[cfg(test)]
