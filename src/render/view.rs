@@ -280,7 +280,7 @@ pub fn chapter_link(r: &Report, c: &Chapter) -> ChapterLink {
         title: c.title.clone(),
         number: c.number.clone(),
         summary: c.summary.clone(),
-        url: format!("{}/{}/", r.slug, c.slug),
+        url: super::chapter_url(r, c),
         draft: c.draft,
     }
 }
