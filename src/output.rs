@@ -193,7 +193,7 @@ pub struct Staging {
     old: PathBuf,
     /// Folders already made, so each page costs one system call, not one
     /// per folder above it.
-    made: std::sync::Mutex<std::collections::HashSet<PathBuf>>,
+    made: std::sync::Mutex<std::collections::HashSet<String>>,
     finished: bool,
 }
 
@@ -233,18 +233,20 @@ impl Staging {
     /// Writes one file (from any thread).
     pub fn write(&self, path: &str, file: &OutputFile) -> io::Result<()> {
         let target = self.dir.join(path);
-        if let Some(parent) = target.parent() {
+        // Known by the site-relative folder: hashing a `Path` walks its
+        // components, and cost ten times as much.
+        if let Some((folder, _)) = path.rsplit_once('/') {
             let known = self
                 .made
                 .lock()
                 .unwrap_or_else(|e| e.into_inner())
-                .contains(parent);
+                .contains(folder);
             if !known {
-                std::fs::create_dir_all(parent)?;
+                std::fs::create_dir_all(self.dir.join(folder))?;
                 self.made
                     .lock()
                     .unwrap_or_else(|e| e.into_inner())
-                    .insert(parent.to_path_buf());
+                    .insert(folder.to_string());
             }
         }
         match file {
