@@ -385,9 +385,11 @@ fn push_plain(inlines: &[Inline], s: &mut String) {
     }
 }
 
-/// Visits every inline in a list of blocks, in document order.
-pub fn for_each_inline_mut(blocks: &mut [Block], f: &mut dyn FnMut(&mut Inline)) {
-    fn inlines(list: &mut [Inline], f: &mut dyn FnMut(&mut Inline)) {
+/// Visits every inline in a list of blocks, in document order. Generic
+/// rather than `dyn`, so the visitor is inlined: every chapter is walked
+/// twice on loading (footnotes, links), and the calls were half the cost.
+pub fn for_each_inline_mut<F: FnMut(&mut Inline)>(blocks: &mut [Block], f: &mut F) {
+    fn inlines<F: FnMut(&mut Inline)>(list: &mut [Inline], f: &mut F) {
         for i in list {
             f(i);
             match i {
@@ -453,7 +455,7 @@ pub fn for_each_inline_mut(blocks: &mut [Block], f: &mut dyn FnMut(&mut Inline))
 
 impl Document {
     /// Visits every inline of the body and then of the footnotes.
-    pub fn for_each_inline_mut(&mut self, f: &mut dyn FnMut(&mut Inline)) {
+    pub fn for_each_inline_mut<F: FnMut(&mut Inline)>(&mut self, f: &mut F) {
         for_each_inline_mut(&mut self.blocks, f);
         for note in &mut self.footnotes {
             for_each_inline_mut(&mut note.blocks, f);
