@@ -4,10 +4,11 @@
 //!
 //! For each size it writes one synthetic site per tool (identical chapter
 //! text, equivalent templates: see `common`), then builds each with the
-//! tool's own command line as a child process, `--runs` times (default 5),
-//! with the sources and the output on tmpfs (`/dev/shm`) and on disk. It
-//! reports the median wall time, the CPU time (user + system) and the peak
-//! resident memory of the child, read with `wait4`, and rapport's ratio
+//! tool's own command line as a child process, `--runs` times (default 5,
+//! the tools taking turns), with the sources and the output on tmpfs
+//! (`/dev/shm`) and on disk. It reports the pages and bytes of HTML each
+//! wrote, the median wall time, the CPU time (user + system) and the peak
+//! resident memory of the child, read with `wait4`, and rapport's ratios
 //! against each peer measured in the same run. A peer that is not installed
 //! (`hugo`, `zola` on the PATH) is skipped and said so.
 //!
@@ -105,12 +106,15 @@ fn build_command(tool: Tool, site: &Path, out: &Path) -> Command {
     }
 }
 
-fn html_pages(dir: &Path) -> usize {
+/// The HTML pages a tool wrote: how many, and their size in bytes.
+fn html_pages(dir: &Path) -> (usize, u64) {
     walkdir::WalkDir::new(dir)
         .into_iter()
         .filter_map(Result::ok)
         .filter(|e| e.path().extension().is_some_and(|x| x == "html"))
-        .count()
+        .fold((0, 0), |(n, bytes), e| {
+            (n + 1, bytes + e.metadata().map_or(0, |m| m.len()))
+        })
 }
 
 fn name(tool: Tool) -> &'static str {
@@ -167,8 +171,18 @@ fn main() {
         }
     }
     println!(
-        "{:>6} {:>8} {:>8} {:>7} {:>9} {:>9} {:>9} {:>10} {:>8}",
-        "medium", "chapters", "tool", "pages", "wall s", "cpu s", "pages/s", "peak MiB", "vs"
+        "{:>6} {:>8} {:>8} {:>7} {:>8} {:>9} {:>9} {:>9} {:>10} {:>8} {:>8}",
+        "medium",
+        "chapters",
+        "tool",
+        "pages",
+        "HTML MB",
+        "wall s",
+        "cpu s",
+        "pages/s",
+        "peak MiB",
+        "wall vs",
+        "cpu vs"
     );
     for medium in media {
         let root: PathBuf = match medium {
@@ -189,45 +203,66 @@ fn main() {
                 per_report: 100,
                 recommendations: false,
             };
-            let mut results: Vec<(Tool, usize, Run)> = Vec::new();
-            for &tool in &tools {
-                let site = tmp.path().join(format!("{}-{n}", name(tool)));
-                write_site(&site, tool, synth);
-                let out = tmp.path().join(format!("{}-{n}-out", name(tool)));
-                let mut samples = Vec::new();
-                for _ in 0..runs {
-                    let _ = std::fs::remove_dir_all(&out);
-                    samples.push(measure(&mut build_command(tool, &site, &out)));
+            // Every site is written first, and the runs take turns (rapport,
+            // Hugo, Zola, rapport, ...): on a shared machine the load moves
+            // from minute to minute, and taking turns puts each tool under
+            // the same conditions, so the ratios are fair even when the
+            // times are not steady.
+            let sites: Vec<(PathBuf, PathBuf)> = tools
+                .iter()
+                .map(|&tool| {
+                    let site = tmp.path().join(format!("{}-{n}", name(tool)));
+                    write_site(&site, tool, synth);
+                    let out = tmp.path().join(format!("{}-{n}-out", name(tool)));
+                    (site, out)
+                })
+                .collect();
+            let mut samples: Vec<Vec<Run>> = vec![Vec::new(); tools.len()];
+            for _ in 0..runs {
+                for (t, &tool) in tools.iter().enumerate() {
+                    let (site, out) = &sites[t];
+                    let _ = std::fs::remove_dir_all(out);
+                    samples[t].push(measure(&mut build_command(tool, site, out)));
                 }
-                let pages = html_pages(&out);
+            }
+            let mut results: Vec<(Tool, (usize, u64), Run)> = Vec::new();
+            for (t, &tool) in tools.iter().enumerate() {
+                let (site, out) = &sites[t];
+                let written = html_pages(out);
+                let s = &samples[t];
                 let run = Run {
-                    wall: median(samples.iter().map(|r| r.wall).collect()),
-                    cpu: median(samples.iter().map(|r| r.cpu).collect()),
-                    rss_mib: median(samples.iter().map(|r| r.rss_mib).collect()),
+                    wall: median(s.iter().map(|r| r.wall).collect()),
+                    cpu: median(s.iter().map(|r| r.cpu).collect()),
+                    rss_mib: median(s.iter().map(|r| r.rss_mib).collect()),
                 };
-                results.push((tool, pages, run));
-                let _ = std::fs::remove_dir_all(&out);
-                let _ = std::fs::remove_dir_all(&site);
+                results.push((tool, written, run));
+                let _ = std::fs::remove_dir_all(out);
+                let _ = std::fs::remove_dir_all(site);
             }
             let ours = results[0].2;
-            for (tool, pages, run) in &results {
-                let vs = if *tool == Tool::Rapport {
-                    String::new()
-                } else {
-                    format!("{:.1}x", run.wall / ours.wall)
+            for (tool, (pages, bytes), run) in &results {
+                let vs = |peer: f64, us: f64| {
+                    if *tool == Tool::Rapport {
+                        String::new()
+                    } else {
+                        format!("{:.1}x", peer / us)
+                    }
                 };
                 println!(
-                    "{medium:>6} {n:>8} {:>8} {pages:>7} {:>9.3} {:>9.3} {:>9.0} {:>10.0} {vs:>8}",
+                    "{medium:>6} {n:>8} {:>8} {pages:>7} {:>8.0} {:>9.3} {:>9.3} {:>9.0} {:>10.0} {:>8} {:>8}",
                     name(*tool),
+                    *bytes as f64 / 1e6,
                     run.wall,
                     run.cpu,
                     *pages as f64 / run.wall,
-                    run.rss_mib
+                    run.rss_mib,
+                    vs(run.wall, ours.wall),
+                    vs(run.cpu, ours.cpu),
                 );
             }
         }
     }
     println!(
-        "(median of {runs} runs; `vs` is the peer's wall time divided by rapport's: how many times faster rapport is)"
+        "(median of {runs} runs, the tools taking turns; `vs` is the peer's time divided by rapport's: how many times faster rapport is)"
     );
 }

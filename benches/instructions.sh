@@ -46,7 +46,7 @@ for stage in \
     "  front matter (YAML)|rapport::yaml::parse" \
     "  Markdown into the document tree|rapport::markdown::parse::parse" \
     "rendering pages|rapport::render::RenderCtx::render" \
-    "  templates (Tera)|tera::tera::Tera::render" \
+    "  templates (Tera)|rapport::render::templates::Templates::render" \
     "  document tree to HTML|rapport::markdown::html::render" \
     "writing pages (less the kernel's share)|rapport::output::Staging::write"; do
     name=${stage%%|*}

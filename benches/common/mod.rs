@@ -137,16 +137,13 @@ fn write_config(dir: &Path, tool: Tool) {
         )
         .unwrap(),
         Tool::Hugo => {
-            std::fs::write(
-                dir.join("config.toml"),
-                "baseURL = 'https://example.org/'\ntitle = 'Bench'\nlanguageCode = 'en-gb'\ndisableKinds = ['taxonomy', 'term']\n[markup.goldmark.extensions]\ntypographer = true\n",
-            )
-            .unwrap();
+            std::fs::write(dir.join("config.toml"), HUGO_CONFIG).unwrap();
             let layouts = dir.join("layouts/_default");
             std::fs::create_dir_all(&layouts).unwrap();
             std::fs::write(layouts.join("baseof.html"), HUGO_BASEOF).unwrap();
             std::fs::write(layouts.join("single.html"), HUGO_SINGLE).unwrap();
             std::fs::write(layouts.join("list.html"), HUGO_LIST).unwrap();
+            std::fs::write(layouts.join("list.print.html"), HUGO_PRINT).unwrap();
         }
         Tool::Zola => {
             std::fs::write(
@@ -160,10 +157,16 @@ fn write_config(dir: &Path, tool: Tool) {
             std::fs::write(templates.join("page.html"), ZOLA_PAGE).unwrap();
             std::fs::write(templates.join("section.html"), ZOLA_SECTION).unwrap();
             std::fs::write(templates.join("index.html"), ZOLA_SECTION).unwrap();
-            std::fs::create_dir_all(dir.join("content")).unwrap();
+            std::fs::write(templates.join("print.html"), ZOLA_PRINT).unwrap();
+            std::fs::create_dir_all(dir.join("content/print")).unwrap();
             std::fs::write(
                 dir.join("content/_index.md"),
                 "+++\ntitle = \"Bench\"\n+++\n",
+            )
+            .unwrap();
+            std::fs::write(
+                dir.join("content/print/_index.md"),
+                "+++\ntitle = \"Print editions\"\n+++\n",
             )
             .unwrap();
         }
@@ -189,7 +192,17 @@ fn write_report(rdir: &Path, tool: Tool, r: usize) {
         Tool::Zola => std::fs::write(
             rdir.join("_index.md"),
             format!("+++\ntitle = \"Report {r}\"\nsort_by = \"weight\"\n+++\n"),
-        ),
+        )
+        .and_then(|()| {
+            // The report's print edition (see ZOLA_PRINT), beside the reports.
+            let content = rdir.parent().expect("reports are in content/");
+            std::fs::write(
+                content.join(format!("print/report-{r:04}.md")),
+                format!(
+                    "+++\ntitle = \"Report {r} (print edition)\"\ntemplate = \"print.html\"\n[extra]\nreport = \"report-{r:04}/_index.md\"\n+++\n"
+                ),
+            )
+        }),
     }
     .unwrap();
 }
@@ -215,7 +228,25 @@ fn write_recommendations(rdir: &Path, seed: &mut u64) {
 }
 
 // Templates for the peers that do what rapport's chapter page does: a skip
-// link, breadcrumbs, the report's contents, the chapter, previous and next.
+// link, breadcrumbs, the report's contents, the chapter, previous and next;
+// and, like rapport's print edition, one page per report with every chapter
+// (Hugo: a second output format of each section; Zola: a page per report
+// in a `print` section), so that each tool writes the same pages.
+
+const HUGO_CONFIG: &str = "baseURL = 'https://example.org/'
+title = 'Bench'
+languageCode = 'en-gb'
+disableKinds = ['taxonomy', 'term']
+[markup.goldmark.extensions]
+typographer = true
+[outputFormats.print]
+mediaType = 'text/html'
+path = 'print'
+baseName = 'index'
+isHTML = true
+[outputs]
+section = ['html', 'print']
+";
 
 const HUGO_BASEOF: &str = r##"<!doctype html>
 <html lang="en-GB"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
@@ -235,6 +266,14 @@ const HUGO_SINGLE: &str = r##"{{ define "main" }}
 
 const HUGO_LIST: &str = r##"{{ define "main" }}
 <main id="main"><h1>{{ .Title }}</h1><ol>{{ range .Pages.ByWeight }}<li><a href="{{ .RelPermalink }}">{{ .Title }}</a> {{ .Summary | plainify | truncate 80 }}</li>{{ end }}</ol></main>
+{{ end }}
+"##;
+
+const HUGO_PRINT: &str = r##"{{ define "main" }}
+<main id="main"><h1>{{ .Title }}</h1>
+<nav aria-label="Contents"><ol>{{ range .Pages.ByWeight }}<li><a href="#{{ .File.BaseFileName }}">{{ .Title }}</a></li>{{ end }}</ol></nav>
+{{ range .Pages.ByWeight }}<section id="{{ .File.BaseFileName }}"><h2>{{ .Title }}</h2>{{ .Content }}</section>
+{{ end }}</main>
 {{ end }}
 "##;
 
@@ -260,5 +299,16 @@ const ZOLA_PAGE: &str = r##"{% extends "base.html" %}
 const ZOLA_SECTION: &str = r##"{% extends "base.html" %}
 {% block main %}
 <main id="main"><h1>{{ section.title }}</h1><ol>{% for p in section.pages %}<li><a href="{{ p.permalink }}">{{ p.title }}</a> {{ p.description }}</li>{% endfor %}{% for s in section.subsections %}<li><a href="{{ get_url(path=s) }}">{{ s }}</a></li>{% endfor %}</ol></main>
+{% endblock %}
+"##;
+
+const ZOLA_PRINT: &str = r##"{% extends "base.html" %}
+{% block title %}{{ page.title }} | {{ config.title }}{% endblock %}
+{% block main %}
+{% set section = get_section(path=page.extra.report) %}
+<main id="main"><h1>{{ section.title }}</h1>
+<nav aria-label="Contents"><ol>{% for p in section.pages %}<li><a href="#{{ p.slug }}">{{ p.title }}</a></li>{% endfor %}</ol></nav>
+{% for p in section.pages %}<section id="{{ p.slug }}"><h2>{{ p.title }}</h2>{{ p.content | safe }}</section>
+{% endfor %}</main>
 {% endblock %}
 "##;
