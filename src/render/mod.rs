@@ -484,18 +484,22 @@ impl RenderCtx<'_> {
         );
         let mut chapter = chapter_view(r, ci, body);
         chapter.pdf = self.chapter_pdfs[ri][ci].clone();
-        let prev = ci.checked_sub(1).map(|i| chapter_link(r, &r.chapters[i]));
-        let next = r.chapters.get(ci + 1).map(|n| chapter_link(r, n));
+        // The neighbours are the report view's own entries (the same
+        // `chapter_link`s), shared rather than made and copied again.
+        let report = &self.report_views[ri];
+        let mut ctx = PageContext::default();
+        ctx.insert("page", &page);
+        ctx.insert_shared("report", report);
+        ctx.insert("chapter", &chapter);
+        ctx.insert_shared_or_none(
+            "prev",
+            ci.checked_sub(1)
+                .and_then(|i| report.element("chapters", i)),
+        );
+        ctx.insert_shared_or_none("next", report.element("chapters", ci + 1));
         (
             format!("{url}index.html"),
-            self.with_neighbours(
-                &page,
-                ri,
-                ("chapter", &chapter),
-                &prev,
-                &next,
-                "chapter.html",
-            ),
+            self.templates.render("chapter.html", &ctx),
         )
     }
 

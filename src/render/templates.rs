@@ -24,6 +24,16 @@ impl Shared {
     pub fn new<T: Serialize>(value: &T) -> Self {
         Shared(tera::Value::from_serializable(value))
     }
+
+    /// Element `index` of the list in field `field`, shared too (not copied).
+    pub fn element(&self, field: &str, index: usize) -> Option<Shared> {
+        let (_, list) = self
+            .0
+            .as_map()?
+            .iter()
+            .find(|(k, _)| k.as_str() == Some(field))?;
+        list.as_array()?.get(index).cloned().map(Shared)
+    }
 }
 
 /// The variables of one page.
@@ -37,6 +47,14 @@ impl PageContext {
 
     pub fn insert_shared(&mut self, key: &'static str, value: &Shared) {
         self.0.insert_value(key, value.0.clone());
+    }
+
+    /// A shared value, or none (what `insert` gives for `None`).
+    pub fn insert_shared_or_none(&mut self, key: &'static str, value: Option<Shared>) {
+        match value {
+            Some(v) => self.0.insert_value(key, v.0),
+            None => self.0.insert(key, &None::<()>),
+        }
     }
 }
 
