@@ -58,6 +58,47 @@ fn report_contents_mark_only_the_current_chapter() {
 }
 
 #[test]
+fn chapter_pages_link_to_their_neighbours_in_report_order() {
+    // Previous and next come from the report's shared list of chapters (the
+    // one the contents are written from), not from links made per page: a
+    // wrong index there would link the wrong chapter.
+    let run = TestSite::example().build().success();
+    let report = "ending-gang-violence-one-year-on";
+    let contents: Vec<(String, String)> = run
+        .page(&format!("{report}/foreword/index.html"))
+        .all("nav.report-contents ol a")
+        .iter()
+        .map(|a| {
+            let href = a.value().attr("href").unwrap_or_default().to_string();
+            (href, a.text().collect::<String>())
+        })
+        .collect();
+    assert_eq!(contents.len(), 9, "{contents:?}");
+    for (i, (href, title)) in contents.iter().enumerate() {
+        let slug = href.trim_end_matches('/').rsplit('/').next().unwrap();
+        let page = run.page(&format!("{report}/{slug}/index.html"));
+        let previous = i.checked_sub(1).map(|p| &contents[p]);
+        let next = contents.get(i + 1);
+        assert_eq!(
+            page.attr("a.pager-prev", "href").as_ref(),
+            previous.map(|p| &p.0),
+            "{title}: previous"
+        );
+        assert_eq!(
+            page.attr("a.pager-next", "href").as_ref(),
+            next.map(|n| &n.0),
+            "{title}: next"
+        );
+        if let Some((_, next_title)) = next {
+            assert!(
+                page.text_of("a.pager-next").ends_with(next_title.as_str()),
+                "{title}: next is called {next_title}"
+            );
+        }
+    }
+}
+
+#[test]
 fn numbered_paragraphs_follow_sections() {
     let run = TestSite::fixture("fixtures/full").build().success();
     let page = run.page("sample/funding/index.html");
