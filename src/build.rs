@@ -83,7 +83,9 @@ pub fn render_in_memory(fs: &dyn FileSystem, opts: &BuildOptions) -> Outcome {
             let mut failed = false;
             for (path, result) in rendered {
                 match result {
-                    Ok(html) => {
+                    Ok(mut html) => {
+                        // Kept, so without the room it was rendered into.
+                        html.shrink_to_fit();
                         out.files.insert(path, OutputFile::Bytes(html));
                     }
                     Err(d) => {
