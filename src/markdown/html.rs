@@ -31,10 +31,13 @@ pub struct HtmlOptions<'a> {
 }
 
 pub fn render(doc: &Document, opts: &HtmlOptions) -> String {
+    let mut prefix = String::new();
+    esc(&mut prefix, opts.id_prefix);
     let mut r = Renderer {
         // A chapter of 600 words is about 5 KiB of HTML: room for that
         // without growing (each growth copies what is written so far).
         out: String::with_capacity(8 * 1024),
+        prefix,
         opts,
         table_count: 0,
         table_ids: Default::default(),
@@ -46,6 +49,8 @@ pub fn render(doc: &Document, opts: &HtmlOptions) -> String {
 
 struct Renderer<'a, 'b> {
     out: String,
+    /// `opts.id_prefix`, escaped once: every id on the page starts with it.
+    prefix: String,
     opts: &'a HtmlOptions<'b>,
     table_count: usize,
     /// Data-table ids already used on this page: a table placed twice gets
@@ -66,13 +71,13 @@ fn esc(out: &mut String, s: &str) {
 
 impl Renderer<'_, '_> {
     fn id(&mut self, id: &str) {
-        esc(&mut self.out, self.opts.id_prefix);
+        self.out.push_str(&self.prefix);
         esc(&mut self.out, id);
     }
 
     /// A footnote's id, `fn-N` after the page's prefix.
     fn note_id(&mut self, number: usize) {
-        esc(&mut self.out, self.opts.id_prefix);
+        self.out.push_str(&self.prefix);
         self.out.push_str("fn-");
         push_num(&mut self.out, number);
     }
@@ -661,7 +666,7 @@ impl Renderer<'_, '_> {
         let mut s = String::new();
         for occ in 1..=note.references {
             s.push_str("<a class=\"footnote-back\" href=\"#");
-            esc(&mut s, self.opts.id_prefix);
+            s.push_str(&self.prefix);
             push_ref_id(&mut s, note.number, occ);
             s.push_str("\" role=\"doc-backlink\"><span aria-hidden=\"true\">↩");
             if note.references > 1 {
@@ -818,7 +823,7 @@ impl Renderer<'_, '_> {
                 self.out.push_str("<sup class=\"footnote-ref\"><a href=\"#");
                 self.note_id(*number);
                 self.out.push_str("\" id=\"");
-                esc(&mut self.out, self.opts.id_prefix);
+                self.out.push_str(&self.prefix);
                 push_ref_id(&mut self.out, *number, *occurrence);
                 self.out.push_str(
                     "\" role=\"doc-noteref\"><span class=\"visually-hidden\">Note </span>",
