@@ -83,9 +83,7 @@ pub fn render_in_memory(fs: &dyn FileSystem, opts: &BuildOptions) -> Outcome {
             let mut failed = false;
             for (path, result) in rendered {
                 match result {
-                    Ok(mut html) => {
-                        // Kept, so without the room it was rendered into.
-                        html.shrink_to_fit();
+                    Ok(html) => {
                         out.files.insert(path, OutputFile::Bytes(html));
                     }
                     Err(d) => {

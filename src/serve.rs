@@ -87,7 +87,7 @@ impl LivePages {
         }
         // A template problem on this page is shown by the background check
         // (`validate`); until then the page is simply not there.
-        let html = kept(self.pages.render(&self.site, path)?.ok()?);
+        let html = Arc::new(self.pages.render(&self.site, path)?.ok()?);
         self.made
             .write()
             .unwrap_or_else(|e| e.into_inner())
@@ -515,7 +515,7 @@ fn validate(
     for (path, result) in rendered {
         match result {
             Ok(html) => {
-                made.insert(path, kept(html));
+                made.insert(path, Arc::new(html));
             }
             Err(d) => problems.push(d),
         }
@@ -823,13 +823,6 @@ fn content_type(path: &str) -> &'static str {
         "txt" => "text/plain; charset=utf-8",
         _ => "application/octet-stream",
     }
-}
-
-/// A rendered page to keep in memory: without the spare room its buffer was
-/// given to render into (32 KiB, sized for writing and letting go).
-fn kept(mut html: Vec<u8>) -> Arc<Vec<u8>> {
-    html.shrink_to_fit();
-    Arc::new(html)
 }
 
 #[cfg(test)]

@@ -47,7 +47,7 @@ impl Pages {
         path: &str,
     ) -> Option<Result<Vec<u8>, crate::diagnostics::Diagnostic>> {
         let job = self.jobs.get(path)?;
-        Some(self.ctx(site).render(job).1)
+        Some(kept(self.ctx(site).render(job)).1)
     }
 
     /// Every page, in parallel, keyed by output path.
@@ -70,13 +70,15 @@ impl Pages {
                 if stop() {
                     return None;
                 }
-                Some(ctx.render_at(path, job))
+                Some(kept(ctx.render_at(path, job)))
             })
             .collect()
     }
 
     /// Renders every page in parallel and hands each to `done` as soon as
-    /// it is made, so that `rapport build` can write it and let it go.
+    /// it is made, so that `rapport build` can write it and let it go (with
+    /// the spare room it was rendered into, which `kept` gives back only
+    /// for pages that are kept).
     pub fn render_each(&self, site: &Site, done: &(dyn Fn(Rendered) + Sync)) {
         let ctx = self.ctx(site);
         let jobs: Vec<(&String, &Job)> = self.jobs.iter().collect();
@@ -353,6 +355,16 @@ struct RenderCtx<'a> {
 /// A page's output path and its HTML, or the template problem.
 pub type Rendered = (String, Result<Vec<u8>, crate::diagnostics::Diagnostic>);
 
+/// A page the caller keeps (`render`, `render_unless`: the preview serves
+/// them from memory), without the spare room it was rendered into (32 KiB,
+/// sized for pages that are written and let go).
+fn kept(mut rendered: Rendered) -> Rendered {
+    if let Ok(html) = &mut rendered.1 {
+        html.shrink_to_fit();
+    }
+    rendered
+}
+
 impl RenderCtx<'_> {
     /// The page planned at `path`. Each page's renderer computes its own
     /// address too (it needs it for links); debug builds check they agree.
@@ -487,19 +499,13 @@ impl RenderCtx<'_> {
         // The neighbours are the report view's own entries (the same
         // `chapter_link`s), shared rather than made and copied again.
         let report = &self.report_views[ri];
-        let mut ctx = PageContext::default();
-        ctx.insert("page", &page);
-        ctx.insert_shared("report", report);
-        ctx.insert("chapter", &chapter);
-        ctx.insert_shared_or_none(
-            "prev",
-            ci.checked_sub(1)
-                .and_then(|i| report.element("chapters", i)),
-        );
-        ctx.insert_shared_or_none("next", report.element("chapters", ci + 1));
+        let prev = ci
+            .checked_sub(1)
+            .and_then(|i| report.element("chapters", i));
+        let next = report.element("chapters", ci + 1);
         (
             format!("{url}index.html"),
-            self.templates.render("chapter.html", &ctx),
+            self.with_neighbours(&page, ri, ("chapter", &chapter), prev, next, "chapter.html"),
         )
     }
 
@@ -578,21 +584,21 @@ impl RenderCtx<'_> {
 impl RenderCtx<'_> {
     /// A page of a report that has previous and next neighbours (chapters,
     /// items): the page, the report, the thing itself and its neighbours.
-    fn with_neighbours<T: serde::Serialize, N: serde::Serialize>(
+    fn with_neighbours<T: serde::Serialize>(
         &self,
         page: &PageView,
         ri: usize,
         (key, value): (&'static str, &T),
-        prev: &Option<N>,
-        next: &Option<N>,
+        prev: Option<Shared>,
+        next: Option<Shared>,
         template: &str,
     ) -> Result<Vec<u8>, crate::diagnostics::Diagnostic> {
         let mut ctx = PageContext::default();
         ctx.insert("page", page);
         ctx.insert_shared("report", &self.report_views[ri]);
         ctx.insert(key, value);
-        ctx.insert("prev", prev);
-        ctx.insert("next", next);
+        ctx.insert_shared_or_none("prev", prev);
+        ctx.insert_shared_or_none("next", next);
         self.templates.render(template, &ctx)
     }
 
@@ -763,22 +769,17 @@ impl RenderCtx<'_> {
         };
         let view = tracker::item_view(self.site, ri, ii, &links, "", 1);
         let statuses = &self.site.config.statuses;
-        let prev = ii
-            .checked_sub(1)
-            .map(|i| tracker::row(r, &r.tracker.items[i], statuses));
-        let next = r
-            .tracker
-            .items
-            .get(ii + 1)
-            .map(|n| tracker::row(r, n, statuses));
+        let row = |i: usize| Shared::new(&tracker::row(r, &r.tracker.items[i], statuses));
+        let prev = ii.checked_sub(1).map(row);
+        let next = (ii + 1 < r.tracker.items.len()).then(|| row(ii + 1));
         (
             format!("{url}index.html"),
             self.with_neighbours(
                 &page,
                 ri,
                 ("item", &view),
-                &prev,
-                &next,
+                prev,
+                next,
                 "recommendation.html",
             ),
         )
