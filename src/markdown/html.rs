@@ -65,7 +65,10 @@ const PLACEHOLDER_OPEN: char = '\u{E000}';
 const PLACEHOLDER_CLOSE: char = '\u{E001}';
 const PLACEHOLDER_CHARS: [char; 2] = [PLACEHOLDER_OPEN, PLACEHOLDER_CLOSE];
 
-fn esc(out: &mut String, s: &str) {
+/// Escapes text for HTML, attributes included: the same escaping Tera
+/// applies to `{{ }}` (its `fast_escape` feature calls this same function),
+/// so `link_list` uses it too.
+pub(crate) fn esc(out: &mut String, s: &str) {
     let _ = escape_html(&mut *out, s);
 }
 

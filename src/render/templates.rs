@@ -12,6 +12,7 @@ use serde::Serialize;
 
 use crate::config::SiteConfig;
 use crate::diagnostics::{Diagnostic, Diagnostics, SourceMap, Span};
+use crate::markdown::html::esc;
 use crate::theme::{self, DEFAULT_THEME};
 use crate::vfs::{self, FileSystem};
 
@@ -313,18 +314,18 @@ impl CachedList {
     fn write(links: tera::Value, root: &str) -> tera::TeraResult<CachedList> {
         let items = links.as_array().unwrap_or_default();
         let mut escaped_root = String::new();
-        escape(&mut escaped_root, root);
+        esc(&mut escaped_root, root);
         let mut html = String::with_capacity(items.len() * (escaped_root.len() + 80));
         let mut marks = Vec::with_capacity(items.len());
         for link in items {
             let (url, title) = url_and_title(link)?;
             html.push_str("<li><a href=\"");
             html.push_str(&escaped_root);
-            escape(&mut html, url);
+            esc(&mut html, url);
             html.push('"');
             marks.push(html.len());
             html.push('>');
-            escape(&mut html, title);
+            esc(&mut html, title);
             html.push_str("</a></li>\n");
         }
         Ok(CachedList {
@@ -366,12 +367,6 @@ fn url_and_title(link: &tera::Value) -> tera::TeraResult<(&str, &str)> {
         url.ok_or_else(|| missing("url"))?,
         title.ok_or_else(|| missing("title"))?,
     ))
-}
-
-/// The escaping Tera applies to `{{ }}` (its `fast_escape` feature uses this
-/// same function; a test checks the two agree).
-fn escape(out: &mut String, text: &str) {
-    let _ = pulldown_cmark_escape::escape_html(&mut *out, text);
 }
 
 #[cfg(test)]
