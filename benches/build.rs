@@ -6,16 +6,11 @@
 
 use std::time::Instant;
 
+mod allocator;
 mod common;
 use common::generate;
 
 use rapport::build::{BuildOptions, build_to_disk};
-
-/// The allocator the `rapport` binary uses (src/main.rs): the library runs
-/// in this process, and the figures should be what the command gives.
-#[cfg(not(target_env = "msvc"))]
-#[global_allocator]
-static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 
 fn peak_rss_mib() -> f64 {
     let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();

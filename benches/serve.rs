@@ -11,11 +11,7 @@ use std::time::{Duration, Instant};
 
 use rapport::serve::{ServeOptions, serve};
 
-/// The allocator the `rapport` binary uses (src/main.rs): the library runs
-/// in this process, and the figures should be what the command gives.
-#[cfg(not(target_env = "msvc"))]
-#[global_allocator]
-static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+mod allocator;
 
 mod common;
 
