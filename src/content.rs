@@ -712,7 +712,7 @@ fn resolve_links(fs: &dyn FileSystem, site: &mut Site, diags: &Diagnostics, sour
         items: Vec::new(),
         tables: site.reports.iter().map(|r| r.tables.clone()).collect(),
     };
-    for (ri, r) in site.reports.iter().enumerate() {
+    for (ri, r) in site.reports.iter_mut().enumerate() {
         index.reports.insert(r.dir.clone(), ri);
         index.reports.insert(vfs::join(&r.dir, REPORT_FILE), ri);
         index.report_slugs.insert(r.slug.clone(), ri);
@@ -722,15 +722,21 @@ fn resolve_links(fs: &dyn FileSystem, site: &mut Site, diags: &Diagnostics, sour
         for a in &r.assets {
             index.assets.insert(vfs::join(&r.dir, a), (ri, a.clone()));
         }
-        index
-            .anchors
-            .push(r.chapters.iter().map(|c| c.anchors.clone()).collect());
+        // Lent to the index and given back below, not copied: copying every
+        // chapter's anchors was most of the time this function spent on
+        // one thread while the other waited.
+        index.anchors.push(
+            r.chapters
+                .iter_mut()
+                .map(|c| std::mem::take(&mut c.anchors))
+                .collect(),
+        );
         index.items.push((
             r.tracker.items.iter().map(|i| i.number.clone()).collect(),
             r.tracker.label.one.clone(),
         ));
     }
-    let index = &index;
+    let lent = &index;
     site.reports
         .par_iter_mut()
         .enumerate()
@@ -745,8 +751,8 @@ fn resolve_links(fs: &dyn FileSystem, site: &mut Site, diags: &Diagnostics, sour
                 let links = DocLinks {
                     ri,
                     origin: &origin,
-                    own_anchors: &index.anchors[ri][ci],
-                    index,
+                    own_anchors: &lent.anchors[ri][ci],
+                    index: lent,
                     fs,
                 };
                 problems.extend(links.resolve(&mut chapter.doc, sources));
@@ -760,7 +766,7 @@ fn resolve_links(fs: &dyn FileSystem, site: &mut Site, diags: &Diagnostics, sour
                         ri,
                         origin,
                         own_anchors: &own,
-                        index,
+                        index: lent,
                         fs,
                     };
                     problems.extend(links.resolve(doc, sources));
@@ -768,6 +774,11 @@ fn resolve_links(fs: &dyn FileSystem, site: &mut Site, diags: &Diagnostics, sour
             }
             diags.extend(problems);
         });
+    for (r, anchors) in site.reports.iter_mut().zip(index.anchors) {
+        for (c, a) in r.chapters.iter_mut().zip(anchors) {
+            c.anchors = a;
+        }
+    }
 }
 
 /// Link resolution for one document.

@@ -81,9 +81,20 @@ impl Pages {
     /// for pages that are kept).
     pub fn render_each(&self, site: &Site, done: &(dyn Fn(Rendered) + Sync)) {
         let ctx = self.ctx(site);
-        let jobs: Vec<(&String, &Job)> = self.jobs.iter().collect();
-        jobs.par_iter()
+        self.in_work_order()
+            .par_iter()
             .for_each(|(path, job)| done(ctx.render_at(path, job)));
+    }
+
+    /// The pages in the order they are handed to the threads: print
+    /// editions first. One is the size of its whole report, a hundred
+    /// chapter pages' work; rendered last, as their paths would have them,
+    /// one thread was left finishing the last report's while the other had
+    /// nothing to do.
+    fn in_work_order(&self) -> Vec<(&String, &Job)> {
+        let mut jobs: Vec<(&String, &Job)> = self.jobs.iter().collect();
+        jobs.sort_by_key(|(_, job)| !matches!(job, Job::Print(_)));
+        jobs
     }
 
     /// The output path of every page.
@@ -983,7 +994,7 @@ fn uses_code(site: &Site) -> bool {
         })
     }
     site.reports
-        .iter()
+        .par_iter()
         .flat_map(|r| &r.chapters)
         .any(|c| any_code(&c.doc.blocks))
 }
