@@ -189,6 +189,10 @@ pub fn prepare_in_memory(fs: &dyn FileSystem, opts: &BuildOptions) -> Prepared {
         site.config.preview = opts.preview;
         site.config.pdf = !opts.no_pdf;
         timings.time("checks", || crate::editorial::check(site, &sources, &diags));
+        // From here on a chapter's text is needed only to show the lines
+        // problems point at (rendering reads the trees, not the text).
+        let chapters = site.reports.iter().flat_map(|r| &r.chapters);
+        sources.release(chapters.map(|c| c.file.as_str()), &diags.files());
     }
     // Prepare (and later render) even when content has errors, so that
     // template problems are reported in the same run; the output is

@@ -66,6 +66,26 @@ fn human_output_shows_the_source_line_and_position() {
     assert!(run.stderr.contains("order: first"), "{}", run.stderr);
 }
 
+/// A build lets go of chapters' texts once the site is checked (they were
+/// a sixth of its memory); those that problems point into are kept, so the
+/// problem still shows its line.
+#[test]
+fn a_built_chapter_with_problems_still_shows_their_lines() {
+    let site = TestSite::fixture("invalid/many-problems");
+    let run = site.build().exit(1);
+    assert!(
+        run.stderr.contains("content/r/02-b.md:6:5"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .contains("See [the missing chapter](09-nothing.md) and [a heading](01-a.md#nowhere)."),
+        "{}",
+        run.stderr
+    );
+}
+
 #[test]
 fn missing_site_yaml_is_a_usage_error() {
     let site = TestSite::empty();
