@@ -6,6 +6,7 @@
 
 use std::time::Instant;
 
+#[path = "../src/allocator.rs"]
 mod allocator;
 mod common;
 use common::generate;

@@ -11,6 +11,7 @@ use std::time::{Duration, Instant};
 
 use rapport::serve::{ServeOptions, serve};
 
+#[path = "../src/allocator.rs"]
 mod allocator;
 
 mod common;
