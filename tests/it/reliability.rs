@@ -217,7 +217,7 @@ fn builds_with_different_thread_counts_give_identical_trees() {
 }
 
 /// The binary's allocator asks the kernel for transparent huge pages
-/// (src/main.rs), which took a tenth off the time of a large build. Losing
+/// (src/allocator.rs), which took a tenth off the time of a large build. Losing
 /// the setting (a new allocator, a renamed symbol) would fail nothing else,
 /// so this reads it back from jemalloc's own report of its options.
 #[cfg(all(target_os = "linux", not(target_env = "msvc")))]
