@@ -179,11 +179,14 @@ pub fn prepare_in_memory(fs: &dyn FileSystem, opts: &BuildOptions) -> Prepared {
     let mut timings = Timings::default();
     let mut site = timings.time("load", || content::load_site(fs, &load, &diags, &sources));
     if let (Some(site), Some(url)) = (&mut site, &opts.base_url) {
-        site.config.base_url = if url.is_empty() || url.ends_with('/') {
-            url.clone()
-        } else {
-            format!("{url}/")
-        };
+        match crate::config::normalise_base_url(url) {
+            Ok(url) => site.config.base_url = url,
+            Err(why) => diags.push(
+                Diagnostic::error("bad-base-url", format!("--base-url: {why}"))
+                    .config()
+                    .with_hint(crate::config::BASE_URL_HINT),
+            ),
+        }
     }
     if let Some(site) = &mut site {
         site.config.preview = opts.preview;

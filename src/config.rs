@@ -20,7 +20,7 @@ pub const CONFIG_FILE: &str = "site.yaml";
 struct RawConfig {
     title: String,
     organisation: String,
-    base_url: Option<String>,
+    base_url: Option<Spanned<String>>,
     language: Option<String>,
     theme: Option<Spanned<String>>,
     description: Option<String>,
@@ -98,6 +98,53 @@ fn five() -> u32 {
 
 fn partial() -> String {
     "partial".into()
+}
+
+/// What to write instead of a `base_url` that is refused.
+pub const BASE_URL_HINT: &str =
+    "write the address the site will be published at, such as https://www.example.gov.uk/reports/";
+
+/// Checks a `base_url` (from site.yaml or `--base-url`) and gives it its
+/// closing `/`. It is written into every page's canonical link, the feed and
+/// the sitemap, so only a plain `http` or `https` address is accepted: a
+/// `javascript:` or `data:` address there would be a link a feed reader or
+/// search engine follows, and quotes or spaces would break out of attributes
+/// in a hand-made theme that forgets to escape.
+pub fn normalise_base_url(url: &str) -> Result<String, String> {
+    if url.is_empty() {
+        return Ok(String::new());
+    }
+    let lower = url.to_ascii_lowercase();
+    let rest = lower
+        .strip_prefix("https://")
+        .or_else(|| lower.strip_prefix("http://"));
+    let Some(rest) = rest else {
+        return Err(format!(
+            "`{url}` is not a web address starting with https:// or http://"
+        ));
+    };
+    if rest.is_empty() || rest.starts_with('/') {
+        return Err(format!("`{url}` has no host name after `://`"));
+    }
+    if let Some(c) = url.chars().find(|c| {
+        c.is_whitespace() || c.is_control() || matches!(c, '"' | '\'' | '<' | '>' | '\\' | '`')
+    }) {
+        return Err(format!(
+            "`{}` contains {}, which a web address cannot hold",
+            url.escape_debug(),
+            match c {
+                ' ' => "a space".to_string(),
+                c if c.is_control() || c.is_whitespace() =>
+                    format!("the character U+{:04X}", c as u32),
+                c => format!("`{c}`"),
+            }
+        ));
+    }
+    Ok(if url.ends_with('/') {
+        url.to_string()
+    } else {
+        format!("{url}/")
+    })
 }
 
 /// The validated site settings.
@@ -193,14 +240,18 @@ pub fn load(
     };
 
     let base_url = match raw.base_url {
-        Some(u) if !u.is_empty() => {
-            if u.ends_with('/') {
-                u
-            } else {
-                format!("{u}/")
+        Some(u) => match normalise_base_url(&u.value) {
+            Ok(url) => url,
+            Err(why) => {
+                problem(
+                    Diagnostic::error("bad-base-url", why)
+                        .at(yaml::span_of(&u, 0))
+                        .with_hint(BASE_URL_HINT),
+                );
+                String::new()
             }
-        }
-        _ => String::new(),
+        },
+        None => String::new(),
     };
 
     let theme = match raw.theme {
@@ -511,6 +562,32 @@ mod tests {
         let diags = Diagnostics::new();
         let cfg = load(&fs, &diags, &SourceMap::default());
         (cfg, diags.sorted())
+    }
+
+    #[test]
+    fn base_url_takes_only_web_addresses() {
+        assert_eq!(
+            normalise_base_url("https://x.org/r").unwrap(),
+            "https://x.org/r/"
+        );
+        assert_eq!(
+            normalise_base_url("HTTP://x.org/").unwrap(),
+            "HTTP://x.org/"
+        );
+        assert_eq!(normalise_base_url("").unwrap(), "");
+        for bad in [
+            "javascript:alert(1)//",
+            "JavaScript://x.org/%0aalert(1)",
+            "data:text/html,<script>",
+            "//x.org/",
+            "https://",
+            "https:///x",
+            "https://x.org/\"onmouseover=\"alert(1)",
+            "https://x.org/a b",
+            "https://x.org/\u{0}",
+        ] {
+            assert!(normalise_base_url(bad).is_err(), "{bad} was accepted");
+        }
     }
 
     #[test]

@@ -301,6 +301,43 @@ fn script_urls_in_links_autolinks_images_and_references_are_refused() {
     assert!(!run.output.exists(), "a failed build wrote output");
 }
 
+/// A `base_url` is written into every page's canonical link, the feed and
+/// the sitemap: a script address there was published as it was.
+#[test]
+fn script_base_url_in_site_yaml_or_on_the_command_line_is_refused() {
+    let site = TestSite::fixture("fixtures/full");
+    let yaml = std::fs::read_to_string(site.dir.join("site.yaml")).unwrap();
+    site.write(
+        "site.yaml",
+        &yaml.replace(
+            "base_url: https://example.org/sub/path/",
+            "base_url: javascript:alert(document.domain)//",
+        ),
+    );
+    let run = site.build().exit(2);
+    assert!(
+        run.stderr.contains("error[bad-base-url]") && run.stderr.contains("site.yaml:3:11"),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.output.exists(), "a refused build wrote output");
+
+    let site = TestSite::fixture("fixtures/full");
+    let run = site
+        .run(&[
+            "build",
+            "--base-url",
+            "https://x.org/\"><script>alert(1)</script>",
+        ])
+        .exit(2);
+    assert!(
+        run.stderr.contains("error[bad-base-url]: --base-url:"),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.output.exists(), "a refused build wrote output");
+}
+
 // ---- no file is read outside the site root ----
 
 /// A file outside the site folder that must never reach the output.
@@ -379,6 +416,18 @@ fn data_table_source_symlinked_outside_is_refused() {
     assert_refused(&run, "content/sample/data/t.yaml:2:7");
 }
 
+/// An image outside the site folder that must never reach the output: a
+/// real PNG with the secret marker after its end, so the output scan in
+/// [`assert_refused`] can find it if it leaks (a plain copy of the fixture's
+/// chart could never be told apart from the chart itself).
+fn secret_png(site: &TestSite, name: &str) -> std::path::PathBuf {
+    let mut bytes = std::fs::read(site.dir.join("content/sample/img/chart.png")).unwrap();
+    bytes.extend_from_slice(b"SECRET-VALUE");
+    let p = site.outside().join(name);
+    std::fs::write(&p, bytes).unwrap();
+    p
+}
+
 fn image_site(dest: &str) -> TestSite {
     let site = TestSite::fixture("fixtures/full");
     site.write(
@@ -391,11 +440,7 @@ fn image_site(dest: &str) -> TestSite {
 #[test]
 fn image_path_climbing_out_with_dotdot_is_refused() {
     let site = image_site("../../../secret.png");
-    std::fs::copy(
-        site.dir.join("content/sample/img/chart.png"),
-        site.outside().join("secret.png"),
-    )
-    .unwrap();
+    secret_png(&site, "secret.png");
     let run = site.build();
     assert_refused(&run, "content/sample/04-img.md:5:");
     assert!(!run.output.join("secret.png").exists());
@@ -404,8 +449,7 @@ fn image_path_climbing_out_with_dotdot_is_refused() {
 #[test]
 fn image_path_absolute_is_refused() {
     let site = TestSite::fixture("fixtures/full");
-    let outside = site.outside().join("secret.png");
-    std::fs::copy(site.dir.join("content/sample/img/chart.png"), &outside).unwrap();
+    let outside = secret_png(&site, "secret.png");
     let site2 = image_site(outside.to_str().unwrap());
     let run = site2.build();
     assert_refused(&run, "content/sample/04-img.md:5:");
@@ -414,8 +458,7 @@ fn image_path_absolute_is_refused() {
 #[test]
 fn image_symlinked_outside_is_refused() {
     let site = image_site("img/link.png");
-    let outside = site.outside().join("secret.png");
-    std::fs::copy(site.dir.join("content/sample/img/chart.png"), &outside).unwrap();
+    let outside = secret_png(&site, "secret.png");
     std::os::unix::fs::symlink(&outside, site.dir.join("content/sample/img/link.png")).unwrap();
     let run = site.build();
     assert_refused(&run, "content/sample/04-img.md:5:");
