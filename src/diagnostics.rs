@@ -394,31 +394,86 @@ pub fn render_human(diags: &[Diagnostic], sources: &SourceMap, colour: bool) -> 
             Severity::Error => Level::ERROR,
             Severity::Warning => Level::WARNING,
         };
-        let title = level.primary_title(d.message.as_str()).id(d.code);
+        let message = printable(&d.message);
+        let title = level.primary_title(message.as_str()).id(d.code);
         let source = d.file.as_deref().and_then(|f| sources.get(f));
         let mut group = Group::with_title(title);
-        match (&d.file, &d.span, &source) {
+        let file = d.file.as_deref().map(printable);
+        let location = printable(&d.location());
+        match (&file, &d.span, &source) {
             (Some(file), Some(span), Some(text)) => {
                 if let Some((line_text, range)) = line_and_range(text, span) {
+                    let (line_text, range) = printable_line(line_text, range);
                     let snippet = Snippet::source(line_text)
                         .line_start(span.start.line as usize)
                         .path(file.as_str())
                         .annotation(AnnotationKind::Primary.span(range));
                     group = group.element(snippet);
                 } else {
-                    group = group.element(Level::NOTE.message(d.location()));
+                    group = group.element(Level::NOTE.message(location.as_str()));
                 }
             }
-            (Some(_), _, _) => group = group.element(Level::NOTE.message(d.location())),
+            (Some(_), _, _) => group = group.element(Level::NOTE.message(location.as_str())),
             _ => {}
         }
-        if let Some(h) = &d.hint {
+        let hint = d.hint.as_deref().map(printable);
+        if let Some(h) = &hint {
             group = group.element(Level::HELP.message(h.as_str()));
         }
         out.push_str(&renderer.render(&[group]));
         out.push_str("\n\n");
     }
     out
+}
+
+/// Whether `c` would act on a terminal or a CI log rather than show: control
+/// characters (a newline in a quoted YAML key could start a line with `::`,
+/// which GitHub Actions runs as a workflow command; ESC moves the cursor or
+/// rewrites the screen) and the bidirectional overrides that make text read
+/// differently from what it is ("Trojan Source").
+fn acts_on_terminal(c: char) -> bool {
+    c.is_control() || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// A message, hint or file name as it may be printed: text from a site's
+/// files reaches messages (keys, values, names), so every character that
+/// [`acts_on_terminal`] is shown as its code (`\u{1b}`) instead.
+fn printable(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if acts_on_terminal(c) {
+            out.push_str(&c.escape_unicode().to_string());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// A source line as [`printable`] shows it (tabs kept), with the underlined
+/// byte range moved to match.
+fn printable_line(line: &str, range: std::ops::Range<usize>) -> (String, std::ops::Range<usize>) {
+    if !line.chars().any(|c| c != '\t' && acts_on_terminal(c)) {
+        return (line.to_string(), range);
+    }
+    let mut out = String::with_capacity(line.len() + 8);
+    let (mut start, mut end) = (None, None);
+    for (i, c) in line.char_indices() {
+        if i == range.start {
+            start = Some(out.len());
+        }
+        if i == range.end {
+            end = Some(out.len());
+        }
+        if c != '\t' && acts_on_terminal(c) {
+            out.push_str(&c.escape_unicode().to_string());
+        } else {
+            out.push(c);
+        }
+    }
+    let start = start.unwrap_or(out.len());
+    let end = end.unwrap_or(out.len()).max(start);
+    (out, start..end)
 }
 
 /// The span's first line and the byte range of the span within that line.
@@ -447,6 +502,32 @@ fn line_and_range<'a>(text: &'a str, span: &Span) -> Option<(&'a str, std::ops::
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A newline in a quoted YAML key reached the message, so the rest of
+    /// the key started a line of the CI log: `::warning::...` there is a
+    /// GitHub Actions workflow command.
+    #[test]
+    fn workflow_commands_and_escapes_in_messages_are_printed_as_codes() {
+        let sources = SourceMap::default();
+        sources.insert("site.yaml", "\"a\\n::add-mask::x\u{1b}[2J\": 1\n".into());
+        let d = Diagnostic::error(
+            "unknown-key",
+            "unknown key `a\n::add-mask::x\u{1b}[2J\u{202e}`",
+        )
+        .in_file("site.yaml")
+        .at_line(1, 1)
+        .with_hint("did you mean `b\r\n::stop-commands::t`?");
+        let out = render_human(&[d], &sources, false);
+        assert!(
+            !out.lines().any(|l| l.trim_start().starts_with("::")),
+            "{out}"
+        );
+        assert!(
+            !out.contains('\u{1b}') && !out.contains('\u{202e}') && !out.contains('\r'),
+            "{out}"
+        );
+        assert!(out.contains("a\\u{a}::add-mask::x\\u{1b}[2J"), "{out}");
+    }
 
     #[test]
     fn line_index_counts_characters_not_bytes() {
