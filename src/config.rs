@@ -247,12 +247,15 @@ pub fn load(
                 || crate::vfs::is_hidden(&l.value)
             {
                 problem(
-                    Diagnostic::error("not-an-image", format!("the logo `{}` is not an image file", l.value))
-                        .at(yaml::span_of(&l, 0))
-                        .with_hint(format!(
-                            "the logo can be a {} file in static/, e.g. static/logo.svg",
-                            crate::files::IMAGES.join(", ")
-                        )),
+                    Diagnostic::error(
+                        "not-an-image",
+                        format!("the logo `{}` is not an image file", l.value),
+                    )
+                    .at(yaml::span_of(&l, 0))
+                    .with_hint(format!(
+                        "the logo can be a {} file in static/, e.g. static/logo.svg",
+                        crate::files::IMAGES.join(", ")
+                    )),
                 );
             } else if b.logo_alt.as_deref().is_none_or(|a| a.trim().is_empty()) {
                 problem(

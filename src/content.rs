@@ -249,10 +249,7 @@ fn load_report(
     let mut table_files = Vec::new();
     for path in walk(fs, opts, dir).iter() {
         let rel = &path[dir.len() + 1..];
-        if vfs::is_hidden(rel)
-            || rel == REPORT_FILE
-            || tracker::load::is_source(rel)
-        {
+        if vfs::is_hidden(rel) || rel == REPORT_FILE || tracker::load::is_source(rel) {
             continue;
         }
         // Data files are published as computed tables, not as uploaded.
@@ -750,7 +747,9 @@ fn resolve_links(fs: &dyn FileSystem, site: &mut Site, diags: &Diagnostics, sour
             index.assets.insert(vfs::join(&r.dir, a), (ri, a.clone()));
         }
         for (file, why) in &r.unpublished {
-            index.unpublished.insert(vfs::join(&r.dir, file), why.clone());
+            index
+                .unpublished
+                .insert(vfs::join(&r.dir, file), why.clone());
         }
         // Lent to the index and given back below, not copied: copying every
         // chapter's anchors was most of the time this function spent on

@@ -152,7 +152,12 @@ mod tests {
 
     #[test]
     fn names_are_judged_by_every_extension_in_any_case() {
-        for ok in ["chart.PNG", "report.v2.final.pdf", "data.csv", "img/map.Svg"] {
+        for ok in [
+            "chart.PNG",
+            "report.v2.final.pdf",
+            "data.csv",
+            "img/map.Svg",
+        ] {
             assert!(kind_of(ok).is_ok(), "{ok}");
         }
         for refused in [

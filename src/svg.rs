@@ -118,8 +118,8 @@ pub fn check(bytes: &[u8]) -> Result<(), Unsafe> {
             MAX_SVG_BYTES / (1024 * 1024)
         )));
     }
-    let text = std::str::from_utf8(bytes)
-        .map_err(|_| at_start("it is not saved as UTF-8 text".into()))?;
+    let text =
+        std::str::from_utf8(bytes).map_err(|_| at_start("it is not saved as UTF-8 text".into()))?;
     check_prologue(text)?;
     let opts = ParsingOptions {
         allow_dtd: true,
@@ -135,7 +135,11 @@ pub fn check(bytes: &[u8]) -> Result<(), Unsafe> {
     })?;
     let root = doc.root_element();
     if root.tag_name().name() != "svg" || root.tag_name().namespace() != Some(SVG_NS) {
-        return Err(at(&doc, root, "its top element is not an SVG `<svg>`".into()));
+        return Err(at(
+            &doc,
+            root,
+            "its top element is not an SVG `<svg>`".into(),
+        ));
     }
     for node in doc.root().descendants() {
         check_node(node).map_err(|reason| at(&doc, node, reason))?;
@@ -216,7 +220,10 @@ fn check_node(node: Node) -> Result<(), String> {
         ));
     }
     if ACTIVE_ELEMENTS.contains(&name.as_str()) {
-        return Err(format!("it has a `<{}>` element, which can run code", tag.name()));
+        return Err(format!(
+            "it has a `<{}>` element, which can run code",
+            tag.name()
+        ));
     }
     if ANIMATIONS.contains(&name.as_str())
         && let Some(target) = node.attribute("attributeName")
@@ -376,7 +383,10 @@ mod tests {
                 svg("<h:script xmlns:h=\"http://www.w3.org/1999/xhtml\">alert(1)</h:script>"),
                 "HTML",
             ),
-            (svg("<foreignObject><p>x</p></foreignObject>"), "foreignObject"),
+            (
+                svg("<foreignObject><p>x</p></foreignObject>"),
+                "foreignObject",
+            ),
             (svg("<rect onclick=\"alert(1)\"/>"), "event handler"),
             (
                 svg("<a href=\"javascript:alert(1)\"><text>x</text></a>"),
@@ -387,7 +397,10 @@ mod tests {
                 "animates",
             ),
             (
-                format!("<?xml-stylesheet type=\"text/xsl\" href=\"x.xsl\"?>{}", svg("")),
+                format!(
+                    "<?xml-stylesheet type=\"text/xsl\" href=\"x.xsl\"?>{}",
+                    svg("")
+                ),
                 "processing instruction",
             ),
             (
@@ -404,8 +417,14 @@ mod tests {
                 ),
                 "<!ATTLIST",
             ),
-            (svg("<style>@import 'https://x.example/a.css';</style>"), "@import"),
-            (svg("<style>rect { fill: \\75 rl(https://x.example/) }</style>"), "escapes"),
+            (
+                svg("<style>@import 'https://x.example/a.css';</style>"),
+                "@import",
+            ),
+            (
+                svg("<style>rect { fill: \\75 rl(https://x.example/) }</style>"),
+                "escapes",
+            ),
         ] {
             let reason = refused(&text);
             assert!(reason.contains(says), "{says}: {reason}");
@@ -421,7 +440,9 @@ mod tests {
             svg("<rect fill=\"URL( 'https://x.example/p.svg#p' )\"/>"),
             svg("<rect style=\"fill:url(x.svg#p)\"/>"),
             svg("<style>rect{fill:url(https://x.example/)}</style>"),
-            svg("<rect><animate attributeName=\"fill\" values=\"url(https://x.example/#a)\"/></rect>"),
+            svg(
+                "<rect><animate attributeName=\"fill\" values=\"url(https://x.example/#a)\"/></rect>",
+            ),
             svg("<g xml:base=\"https://x.example/\"/>"),
         ] {
             refused(&text);

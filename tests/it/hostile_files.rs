@@ -92,7 +92,10 @@ fn files_that_can_run_script_are_left_out_in_any_letter_case_or_double_extension
     for name in names {
         site.write(&format!("content/sample/files/{name}"), PAGE);
     }
-    site.write("content/sample/files/summary.PDF", "%PDF-1.7 a real download");
+    site.write(
+        "content/sample/files/summary.PDF",
+        "%PDF-1.7 a real download",
+    );
     let found = problems(&site);
     let run = site.build().success();
     for name in names {
