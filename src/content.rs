@@ -352,6 +352,7 @@ fn load_report(
     let mut items = tracker::load::load(fs, dir, &config.statuses, opts, diags, sources);
     tracker::finish(&mut items, &label, diags);
     check_chapter_slugs(&chapters, &assets, &label.dir, diags);
+    check_asset_names(slug, dir, &assets, diags);
     Some(Report {
         slug: slug.to_string(),
         dir: dir.to_string(),
@@ -427,6 +428,27 @@ fn reserved_report(name: &str, report_file: &str) -> Diagnostic {
             .collect::<Vec<_>>()
             .join(", ")
     ))
+}
+
+/// A file beside the chapters published where rapport writes one of the
+/// report's own files (its PDF edition, its open data), which it would
+/// silently replace.
+fn check_asset_names(slug: &str, dir: &str, assets: &[String], diags: &Diagnostics) {
+    let pdf = format!("{slug}.pdf");
+    for a in assets {
+        if a.eq_ignore_ascii_case(&pdf) || crate::addresses::taken_in_report(a) {
+            diags.push(
+                Diagnostic::error(
+                    "reserved-slug",
+                    format!("`{a}` has the address of a file rapport makes for this report"),
+                )
+                .in_file(vfs::join(dir, a))
+                .with_hint(format!(
+                    "rename the file, e.g. `{slug}-original.pdf`; rapport writes the report's PDF edition as `{pdf}` and its recommendations as `recommendations.csv` and `.json`"
+                )),
+            );
+        }
+    }
 }
 
 fn check_chapter_slugs(

@@ -407,6 +407,27 @@ fn chapter_named_revisions_is_refused_where_the_corrections_page_goes() {
     site.run(&["build", "--no-pdf"]).exit(1);
 }
 
+#[test]
+fn file_named_like_the_reports_pdf_edition_or_open_data_is_refused() {
+    let site = TestSite::fixture("fixtures/full");
+    site.write("content/sample/sample.pdf", "%PDF-1.7 NOT-THE-EDITION");
+    site.write(
+        "content/sample/recommendations.json",
+        "{\"NOT-THE-DATA\": 1}",
+    );
+    let found = problems(&site);
+    for file in ["sample.pdf", "recommendations.json"] {
+        assert!(
+            found.contains(&format!(
+                "content/sample/{file}: error[reserved-slug]: `{file}` has the address of a file rapport makes for this report"
+            )),
+            "{file}: {found}"
+        );
+    }
+    let run = site.build().exit(1);
+    assert!(!run.output.exists());
+}
+
 /// The list of reserved names is the one the renderer writes from: a site
 /// with every optional page and file turned on writes nothing at the top
 /// of its output that is neither a report nor on the list.
