@@ -18,9 +18,9 @@
 //!   the HTML, MathML, XSLT or XInclude namespace;
 //! - event-handler attributes (`onload`, `onclick`...), and `xml:base`;
 //! - a link (`href`, `xlink:href`) or CSS `url(...)` that is not a
-//!   `#fragment` of the same file (a raster `data:image/...` is allowed
-//!   on `<image>` and `<feImage>`: charts exported from office software
-//!   embed pictures that way);
+//!   `#fragment` of the same file, or a picture or font carried inside it
+//!   as a `data:` URL ([`INLINE_DATA`]: charts exported from office
+//!   software and chart tools embed them that way);
 //! - animation of a link or an event handler;
 //! - CSS with `@import`, escapes or the old script forms (`expression()`,
 //!   `-moz-binding`, `behavior`).
@@ -84,12 +84,19 @@ const CSS_ATTRIBUTES: &[&str] = &[
     "by",
 ];
 
-/// Raster pictures an `<image>` may carry inside the file.
-const DATA_IMAGES: &[&str] = &[
-    "data:image/png;",
-    "data:image/jpeg;",
-    "data:image/gif;",
-    "data:image/webp;",
+/// Pictures and fonts an SVG may carry inside itself as `data:` URLs:
+/// raster pictures (on `<image>`, or in CSS), which office software embeds
+/// that way, and fonts (in CSS `@font-face`), which chart tools embed.
+/// None of them can run script, and none is fetched from anywhere.
+const INLINE_DATA: &[&str] = &[
+    "data:image/png",
+    "data:image/jpeg",
+    "data:image/gif",
+    "data:image/webp",
+    "data:font/woff2",
+    "data:font/woff",
+    "data:font/ttf",
+    "data:font/otf",
 ];
 
 /// The largest SVG rapport checks. The check holds the file and its tree in
@@ -315,7 +322,7 @@ fn foreign_url(value: &str) -> Option<String> {
         let inner = &value[start..];
         let end = inner.find(')').unwrap_or(inner.len());
         let target = inner[..end].trim().trim_matches(['"', '\'']).trim();
-        if !target.starts_with('#') {
+        if !target.starts_with('#') && !inline_data(target) {
             return Some(target.to_string());
         }
         from = start;
@@ -328,8 +335,19 @@ fn same_file(href: &str) -> bool {
 }
 
 fn data_image(element: &str, href: &str) -> bool {
-    let href = href.trim().to_ascii_lowercase();
-    matches!(element, "image" | "feimage") && DATA_IMAGES.iter().any(|p| href.starts_with(p))
+    matches!(element, "image" | "feimage")
+        && inline_data(href)
+        && href.trim().to_ascii_lowercase().starts_with("data:image/")
+}
+
+/// A `data:` URL of one of the [`INLINE_DATA`] types (exactly: the type is
+/// followed by its parameters or the data).
+fn inline_data(url: &str) -> bool {
+    let url = url.trim().to_ascii_lowercase();
+    INLINE_DATA.iter().any(|p| {
+        url.strip_prefix(p)
+            .is_some_and(|rest| rest.starts_with([';', ',']))
+    })
 }
 
 /// A value short enough to quote in a message.
@@ -366,6 +384,7 @@ mod tests {
             "<rect class=\"bar\" width=\"4\" height=\"8\" fill=\"url('#g')\" clip-path=\"url(#c)\" style=\"stroke:#000\"/>",
             "<use xlink:href=\"#c\"/><a href=\"#c\"><text>Funding</text></a>",
             "<image href=\"data:image/png;base64,iVBORw0KGgo=\" width=\"1\" height=\"1\"/>",
+            "<style>@font-face { font-family: F; src: url(data:font/woff2;base64,d09GMgABAAAA) }</style>",
         ));
         assert_eq!(check(clean.as_bytes()), Ok(()));
         let with_doctype = format!(
@@ -437,6 +456,9 @@ mod tests {
             svg("<use href=\"other.svg#icon\"/>"),
             svg("<image xlink:href=\"https://tracker.example/pixel.png\"/>"),
             svg("<image href=\"data:image/svg+xml;base64,PHN2Zz4=\"/>"),
+            svg("<image href=\"data:image/pngx;base64,AAAA\"/>"),
+            svg("<rect style=\"fill:url(data:image/svg+xml,%3Csvg%3E)\"/>"),
+            svg("<use href=\"data:font/woff2;base64,AAAA\"/>"),
             svg("<rect fill=\"URL( 'https://x.example/p.svg#p' )\"/>"),
             svg("<rect style=\"fill:url(x.svg#p)\"/>"),
             svg("<style>rect{fill:url(https://x.example/)}</style>"),
