@@ -294,6 +294,20 @@ pub fn load(
         if let Some(l) = b.logo {
             if let Some(d) = unusable_file(fs, &l, "logo", "static/logo.svg") {
                 problem(d);
+            } else if crate::files::kind_of(&l.value) != Ok(crate::files::Kind::Image)
+                || crate::vfs::is_hidden(&l.value)
+            {
+                problem(
+                    Diagnostic::error(
+                        "not-an-image",
+                        format!("the logo `{}` is not an image file", l.value),
+                    )
+                    .at(yaml::span_of(&l, 0))
+                    .with_hint(format!(
+                        "the logo can be a {} file in static/, e.g. static/logo.svg",
+                        crate::files::IMAGES.join(", ")
+                    )),
+                );
             } else if b.logo_alt.as_deref().is_none_or(|a| a.trim().is_empty()) {
                 problem(
                     Diagnostic::error("image-alt", "the logo has no `logo_alt` text")

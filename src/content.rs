@@ -28,15 +28,6 @@ use crate::yaml::{self, Spanned};
 pub const CONTENT_DIR: &str = "content";
 pub const REPORT_FILE: &str = "report.yaml";
 
-/// Chapter slugs that would collide with pages rapport makes itself.
-const RESERVED_SLUGS: &[&str] = &[
-    "print",
-    "assets",
-    "static",
-    "recommendations.csv",
-    "recommendations.json",
-];
-
 #[derive(Debug, Clone, Default)]
 pub struct LoadOptions {
     /// Include reports and chapters marked `draft: true`.
@@ -72,13 +63,17 @@ pub fn load_site(
                     );
                     continue;
                 }
-                if !fs.is_file(&vfs::join(&dir, REPORT_FILE)) {
+                let report_file = vfs::join(&dir, REPORT_FILE);
+                if !fs.is_file(&report_file) {
                     diags.push(
                         Diagnostic::error("no-report-file", format!("`{dir}` has no {REPORT_FILE}"))
                             .in_file(dir)
                             .with_hint("every folder under content/ is a report and needs a report.yaml with at least `title:` and `published:`"),
                     );
                     continue;
+                }
+                if crate::addresses::taken_by_site(&name) {
+                    diags.push(reserved_report(&name, &report_file));
                 }
                 report_dirs.push((name, dir));
             }
@@ -250,13 +245,11 @@ fn load_report(
 
     let mut chapters = Vec::new();
     let mut assets = Vec::new();
+    let mut unpublished = Vec::new();
     let mut table_files = Vec::new();
     for path in walk(fs, opts, dir).iter() {
         let rel = &path[dir.len() + 1..];
-        if rel.split('/').any(|seg| seg.starts_with('.'))
-            || rel == REPORT_FILE
-            || tracker::load::is_source(rel)
-        {
+        if vfs::is_hidden(rel) || rel == REPORT_FILE || tracker::load::is_source(rel) {
             continue;
         }
         // Data files are published as computed tables, not as uploaded.
@@ -269,7 +262,10 @@ fn load_report(
         if rel.ends_with(".md") && !rel.contains('/') {
             chapters.push(path.clone());
         } else {
-            assets.push(rel.to_string());
+            match crate::files::check(fs, path) {
+                Ok(_) => assets.push(rel.to_string()),
+                Err(why) => unpublished.push((rel.to_string(), why)),
+            }
         }
     }
     let mut chapters: Vec<Chapter> = chapters
@@ -356,12 +352,14 @@ fn load_report(
     let mut items = tracker::load::load(fs, dir, &config.statuses, opts, diags, sources);
     tracker::finish(&mut items, &label, diags);
     check_chapter_slugs(&chapters, &assets, &label.dir, diags);
+    check_asset_names(slug, dir, &assets, diags);
     Some(Report {
         slug: slug.to_string(),
         dir: dir.to_string(),
         meta,
         chapters,
         assets,
+        unpublished,
         tracker: Tracker { label, items },
         tables: load_tables(fs, &table_files, diags, sources),
         corrections,
@@ -411,6 +409,48 @@ fn item_label(one: Option<String>, many: Option<String>) -> ItemLabel {
     ItemLabel { one, many, dir }
 }
 
+/// A report folder whose name is one of the site's own addresses: its pages
+/// and the site's would be written to the same place, and one would be lost.
+fn reserved_report(name: &str, report_file: &str) -> Diagnostic {
+    Diagnostic::error(
+        "reserved-slug",
+        format!(
+            "the report folder `{name}` has the address of a page or folder rapport makes for the whole site"
+        ),
+    )
+    .in_file(report_file)
+    .with_hint(format!(
+        "rename the folder, e.g. `{name}-report`; these names are taken: {}",
+        crate::addresses::SITE_TOP
+            .iter()
+            .filter(|n| !n.contains('.'))
+            .copied()
+            .collect::<Vec<_>>()
+            .join(", ")
+    ))
+}
+
+/// A file beside the chapters published where rapport writes one of the
+/// report's own files (its PDF edition, its open data), which it would
+/// silently replace.
+fn check_asset_names(slug: &str, dir: &str, assets: &[String], diags: &Diagnostics) {
+    let pdf = format!("{slug}.pdf");
+    for a in assets {
+        if a.eq_ignore_ascii_case(&pdf) || crate::addresses::taken_in_report(a) {
+            diags.push(
+                Diagnostic::error(
+                    "reserved-slug",
+                    format!("`{a}` has the address of a file rapport makes for this report"),
+                )
+                .in_file(vfs::join(dir, a))
+                .with_hint(format!(
+                    "rename the file, e.g. `{slug}-original.pdf`; rapport writes the report's PDF edition as `{pdf}` and its recommendations as `recommendations.csv` and `.json`"
+                )),
+            );
+        }
+    }
+}
+
 fn check_chapter_slugs(
     chapters: &[Chapter],
     assets: &[String],
@@ -433,7 +473,7 @@ fn check_chapter_slugs(
                 ),
             );
         }
-        if RESERVED_SLUGS.contains(&c.slug.as_str())
+        if crate::addresses::taken_in_report(&c.slug)
             || c.slug == tracker_dir
             || asset_tops.contains(c.slug.as_str())
         {
@@ -690,6 +730,10 @@ struct LinkIndex {
     chapters: HashMap<String, (usize, usize)>,
     reports: HashMap<String, usize>,
     assets: HashMap<String, (usize, String)>,
+    /// Files in report folders that are not published, and why.
+    unpublished: HashMap<String, crate::files::Refusal>,
+    /// Those of them that a link or image points at (already an error there).
+    linked_unpublished: std::sync::Mutex<HashSet<String>>,
     anchors: Vec<Vec<HashSet<String>>>,
     report_dirs: Vec<String>,
     report_slugs: HashMap<String, usize>,
@@ -706,6 +750,8 @@ fn resolve_links(fs: &dyn FileSystem, site: &mut Site, diags: &Diagnostics, sour
         chapters: HashMap::new(),
         reports: HashMap::new(),
         assets: HashMap::new(),
+        unpublished: HashMap::new(),
+        linked_unpublished: Default::default(),
         anchors: Vec::new(),
         report_dirs: site.reports.iter().map(|r| r.dir.clone()).collect(),
         report_slugs: HashMap::new(),
@@ -721,6 +767,11 @@ fn resolve_links(fs: &dyn FileSystem, site: &mut Site, diags: &Diagnostics, sour
         }
         for a in &r.assets {
             index.assets.insert(vfs::join(&r.dir, a), (ri, a.clone()));
+        }
+        for (file, why) in &r.unpublished {
+            index
+                .unpublished
+                .insert(vfs::join(&r.dir, file), why.clone());
         }
         // Lent to the index and given back below, not copied: copying every
         // chapter's anchors was most of the time this function spent on
@@ -774,6 +825,13 @@ fn resolve_links(fs: &dyn FileSystem, site: &mut Site, diags: &Diagnostics, sour
             }
             diags.extend(problems);
         });
+    let linked = std::mem::take(
+        &mut *index
+            .linked_unpublished
+            .lock()
+            .unwrap_or_else(|e| e.into_inner()),
+    );
+    warn_unpublished(site, &linked, diags);
     for (r, anchors) in site.reports.iter_mut().zip(index.anchors) {
         for (c, a) in r.chapters.iter_mut().zip(anchors) {
             c.anchors = a;
@@ -900,7 +958,9 @@ impl DocLinks<'_> {
                             .with_hint("describe what the image shows between the square brackets: ![A bar chart of ...](file.png)"),
                     );
                 }
-                match resolve(src, &dir, self.ri, own_anchors, index, fs, true) {
+                match resolve(src, &dir, self.ri, own_anchors, index, fs, true)
+                    .and_then(|t| only_images(src, t))
+                {
                     Ok(t) => {
                         if let LinkTarget::Asset { report, path } = &t {
                             *size = image_size(fs, &vfs::join(&index.report_dirs[*report], path));
@@ -992,6 +1052,16 @@ fn resolve(
             "only files inside the site folder can be linked".into(),
         ));
     };
+    // Chapters, reports and the files published with them are all in
+    // content/; anything else in the site folder (site.yaml, .git/, the
+    // theme) is not for linking, and is not looked at.
+    if !resolved.starts_with(&format!("{CONTENT_DIR}/")) {
+        return Err((
+            "outside-site",
+            format!("`{dest}` points outside the content folder"),
+            "only files in content/ can be linked or shown; to offer a document, put it in the report's folder and link to it there".into(),
+        ));
+    }
     if let Some(&(r, c)) = index.chapters.get(&resolved) {
         if let Some(f) = &fragment
             && !index.anchors[r][c].contains(f)
@@ -1017,6 +1087,14 @@ fn resolve(
             path: p.clone(),
         });
     }
+    if let Some(why) = index.unpublished.get(&resolved) {
+        index
+            .linked_unpublished
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(resolved.clone());
+        return Err(unsafe_file(dest, &resolved, why));
+    }
     if resolved.ends_with(".md") {
         let hint = if fs.is_file(&resolved) {
             "that chapter is a draft or failed to load; fix it, or build with --drafts".to_string()
@@ -1031,6 +1109,65 @@ fn resolve(
         format!("{what} `{resolved}` not found"),
         "put the file in the report's folder and give its path relative to this chapter".into(),
     ))
+}
+
+/// An image must be a picture: a page or a document in `<img>` shows as a
+/// broken image.
+fn only_images(src: &str, target: LinkTarget) -> Result<LinkTarget, LinkError> {
+    let picture = match &target {
+        LinkTarget::External => true,
+        LinkTarget::Asset { path, .. } => {
+            crate::files::kind_of(path) == Ok(crate::files::Kind::Image)
+        }
+        _ => false,
+    };
+    if picture {
+        return Ok(target);
+    }
+    Err((
+        "not-an-image",
+        format!("`{src}` is not an image"),
+        format!(
+            "images can be {} files; to offer a document, link to it instead: [Title]({src})",
+            crate::files::IMAGES.join(", ")
+        ),
+    ))
+}
+
+/// A link or image pointing at a file that is not published.
+fn unsafe_file(dest: &str, resolved: &str, why: &crate::files::Refusal) -> LinkError {
+    let inside = match why.at {
+        Some((line, column)) => format!(" (line {line}, column {column} of `{resolved}`)"),
+        None => String::new(),
+    };
+    (
+        "unsafe-file",
+        format!("`{dest}` is not published: {}{inside}", why.reason),
+        why.hint.clone(),
+    )
+}
+
+/// Files that are not published and that nothing links to: a warning at
+/// the file, since a reader following an address to it finds nothing.
+fn warn_unpublished(site: &Site, linked: &HashSet<String>, diags: &Diagnostics) {
+    for r in &site.reports {
+        for (file, why) in &r.unpublished {
+            let path = vfs::join(&r.dir, file);
+            if linked.contains(&path) {
+                continue;
+            }
+            let mut d = Diagnostic::warning(
+                "unpublished-file",
+                format!("`{file}` is not published: {}", why.reason),
+            )
+            .in_file(&path)
+            .with_hint(why.hint.clone());
+            if let Some((line, column)) = why.at {
+                d = d.at_line(line, column);
+            }
+            diags.push(d);
+        }
+    }
 }
 
 /// `rec:12` (this report) or `rec:other-report/12`.

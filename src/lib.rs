@@ -9,6 +9,7 @@
 //! [`diagnostics`] with a file and a position. The `rapport` binary
 //! (`src/main.rs`, `src/cmd/`) is a thin layer over [`build`].
 
+pub mod addresses;
 pub mod build;
 pub mod chart;
 pub mod config;
@@ -17,6 +18,7 @@ pub mod data;
 pub mod dates;
 pub mod diagnostics;
 pub mod editorial;
+pub mod files;
 pub mod fuzz;
 pub mod gitdates;
 pub mod init;
@@ -30,6 +32,7 @@ pub mod pdf;
 pub mod render;
 pub mod search;
 pub mod serve;
+pub mod svg;
 pub mod theme;
 pub mod tracker;
 pub mod vfs;

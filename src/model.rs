@@ -27,6 +27,9 @@ pub struct Report {
     pub chapters: Vec<Chapter>,
     /// Files published with the report, relative to its folder.
     pub assets: Vec<String>,
+    /// Files in its folder that are not published, and why (see
+    /// [`crate::files`]), relative to its folder.
+    pub unpublished: Vec<(String, crate::files::Refusal)>,
     /// Its recommendations (or actions, decisions), if it tracks any.
     pub tracker: Tracker,
     /// Its data tables (from `data/*.yaml`), computed.

@@ -63,6 +63,12 @@ pub fn report(site: &Path, slug: &str, title: &str) -> Result<Vec<PathBuf>, Diag
             &format!("use lower-case letters, digits and hyphens, e.g. `{clean}`"),
         ));
     }
+    if crate::addresses::taken_by_site(slug) {
+        return Err(usage(
+            format!("`{slug}` is the address of a page rapport makes for the whole site"),
+            &format!("choose another name, e.g. `{slug}-report`"),
+        ));
+    }
     let dir = site.join(CONTENT_DIR).join(slug);
     if dir.exists() {
         return Err(usage(

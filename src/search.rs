@@ -28,7 +28,7 @@ use crate::model::Site;
 use crate::output::OutputFile;
 
 /// The folder of the index and its scripts in the output.
-pub const DIR: &str = "pagefind";
+pub const DIR: &str = crate::addresses::SEARCH_INDEX;
 
 /// The attribute that marks a page as indexed; pages without it are skipped
 /// before pagefind parses them.

@@ -60,6 +60,9 @@ pub fn static_files(fs: &dyn FileSystem, config: &SiteConfig) -> BTreeMap<String
     let dir = vfs::join(&format!("themes/{}", config.theme), "static");
     for path in fs.walk(&dir) {
         let name = path[dir.len() + 1..].to_string();
+        if vfs::is_hidden(&name) {
+            continue;
+        }
         out.insert(name, StaticSource::File(path));
     }
     out

@@ -59,6 +59,12 @@ pub fn join(dir: &str, name: &str) -> String {
     }
 }
 
+/// Whether a path names a hidden file or folder (a segment starting with
+/// `.`: `.git/`, `.env`). rapport never publishes one, from any folder.
+pub fn is_hidden(path: &str) -> bool {
+    path.split('/').any(|seg| seg.starts_with('.'))
+}
+
 /// Resolves `target` (as written in a Markdown link) against the directory of
 /// `from`, refusing anything that climbs out of the site root.
 pub fn resolve_relative(from_dir: &str, target: &str) -> Option<String> {
