@@ -722,3 +722,39 @@ fn folder_address_without_its_slash_redirects_so_relative_links_work() {
     assert_eq!(get(addr, "/sample/funding/", addr).0, 200);
     assert_eq!(get(addr, "/sample/nothing", addr).0, 404);
 }
+
+#[test]
+fn connection_flood_is_bounded_and_served_as_connections_close() {
+    /// MAX_CONNECTIONS in src/serve/http.rs.
+    const LIMIT: usize = 256;
+    use std::io::Read;
+    let server = start(TestSite::fixture("fixtures/full"));
+    let addr = &server.addr;
+    let flood: Vec<TcpStream> = (0..LIMIT)
+        .map(|_| TcpStream::connect(addr).unwrap())
+        .collect();
+    std::thread::sleep(Duration::from_millis(500));
+    // One more: the system takes it, the server waits for a free place.
+    let mut late = TcpStream::connect(addr).unwrap();
+    write!(
+        late,
+        "GET / HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    late.set_read_timeout(Some(Duration::from_millis(1500)))
+        .unwrap();
+    let mut first = [0u8; 12];
+    assert!(
+        late.read(&mut first).is_err(),
+        "answered past the limit of open connections"
+    );
+    drop(flood);
+    late.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    let mut resp = Vec::new();
+    let _ = late.read_to_end(&mut resp);
+    assert!(
+        resp.starts_with(b"HTTP/1.1 200"),
+        "{}",
+        String::from_utf8_lossy(&resp[..resp.len().min(200)])
+    );
+}
