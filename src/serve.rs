@@ -23,19 +23,20 @@
 //! index answers. A newer save stops that background work, so quick saves
 //! do not queue behind it. A failed rebuild keeps the last good site and
 //! shows the problems on the page and in the terminal. The server listens
-//! on 127.0.0.1 unless told otherwise, and answers only requests addressed
-//! to it by name, which stops other web pages from reaching it through DNS
-//! rebinding.
+//! on 127.0.0.1 unless told otherwise; its connections, the requests it
+//! answers and the headers it sends are in [`http`].
+
+mod http;
 
 use std::collections::BTreeMap;
-use std::net::SocketAddr;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock, mpsc};
 use std::time::{Duration, Instant};
 
 use axum::body::Body;
-use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use tokio::sync::broadcast;
@@ -112,7 +113,9 @@ struct Shared {
     /// Work after a reload ([`background`]).
     later: Mutex<mpsc::Sender<(u64, Later)>>,
     /// Host header values this server answers to.
-    hosts: Vec<String>,
+    hosts: http::Hosts,
+    /// The open live-reload streams.
+    streams: http::LiveStreams,
 }
 
 /// The outcome of one build, for the terminal.
@@ -146,7 +149,7 @@ impl Builder {
     fn options(&self) -> BuildOptions {
         BuildOptions {
             drafts: self.drafts,
-            base_url: Some(format!("http://{}/", self.addr)),
+            base_url: Some(local_url(self.addr)),
             preview: true,
             no_pdf: true,
             cache: Some(self.cache.clone()),
@@ -294,15 +297,6 @@ pub async fn serve(opts: ServeOptions, ready: impl FnOnce(SocketAddr)) -> std::i
     report_build(&first.rebuild, first.errors.as_deref());
     refill_later(&builder.cache);
     let (signals, _) = broadcast::channel(16);
-    let port = addr.port();
-    let mut hosts = vec![
-        format!("127.0.0.1:{port}"),
-        format!("localhost:{port}"),
-        format!("[::1]:{port}"),
-    ];
-    if !addr.ip().is_loopback() && !addr.ip().is_unspecified() {
-        hosts.push(addr.to_string());
-    }
     let (later, later_rx) = mpsc::channel();
     let shared = Arc::new(Shared {
         edits: AtomicU64::new(0),
@@ -314,7 +308,8 @@ pub async fn serve(opts: ServeOptions, ready: impl FnOnce(SocketAddr)) -> std::i
             errors: first.errors,
         }),
         signals,
-        hosts,
+        hosts: http::Hosts::for_addr(addr),
+        streams: http::LiveStreams::default(),
     });
     {
         let shared = shared.clone();
@@ -327,12 +322,29 @@ pub async fn serve(opts: ServeOptions, ready: impl FnOnce(SocketAddr)) -> std::i
     ready(addr);
     let app = axum::Router::new().fallback({
         let shared = shared.clone();
-        move |uri: Uri, headers: HeaderMap| {
+        move |method: Method, uri: Uri, headers: HeaderMap| {
             let shared = shared.clone();
-            async move { respond(&shared, &uri, &headers) }
+            async move {
+                http::harden(
+                    http::refuse(&shared.hosts, &method, &headers)
+                        .unwrap_or_else(|| respond(&shared, &uri)),
+                )
+            }
         }
     });
-    axum::serve(listener, app).await
+    http::run(listener, app).await
+}
+
+/// The address to show and to build the site for: where the server
+/// listens, or this machine's loopback address when it listens on every
+/// address (`0.0.0.0` is not an address a browser can open).
+pub fn local_url(addr: SocketAddr) -> String {
+    let ip = match addr.ip() {
+        IpAddr::V4(ip) if ip.is_unspecified() => IpAddr::V4(Ipv4Addr::LOCALHOST),
+        IpAddr::V6(ip) if ip.is_unspecified() => IpAddr::V6(Ipv6Addr::LOCALHOST),
+        ip => ip,
+    };
+    format!("http://{}/", SocketAddr::new(ip, addr.port()))
 }
 
 fn report_build(r: &Rebuild, errors: Option<&str>) {
@@ -657,34 +669,13 @@ fn relevant(root: &Path, path: &Path) -> bool {
         && !name.ends_with(".swp")
 }
 
-const LIVE_SCRIPT: &str = r#"<script>(function(){var es=new EventSource("/__rapport/events");function show(text){var d=document.getElementById("rapport-errors");if(!d){d=document.createElement("div");d.id="rapport-errors";d.setAttribute("role","alert");d.style.cssText="position:fixed;inset:auto 0 0 0;max-height:60vh;overflow:auto;background:#fff;color:#0b0c0c;border-top:6px solid #a8281a;padding:1rem;z-index:99999;font:14px/1.4 monospace;white-space:pre-wrap";document.body.appendChild(d)}d.textContent="rapport: the last change did not build; showing the last good version.\n\n"+text}es.addEventListener("reload",function(){location.reload()});es.addEventListener("errors",function(e){show(JSON.parse(e.data))});if(window.__rapportErrors){show(window.__rapportErrors)}})();</script>"#;
+/// The live-reload script put into every page: reloads on `reload`, shows
+/// the problems on `errors`.
+const LIVE_SCRIPT: &str = include_str!("serve/live-reload.js");
 
-fn respond(shared: &Shared, uri: &Uri, headers: &HeaderMap) -> Response {
-    let host = headers
-        .get(header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .unwrap_or("");
-    if !shared.hosts.iter().any(|h| h.eq_ignore_ascii_case(host)) {
-        return (
-            StatusCode::FORBIDDEN,
-            "rapport serve answers only to its own address\n",
-        )
-            .into_response();
-    }
+fn respond(shared: &Shared, uri: &Uri) -> Response {
     if uri.path() == "/__rapport/events" {
-        let stream = BroadcastStream::new(shared.signals.subscribe()).filter_map(|s| {
-            s.ok().map(|s| {
-                Ok::<_, std::convert::Infallible>(match s {
-                    Signal::Reload => Event::default().event("reload").data("reload"),
-                    Signal::Errors(e) => Event::default()
-                        .event("errors")
-                        .data(serde_json::to_string(&e).unwrap_or_default()),
-                })
-            })
-        });
-        return Sse::new(stream)
-            .keep_alive(KeepAlive::default())
-            .into_response();
+        return live_stream(shared);
     }
     let (files, search, pages, errors) = {
         let snap = shared.snapshot.read().unwrap_or_else(|e| e.into_inner());
@@ -705,14 +696,12 @@ fn respond(shared: &Shared, uri: &Uri, headers: &HeaderMap) -> Response {
     let Some(path) = request_path(uri.path()) else {
         return not_found();
     };
-    let index = format!("{}/index.html", path.trim_end_matches('/'));
-    let found = lookup(&path)
-        .map(|b| (path.clone(), b))
-        .or_else(|| lookup(&index).map(|b| (index, b)));
-    let Some((path, bytes)) = found else {
+    let Some(mut body) = lookup(&path) else {
+        if lookup(&format!("{path}/index.html")).is_some() {
+            return to_folder(uri);
+        }
         return not_found();
     };
-    let mut body = bytes;
     if path.ends_with(".html") {
         body = inject(body, errors.as_deref());
     }
@@ -721,9 +710,47 @@ fn respond(shared: &Shared, uri: &Uri, headers: &HeaderMap) -> Response {
         header::CONTENT_TYPE,
         HeaderValue::from_static(content_type(&path)),
     );
-    resp.headers_mut()
-        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     resp
+}
+
+/// Sends a folder's address without its final `/` on to the address with
+/// it, as static hosts do: the pages' relative links are made for that
+/// address, and from the other one they miss.
+fn to_folder(uri: &Uri) -> Response {
+    // One leading slash: a path starting `//` would be another site's
+    // address.
+    let mut location = format!("/{}/", uri.path().trim_matches('/'));
+    if let Some(query) = uri.query() {
+        location.push('?');
+        location.push_str(query);
+    }
+    let mut resp = Response::new(Body::empty());
+    *resp.status_mut() = StatusCode::TEMPORARY_REDIRECT;
+    if let Ok(location) = HeaderValue::from_str(&location) {
+        resp.headers_mut().insert(header::LOCATION, location);
+    }
+    resp
+}
+
+/// The live-reload stream: `reload` and `errors` events, until the page
+/// goes or newer pages need its place ([`http::LiveStreams`]).
+fn live_stream(shared: &Shared) -> Response {
+    let events = BroadcastStream::new(shared.signals.subscribe()).filter_map(|s| {
+        s.ok().map(|s| {
+            Some(Ok::<_, std::convert::Infallible>(match s {
+                Signal::Reload => Event::default().event("reload").data("reload"),
+                Signal::Errors(e) => Event::default()
+                    .event("errors")
+                    .data(serde_json::to_string(&e).unwrap_or_default()),
+            }))
+        })
+    });
+    let closed = tokio_stream::once(shared.streams.open())
+        .then(|closed| closed)
+        .map(|_| None::<Result<Event, std::convert::Infallible>>);
+    Sse::new(events.merge(closed).map_while(|event| event))
+        .keep_alive(KeepAlive::default())
+        .into_response()
 }
 
 /// The output path a request asks for, or `None` for anything that tries
@@ -781,7 +808,9 @@ fn inject(mut html: Vec<u8>, errors: Option<&str>) -> Vec<u8> {
             .replace("</", "<\\/");
         script.push_str(&format!("<script>window.__rapportErrors={text};</script>"));
     }
+    script.push_str("<script>");
     script.push_str(LIVE_SCRIPT);
+    script.push_str("</script>");
     match find(&html, b"</body>") {
         Some(i) => {
             html.splice(i..i, script.into_bytes());

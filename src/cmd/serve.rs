@@ -2,7 +2,7 @@ use std::io::Write;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
 
-use rapport::serve::{ServeOptions, serve};
+use rapport::serve::{ServeOptions, local_url, serve};
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -12,8 +12,10 @@ pub struct Args {
     /// The port to listen on (0 picks a free one)
     #[arg(long, default_value_t = 1111)]
     port: u16,
-    /// The address to listen on; anything but 127.0.0.1 makes the preview
-    /// reachable from other machines
+    /// The address to listen on. 127.0.0.1 (the default) keeps the preview
+    /// on this machine; 0.0.0.0 (or one of this machine's addresses) shows
+    /// it to other machines on the network, at http://<this machine's
+    /// address>:<port>/
     #[arg(long, default_value_t = IpAddr::V4(Ipv4Addr::LOCALHOST))]
     bind: IpAddr,
     /// Include reports and chapters marked `draft: true`
@@ -31,7 +33,7 @@ pub fn run(args: Args) -> i32 {
     }
     if !args.bind.is_loopback() {
         eprintln!(
-            "warning: serving on {}: anyone who can reach this machine can read the preview, drafts included",
+            "warning: listening on {}: anyone on the network who can reach this machine can read the preview, drafts included",
             args.bind
         );
     }
@@ -51,7 +53,15 @@ pub fn run(args: Args) -> i32 {
         drafts: args.drafts,
     };
     let result = runtime.block_on(serve(opts, |addr| {
-        println!("serving http://{addr}/ (Ctrl+C to stop)");
+        if addr.ip().is_unspecified() {
+            println!(
+                "serving {} here, and at http://<this machine's address>:{}/ on the network (Ctrl+C to stop)",
+                local_url(addr),
+                addr.port()
+            );
+        } else {
+            println!("serving {} (Ctrl+C to stop)", local_url(addr));
+        }
         let _ = std::io::stdout().flush();
     }));
     match result {

@@ -252,8 +252,14 @@ impl Drop for Server {
 
 /// Starts `rapport serve` on the site and waits for its address.
 pub fn start(site: TestSite) -> Server {
+    start_with(site, &[])
+}
+
+/// Starts `rapport serve --port 0` with more arguments.
+pub fn start_with(site: TestSite, args: &[&str]) -> Server {
     let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_rapport"))
         .args(["serve", "--port", "0"])
+        .args(args)
         .current_dir(&site.dir)
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::null())
