@@ -1,6 +1,7 @@
 //! Writing the built site to disk, safely.
 //!
-//! Three promises, because the output folder is often a deploy folder:
+//! Five promises, because the output folder is often a deploy folder, and
+//! its neighbours in a git checkout may have come from a pull request:
 //! - a failed build changes nothing: the site is written to a staging folder
 //!   beside the output and swapped in only when every file is written;
 //! - rapport deletes only what it wrote: each build leaves a manifest of its
@@ -9,8 +10,9 @@
 //! - rapport never writes over the sources: an output folder that is, or
 //!   contains, the site folder is refused;
 //! - rapport never follows a symbolic link in anything it makes, moves or
-//!   removes, and one build at a time writes to an output folder (see
-//!   [`OutputLock`]), so the live site is always one whole build.
+//!   removes, beside the output or inside it;
+//! - one build at a time writes to an output folder ([`OutputLock`]), so
+//!   the live site is always one whole build.
 
 mod beside;
 mod lock;
@@ -93,6 +95,19 @@ pub fn check_output_path(site_dir: &Path, out: &Path) -> Result<OutputPath, Diag
         )
     })?;
     let out_abs = &target.out;
+    // A folder of the site committed as a link must not carry the output
+    // out of the site: `--output public/site` with `public` a link would
+    // write wherever it points.
+    if beside::written_inside(out, site_dir) && !out_abs.starts_with(&site) {
+        return Err(refuse(
+            format!(
+                "the output folder {} is inside the site folder, but a link on the way leads it to {}",
+                out.display(),
+                out_abs.display()
+            ),
+            "give the real place with --output DIR, or choose an output folder of its own, such as output/",
+        ));
+    }
     if site.starts_with(out_abs) {
         return Err(refuse(
             format!(
@@ -223,8 +238,16 @@ fn restore_set_aside(target: &OutputPath, leftovers: &[Leftover]) -> io::Result<
 /// anything that is neither a file nor a folder (rapport makes no links).
 /// Without a manifest, only an empty folder is rapport's to replace.
 fn check_owned_files(out: &Path) -> Result<(), Diagnostic> {
-    if std::fs::symlink_metadata(out).is_err() {
-        return Ok(());
+    match std::fs::symlink_metadata(out) {
+        Err(_) => return Ok(()),
+        // Checked before the lock was taken; checked again under it.
+        Ok(m) if !m.is_dir() => {
+            return Err(refuse(
+                format!("{} is not a folder (or is a link)", out.display()),
+                "choose a folder of its own for the output (--output DIR)",
+            ));
+        }
+        Ok(_) => {}
     }
     let manifest = read_manifest(out);
     let mut unknown = Vec::new();

@@ -130,6 +130,34 @@ impl OutputPath {
     }
 }
 
+/// Whether `path`, as written (made absolute, `.` and `..` taken as
+/// written), is `dir` or inside it, whatever links lie on the way.
+pub fn written_inside(path: &Path, dir: &Path) -> bool {
+    match (lexical_absolute(path), lexical_absolute(dir)) {
+        (Some(p), Some(d)) => p.starts_with(d),
+        _ => false,
+    }
+}
+
+fn lexical_absolute(path: &Path) -> Option<PathBuf> {
+    let base = if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        std::env::current_dir().ok()?.join(path)
+    };
+    let mut out = PathBuf::new();
+    for c in base.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
+            }
+            c => out.push(c),
+        }
+    }
+    Some(out)
+}
+
 /// `prefix` itself, or `prefix-<digits>`.
 fn is_named(name: &OsStr, prefix: &OsStr) -> bool {
     let (name, prefix) = (name.as_encoded_bytes(), prefix.as_encoded_bytes());

@@ -378,3 +378,17 @@ fn new_recommendation_into_a_folder_linking_outside_the_site_is_refused() {
     assert!(run.stderr.contains("outside the site"), "{}", run.stderr);
     assert_eq!(before, tree(&victim), "a file was written outside the site");
 }
+
+#[cfg(unix)]
+#[test]
+fn output_path_through_a_linked_folder_in_the_site_is_refused() {
+    let site = TestSite::fixture("fixtures/full");
+    let elsewhere = site.outside().join("elsewhere");
+    std::fs::create_dir_all(&elsewhere).unwrap();
+    // `public` committed as a link: `--output public/site` would write
+    // wherever it points.
+    symlink(&elsewhere, site.dir.join("public")).unwrap();
+    let run = site.run(&["build", "--output", "public/site"]).exit(2);
+    assert!(run.stderr.contains("a link on the way"), "{}", run.stderr);
+    assert!(tree(&elsewhere).len() == 1, "{:?}", tree(&elsewhere));
+}
