@@ -233,11 +233,27 @@ pub fn build_to_disk(site_dir: &Path, out: &Path, opts: &BuildOptions) -> Outcom
             );
         }
     };
+    // Where the output goes is checked before anything is locked or
+    // written (the lock file sits beside the output folder).
+    let target = match output::check_output_path(site_dir, out) {
+        Ok(t) => t,
+        Err(d) => return failed(d),
+    };
+    let waiting = || {
+        eprintln!(
+            "another rapport build is writing to {}; waiting for it to finish",
+            out.display()
+        )
+    };
+    let lock = match output::lock_output(target, &waiting) {
+        Ok(l) => l,
+        Err(d) => return failed(d),
+    };
     // Checking that the old output is ours walks every file in it; on a
     // rebuild of 10,000 pages that took 90 ms, so it runs beside loading
     // (which only reads the sources) rather than before it.
     let (checked, mut p) = std::thread::scope(|scope| {
-        let check = scope.spawn(|| output::check_output_dir(site_dir, out));
+        let check = scope.spawn(|| output::check_output_owned(&lock));
         let p = prepare_in_memory(&fs, opts);
         (check.join().expect("the output check does not panic"), p)
     });
@@ -246,7 +262,8 @@ pub fn build_to_disk(site_dir: &Path, out: &Path, opts: &BuildOptions) -> Outcom
     }
     let written = match (&p.site, p.pages.take()) {
         (Some(site), Some((pages, files))) => {
-            write_pages(site, &pages, files, out, opts, &p.diags, &mut p.timings)
+            let w = Writer { lock: &lock, out };
+            write_pages(site, &pages, files, w, opts, &p.diags, &mut p.timings)
         }
         _ => None,
     };
@@ -269,14 +286,21 @@ pub fn build_to_disk(site_dir: &Path, out: &Path, opts: &BuildOptions) -> Outcom
     }
 }
 
-/// Renders the pages into a staging folder beside `out`, with the other
-/// files and the search index, and swaps it in if nothing failed; returns
-/// the paths written. Every problem goes to `diags`.
+/// Where [`write_pages`] writes: the locked output folder, and its name as
+/// the user gave it (for messages).
+struct Writer<'a> {
+    lock: &'a output::OutputLock,
+    out: &'a Path,
+}
+
+/// Renders the pages into a staging folder beside the output, with the
+/// other files and the search index, and swaps it in if nothing failed;
+/// returns the paths written. Every problem goes to `diags`.
 fn write_pages(
     site: &Site,
     pages: &render::Pages,
     files: Output,
-    out: &Path,
+    Writer { lock, out }: Writer<'_>,
     opts: &BuildOptions,
     diags: &Diagnostics,
     timings: &mut Timings,
@@ -295,7 +319,7 @@ fn write_pages(
     // find template problems in the same run; nothing is written then.
     let content_ok = !diags.has_errors();
     let staging = if content_ok {
-        match output::Staging::create(out) {
+        match output::Staging::create(lock) {
             Ok(s) => Some(s),
             Err(e) => {
                 diags.push(cannot_write(e));

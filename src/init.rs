@@ -19,7 +19,8 @@ const FILES: &[(&str, &str)] = &[
         "content/annual-report/02-our-year.md",
         include_str!("starter/02-our-year.md"),
     ),
-    (".gitignore", "/output\n"),
+    // The output, and what a stopped build may leave beside it.
+    (".gitignore", "/output\n/.output.rapport-*\n"),
 ];
 
 /// Writes the starter site into `dir`, which must be empty or not exist.
@@ -41,11 +42,19 @@ pub fn init(dir: &Path) -> Result<Vec<String>, Diagnostic> {
     for (path, text) in FILES {
         let target = dir.join(path);
         let text = text.replace("PUBLISHED", &today);
+        // `create_new`: never over a file (or through a link) that
+        // appeared after the folder was found empty.
         let result = target
             .parent()
             .map(std::fs::create_dir_all)
             .unwrap_or(Ok(()))
-            .and_then(|_| std::fs::write(&target, text));
+            .and_then(|_| {
+                std::fs::OpenOptions::new()
+                    .write(true)
+                    .create_new(true)
+                    .open(&target)
+            })
+            .and_then(|mut f| std::io::Write::write_all(&mut f, text.as_bytes()));
         if let Err(e) = result {
             return Err(Diagnostic::error(
                 "init",

@@ -12,12 +12,19 @@ fn usage(message: String, hint: &str) -> Diagnostic {
     Diagnostic::error("new", message).config().with_hint(hint)
 }
 
-fn write_new(path: &Path, text: &str) -> Result<(), Diagnostic> {
-    if path.exists() {
-        return Err(usage(
+/// Writes a new file `path` inside `site`. Never over anything already
+/// there, a link included (a link left dangling by a pull request would
+/// otherwise be written through, to wherever it points), and never into a
+/// folder that leads outside the site.
+fn write_new(site: &Path, path: &Path, text: &str) -> Result<(), Diagnostic> {
+    let exists = || {
+        usage(
             format!("{} already exists", path.display()),
             "choose another name; rapport never overwrites a file with `new`",
-        ));
+        )
+    };
+    if std::fs::symlink_metadata(path).is_ok() {
+        return Err(exists());
     }
     if let Some(parent) = path.parent() {
         std::fs::create_dir_all(parent).map_err(|e| {
@@ -26,12 +33,30 @@ fn write_new(path: &Path, text: &str) -> Result<(), Diagnostic> {
                 "check the folder's permissions",
             )
         })?;
+        let inside = match (parent.canonicalize(), site.canonicalize()) {
+            (Ok(p), Ok(s)) => p.starts_with(s),
+            _ => false,
+        };
+        if !inside {
+            return Err(usage(
+                format!("{} leads outside the site folder", parent.display()),
+                "a folder of the site is a link to somewhere else; rapport only writes inside the site",
+            ));
+        }
     }
-    std::fs::write(path, text).map_err(|e| {
-        usage(
+    // `create_new` fails on any name already taken, a dangling link too,
+    // and never follows one.
+    let written = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+        .and_then(|mut f| std::io::Write::write_all(&mut f, text.as_bytes()));
+    written.map_err(|e| match e.kind() {
+        std::io::ErrorKind::AlreadyExists => exists(),
+        _ => usage(
             format!("cannot write {}: {e}", path.display()),
             "check the folder's permissions",
-        )
+        ),
     })
 }
 
@@ -70,7 +95,7 @@ pub fn report(site: &Path, slug: &str, title: &str) -> Result<Vec<PathBuf>, Diag
         ));
     }
     let dir = site.join(CONTENT_DIR).join(slug);
-    if dir.exists() {
+    if std::fs::symlink_metadata(&dir).is_ok() {
         return Err(usage(
             format!("{} already exists", dir.display()),
             "choose another name",
@@ -85,8 +110,8 @@ pub fn report(site: &Path, slug: &str, title: &str) -> Result<Vec<PathBuf>, Diag
     );
     let chapter = "---\ntitle: Introduction\norder: 1\nsummary: What this report is about.\n---\n\nWrite the introduction here.\n";
     let files = vec![dir.join(REPORT_FILE), dir.join("01-introduction.md")];
-    write_new(&files[0], &yaml)?;
-    write_new(&files[1], chapter)?;
+    write_new(site, &files[0], &yaml)?;
+    write_new(site, &files[1], chapter)?;
     Ok(files)
 }
 
@@ -117,6 +142,7 @@ pub fn chapter(site: &Path, report: &str, title: &str) -> Result<PathBuf, Diagno
         if slug.is_empty() { "chapter" } else { &slug }
     ));
     write_new(
+        site,
         &path,
         &format!(
             "---\ntitle: {}\norder: {n}\nsummary: One sentence for the contents list.\n---\n\nWrite the chapter here.\n",
@@ -149,6 +175,7 @@ pub fn recommendation(site: &Path, report: &str, title: &str) -> Result<PathBuf,
     let path = items.join(format!("{n:02}.md"));
     let today = crate::dates::today();
     write_new(
+        site,
         &path,
         &format!(
             "---\nnumber: {n}\ntitle: {}\ntheme: \nlead: []\n# due: {today}\nresponses:\n  - date: {today}\n    status: not started\n    text: Work has not started yet.\n---\nThe recommendation's own words.\n",
