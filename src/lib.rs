@@ -25,6 +25,7 @@ pub mod init;
 pub mod markdown;
 pub mod model;
 pub mod new;
+pub mod opendata;
 pub mod output;
 pub mod parse_cache;
 #[cfg(feature = "pdf")]

@@ -12,7 +12,7 @@ use super::schema::{RawAgainst, RawSchema};
 use super::source::{self, Grid, norm_key};
 use super::{Cell, Column, Direction, Kind, Row, Table};
 use crate::diagnostics::{Diagnostic, Diagnostics, Span};
-use crate::vfs::{self, FileSystem};
+use crate::vfs::FileSystem;
 use crate::yaml::{self, Spanned};
 
 #[derive(Debug, Clone)]
@@ -97,7 +97,6 @@ pub fn load_table(
         diags,
         ok: true,
     };
-    let dir = schema_file.rsplit_once('/').map(|(d, _)| d).unwrap_or("");
     let name = schema_file
         .rsplit('/')
         .next()
@@ -118,68 +117,14 @@ pub fn load_table(
         );
         return None;
     }
-    let (grid, data_file) = if let Some(f) = &raw.file {
-        let path = safe_path(&mut cx, dir, f, fs)?;
-        let text = match fs.read_to_string(&path) {
-            Ok(t) => t,
-            Err(_) => {
-                cx.schema_error(
-                    f,
-                    "missing-file",
-                    format!("data file `{}` not found", f.value),
-                    "put the CSV file in the report's data folder and give its name".into(),
-                );
-                return None;
-            }
-        };
-        sources.insert(&path, text.as_str().into());
-        match source::from_csv(&path, &text) {
-            Ok(g) => (g, path),
-            Err(d) => {
-                diags.push(d);
-                return None;
-            }
-        }
-    } else if let Some(w) = &raw.workbook {
-        let path = safe_path(&mut cx, dir, &w.file, fs)?;
-        let Ok(bytes) = fs.read(&path) else {
-            cx.schema_error(
-                &w.file,
-                "missing-file",
-                format!("workbook `{}` not found", w.file.value),
-                "put the .xlsx file in the report's data folder and give its name".into(),
-            );
-            return None;
-        };
-        match source::from_xlsx(
-            bytes,
-            &w.sheet.value,
-            w.range.as_ref().map(|r| r.value.as_str()),
-        ) {
-            Ok(g) => (g, path),
-            Err((msg, hint)) => {
-                let at = if msg.contains("range") {
-                    w.range.as_ref().map(|r| yaml::span_of(r, 0))
-                } else {
-                    None
-                }
-                .unwrap_or_else(|| yaml::span_of(&w.sheet, 0));
-                cx.error_at(schema_file, at, "bad-workbook", msg, hint);
-                return None;
-            }
-        }
-    } else {
-        let rows = raw.rows.clone().unwrap_or_default();
-        // serde_json maps carry no positions: rows are found by order, and
-        // messages point at the row's first line below `rows:`.
-        let lines = row_lines(text);
-        let numbered: Vec<_> = rows
-            .into_iter()
-            .enumerate()
-            .map(|(i, r)| (lines.get(i).copied().unwrap_or(1), r))
-            .collect();
-        (source::from_rows(&numbered), schema_file.to_string())
-    };
+    let (grid, data_file) = super::files::Read {
+        fs,
+        schema_file,
+        schema_text: text,
+        diags,
+        sources,
+    }
+    .grid(&raw)?;
 
     // 2. Schema columns mapped onto the grid.
     let mut columns: Vec<Column> = Vec::new();
@@ -427,14 +372,16 @@ pub fn load_table(
                 }
             }
             Some(Formula::Rank(c)) => {
-                let values: Vec<Option<Decimal>> =
-                    rows.iter().map(|r| r.cells[c].number()).collect();
-                for (i, r) in rows.iter_mut().enumerate() {
-                    r.cells[ci] = match values[i] {
-                        // Ties share a rank (1, 2, 2, 4).
-                        Some(v) => Cell::Number(Decimal::from(
-                            1 + values.iter().flatten().filter(|o| **o > v).count(),
-                        )),
+                // Largest first; a row's rank is one more than the number of
+                // larger values, so ties share a rank (1, 2, 2, 4).
+                let mut sorted: Vec<Decimal> =
+                    rows.iter().filter_map(|r| r.cells[c].number()).collect();
+                sorted.sort_unstable_by(|a, b| b.cmp(a));
+                for r in &mut rows {
+                    r.cells[ci] = match r.cells[c].number() {
+                        Some(v) => {
+                            Cell::Number(Decimal::from(1 + sorted.partition_point(|o| *o > v)))
+                        }
                         None => Cell::Empty,
                     };
                 }
@@ -677,7 +624,10 @@ fn source_column(cx: &mut Cx, grid: &Grid, key: &Spanned<String>) -> Option<usiz
             key,
             "unknown-column",
             format!("the data has no column `{}`", key.value),
-            format!("its columns are: {}", grid.header.join(", ")),
+            format!(
+                "its columns are: {}",
+                super::some_of(grid.header.iter().map(String::as_str))
+            ),
         );
     }
     found
@@ -694,10 +644,7 @@ fn row_named(cx: &mut Cx, rows: &[Row], name: &Spanned<String>) -> Option<usize>
             format!("there is no row `{}`", name.value),
             format!(
                 "the rows are: {}",
-                rows.iter()
-                    .map(|r| r.name.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
+                super::some_of(rows.iter().map(|r| r.name.as_str()))
             ),
         );
     }
@@ -833,45 +780,6 @@ fn parse_cell(text: &str, kind: Kind) -> Result<Cell, &'static str> {
         Kind::Percentage => parse_number(t).map(Cell::Number).ok_or("a percentage"),
         Kind::Decimal => parse_number(t).map(Cell::Number).ok_or("a number"),
     }
-}
-
-/// The data file a schema names, refused if it leaves the site folder.
-fn safe_path(cx: &mut Cx, dir: &str, f: &Spanned<String>, fs: &dyn FileSystem) -> Option<String> {
-    match vfs::resolve_relative(dir, &f.value) {
-        Some(p) if !f.value.starts_with('/') => {
-            let _ = fs;
-            Some(p)
-        }
-        _ => {
-            cx.schema_error(
-                f,
-                "outside-site",
-                format!("`{}` points outside the site folder", f.value),
-                "keep data files in the report's data folder and name them relative to it".into(),
-            );
-            None
-        }
-    }
-}
-
-/// Lines where each `- ` item under `rows:` starts.
-fn row_lines(text: &str) -> Vec<u32> {
-    let mut lines = Vec::new();
-    let mut in_rows = false;
-    let mut indent = None;
-    for (i, line) in text.lines().enumerate() {
-        let trimmed = line.trim_start();
-        let ind = line.len() - trimmed.len();
-        if ind == 0 && !trimmed.is_empty() && !trimmed.starts_with('#') {
-            in_rows = trimmed.starts_with("rows:");
-            continue;
-        }
-        if in_rows && trimmed.starts_with("- ") && indent.is_none_or(|x| x == ind) {
-            indent = Some(ind);
-            lines.push(i as u32 + 1);
-        }
-    }
-    lines
 }
 
 #[cfg(test)]

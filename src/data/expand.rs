@@ -76,7 +76,7 @@ pub fn expand(site: &mut Site, diags: &Diagnostics, sources: &SourceMap) {
                 };
                 let opts = options(&c.body);
                 Some(if c.kind == ComponentKind::Table {
-                    Block::DataTable(Box::new(table_block(ri, table, &opts, &mut problem)))
+                    Block::DataTable(Box::new(table_block(ri, table, &opts, &mut problem)?))
                 } else {
                     Block::Chart(Box::new(chart_block(table, &opts, &mut problem)?))
                 })
@@ -114,19 +114,27 @@ fn replace(
     }
 }
 
-/// The rows chosen by `rows:` and ordered by `sort:`.
+/// The most rows a table, or bars a chart, placed in a chapter shows. Every
+/// row is in the chapter's page, the print edition and the PDF, where each
+/// row costs the typesetter a few milliseconds and a couple of hundred
+/// kilobytes: 2,000 rows are some 50 printed pages, past what a reader turns
+/// through, and a table of any length is still published whole as open data.
+pub const MAX_SHOWN_ROWS: usize = 2_000;
+
+/// The rows chosen by `rows:` and ordered by `sort:`, each with its index
+/// in the table; `None` (and a problem) when there are too many to show.
 fn chosen_rows<'a>(
     table: &'a Table,
     opts: &[(String, String)],
     problem: &mut dyn FnMut(Diagnostic),
-) -> Vec<&'a Row> {
-    let mut rows: Vec<&Row> = match opts.iter().find(|o| o.0 == "rows") {
-        None => table.rows.iter().collect(),
+) -> Option<Vec<(usize, &'a Row)>> {
+    let mut rows: Vec<(usize, &Row)> = match opts.iter().find(|o| o.0 == "rows") {
+        None => table.rows.iter().enumerate().collect(),
         Some((_, v)) => list(v)
             .iter()
             .filter_map(|name| {
                 let slug = slug::slugify(name);
-                let r = table.rows.iter().find(|r| r.slug == slug);
+                let r = table.rows.iter().enumerate().find(|(_, r)| r.slug == slug);
                 if r.is_none() {
                     problem(
                         Diagnostic::error(
@@ -140,12 +148,30 @@ fn chosen_rows<'a>(
             })
             .collect(),
     };
+    if rows.len() > MAX_SHOWN_ROWS {
+        problem(
+            Diagnostic::error(
+                "table-too-long",
+                format!(
+                    "table `{}` has {} rows; a table or chart in a chapter shows at most {}",
+                    table.name,
+                    super::thousands(rows.len() as u64),
+                    super::thousands(MAX_SHOWN_ROWS as u64)
+                ),
+            )
+            .with_hint(format!(
+                "choose the rows to show with a line `rows: ...` inside the component, or link to the whole table as open data, data/{}.csv, which is published however long it is",
+                table.name
+            )),
+        );
+        return None;
+    }
     if let Some((_, v)) = opts.iter().find(|o| o.0 == "sort") {
         let mut parts = v.split_whitespace();
         let key = parts.next().unwrap_or("");
         let desc = parts.next().is_some_and(|d| d.eq_ignore_ascii_case("desc"));
         if let Some(ci) = column(table, key, problem) {
-            rows.sort_by(|a, b| {
+            rows.sort_by(|(_, a), (_, b)| {
                 let (x, y) = (&a.cells[ci], &b.cells[ci]);
                 let o = match (x.number(), y.number()) {
                     (Some(p), Some(q)) => p.cmp(&q),
@@ -156,7 +182,7 @@ fn chosen_rows<'a>(
             });
         }
     }
-    rows
+    Some(rows)
 }
 
 fn column(table: &Table, key: &str, problem: &mut dyn FnMut(Diagnostic)) -> Option<usize> {
@@ -204,7 +230,7 @@ pub fn table_block(
     table: &Table,
     opts: &[(String, String)],
     problem: &mut dyn FnMut(Diagnostic),
-) -> DataTableBlock {
+) -> Option<DataTableBlock> {
     let cols: Vec<usize> = match opts.iter().find(|o| o.0 == "columns") {
         Some((_, v)) => list(v)
             .iter()
@@ -224,19 +250,17 @@ pub fn table_block(
     let in_order = !opts.iter().any(|o| o.0 == "rows" || o.0 == "sort");
     let mut rows: Vec<Vec<DataCell>> = Vec::new();
     let mut subtotal = Vec::new();
-    for r in chosen_rows(table, opts, problem) {
+    // In order, each row takes the subtotals that follow it from the front
+    // of the list (which is in row order).
+    let mut subtotals = table.subtotals.iter().filter(|_| in_order).peekable();
+    for (index, r) in chosen_rows(table, opts, problem)? {
         rows.push(
             cols.iter()
                 .map(|&c| data_cell(&r.cells[c], &table.columns[c], &mut cell_notes))
                 .collect(),
         );
         subtotal.push(false);
-        let index = table.rows.iter().position(|x| std::ptr::eq(x, r));
-        for (_, s) in table
-            .subtotals
-            .iter()
-            .filter(|s| in_order && Some(s.0) == index)
-        {
+        while let Some((_, s)) = subtotals.next_if(|s| s.0 == index) {
             rows.push(
                 cols.iter()
                     .enumerate()
@@ -289,7 +313,7 @@ pub fn table_block(
             offset: 0,
         }))
     };
-    DataTableBlock {
+    Some(DataTableBlock {
         id: format!("table-{}", slug::slugify(&table.name)),
         caption: table.caption.clone(),
         heads: cols
@@ -310,7 +334,7 @@ pub fn table_block(
         cell_notes,
         notes,
         downloads: vec![download("csv"), Inline::Text(", ".into()), download("json")],
-    }
+    })
 }
 
 fn chart_block(
@@ -354,9 +378,9 @@ fn chart_block(
             ChartKind::Bar
         }
     };
-    let bars = chosen_rows(table, opts, problem)
+    let bars = chosen_rows(table, opts, problem)?
         .into_iter()
-        .filter_map(|r| {
+        .filter_map(|(_, r)| {
             let v = r.cells[ci].number()?;
             Some(ChartBar {
                 label: r.name.clone(),
@@ -420,13 +444,12 @@ pub fn figure(
             format!("table `{t}` has no row `{row}`"),
             format!(
                 "its rows are: {}{}",
-                table
-                    .rows
-                    .iter()
-                    .map(|r| r.slug.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", "),
-                if table.total.is_some() { ", total" } else { "" }
+                super::some_of(table.rows.iter().map(|r| r.slug.as_str())),
+                if table.total.is_some() {
+                    ", and total"
+                } else {
+                    ""
+                }
             ),
         ));
     };

@@ -9,17 +9,21 @@
 //! decimal arithmetic; and any figure the source states as well is checked
 //! against the computed one.
 //!
-//! Stages: [`schema`] reads the table's YAML; [`source`] reads the raw grid
-//! from CSV, YAML or an Excel workbook; [`compute`] types the cells and
-//! derives the computed columns and total row; [`expand`] places tables,
-//! charts and single figures into chapters.
+//! Stages: [`schema`] reads the table's YAML; [`files`] decides which file
+//! it may name and reads it; [`source`] reads the raw grid from CSV or YAML,
+//! and [`workbook`] from an Excel workbook, within limits; [`compute`] types
+//! the cells and derives the computed columns and total row; [`expand`]
+//! places tables, charts and single figures into chapters; [`export`] writes
+//! them as open data.
 
 pub mod compute;
 pub mod expand;
 pub mod export;
+pub mod files;
 pub mod format;
 pub mod schema;
 pub mod source;
+pub mod workbook;
 
 use rust_decimal::Decimal;
 
@@ -160,20 +164,12 @@ impl Table {
 
     /// "Leeds, York, Bristol", for hints.
     pub fn row_names(&self) -> String {
-        self.rows
-            .iter()
-            .map(|r| r.name.as_str())
-            .collect::<Vec<_>>()
-            .join(", ")
+        some_of(self.rows.iter().map(|r| r.name.as_str()))
     }
 
     /// "area, amount, share", for hints.
     pub fn column_keys(&self) -> String {
-        self.columns
-            .iter()
-            .map(|c| c.key.as_str())
-            .collect::<Vec<_>>()
-            .join(", ")
+        some_of(self.columns.iter().map(|c| c.key.as_str()))
     }
 
     pub fn row(&self, slug: &str) -> Option<&Row> {
@@ -184,5 +180,55 @@ impl Table {
             .iter()
             .chain(self.subtotals.iter().map(|(_, r)| r))
             .find(|r| r.slug == slug)
+    }
+}
+
+/// The most names a hint lists: a table of a million rows would otherwise
+/// print every one in each message about a row it does not have.
+pub const HINT_NAMES: usize = 20;
+
+/// "Leeds, York, Bristol", or the first [`HINT_NAMES`] and how many more.
+pub fn some_of<'a>(names: impl IntoIterator<Item = &'a str>) -> String {
+    let mut names = names.into_iter();
+    let shown: Vec<&str> = names.by_ref().take(HINT_NAMES).collect();
+    let more = names.count();
+    let mut out = shown.join(", ");
+    if more > 0 {
+        out.push_str(&format!(" and {more} more"));
+    }
+    out
+}
+
+/// 1000000 -> "1,000,000".
+pub fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, ch) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_read_with_thousands_separators() {
+        assert_eq!(thousands(17_179_869_184), "17,179,869,184");
+        assert_eq!(thousands(1_000_000), "1,000,000");
+        assert_eq!(thousands(999), "999");
+    }
+
+    #[test]
+    fn hints_list_the_first_names_and_how_many_more() {
+        let names: Vec<String> = (0..25).map(|i| format!("r{i}")).collect();
+        let listed = some_of(names.iter().map(String::as_str));
+        assert!(listed.starts_with("r0, r1, "), "{listed}");
+        assert!(listed.ends_with("r19 and 5 more"), "{listed}");
+        assert_eq!(some_of(["a", "b"]), "a, b");
     }
 }

@@ -1,11 +1,8 @@
 //! Reading a table's raw figures into a grid of text cells, whatever the
 //! file: CSV as a spreadsheet exports it, rows written in YAML, or a sheet
-//! (and range) of an Excel workbook. Typing the cells is the next stage's
-//! job, so every source gets the same checks and messages.
-
-use std::io::Cursor;
-
-use calamine::{Data, Reader, Xlsx};
+//! (and range) of an Excel workbook (read in [`super::workbook`]). Typing
+//! the cells is the next stage's job, so every source gets the same checks
+//! and messages.
 
 use crate::diagnostics::{Diagnostic, Span};
 
@@ -34,6 +31,11 @@ pub fn norm_key(s: &str) -> String {
     s.trim().to_lowercase().replace([' ', '-'], "_")
 }
 
+/// The most rows a CSV data file may have. Loading is linear, and a million
+/// rows are computed and exported in seconds in about a gigabyte of memory;
+/// a longer file is refused where it passes the limit rather than held.
+pub const MAX_TABLE_ROWS: usize = 1_000_000;
+
 pub fn from_csv(file: &str, text: &str) -> Result<Grid, Diagnostic> {
     let mut reader = csv::ReaderBuilder::new()
         .trim(csv::Trim::All)
@@ -46,7 +48,7 @@ pub fn from_csv(file: &str, text: &str) -> Result<Grid, Diagnostic> {
         .map(str::to_string)
         .collect::<Vec<_>>();
     let mut grid = Grid {
-        header_columns: (0..header.len()).map(|i| cell_column(text, 1, i)).collect(),
+        header_columns: cell_columns(text, 0, header.len()),
         header,
         header_line: 1,
         rows: Vec::new(),
@@ -54,16 +56,37 @@ pub fn from_csv(file: &str, text: &str) -> Result<Grid, Diagnostic> {
     };
     for record in reader.records() {
         let record = record.map_err(|e| csv_error(file, &e))?;
-        let line = record.position().map(|p| p.line() as u32).unwrap_or(1);
+        let (line, columns) = record_place(text, &record);
+        if grid.rows.len() == MAX_TABLE_ROWS {
+            return Err(Diagnostic::error(
+                "table-too-long",
+                format!(
+                    "this data file has more than {} rows; rapport reads at most that many",
+                    super::thousands(MAX_TABLE_ROWS as u64)
+                ),
+            )
+            .in_file(file)
+            .at_line(line, 1)
+            .with_hint("split the table into several, or keep the rows the report needs"));
+        }
         grid.rows.push(GridRow {
             line,
-            columns: (0..record.len())
-                .map(|i| cell_column(text, line, i))
-                .collect(),
+            columns,
             cells: record.iter().map(str::to_string).collect(),
         });
     }
     Ok(grid)
+}
+
+/// A record's line, and the column where each of its cells starts.
+pub fn record_place(text: &str, record: &csv::StringRecord) -> (u32, Vec<u32>) {
+    match record.position() {
+        Some(p) => (
+            p.line() as u32,
+            cell_columns(text, p.byte() as usize, record.len()),
+        ),
+        None => (1, vec![1; record.len()]),
+    }
 }
 
 pub fn csv_error(file: &str, e: &csv::Error) -> Diagnostic {
@@ -86,24 +109,32 @@ pub fn csv_error(file: &str, e: &csv::Error) -> Diagnostic {
         )
 }
 
-/// Column (1-based, in characters) where cell `index` of `line` starts.
-pub fn cell_column(text: &str, line: u32, index: usize) -> u32 {
-    let Some(src) = text.lines().nth(line.saturating_sub(1) as usize) else {
-        return 1;
+/// Columns (1-based, in characters) where each of the first `count` cells
+/// of the record starting at byte `start` begins. Only the record's first
+/// line is looked at (a cell that starts on a later line, after a quoted
+/// line break, is placed at column 1), so finding every cell's column costs
+/// one pass over the file, not one per cell.
+pub fn cell_columns(text: &str, start: usize, count: usize) -> Vec<u32> {
+    let mut columns = vec![1; count];
+    let Some(line) = text.get(start..).and_then(|t| t.lines().next()) else {
+        return columns;
     };
     let mut cell = 0;
     let mut quoted = false;
-    for (col, ch) in src.chars().enumerate() {
-        if cell == index {
-            return col as u32 + 1;
-        }
+    for (col, ch) in line.chars().enumerate() {
         match ch {
             '"' => quoted = !quoted,
-            ',' if !quoted => cell += 1,
+            ',' if !quoted => {
+                cell += 1;
+                match columns.get_mut(cell) {
+                    Some(c) => *c = col as u32 + 2,
+                    None => break,
+                }
+            }
             _ => {}
         }
     }
-    1
+    columns
 }
 
 /// Rows written in the schema as YAML maps, each with its line.
@@ -142,131 +173,6 @@ pub fn from_rows(rows: &[(u32, serde_json::Map<String, serde_json::Value>)]) -> 
     }
 }
 
-/// `B3` -> (row 2, column 1), zero-based.
-fn parse_cell_ref(s: &str) -> Option<(u32, u32)> {
-    let s = s.trim().to_ascii_uppercase();
-    let letters: String = s.chars().take_while(|c| c.is_ascii_alphabetic()).collect();
-    let digits = &s[letters.len()..];
-    if letters.is_empty() || letters.len() > 3 {
-        return None;
-    }
-    let row: u32 = digits.parse().ok().filter(|r| *r > 0)?;
-    let col = letters
-        .chars()
-        .fold(0u32, |acc, c| acc * 26 + (c as u32 - 'A' as u32 + 1));
-    Some((row - 1, col - 1))
-}
-
-/// A sheet of a workbook; `range` is `A1:D19`, or the whole used range.
-/// Errors are (message, hint); the caller knows where the schema named them.
-pub fn from_xlsx(
-    bytes: Vec<u8>,
-    sheet: &str,
-    range: Option<&str>,
-) -> Result<Grid, (String, String)> {
-    let mut book: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(|e| {
-        (
-            format!("cannot read the workbook: {e}"),
-            "save it from Excel or LibreOffice as .xlsx".to_string(),
-        )
-    })?;
-    let names = book.sheet_names();
-    let data = book.worksheet_range(sheet).map_err(|_| {
-        (
-            format!("the workbook has no sheet `{sheet}`"),
-            format!("its sheets are: {}", names.join(", ")),
-        )
-    })?;
-    let (start, end) = match range {
-        Some(r) => {
-            let bad = || {
-                (
-                    format!("`{r}` is not a range"),
-                    "write a range as two cells, e.g. A1:D19".to_string(),
-                )
-            };
-            let (a, b) = r.split_once(':').ok_or_else(bad)?;
-            (
-                parse_cell_ref(a).ok_or_else(bad)?,
-                parse_cell_ref(b).ok_or_else(bad)?,
-            )
-        }
-        None => match (data.start(), data.end()) {
-            (Some(s), Some(e)) => (s, e),
-            _ => {
-                return Err((
-                    format!("sheet `{sheet}` is empty"),
-                    "check the sheet name".to_string(),
-                ));
-            }
-        },
-    };
-    if let (Some(used_end), Some(_)) = (data.end(), data.start())
-        && (start.0 > used_end.0 || start.1 > used_end.1)
-    {
-        return Err((
-            format!(
-                "range {} is outside the cells sheet `{sheet}` uses",
-                range.unwrap_or("")
-            ),
-            "check the range against the sheet".to_string(),
-        ));
-    }
-    let text = |c: Option<&Data>| match c {
-        None | Some(Data::Empty) => String::new(),
-        Some(Data::String(s)) => s.clone(),
-        Some(Data::Int(i)) => i.to_string(),
-        Some(Data::Float(f)) => {
-            if f.fract() == 0.0 && f.abs() < 1e15 {
-                format!("{}", *f as i64)
-            } else {
-                f.to_string()
-            }
-        }
-        Some(Data::Bool(b)) => b.to_string(),
-        Some(Data::DateTime(d)) => excel_date(d.as_f64()),
-        Some(Data::DateTimeIso(s)) => s.chars().take(10).collect(),
-        Some(Data::DurationIso(s)) => s.clone(),
-        Some(Data::Error(e)) => format!("#{e:?}"),
-    };
-    let mut rows = Vec::new();
-    for r in start.0..=end.0 {
-        let cells: Vec<String> = (start.1..=end.1)
-            .map(|c| text(data.get_value((r, c))))
-            .collect();
-        rows.push(GridRow {
-            line: r + 1,
-            columns: (start.1..=end.1).map(|c| c + 1).collect(),
-            cells,
-        });
-    }
-    if rows.is_empty() {
-        return Err((
-            "the range is empty".to_string(),
-            "the first row of the range must be the header row".to_string(),
-        ));
-    }
-    let head = rows.remove(0);
-    Ok(Grid {
-        header: head.cells,
-        header_line: head.line,
-        header_columns: head.columns,
-        rows: rows
-            .into_iter()
-            .filter(|r| r.cells.iter().any(|c| !c.trim().is_empty()))
-            .collect(),
-        sheet: true,
-    })
-}
-
-/// Excel's serial dates count days from 1899-12-30.
-fn excel_date(serial: f64) -> String {
-    let base = jiff::civil::date(1899, 12, 30);
-    base.checked_add(jiff::Span::new().days(serial.floor() as i64))
-        .map(|d| d.to_string())
-        .unwrap_or_default()
-}
-
 /// Spreadsheet cell name for messages: row 3, column 2 -> `B3`.
 pub fn cell_name(line: u32, column: u32) -> String {
     let mut col = column;
@@ -288,12 +194,16 @@ mod tests {
     use super::*;
 
     #[test]
-    fn cell_references_round_trip() {
-        assert_eq!(parse_cell_ref("B3"), Some((2, 1)));
-        assert_eq!(parse_cell_ref("aa10"), Some((9, 26)));
+    fn cell_names_are_spreadsheet_names() {
         assert_eq!(cell_name(10, 27), "AA10");
-        assert_eq!(parse_cell_ref("3B"), None);
-        assert_eq!(excel_date(45000.0), "2023-03-15");
+        assert_eq!(cell_name(3, 2), "B3");
+    }
+
+    #[test]
+    fn cells_are_placed_at_their_columns_in_one_pass() {
+        let text = "a,\"b,c\",d\n1,2,\n";
+        assert_eq!(cell_columns(text, 0, 3), [1, 3, 9]);
+        assert_eq!(cell_columns(text, 10, 3), [1, 3, 5]);
     }
 
     #[test]

@@ -396,10 +396,10 @@ fn data_rows<'a>(site: &'a Site, r: &'a Report) -> Vec<DataRow<'a>> {
 
 /// `recommendations.csv`: one row per item, leads joined with `; `.
 pub fn csv(site: &Site, r: &Report) -> Vec<u8> {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    let _ = w.write_record(CSV_HEADER);
+    let mut file = crate::opendata::CsvFile::new();
+    file.row(CSV_HEADER);
     for d in data_rows(site, r) {
-        let _ = w.write_record([
+        file.row([
             d.number,
             d.title,
             d.theme.unwrap_or(""),
@@ -411,7 +411,7 @@ pub fn csv(site: &Site, r: &Report) -> Vec<u8> {
             &d.url,
         ]);
     }
-    w.into_inner().unwrap_or_default()
+    file.finish()
 }
 
 /// `recommendations.json`: the report, the statuses and the items.

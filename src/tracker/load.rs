@@ -10,7 +10,7 @@
 
 use serde::Deserialize;
 
-use crate::data::source::{cell_column, csv_error};
+use crate::data::source::{cell_columns, csv_error, record_place};
 use crate::diagnostics::{Diagnostic, Diagnostics, LineIndex, SourceMap, Span};
 use crate::markdown::{self, Document, ParseOptions};
 use crate::model::{
@@ -550,6 +550,7 @@ fn csv_items(cx: &Cx, file: &str, text: &str) -> Vec<Recommendation> {
     };
     let mut columns = Vec::new();
     let mut ok = true;
+    let header_columns = cell_columns(text, 0, headers.len());
     for (i, h) in headers.iter().enumerate() {
         let name = h.trim().to_lowercase().replace([' ', '-'], "_");
         let name = match name.as_str() {
@@ -562,7 +563,7 @@ fn csv_items(cx: &Cx, file: &str, text: &str) -> Vec<Recommendation> {
             cx.diags.push(
                 Diagnostic::error("unknown-column", format!("unknown column `{h}`"))
                     .in_file(file)
-                    .at(Span::point(1, cell_column(text, 1, i)))
+                    .at(Span::point(1, header_columns[i]))
                     .with_hint(format!(
                         "the columns rapport reads are: {}",
                         CSV_COLUMNS.join(", ")
@@ -596,7 +597,7 @@ fn csv_items(cx: &Cx, file: &str, text: &str) -> Vec<Recommendation> {
                 continue;
             }
         };
-        let line = record.position().map(|p| p.line() as u32).unwrap_or(1);
+        let (line, cell_at) = record_place(text, &record);
         let get = |name: &str| {
             columns
                 .iter()
@@ -608,7 +609,7 @@ fn csv_items(cx: &Cx, file: &str, text: &str) -> Vec<Recommendation> {
         let col_of = |name: &str| columns.iter().position(|c| c == name).unwrap_or(0);
         let pos = |name: &str, v: &str| Pos {
             v: v.to_string(),
-            at: Span::point(line, cell_column(text, line, col_of(name))),
+            at: Span::point(line, cell_at.get(col_of(name)).copied().unwrap_or(1)),
         };
         let mut responses = Vec::new();
         if let Some(date) = get("response_date") {

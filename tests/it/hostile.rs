@@ -531,7 +531,7 @@ fn symlinked_logo_outside_the_site_says_outside_not_missing() {
 /// would need gigabytes from a file of 1 KB, while the 100,000-line nested
 /// list is itself 200 MB and may be read whole.
 #[track_caller]
-fn fails_fast(site: &TestSite, code: &str) -> Run {
+pub(crate) fn fails_fast(site: &TestSite, code: &str) -> Run {
     let largest = walkdir::WalkDir::new(&site.dir)
         .into_iter()
         .filter_map(Result::ok)
@@ -729,11 +729,12 @@ fn render_chapter(md: &str) -> usize {
     .len()
 }
 
-fn median_time(md: &str) -> Duration {
+/// The median time of five runs of `run`.
+pub(crate) fn median_time(run: impl Fn()) -> Duration {
     let mut times: Vec<Duration> = (0..5)
         .map(|_| {
             let start = Instant::now();
-            std::hint::black_box(render_chapter(std::hint::black_box(md)));
+            run();
             start.elapsed()
         })
         .collect();
@@ -741,17 +742,31 @@ fn median_time(md: &str) -> Duration {
     times[2]
 }
 
+fn assert_near_linear(name: &str, make: impl Fn(usize) -> String) {
+    assert_time_near_linear(name, 1_000, |n| {
+        let md = make(n);
+        median_time(|| {
+            std::hint::black_box(render_chapter(std::hint::black_box(&md)));
+        })
+    });
+}
+
 /// Time grows no faster than 2.5x per doubling of the input. One doubling
 /// can cross a cache or allocator threshold and cost 2.7x on its own (seen
 /// on "nested [" from 16,000 to 32,000 brackets, where every larger doubling
 /// took 1.9-2.3x), so the growth rate is the least-squares slope of log time
 /// over log size at N, 2N, 4N and 8N: linear work gives 1, quadratic 2, and
-/// 2.5x per doubling is log2(2.5) = 1.32. N is grown until one run takes
-/// long enough to measure; each time is the median of five runs, with up to
-/// three tries, because the machine is shared.
-fn assert_near_linear(name: &str, make: impl Fn(usize) -> String) {
-    let mut n = 1_000;
-    while median_time(&make(n)) < Duration::from_millis(10) && n < 2_000_000 {
+/// 2.5x per doubling is log2(2.5) = 1.32. N is grown from `start` until one
+/// run takes long enough to measure; `time_at(n)` should give a median of
+/// several runs, and there are up to three tries, because the machine is
+/// shared.
+pub(crate) fn assert_time_near_linear(
+    name: &str,
+    start: usize,
+    time_at: impl Fn(usize) -> Duration,
+) {
+    let mut n = start;
+    while time_at(n) < Duration::from_millis(10) && n < 2_000_000 {
         n *= 2;
     }
     let limit = 2.5f64.log2();
@@ -760,7 +775,7 @@ fn assert_near_linear(name: &str, make: impl Fn(usize) -> String) {
         let points: Vec<(f64, f64)> = (0..4)
             .map(|k| {
                 let size = n << k;
-                let t = median_time(&make(size)).as_secs_f64().max(1e-9);
+                let t = time_at(size).as_secs_f64().max(1e-9);
                 ((size as f64).log2(), t.log2())
             })
             .collect();
