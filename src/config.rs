@@ -166,7 +166,7 @@ pub fn load(
     diags: &Diagnostics,
     sources: &crate::diagnostics::SourceMap,
 ) -> Option<SiteConfig> {
-    let text = match fs.read_to_string(CONFIG_FILE) {
+    let text = match sources.read_text(fs, CONFIG_FILE, diags) {
         Ok(t) => t,
         Err(e) => {
             diags.push(
@@ -178,7 +178,6 @@ pub fn load(
             return None;
         }
     };
-    sources.insert(CONFIG_FILE, text.as_str().into());
     let raw: RawConfig = match yaml::parse(CONFIG_FILE, &text, 0) {
         Ok(raw) => raw,
         Err(d) => {
@@ -243,6 +242,8 @@ pub fn load(
         if let Some(l) = b.logo {
             if let Some(d) = unusable_file(fs, &l, "logo", "static/logo.svg") {
                 problem(d);
+            } else if let Err(refusal) = crate::images::check(fs, &l.value) {
+                problem(refusal.diagnostic(&l.value).at(yaml::span_of(&l, 0)));
             } else if b.logo_alt.as_deref().is_none_or(|a| a.trim().is_empty()) {
                 problem(
                     Diagnostic::error("image-alt", "the logo has no `logo_alt` text")

@@ -15,6 +15,7 @@ use serde::Deserialize;
 
 use crate::config;
 use crate::diagnostics::{Diagnostic, Diagnostics, LineIndex, SourceMap};
+use crate::images;
 use crate::markdown::ast::{Block, Inline, LinkTarget, plain_text};
 use crate::markdown::{self, ParseOptions};
 use crate::model::{
@@ -498,7 +499,11 @@ pub fn split_front_matter(text: &str) -> Option<(&str, u32, usize)> {
     None
 }
 
-/// [`load_chapter`], through the serve cache when there is one.
+/// The largest chapter file, in bytes: MEASURED_LATER.
+pub const MAX_CHAPTER_BYTES: u64 = 2 * 1024 * 1024;
+
+/// [`load_chapter`], through the serve cache when there is one. A chapter
+/// over [`MAX_CHAPTER_BYTES`] is refused unread.
 fn load_chapter_cached(
     fs: &dyn FileSystem,
     path: &str,
@@ -507,6 +512,12 @@ fn load_chapter_cached(
     diags: &Diagnostics,
     sources: &SourceMap,
 ) -> Option<Chapter> {
+    if let Some(len) = vfs::file_len(fs, path)
+        && len > MAX_CHAPTER_BYTES
+    {
+        diags.push(chapter_too_large(path, len));
+        return None;
+    }
     parse_cache::load(
         opts.cache.as_deref(),
         Parse {
@@ -518,6 +529,24 @@ fn load_chapter_cached(
             parse: &|text, diags| load_chapter(path, text, report_numbered, diags),
         },
     )
+}
+
+fn chapter_too_large(path: &str, len: u64) -> Diagnostic {
+    let mb = |n: u64| n as f64 / (1024.0 * 1024.0);
+    Diagnostic::error(
+        "chapter-too-large",
+        format!(
+            "this chapter is {:.1} MB of text; the limit is {:.0} MB",
+            mb(len),
+            mb(MAX_CHAPTER_BYTES)
+        ),
+    )
+    .in_file(path)
+    .at_line(1, 1)
+    .with_hint(format!(
+        "split it into {} or more chapters, one file each (a chapter this long is hundreds of printed pages)",
+        len.div_ceil(MAX_CHAPTER_BYTES)
+    ))
 }
 
 fn load_chapter(
@@ -901,12 +930,22 @@ impl DocLinks<'_> {
                     );
                 }
                 match resolve(src, &dir, self.ri, own_anchors, index, fs, true) {
-                    Ok(t) => {
-                        if let LinkTarget::Asset { report, path } = &t {
-                            *size = image_size(fs, &vfs::join(&index.report_dirs[*report], path));
+                    Ok(LinkTarget::Asset { report, path }) => {
+                        let file = vfs::join(&index.report_dirs[report], &path);
+                        match images::check(fs, &file) {
+                            Ok(s) => {
+                                *size = s;
+                                *target = LinkTarget::Asset { report, path };
+                            }
+                            // Left out of the PDF (as a web address would
+                            // be), so the PDF engine never decodes it.
+                            Err(refusal) => {
+                                *target = LinkTarget::External;
+                                problems.push(refusal.diagnostic(&file).at(at(*offset)));
+                            }
                         }
-                        *target = t;
                     }
+                    Ok(t) => *target = t,
                     Err((code, msg, hint)) => {
                         *target = LinkTarget::External;
                         if code == "unsafe-link" {
@@ -1101,14 +1140,6 @@ fn percent_decode(s: &str) -> String {
         i += 1;
     }
     String::from_utf8(out).unwrap_or_else(|_| s.to_string())
-}
-
-fn image_size(fs: &dyn FileSystem, path: &str) -> Option<(u32, u32)> {
-    let dim = match fs.disk_path(path) {
-        Some(p) => imagesize::size(p).ok()?,
-        None => imagesize::blob_size(&fs.read(path).ok()?).ok()?,
-    };
-    Some((dim.width as u32, dim.height as u32))
 }
 
 #[cfg(test)]

@@ -18,7 +18,8 @@ pub fn parse<T: DeserializeOwned>(
     line_offset: u32,
 ) -> Result<T, Diagnostic> {
     let options = serde_saphyr::options! { with_snippet: false };
-    serde_saphyr::from_str_with_options::<T>(text, options).map_err(|e| {
+    let blanked = crate::controls::blanked(text);
+    serde_saphyr::from_str_with_options::<T>(&blanked, options).map_err(|e| {
         let (line, column) = e
             .location()
             .map(|l| (l.line() as u32, l.column() as u32))

@@ -78,6 +78,29 @@ impl Cx<'_> {
 }
 
 /// Loads the table whose schema is `schema_file` (site-relative).
+/// Control characters in a workbook's cells (its text never passes the
+/// check every text file does, see crate::controls), each an error at its
+/// cell.
+fn workbook_controls(cx: &mut Cx, path: &str, grid: &Grid) {
+    let header = std::iter::once((grid.header_line, &grid.header_columns, &grid.header));
+    let rows = grid.rows.iter().map(|r| (r.line, &r.columns, &r.cells));
+    for (line, columns, cells) in header.chain(rows) {
+        for (i, cell) in cells.iter().enumerate() {
+            if let Some(c) = cell.chars().find(|&c| crate::controls::forbidden(c)) {
+                let column = columns.get(i).copied().unwrap_or(1);
+                let d = crate::controls::diagnostic(c, None, false);
+                cx.error_at(
+                    path,
+                    Span::point(line, column),
+                    d.code,
+                    format!("{} (cell {})", d.message, source::cell_name(line, column)),
+                    d.hint.unwrap_or_default(),
+                );
+            }
+        }
+    }
+}
+
 pub fn load_table(
     fs: &dyn FileSystem,
     schema_file: &str,
@@ -120,7 +143,7 @@ pub fn load_table(
     }
     let (grid, data_file) = if let Some(f) = &raw.file {
         let path = safe_path(&mut cx, dir, f, fs)?;
-        let text = match fs.read_to_string(&path) {
+        let text = match sources.read_text(fs, &path, diags) {
             Ok(t) => t,
             Err(_) => {
                 cx.schema_error(
@@ -132,7 +155,6 @@ pub fn load_table(
                 return None;
             }
         };
-        sources.insert(&path, text.as_str().into());
         match source::from_csv(&path, &text) {
             Ok(g) => (g, path),
             Err(d) => {
@@ -156,7 +178,10 @@ pub fn load_table(
             &w.sheet.value,
             w.range.as_ref().map(|r| r.value.as_str()),
         ) {
-            Ok(g) => (g, path),
+            Ok(g) => {
+                workbook_controls(&mut cx, &path, &g);
+                (g, path)
+            }
             Err((msg, hint)) => {
                 let at = if msg.contains("range") {
                     w.range.as_ref().map(|r| yaml::span_of(r, 0))

@@ -6,6 +6,7 @@
 //! Structure is expressed with function calls (`#heading`, `#table`, the
 //! template's `#callout` and friends), which the template styles.
 
+use std::collections::HashSet;
 use std::fmt::Write;
 
 use crate::markdown::ast::*;
@@ -13,6 +14,11 @@ use crate::model::{Report, Site};
 use crate::render::tracker::print_anchor as item_anchor;
 
 /// A Typst string literal.
+///
+/// Control characters are left out: the PDF engine cannot set them, and
+/// each is already an error at its place in the sources
+/// (crate::controls), but the PDF is still typeset then, to report the
+/// template's problems in the same run.
 fn lit(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 2);
     out.push('"');
@@ -21,8 +27,8 @@ fn lit(s: &str) -> String {
             '\\' => out.push_str("\\\\"),
             '"' => out.push_str("\\\""),
             '\n' => out.push_str("\\n"),
-            '\r' => {}
             '\t' => out.push(' '),
+            c if c.is_control() => {}
             c => out.push(c),
         }
     }
@@ -132,7 +138,7 @@ pub fn document(site: &Site, ri: usize, only: Option<usize>) -> String {
             links: &links,
             chapter: &c.slug,
             notes: &c.doc.footnotes,
-            used: Vec::new(),
+            used: HashSet::new(),
             last_level: 1,
         };
         let title = match &c.number {
@@ -175,7 +181,7 @@ fn items(out: &mut String, site: &Site, r: &Report, links: &Links) {
             links,
             chapter: "items",
             notes: &item.text.footnotes,
-            used: Vec::new(),
+            used: HashSet::new(),
             last_level: 2,
         };
         let mut facts = vec![format!("Status: {}", s.label)];
@@ -283,7 +289,7 @@ struct Writer<'a> {
     chapter: &'a str,
     notes: &'a [Footnote],
     /// Footnotes already placed (later references point to the first).
-    used: Vec<usize>,
+    used: HashSet<usize>,
     /// The last heading level written: PDF/UA forbids skipping a level,
     /// so a skip in the source (a `check` warning) is closed up here.
     last_level: u8,
@@ -700,10 +706,17 @@ impl Writer<'_> {
             },
             Inline::FootnoteRef { number, .. } => {
                 let name = label(&format!("fn-{}-{number}", self.chapter));
+                // Notes are numbered from 1 in order, so found by place:
+                // searching the list for each reference was quadratic in
+                // a chapter with many notes, as was a list of those used.
+                let note = number
+                    .checked_sub(1)
+                    .and_then(|i| self.notes.get(i))
+                    .filter(|n| n.number == *number);
                 if self.used.contains(number) {
                     let _ = write!(self.out, "#footnote(<{name}>)");
-                } else if let Some(note) = self.notes.iter().find(|n| n.number == *number) {
-                    self.used.push(*number);
+                } else if let Some(note) = note {
+                    self.used.insert(*number);
                     let body = self.content(&note.blocks);
                     let _ = write!(self.out, "#footnote{body} <{name}>");
                 }

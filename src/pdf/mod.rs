@@ -91,10 +91,25 @@ impl World for ReportWorld<'_> {
 
     fn file(&self, id: FileId) -> FileResult<Bytes> {
         let path = id.get().vpath().get_without_slash().to_string();
-        self.fs
+        let bytes = self
+            .fs
             .read(&path)
-            .map(Bytes::new)
-            .map_err(|_| FileError::NotFound(path.into()))
+            .map_err(|_| FileError::NotFound(path.clone().into()))?;
+        // Every image a chapter names was measured when the site was
+        // loaded; this also covers what only Typst asks for (pictures an
+        // SVG links to, images in a site's own template), since one the
+        // decoder cannot hold ends the process rather than failing.
+        if crate::images::is_image(&path, &bytes)
+            && let Err(refusal) = crate::images::check_bytes(&bytes)
+        {
+            let d = refusal.diagnostic(&path);
+            let message = match d.hint {
+                Some(h) => format!("{} ({h})", d.message),
+                None => d.message,
+            };
+            return Err(FileError::Other(Some(message.into())));
+        }
+        Ok(Bytes::new(bytes))
     }
 
     fn font(&self, index: usize) -> Option<Font> {

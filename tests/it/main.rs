@@ -9,6 +9,7 @@ mod build_site;
 mod check_formats;
 mod data_tables;
 mod hostile;
+mod hostile_input;
 mod invalid_sites;
 mod links;
 mod output_safety;
