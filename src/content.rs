@@ -499,8 +499,13 @@ pub fn split_front_matter(text: &str) -> Option<(&str, u32, usize)> {
     None
 }
 
-/// The largest chapter file, in bytes: MEASURED_LATER.
-pub const MAX_CHAPTER_BYTES: u64 = 2 * 1024 * 1024;
+/// The largest chapter file: 1 MiB, about 150,000 words or 500 printed
+/// pages, far beyond any real chapter. Typesetting a chapter needs some
+/// hundreds of times its size in memory (docs/hardening.md), so a longer
+/// one is refused unread with a clear error, rather than exhausting the
+/// machine in the PDF engine; split, its parts share the report's PDF
+/// budget (`pdf::MAX_PDF_MEMORY`).
+pub const MAX_CHAPTER_BYTES: u64 = 1024 * 1024;
 
 /// [`load_chapter`], through the serve cache when there is one. A chapter
 /// over [`MAX_CHAPTER_BYTES`] is refused unread.
@@ -533,11 +538,14 @@ fn load_chapter_cached(
 
 fn chapter_too_large(path: &str, len: u64) -> Diagnostic {
     let mb = |n: u64| n as f64 / (1024.0 * 1024.0);
+    let bytes = |n: u64| crate::data::format::grouped(rust_decimal::Decimal::from(n), 0);
     Diagnostic::error(
         "chapter-too-large",
         format!(
-            "this chapter is {:.1} MB of text; the limit is {:.0} MB",
+            "this chapter is {} bytes ({:.1} MB) of text; the limit is {} bytes ({:.0} MB)",
+            bytes(len),
             mb(len),
+            bytes(MAX_CHAPTER_BYTES),
             mb(MAX_CHAPTER_BYTES)
         ),
     )

@@ -6,7 +6,8 @@
 //! Structure is expressed with function calls (`#heading`, `#table`, the
 //! template's `#callout` and friends), which the template styles.
 
-use std::collections::HashSet;
+use std::cell::RefCell;
+use std::collections::{HashMap, HashSet};
 use std::fmt::Write;
 
 use crate::markdown::ast::*;
@@ -53,11 +54,30 @@ fn chapter_label(slug: &str) -> String {
     label(&format!("chapter-{slug}"))
 }
 
+/// A document's Typst markup, and what the PDF engine's memory grows with
+/// besides the markup's length (see [`crate::pdf::memory_needed`]).
+pub struct Markup {
+    pub text: String,
+    /// Cells of every table, header and totals included.
+    pub table_cells: u64,
+    /// Pixels of every distinct raster image.
+    pub image_pixels: u64,
+}
+
+/// What the writers of one document count as they go.
+#[derive(Default)]
+struct Tally {
+    table_cells: u64,
+    /// Each image file once, with its pixels: the engine decodes a file
+    /// once however often it is shown.
+    images: HashMap<String, u64>,
+}
+
 /// The whole report (`only` None): settings for the template, corrections,
 /// every chapter, then the tracked items with their latest response. With
 /// `only`, one chapter on its own, titled as the chapter, with its
 /// corrections.
-pub fn document(site: &Site, ri: usize, only: Option<usize>) -> String {
+pub fn document(site: &Site, ri: usize, only: Option<usize>) -> Markup {
     let r = &site.reports[ri];
     let cfg = &site.config;
     let meta = &r.meta;
@@ -128,7 +148,12 @@ pub fn document(site: &Site, ri: usize, only: Option<usize>) -> String {
         }
         out.push_str("))\n");
     }
-    let links = Links { site, ri, only };
+    let links = Links {
+        site,
+        ri,
+        only,
+        tally: RefCell::default(),
+    };
     for (ci, c) in r.chapters.iter().enumerate() {
         if only.is_some_and(|o| o != ci) {
             continue;
@@ -157,7 +182,12 @@ pub fn document(site: &Site, ri: usize, only: Option<usize>) -> String {
     if !r.tracker.items.is_empty() && only.is_none() {
         items(&mut out, site, r, &links);
     }
-    out
+    let tally = links.tally.into_inner();
+    Markup {
+        text: out,
+        table_cells: tally.table_cells,
+        image_pixels: tally.images.values().sum(),
+    }
 }
 
 fn opt(s: &Option<String>) -> String {
@@ -231,6 +261,8 @@ struct Links<'a> {
     ri: usize,
     /// The one chapter in a chapter's own PDF.
     only: Option<usize>,
+    /// Shared by every writer of the document, as this is.
+    tally: RefCell<Tally>,
 }
 
 impl Links<'_> {
@@ -446,6 +478,8 @@ impl Writer<'_> {
         footer: Option<&[String]>,
         caption: Option<&str>,
     ) {
+        self.links.tally.borrow_mut().table_cells +=
+            (header.len() + body.len() + footer.map_or(0, <[String]>::len)) as u64;
         let cols = header.len().max(1);
         let mut t = format!(
             "table(columns: {cols}, align: ({}), table.header({}), {}",
@@ -687,6 +721,8 @@ impl Writer<'_> {
             Inline::Image(image) => match &image.target {
                 LinkTarget::Asset { report, path } => {
                     let file = format!("/{}/{path}", self.links.site.reports[*report].dir);
+                    let pixels = image.size.map_or(0, |(w, h)| w as u64 * h as u64);
+                    (self.links.tally.borrow_mut().images).insert(file.clone(), pixels);
                     // PDF/UA needs a text alternative; a missing one is a
                     // `check` warning, and the file name stands in for it.
                     let alt = if image.alt.trim().is_empty() {

@@ -172,6 +172,21 @@ fn image_file_over_50_mb_is_refused_before_it_is_read() {
 }
 
 #[test]
+fn damaged_picture_data_is_a_bad_image_not_a_pdf_fault() {
+    // A sound header (64 × 32) over six bytes of picture data.
+    let site = site_with_image("damaged.png", &png(64, 32, true));
+    for command in ["build", "check"] {
+        refused_fast(
+            &site,
+            &[command],
+            &[
+                "error[bad-image]: image `content/sample/img/damaged.png` cannot be read: the PDF engine cannot decode its picture data",
+            ],
+        );
+    }
+}
+
+#[test]
 fn truncated_or_fake_images_are_bad_images_not_pdf_faults() {
     let cases: [(&str, &[u8], &str); 4] = [
         (
@@ -282,23 +297,74 @@ fn logo_declaring_2147483647_pixels_square_is_refused_in_site_yaml() {
 fn chapter_over_the_size_limit_is_refused_at_line_1_without_typesetting() {
     let site = TestSite::fixture("fixtures/full");
     let limit = rapport::content::MAX_CHAPTER_BYTES as usize;
-    let para =
-        "A paragraph of an overlong chapter, with words enough to fill a line or two of print.\n\n";
-    let mut text = String::from("---\ntitle: Long\n---\n\n");
-    while text.len() <= limit {
-        text.push_str(para);
-    }
-    site.write("content/sample/04-long.md", &text);
+    site.write("content/sample/04-long.md", &prose("Long", limit + 1));
     let run = refused_fast(
         &site,
         &["build"],
         &[
             "content/sample/04-long.md:1:1",
             "error[chapter-too-large]: this chapter is",
+            "the limit is 1,048,576 bytes (1 MB)",
             "split it into 2 or more chapters",
         ],
     );
     assert!(!run.stderr.contains("error[pdf]"), "{}", run.stderr);
+}
+
+/// The words of an overlong report: a chapter of at least `bytes`.
+fn prose(title: &str, bytes: usize) -> String {
+    let para =
+        "A paragraph of a long report, with words enough to fill a line or two of print.\n\n";
+    let mut text = format!("---\ntitle: {title}\n---\n\n");
+    while text.len() < bytes {
+        text.push_str(para);
+    }
+    text
+}
+
+#[test]
+fn report_whose_pdf_would_need_over_2_gib_is_refused_before_typesetting() {
+    // Nine distinct images of 49 megapixels: each within the image
+    // budget, together more than the PDF's. Only their headers are real,
+    // so typesetting them would fail differently.
+    let site = TestSite::fixture("fixtures/full");
+    let mut body = String::from("---\ntitle: Photographs\n---\n\n");
+    for i in 0..9 {
+        write_bytes(
+            &site,
+            &format!("content/sample/img/photo{i}.png"),
+            &png(7_000, 7_000, true),
+        );
+        body.push_str(&format!("![Photograph {i}](img/photo{i}.png)\n\n"));
+    }
+    site.write("content/sample/04-photos.md", &body);
+    for command in ["build", "check"] {
+        refused_fast(
+            &site,
+            &[command],
+            &[
+                "error[pdf-too-large]: the PDF of this report would need about 2.05 GB of memory to typeset; the limit is 2.00 GB",
+                "--> content/sample/report.yaml:1:1",
+                "441 megapixels of images",
+            ],
+        );
+    }
+    // Seven chapters each just under the chapter limit: what splitting an
+    // overlong chapter gives, still too long for one PDF.
+    let site = TestSite::fixture("fixtures/full");
+    let limit = rapport::content::MAX_CHAPTER_BYTES as usize;
+    for i in 0..7 {
+        site.write(
+            &format!("content/sample/1{i}-part.md"),
+            &prose(&format!("Part {i}"), limit - 200),
+        );
+    }
+    let run = refused_fast(
+        &site,
+        &["build"],
+        &["error[pdf-too-large]", "--> content/sample/report.yaml:1:1"],
+    );
+    assert!(!run.stderr.contains("chapter-too-large"), "{}", run.stderr);
 }
 
 /// Each note used to be found by searching the list of notes (in the
@@ -323,7 +389,7 @@ fn many_footnotes_stay_near_linear_to_the_pdf_markup() {
                 let sources = rapport::diagnostics::SourceMap::default();
                 let site = rapport::content::load_site(&fs, &Default::default(), &diags, &sources)
                     .unwrap();
-                std::hint::black_box(rapport::pdf::markup::document(&site, 0, None).len());
+                std::hint::black_box(rapport::pdf::markup::document(&site, 0, None).text.len());
                 start.elapsed()
             })
             .collect();
