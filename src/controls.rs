@@ -32,17 +32,15 @@ pub fn forbidden(c: char) -> bool {
 /// Pushes a `control-character` error for each control character in
 /// `text`, the contents of the site file `path`, at its line and column.
 pub fn check(path: &str, text: &str, diags: &Diagnostics) {
-    let mut found: Vec<(usize, char, Option<&str>)> = Vec::new();
-    if may_hold_controls(text.as_bytes()) {
-        found.extend(
-            text.char_indices()
-                .filter(|(_, c)| forbidden(*c))
-                .map(|(i, c)| (i, c, None)),
-        );
-    }
+    let mut found: Vec<(usize, char, Option<&str>)> = typed(text.as_bytes())
+        .into_iter()
+        .map(|(i, c)| (i, c, None))
+        .collect();
     if path.ends_with(".yaml") || path.ends_with(".yml") {
         found.extend(yaml_escapes(text, 0));
     } else if path.ends_with(".md")
+        // Only a backslash starts an escape: most chapters have none.
+        && memchr::memchr(b'\\', text.as_bytes()).is_some()
         && let Some((front, _, _)) = crate::content::split_front_matter(text)
     {
         let start = front.as_ptr() as usize - text.as_ptr() as usize;
@@ -85,7 +83,7 @@ pub fn check(path: &str, text: &str, diags: &Diagnostics) {
 /// YAML reader: each was reported when the file was read, and the reader
 /// would stop at the first with a second, less clear, error.
 pub fn blanked(text: &str) -> std::borrow::Cow<'_, str> {
-    if !may_hold_controls(text.as_bytes()) || !text.chars().any(forbidden) {
+    if !holds_controls(text.as_bytes()) {
         return std::borrow::Cow::Borrowed(text);
     }
     text.chars()
@@ -189,17 +187,62 @@ fn windows_1252(c: char) -> Option<char> {
     TABLE.get(i).copied().filter(|&m| m != '\0')
 }
 
-/// A quick look, in blocks the compiler can vectorise, for any byte that
-/// may start a control character: C0 but tab, LF and CR; DEL; and 0xC2,
-/// the first byte of U+0080 to U+00BF (so `£` and `©` send a text on to
-/// the exact check too).
-fn may_hold_controls(bytes: &[u8]) -> bool {
-    fn flagged(b: u8) -> bool {
-        ((b < 0x20) & (b != b'\t') & (b != b'\n') & (b != b'\r')) | (b == 0x7f) | (b == 0xc2)
+/// A C0 control (but tab, LF and CR) or DEL: one byte in UTF-8, which
+/// never occurs inside another character's bytes.
+fn single(b: u8) -> bool {
+    ((b < 0x20) & (b != b'\t') & (b != b'\n') & (b != b'\r')) | (b == 0x7f)
+}
+
+/// The two bytes of a C1 control, U+0080 to U+009F (`£` is 0xC2 0xA3).
+fn pair(a: u8, b: u8) -> bool {
+    (a == 0xc2) & (b & 0xe0 == 0x80)
+}
+
+/// Whether `bytes` hold a control character: one pass over the bytes (and
+/// the bytes one along, for the pairs) in blocks of a fixed size, which
+/// the compiler turns into vector instructions. Every source file passes
+/// through here, so it runs at memory speed; decoding the characters did
+/// not (docs/hardening.md).
+fn holds_controls(bytes: &[u8]) -> bool {
+    const BLOCK: usize = 64;
+    let Some((&last, _)) = bytes.split_last() else {
+        return false;
+    };
+    let (this, next) = (&bytes[..bytes.len() - 1], &bytes[1..]);
+    let mut these = this.chunks_exact(BLOCK);
+    let mut nexts = next.chunks_exact(BLOCK);
+    for (a, b) in (&mut these).zip(&mut nexts) {
+        let mut hit = false;
+        for k in 0..BLOCK {
+            hit |= single(a[k]) | pair(a[k], b[k]);
+        }
+        if hit {
+            return true;
+        }
     }
-    bytes
-        .chunks(256)
-        .any(|chunk| chunk.iter().fold(false, |acc, &b| acc | flagged(b)))
+    single(last)
+        || (these.remainder().iter())
+            .zip(nexts.remainder())
+            .any(|(&a, &b)| single(a) | pair(a, b))
+}
+
+/// Each control character typed in `bytes` (UTF-8 text): its offset and
+/// the character.
+fn typed(bytes: &[u8]) -> Vec<(usize, char)> {
+    if !holds_controls(bytes) {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    for (i, &b) in bytes.iter().enumerate() {
+        if single(b) {
+            out.push((i, b as char));
+        } else if let Some(&next) = bytes.get(i + 1)
+            && pair(b, next)
+        {
+            out.push((i, char::from(next)));
+        }
+    }
+    out
 }
 
 /// Escapes in the double-quoted scalars of the YAML `text` (which starts at
@@ -207,23 +250,13 @@ fn may_hold_controls(bytes: &[u8]) -> bool {
 /// the character, and the escape as written. Only a text with a backslash
 /// can hold one, so most are not parsed here at all.
 fn yaml_escapes(text: &str, base: usize) -> Vec<(usize, char, Option<&str>)> {
-    use serde_saphyr::granit_parser::{Event, Parser, ScalarStyle};
-    let mut found = Vec::new();
     if memchr::memchr(b'\\', text.as_bytes()).is_none() {
-        return found;
+        return Vec::new();
     }
-    for event in Parser::new_from_str(text) {
-        // A syntax error is reported by the YAML reader itself.
-        let Ok((Event::Scalar(_, ScalarStyle::DoubleQuoted, ..), span)) = event else {
-            if event.is_err() {
-                break;
-            }
-            continue;
-        };
-        let (Some(start), Some(end)) = (span.start.byte_offset(), span.end.byte_offset()) else {
-            continue;
-        };
-        let Some(quoted) = text.get(start..end.min(text.len())) else {
+    let mut found = Vec::new();
+    for range in crate::yaml::double_quoted(text) {
+        let start = range.start;
+        let Some(quoted) = text.get(range) else {
             continue;
         };
         found.extend(
@@ -321,6 +354,25 @@ mod tests {
         let got = found("c.md", front);
         assert_eq!(got.len(), 1, "{got:?}");
         assert!(got[0].starts_with("c.md:2:10 `\\a`"), "{got:?}");
+    }
+
+    #[test]
+    fn the_quick_look_sees_controls_in_every_place_of_a_block() {
+        for len in [1, 63, 64, 65, 200] {
+            for at in 0..len {
+                let mut bytes = vec![b'a'; len];
+                bytes[at] = 0;
+                assert!(holds_controls(&bytes), "{len} {at}");
+                if at + 1 < len {
+                    bytes[at] = 0xc2;
+                    bytes[at + 1] = 0x93;
+                    assert!(holds_controls(&bytes), "C1 {len} {at}");
+                    bytes[at + 1] = 0xa3;
+                    assert!(!holds_controls(&bytes), "£ {len} {at}");
+                }
+            }
+        }
+        assert!(!holds_controls(b""));
     }
 
     #[test]

@@ -54,7 +54,7 @@ pub enum Refusal {
     /// Its header cannot be read, or it is not an image at all.
     Unreadable(String),
     /// An image, but in a format the PDF cannot include.
-    Unsupported(&'static str),
+    Unsupported(String),
 }
 
 /// The pixel size of a raster image, `None` for an SVG.
@@ -201,20 +201,18 @@ fn raster_format(head: &[u8]) -> Result<&'static str, Refusal> {
     use imagesize::ImageType;
     if head.starts_with(&[0x1f, 0x8b]) {
         // Unpacked in full by the PDF engine, however large it unpacks to.
-        return Err(Refusal::Unsupported("compressed SVG (.svgz)"));
+        return Err(Refusal::Unsupported("compressed SVG (.svgz)".into()));
     }
+    let unsupported = |name: &str| Err(Refusal::Unsupported(name.into()));
     match imagesize::image_type(head) {
         Ok(ImageType::Png) => Ok("PNG"),
         Ok(ImageType::Jpeg) => Ok("JPEG"),
         Ok(ImageType::Gif) => Ok("GIF"),
         Ok(ImageType::Webp) => Ok("WebP"),
-        Ok(ImageType::Bmp) => Err(Refusal::Unsupported("BMP")),
-        Ok(ImageType::Tiff) => Err(Refusal::Unsupported("TIFF")),
-        Ok(ImageType::Heif(_)) => Err(Refusal::Unsupported("HEIF or AVIF")),
-        Ok(ImageType::Ico) => Err(Refusal::Unsupported("icon (ICO)")),
-        Ok(ImageType::Jxl) => Err(Refusal::Unsupported("JPEG XL")),
-        Ok(ImageType::Psd) => Err(Refusal::Unsupported("Photoshop (PSD)")),
-        Ok(_) => Err(Refusal::Unsupported("specialist")),
+        Ok(ImageType::Heif(_)) => unsupported("HEIF or AVIF"),
+        Ok(ImageType::Jxl) => unsupported("JPEG XL"),
+        Ok(ImageType::Psd) => unsupported("Photoshop (PSD)"),
+        Ok(other) => unsupported(&format!("{other:?}").to_uppercase()),
         Err(_) => Err(Refusal::Unreadable(
             "it is not a PNG, JPEG, GIF, WebP or SVG image".into(),
         )),

@@ -34,6 +34,27 @@ pub fn parse<T: DeserializeOwned>(
     })
 }
 
+/// The byte ranges of the double-quoted scalars in `text`, quotes
+/// included: the only place YAML reads escapes such as `\0`. A syntax
+/// error ends the list (the reader itself reports it).
+pub fn double_quoted(text: &str) -> Vec<std::ops::Range<usize>> {
+    use serde_saphyr::granit_parser::{Event, Parser, ScalarStyle};
+    let mut out = Vec::new();
+    for event in Parser::new_from_str(text) {
+        match event {
+            Ok((Event::Scalar(_, ScalarStyle::DoubleQuoted, ..), span)) => {
+                if let (Some(start), Some(end)) = (span.start.byte_offset(), span.end.byte_offset())
+                {
+                    out.push(start..end.min(text.len()));
+                }
+            }
+            Ok(_) => {}
+            Err(_) => break,
+        }
+    }
+    out
+}
+
 /// The position of a `Spanned` value in the user's file.
 pub fn span_of<T>(s: &Spanned<T>, line_offset: u32) -> Span {
     Span::point(
