@@ -99,8 +99,11 @@ pub fn check_bytes(bytes: &[u8]) -> Result<Size, Refusal> {
 /// bytes or its name, so that the PDF engine's other files (fonts, a
 /// template's data) pass unchecked.
 pub fn is_image(path: &str, bytes: &[u8]) -> bool {
+    use imagesize::ImageType::{Gif, Jpeg, Png, Webp};
     let lower = path.to_ascii_lowercase();
-    imagesize::image_type(bytes).is_ok()
+    // The formats the PDF engine tells by their bytes; a loose match
+    // (TGA has no signature) must not catch a template's data file.
+    matches!(imagesize::image_type(bytes), Ok(Png | Jpeg | Gif | Webp))
         || [".svg", ".svgz", ".png", ".jpg", ".jpeg", ".gif", ".webp"]
             .iter()
             .any(|ext| lower.ends_with(ext))

@@ -291,6 +291,41 @@ fn logo_declaring_2147483647_pixels_square_is_refused_in_site_yaml() {
     }
 }
 
+/// The last line: an image only the PDF engine asks for (here in a site's
+/// own Typst template, which no chapter names) is measured as it is read.
+#[test]
+fn image_in_a_site_template_is_measured_before_the_pdf_engine_decodes_it() {
+    let site = TestSite::fixture("fixtures/full");
+    write_bytes(
+        &site,
+        "static/seal.png",
+        &png(2_147_483_647, 2_147_483_647, true),
+    );
+    let template = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default/pdf/report.typ"),
+    )
+    .unwrap();
+    let cover = "if logo != none { image(logo, height: 2cm, alt: logo-alt) }";
+    assert!(template.contains(cover));
+    site.write(
+        "templates/report.typ",
+        &template.replace(
+            cover,
+            r#"image("/static/seal.png", height: 2cm, alt: "Seal")"#,
+        ),
+    );
+    let run = site.build();
+    // The template is the site's configuration: exit 2, pointing there.
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("image `static/seal.png` is 2,147,483,647 × 2,147,483,647 pixels")
+            && run.stderr.contains("templates/report.typ"),
+        "{}",
+        run.stderr
+    );
+}
+
 // ---- the size of a chapter ----
 
 #[test]
