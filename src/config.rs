@@ -213,7 +213,7 @@ pub fn load(
     diags: &Diagnostics,
     sources: &crate::diagnostics::SourceMap,
 ) -> Option<SiteConfig> {
-    let text = match fs.read_to_string(CONFIG_FILE) {
+    let text = match sources.read_text(fs, CONFIG_FILE, diags) {
         Ok(t) => t,
         Err(e) => {
             diags.push(
@@ -225,7 +225,6 @@ pub fn load(
             return None;
         }
     };
-    sources.insert(CONFIG_FILE, text.as_str().into());
     let raw: RawConfig = match yaml::parse(CONFIG_FILE, &text, 0) {
         Ok(raw) => raw,
         Err(d) => {
@@ -308,6 +307,8 @@ pub fn load(
                         crate::files::IMAGES.join(", ")
                     )),
                 );
+            } else if let Err(refusal) = crate::images::check(fs, &l.value) {
+                problem(refusal.diagnostic(&l.value).at(yaml::span_of(&l, 0)));
             } else if b.logo_alt.as_deref().is_none_or(|a| a.trim().is_empty()) {
                 problem(
                     Diagnostic::error("image-alt", "the logo has no `logo_alt` text")

@@ -15,6 +15,7 @@ use serde::Deserialize;
 
 use crate::config;
 use crate::diagnostics::{Diagnostic, Diagnostics, LineIndex, SourceMap};
+use crate::images;
 use crate::markdown::ast::{Block, Inline, LinkTarget, plain_text};
 use crate::markdown::{self, ParseOptions};
 use crate::model::{
@@ -419,6 +420,7 @@ fn reserved_report(name: &str, report_file: &str) -> Diagnostic {
         ),
     )
     .in_file(report_file)
+    .at_line(1, 1)
     .with_hint(format!(
         "rename the folder, e.g. `{name}-report`; these names are taken: {}",
         crate::addresses::SITE_TOP
@@ -538,7 +540,16 @@ pub fn split_front_matter(text: &str) -> Option<(&str, u32, usize)> {
     None
 }
 
-/// [`load_chapter`], through the serve cache when there is one.
+/// The largest chapter file: 1 MiB, about 150,000 words or 500 printed
+/// pages, far beyond any real chapter. Typesetting a chapter needs some
+/// hundreds of times its size in memory (docs/hardening.md), so a longer
+/// one is refused unread with a clear error, rather than exhausting the
+/// machine in the PDF engine; split, its parts share the report's PDF
+/// budget (`pdf::MAX_PDF_MEMORY`).
+pub const MAX_CHAPTER_BYTES: u64 = 1024 * 1024;
+
+/// [`load_chapter`], through the serve cache when there is one. A chapter
+/// over [`MAX_CHAPTER_BYTES`] is refused unread.
 fn load_chapter_cached(
     fs: &dyn FileSystem,
     path: &str,
@@ -547,6 +558,12 @@ fn load_chapter_cached(
     diags: &Diagnostics,
     sources: &SourceMap,
 ) -> Option<Chapter> {
+    if let Some(len) = vfs::file_len(fs, path)
+        && len > MAX_CHAPTER_BYTES
+    {
+        diags.push(chapter_too_large(path, len));
+        return None;
+    }
     parse_cache::load(
         opts.cache.as_deref(),
         Parse {
@@ -558,6 +575,27 @@ fn load_chapter_cached(
             parse: &|text, diags| load_chapter(path, text, report_numbered, diags),
         },
     )
+}
+
+fn chapter_too_large(path: &str, len: u64) -> Diagnostic {
+    let mb = |n: u64| n as f64 / (1024.0 * 1024.0);
+    let bytes = |n: u64| crate::data::format::grouped(rust_decimal::Decimal::from(n), 0);
+    Diagnostic::error(
+        "chapter-too-large",
+        format!(
+            "this chapter is {} bytes ({:.1} MB) of text; the limit is {} bytes ({:.0} MB)",
+            bytes(len),
+            mb(len),
+            bytes(MAX_CHAPTER_BYTES),
+            mb(MAX_CHAPTER_BYTES)
+        ),
+    )
+    .in_file(path)
+    .at_line(1, 1)
+    .with_hint(format!(
+        "split it into {} or more chapters, one file each (a chapter this long is hundreds of printed pages)",
+        len.div_ceil(MAX_CHAPTER_BYTES)
+    ))
 }
 
 fn load_chapter(
@@ -961,12 +999,22 @@ impl DocLinks<'_> {
                 match resolve(src, &dir, self.ri, own_anchors, index, fs, true)
                     .and_then(|t| only_images(src, t))
                 {
-                    Ok(t) => {
-                        if let LinkTarget::Asset { report, path } = &t {
-                            *size = image_size(fs, &vfs::join(&index.report_dirs[*report], path));
+                    Ok(LinkTarget::Asset { report, path }) => {
+                        let file = vfs::join(&index.report_dirs[report], &path);
+                        match images::check(fs, &file) {
+                            Ok(s) => {
+                                *size = s;
+                                *target = LinkTarget::Asset { report, path };
+                            }
+                            // Left out of the PDF (as a web address would
+                            // be), so the PDF engine never decodes it.
+                            Err(refusal) => {
+                                *target = LinkTarget::External;
+                                problems.push(refusal.diagnostic(&file).at(at(*offset)));
+                            }
                         }
-                        *target = t;
                     }
+                    Ok(t) => *target = t,
                     Err((code, msg, hint)) => {
                         *target = LinkTarget::External;
                         if code == "unsafe-link" {
@@ -1238,14 +1286,6 @@ fn percent_decode(s: &str) -> String {
         i += 1;
     }
     String::from_utf8(out).unwrap_or_else(|_| s.to_string())
-}
-
-fn image_size(fs: &dyn FileSystem, path: &str) -> Option<(u32, u32)> {
-    let dim = match fs.disk_path(path) {
-        Some(p) => imagesize::size(p).ok()?,
-        None => imagesize::blob_size(&fs.read(path).ok()?).ok()?,
-    };
-    Some((dim.width as u32, dim.height as u32))
 }
 
 #[cfg(test)]

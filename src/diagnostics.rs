@@ -219,20 +219,31 @@ impl SourceMap {
             .insert(path.to_string(), text);
     }
 
-    /// Reads a source file and keeps its text for diagnostics; a file that
-    /// cannot be read is an `unreadable` error at its path.
+    /// Reads a source file, reports the control characters in it
+    /// ([`crate::controls`]) and keeps its text for diagnostics: the one
+    /// way a site's text enters rapport.
+    pub fn read_text(
+        &self,
+        fs: &dyn crate::vfs::FileSystem,
+        path: &str,
+        diags: &Diagnostics,
+    ) -> std::io::Result<Arc<str>> {
+        let text: Arc<str> = fs.read_to_string(path)?.into();
+        crate::controls::check(path, &text, diags);
+        self.insert(path, text.clone());
+        Ok(text)
+    }
+
+    /// [`SourceMap::read_text`], with a file that cannot be read an
+    /// `unreadable` error at its path.
     pub fn read(
         &self,
         fs: &dyn crate::vfs::FileSystem,
         path: &str,
         diags: &Diagnostics,
     ) -> Option<Arc<str>> {
-        match fs.read_to_string(path) {
-            Ok(t) => {
-                let text: Arc<str> = t.into();
-                self.insert(path, text.clone());
-                Some(text)
-            }
+        match self.read_text(fs, path, diags) {
+            Ok(text) => Some(text),
             Err(e) => {
                 diags.push(
                     Diagnostic::error("unreadable", format!("cannot read `{path}`: {e}"))

@@ -17,8 +17,10 @@
 
 use crate::vfs::FileSystem;
 
-/// Images a chapter can show. SVG is published only when checked clean.
-pub const IMAGES: &[&str] = &["png", "jpg", "jpeg", "gif", "webp", "avif", "svg"];
+/// Images a chapter can show: the formats the PDF edition can include too
+/// (so not AVIF or HEIC, see crate::images). SVG is published only when
+/// checked clean.
+pub const IMAGES: &[&str] = &["png", "jpg", "jpeg", "gif", "webp", "svg"];
 
 /// Documents a chapter can offer for download. Each is served with a type
 /// browsers do not run (PDFs open in the browser's isolated viewer; office

@@ -49,6 +49,19 @@ pub fn data_table(schema: &str, csv: &str) -> bool {
     run(&fs)
 }
 
+/// Checks one file as a report may carry it beside its chapters, in every
+/// way rapport reads such files before it publishes or typesets them: as
+/// an image (the header measured against the pixel budget), as an SVG (the
+/// check for anything that can run or fetch) and as an `.xlsx` workbook
+/// (the archive checked against zip bombs, then its first sheet read).
+/// Returns how many of the three accepted it.
+pub fn published_file(bytes: &[u8]) -> usize {
+    let image = crate::images::check_bytes(bytes).is_ok();
+    let svg = crate::svg::check(bytes).is_ok();
+    let workbook = crate::data::workbook::read(bytes.to_vec(), "Data", None).is_ok();
+    usize::from(image) + usize::from(svg) + usize::from(workbook)
+}
+
 fn run(fs: &MemoryFs) -> bool {
     let outcome = render_in_memory(
         fs,
@@ -69,5 +82,12 @@ mod tests {
     fn a_plain_chapter_builds() {
         assert!(chapter("---\ntitle: Hello\n---\n\nSome *text*.\n", true));
         assert!(!chapter("no front matter", false));
+    }
+
+    #[test]
+    fn a_clean_svg_passes_and_noise_passes_nothing() {
+        let svg = br#"<svg xmlns="http://www.w3.org/2000/svg" width="2" height="1"><rect width="2" height="1"/></svg>"#;
+        assert_eq!(published_file(svg), 2, "an SVG is an image and a clean SVG");
+        assert_eq!(published_file(b"PK\x03\x04 not really a zip"), 0);
     }
 }

@@ -124,14 +124,19 @@ impl ParseCache {
         {
             return hit.reuse(p.path, p.diags, p.sources);
         }
-        let text = p.sources.read(p.fs, p.path, p.diags)?;
+        // Problems found in reading (control characters) are the file's
+        // too, kept and reported again with it.
+        let own = Diagnostics::new();
+        let Some(text) = p.sources.read(p.fs, p.path, &own) else {
+            p.diags.extend(own.sorted());
+            return None;
+        };
         // A watched cache was just asked: a miss there is a miss here.
         if !self.watched
             && let Some(hit) = self.hit(p.path, p.key, Some(&text))
         {
             return hit.reuse(p.path, p.diags, p.sources);
         }
-        let own = Diagnostics::new();
         let parsed = (p.parse)(&text, &own);
         let found: Arc<[Diagnostic]> = own.sorted().into();
         p.diags.extend(found.iter().cloned());

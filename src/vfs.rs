@@ -65,6 +65,14 @@ pub fn is_hidden(path: &str) -> bool {
     path.split('/').any(|seg| seg.starts_with('.'))
 }
 
+/// The length of a file in bytes, without reading it when it is on disk.
+pub fn file_len(fs: &dyn FileSystem, path: &RelPath) -> Option<u64> {
+    match fs.disk_path(path) {
+        Some(p) => std::fs::metadata(p).ok().map(|m| m.len()),
+        None => fs.read(path).ok().map(|b| b.len() as u64),
+    }
+}
+
 /// Resolves `target` (as written in a Markdown link) against the directory of
 /// `from`, refusing anything that climbs out of the site root.
 pub fn resolve_relative(from_dir: &str, target: &str) -> Option<String> {

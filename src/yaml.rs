@@ -18,7 +18,8 @@ pub fn parse<T: DeserializeOwned>(
     line_offset: u32,
 ) -> Result<T, Diagnostic> {
     let options = serde_saphyr::options! { with_snippet: false };
-    serde_saphyr::from_str_with_options::<T>(text, options).map_err(|e| {
+    let blanked = crate::controls::blanked(text);
+    serde_saphyr::from_str_with_options::<T>(&blanked, options).map_err(|e| {
         let (line, column) = e
             .location()
             .map(|l| (l.line() as u32, l.column() as u32))
@@ -31,6 +32,27 @@ pub fn parse<T: DeserializeOwned>(
             .at_line(line + line_offset, column)
             .with_hint(hint)
     })
+}
+
+/// The byte ranges of the double-quoted scalars in `text`, quotes
+/// included: the only place YAML reads escapes such as `\0`. A syntax
+/// error ends the list (the reader itself reports it).
+pub fn double_quoted(text: &str) -> Vec<std::ops::Range<usize>> {
+    use serde_saphyr::granit_parser::{Event, Parser, ScalarStyle};
+    let mut out = Vec::new();
+    for event in Parser::new_from_str(text) {
+        match event {
+            Ok((Event::Scalar(_, ScalarStyle::DoubleQuoted, ..), span)) => {
+                if let (Some(start), Some(end)) = (span.start.byte_offset(), span.end.byte_offset())
+                {
+                    out.push(start..end.min(text.len()));
+                }
+            }
+            Ok(_) => {}
+            Err(_) => break,
+        }
+    }
+    out
 }
 
 /// The position of a `Spanned` value in the user's file.

@@ -85,6 +85,7 @@ impl Read<'_> {
                 return None;
             }
         };
+        crate::controls::check(&path, &text, self.diags);
         self.sources.insert(&path, text.as_str().into());
         match source::from_csv(&path, &text) {
             Ok(g) => Some((g, path)),
@@ -100,7 +101,10 @@ impl Read<'_> {
         let bytes = self.read(&w.file, &path, Kind::Workbook)?;
         let range = w.range.as_ref().map(|r| r.value.as_str());
         match workbook::read(bytes, &w.sheet.value, range) {
-            Ok(g) => Some((g, path)),
+            Ok(g) => {
+                self.workbook_controls(&path, &g);
+                Some((g, path))
+            }
             Err(refusal) => {
                 let at = match (refusal.at, &w.range) {
                     (Part::File, _) => &w.file,
@@ -113,6 +117,31 @@ impl Read<'_> {
                 };
                 self.error(yaml::span_of(at, 0), "bad-workbook", message, refusal.hint);
                 None
+            }
+        }
+    }
+
+    /// Control characters in a workbook's cells (its text never passes
+    /// the check every text file does, see crate::controls), each an error
+    /// at its cell.
+    fn workbook_controls(&self, path: &str, grid: &Grid) {
+        let header = std::iter::once((grid.header_line, &grid.header_columns, &grid.header));
+        let rows = grid.rows.iter().map(|r| (r.line, &r.columns, &r.cells));
+        for (line, columns, cells) in header.chain(rows) {
+            for (i, cell) in cells.iter().enumerate() {
+                if let Some(c) = cell.chars().find(|&c| crate::controls::forbidden(c)) {
+                    let column = columns.get(i).copied().unwrap_or(1);
+                    let d = crate::controls::diagnostic(c, None, false);
+                    self.diags.push(
+                        Diagnostic::error(
+                            d.code,
+                            format!("{} (cell {})", d.message, source::cell_name(line, column)),
+                        )
+                        .in_file(path)
+                        .at(Span::point(line, column))
+                        .with_hint(d.hint.unwrap_or_default()),
+                    );
+                }
             }
         }
     }

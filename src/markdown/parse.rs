@@ -42,7 +42,21 @@ pub fn parse(markdown: &str, opts: &ParseOptions) -> (Document, Vec<Problem>) {
         | Options::ENABLE_SMART_PUNCTUATION
         | Options::ENABLE_HEADING_ATTRIBUTES
         | Options::ENABLE_DEFINITION_LIST;
-    let parser = pulldown_cmark::Parser::new_ext(markdown, options).into_offset_iter();
+    // A character reference (`&#1;`) is decoded by the parser into a text
+    // event of its own that starts at the `&`: the one way to write a
+    // control character in Markdown without typing it (typed ones are
+    // found when the file is read, see crate::controls).
+    let references = std::cell::RefCell::new(Vec::new());
+    let parser = pulldown_cmark::Parser::new_ext(markdown, options)
+        .into_offset_iter()
+        .inspect(|(event, range)| {
+            if let Event::Text(t) = event
+                && markdown.as_bytes().get(range.start) == Some(&b'&')
+                && let Some(c) = t.chars().find(|&c| crate::controls::forbidden(c))
+            {
+                references.borrow_mut().push((range.clone(), c));
+            }
+        });
     let mut b = Builder {
         events: parser.peekable(),
         footnote_defs: Vec::new(),
@@ -50,7 +64,17 @@ pub fn parse(markdown: &str, opts: &ParseOptions) -> (Document, Vec<Problem>) {
         depth: 0,
     };
     let blocks = b.blocks_until_end();
-    let mut problems = b.problems;
+    let mut problems = std::mem::take(&mut b.problems);
+    for (range, c) in references.take() {
+        let d = crate::controls::diagnostic(c, Some(&markdown[range.clone()]), false);
+        problems.push(Problem {
+            severity: Severity::Error,
+            code: d.code,
+            message: d.message,
+            hint: d.hint.unwrap_or_default(),
+            offset: range.start,
+        });
+    }
     let mut doc = Document {
         blocks,
         footnotes: Vec::new(),
@@ -816,6 +840,14 @@ fn number_footnotes(
     problems: &mut Vec<Problem>,
 ) {
     let mut defs: Vec<Option<(String, Vec<Block>, usize)>> = defs.into_iter().map(Some).collect();
+    // Each label's first definition, found by lookup: searching the list
+    // for each new reference made a chapter with many notes quadratic.
+    let mut first_def: HashMap<String, usize> = HashMap::new();
+    for (i, d) in defs.iter().enumerate() {
+        if let Some((l, _, _)) = d {
+            first_def.entry(l.to_lowercase()).or_insert(i);
+        }
+    }
     let mut order: Vec<(String, Vec<Block>)> = Vec::new();
     let mut counts: HashMap<String, (usize, usize)> = HashMap::new(); // label -> (number, refs)
     let mut unresolved = Vec::new();
@@ -840,10 +872,8 @@ fn number_footnotes(
                     *occurrence = *refs;
                     return;
                 }
-                let def = defs
-                    .iter_mut()
-                    .find(|d| d.as_ref().is_some_and(|(l, _, _)| l.to_lowercase() == key));
-                match def.and_then(Option::take) {
+                let def = first_def.get(&key).and_then(|&i| defs[i].take());
+                match def {
                     Some((l, blocks, _)) => {
                         let n = order.len() + 1;
                         counts.insert(key, (n, 1));

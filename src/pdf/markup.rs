@@ -6,6 +6,8 @@
 //! Structure is expressed with function calls (`#heading`, `#table`, the
 //! template's `#callout` and friends), which the template styles.
 
+use std::cell::RefCell;
+use std::collections::{HashMap, HashSet};
 use std::fmt::Write;
 
 use crate::markdown::ast::*;
@@ -13,6 +15,11 @@ use crate::model::{Report, Site};
 use crate::render::tracker::print_anchor as item_anchor;
 
 /// A Typst string literal.
+///
+/// Control characters are left out: the PDF engine cannot set them, and
+/// each is already an error at its place in the sources
+/// (crate::controls), but the PDF is still typeset then, to report the
+/// template's problems in the same run.
 fn lit(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 2);
     out.push('"');
@@ -21,8 +28,8 @@ fn lit(s: &str) -> String {
             '\\' => out.push_str("\\\\"),
             '"' => out.push_str("\\\""),
             '\n' => out.push_str("\\n"),
-            '\r' => {}
             '\t' => out.push(' '),
+            c if c.is_control() => {}
             c => out.push(c),
         }
     }
@@ -47,11 +54,30 @@ fn chapter_label(slug: &str) -> String {
     label(&format!("chapter-{slug}"))
 }
 
+/// A document's Typst markup, and what the PDF engine's memory grows with
+/// besides the markup's length (see [`crate::pdf::memory_needed`]).
+pub struct Markup {
+    pub text: String,
+    /// Cells of every table, header and totals included.
+    pub table_cells: u64,
+    /// Pixels of every distinct raster image.
+    pub image_pixels: u64,
+}
+
+/// What the writers of one document count as they go.
+#[derive(Default)]
+struct Tally {
+    table_cells: u64,
+    /// Each image file once, with its pixels: the engine decodes a file
+    /// once however often it is shown.
+    images: HashMap<String, u64>,
+}
+
 /// The whole report (`only` None): settings for the template, corrections,
 /// every chapter, then the tracked items with their latest response. With
 /// `only`, one chapter on its own, titled as the chapter, with its
 /// corrections.
-pub fn document(site: &Site, ri: usize, only: Option<usize>) -> String {
+pub fn document(site: &Site, ri: usize, only: Option<usize>) -> Markup {
     let r = &site.reports[ri];
     let cfg = &site.config;
     let meta = &r.meta;
@@ -122,7 +148,12 @@ pub fn document(site: &Site, ri: usize, only: Option<usize>) -> String {
         }
         out.push_str("))\n");
     }
-    let links = Links { site, ri, only };
+    let links = Links {
+        site,
+        ri,
+        only,
+        tally: RefCell::default(),
+    };
     for (ci, c) in r.chapters.iter().enumerate() {
         if only.is_some_and(|o| o != ci) {
             continue;
@@ -132,7 +163,7 @@ pub fn document(site: &Site, ri: usize, only: Option<usize>) -> String {
             links: &links,
             chapter: &c.slug,
             notes: &c.doc.footnotes,
-            used: Vec::new(),
+            used: HashSet::new(),
             last_level: 1,
         };
         let title = match &c.number {
@@ -151,7 +182,12 @@ pub fn document(site: &Site, ri: usize, only: Option<usize>) -> String {
     if !r.tracker.items.is_empty() && only.is_none() {
         items(&mut out, site, r, &links);
     }
-    out
+    let tally = links.tally.into_inner();
+    Markup {
+        text: out,
+        table_cells: tally.table_cells,
+        image_pixels: tally.images.values().sum(),
+    }
 }
 
 fn opt(s: &Option<String>) -> String {
@@ -175,7 +211,7 @@ fn items(out: &mut String, site: &Site, r: &Report, links: &Links) {
             links,
             chapter: "items",
             notes: &item.text.footnotes,
-            used: Vec::new(),
+            used: HashSet::new(),
             last_level: 2,
         };
         let mut facts = vec![format!("Status: {}", s.label)];
@@ -225,6 +261,8 @@ struct Links<'a> {
     ri: usize,
     /// The one chapter in a chapter's own PDF.
     only: Option<usize>,
+    /// Shared by every writer of the document, as this is.
+    tally: RefCell<Tally>,
 }
 
 impl Links<'_> {
@@ -283,7 +321,7 @@ struct Writer<'a> {
     chapter: &'a str,
     notes: &'a [Footnote],
     /// Footnotes already placed (later references point to the first).
-    used: Vec<usize>,
+    used: HashSet<usize>,
     /// The last heading level written: PDF/UA forbids skipping a level,
     /// so a skip in the source (a `check` warning) is closed up here.
     last_level: u8,
@@ -440,6 +478,8 @@ impl Writer<'_> {
         footer: Option<&[String]>,
         caption: Option<&str>,
     ) {
+        self.links.tally.borrow_mut().table_cells +=
+            (header.len() + body.len() + footer.map_or(0, <[String]>::len)) as u64;
         let cols = header.len().max(1);
         let mut t = format!(
             "table(columns: {cols}, align: ({}), table.header({}), {}",
@@ -681,6 +721,8 @@ impl Writer<'_> {
             Inline::Image(image) => match &image.target {
                 LinkTarget::Asset { report, path } => {
                     let file = format!("/{}/{path}", self.links.site.reports[*report].dir);
+                    let pixels = image.size.map_or(0, |(w, h)| w as u64 * h as u64);
+                    (self.links.tally.borrow_mut().images).insert(file.clone(), pixels);
                     // PDF/UA needs a text alternative; a missing one is a
                     // `check` warning, and the file name stands in for it.
                     let alt = if image.alt.trim().is_empty() {
@@ -700,10 +742,17 @@ impl Writer<'_> {
             },
             Inline::FootnoteRef { number, .. } => {
                 let name = label(&format!("fn-{}-{number}", self.chapter));
+                // Notes are numbered from 1 in order, so found by place:
+                // searching the list for each reference was quadratic in
+                // a chapter with many notes, as was a list of those used.
+                let note = number
+                    .checked_sub(1)
+                    .and_then(|i| self.notes.get(i))
+                    .filter(|n| n.number == *number);
                 if self.used.contains(number) {
                     let _ = write!(self.out, "#footnote(<{name}>)");
-                } else if let Some(note) = self.notes.iter().find(|n| n.number == *number) {
-                    self.used.push(*number);
+                } else if let Some(note) = note {
+                    self.used.insert(*number);
                     let body = self.content(&note.blocks);
                     let _ = write!(self.out, "#footnote{body} <{name}>");
                 }

@@ -33,6 +33,31 @@ use crate::vfs::FileSystem;
 pub const DEFAULT_TEMPLATE: &str = include_str!("../../themes/default/pdf/report.typ");
 const TEMPLATE_FILE: &str = "report.typ";
 
+/// The most memory typesetting one PDF may be expected to need: 2 GiB,
+/// which leaves room for the rest of a build on a CI runner with 7 GB.
+/// The engine holds the whole document while it lays it out, so its memory
+/// grows with the report; a report over this is refused before it is
+/// typeset, with what it holds, rather than exhausting the machine. The
+/// figures behind the estimate are in docs/hardening.md.
+pub const MAX_PDF_MEMORY: u64 = 2 << 30;
+
+/// The estimate's parts, each measured from builds of growing reports of
+/// one kind (docs/hardening.md): memory per byte of Typst markup (prose),
+const PER_MARKUP_BYTE: u64 = 330;
+/// per table cell (a cell costs the layout far more than its text),
+const PER_TABLE_CELL: u64 = 19 * 1024;
+/// and per pixel of a distinct raster image (decoded, and kept while the
+/// document is written).
+const PER_PIXEL: u64 = 5;
+
+/// About how much memory typesetting `markup` needs.
+pub fn memory_needed(markup: &markup::Markup) -> u64 {
+    (markup.text.len() as u64)
+        .saturating_mul(PER_MARKUP_BYTE)
+        .saturating_add(markup.table_cells.saturating_mul(PER_TABLE_CELL))
+        .saturating_add(markup.image_pixels.saturating_mul(PER_PIXEL))
+}
+
 /// A finished PDF and what readers are told about it.
 pub struct Pdf {
     pub bytes: Vec<u8>,
@@ -91,10 +116,25 @@ impl World for ReportWorld<'_> {
 
     fn file(&self, id: FileId) -> FileResult<Bytes> {
         let path = id.get().vpath().get_without_slash().to_string();
-        self.fs
+        let bytes = self
+            .fs
             .read(&path)
-            .map(Bytes::new)
-            .map_err(|_| FileError::NotFound(path.into()))
+            .map_err(|_| FileError::NotFound(path.clone().into()))?;
+        // Every image a chapter names was measured when the site was
+        // loaded; this also covers what only Typst asks for (pictures an
+        // SVG links to, images in a site's own template), since one the
+        // decoder cannot hold ends the process rather than failing.
+        if crate::images::is_image(&path, &bytes)
+            && let Err(refusal) = crate::images::check_bytes(&bytes)
+        {
+            let d = refusal.diagnostic(&path);
+            let message = match d.hint {
+                Some(h) => format!("{} ({h})", d.message),
+                None => d.message,
+            };
+            return Err(FileError::Other(Some(message.into())));
+        }
+        Ok(Bytes::new(bytes))
     }
 
     fn font(&self, index: usize) -> Option<Font> {
@@ -134,7 +174,11 @@ pub fn render(
 ) -> Result<Pdf, Diagnostic> {
     let report = &site.reports[ri];
     let (template_file, template_text) = template(fs, site);
-    let main_text = markup::document(site, ri, only);
+    let markup = markup::document(site, ri, only);
+    if memory_needed(&markup) > MAX_PDF_MEMORY {
+        return Err(too_large(site, ri, only, &markup));
+    }
+    let main_text = markup.text;
     let published = report.meta.published;
     let date = Datetime::from_ymd(
         published.year() as i32,
@@ -156,6 +200,16 @@ pub fn render(
         let message = first
             .map(|e| e.message.to_string())
             .unwrap_or_else(|| "unknown problem".into());
+        if !in_template && let Some(image) = first.and_then(|e| image_named(&world, e)) {
+            // An image whose header passed the check but whose data does
+            // not decode (cut short, damaged): the author's file to fix.
+            return Diagnostic::error(
+                "bad-image",
+                format!("image `{image}` cannot be read: the PDF engine cannot decode its picture data, which is damaged, cut short or in an unusual variant of its format"),
+            )
+            .in_file(image)
+            .with_hint("open it in an image editor and save it again as PNG or JPEG");
+        }
         let mut d = Diagnostic::error(
             "pdf",
             format!("the PDF of `{}` could not be made: {message}", report.slug),
@@ -188,6 +242,57 @@ pub fn render(
         bytes,
         pages: doc.pages().len(),
     })
+}
+
+/// The problem with a document whose PDF would need more than
+/// [`MAX_PDF_MEMORY`], at the top of its report.yaml (or its chapter).
+fn too_large(site: &Site, ri: usize, only: Option<usize>, m: &markup::Markup) -> Diagnostic {
+    let report = &site.reports[ri];
+    let gb = |bytes: u64| bytes as f64 / (1u64 << 30) as f64;
+    let (what, file) = match only {
+        Some(ci) => ("chapter", report.chapters[ci].file.clone()),
+        None => (
+            "report",
+            crate::vfs::join(&report.dir, crate::content::REPORT_FILE),
+        ),
+    };
+    let text = m.text.len() as u64;
+    Diagnostic::error(
+        "pdf-too-large",
+        format!(
+            "the PDF of this {what} would need about {:.2} GB of memory to typeset; the limit is {:.2} GB",
+            gb(memory_needed(m)),
+            gb(MAX_PDF_MEMORY)
+        ),
+    )
+    .in_file(file)
+    .at_line(1, 1)
+    .with_hint(format!(
+        "it holds {:.1} MB of text (about {:.1} GB to typeset), {} table cells (about {:.1} GB) and {} megapixels of images (about {:.1} GB): split it into two reports, shorten its longest tables, or resize its images to at most 2,500 pixels wide",
+        text as f64 / (1024.0 * 1024.0),
+        gb(text * PER_MARKUP_BYTE),
+        grouped(m.table_cells),
+        gb(m.table_cells * PER_TABLE_CELL),
+        grouped(m.image_pixels / 1_000_000),
+        gb(m.image_pixels * PER_PIXEL),
+    ))
+}
+
+/// The image file a Typst error points at, if it points at one of the
+/// `#image("/path", ...)` calls [`markup`] writes.
+fn image_named(world: &ReportWorld, e: &typst::diag::SourceDiagnostic) -> Option<String> {
+    if e.span.id() != Some(world.main.id()) {
+        return None;
+    }
+    let range = world.range(e.span)?;
+    let text = world.main.text();
+    let at = text.get(range)?;
+    let path = at.split('"').nth(1)?.strip_prefix('/')?;
+    world.fs.is_file(path).then(|| path.to_string())
+}
+
+fn grouped(n: u64) -> String {
+    crate::data::format::grouped(rust_decimal::Decimal::from(n), 0)
 }
 
 fn template_text_line(source: &Source, offset: usize) -> u32 {

@@ -18,7 +18,7 @@ const SHEET_TAIL: &str = "</sheetData></worksheet>";
 /// An .xlsx file as Excel writes one, with a single sheet, `Data`, whose
 /// rows `write_rows` writes (as XML, inside `<sheetData>`) straight into
 /// the compressor, so a sheet of gigabytes needs no memory to make.
-fn xlsx(write_rows: impl FnOnce(&mut dyn Write)) -> Vec<u8> {
+pub(crate) fn xlsx(write_rows: impl FnOnce(&mut dyn Write)) -> Vec<u8> {
     use zip::write::SimpleFileOptions;
     let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
     let options = SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
@@ -111,7 +111,7 @@ fn a_small_workbook_made_like_the_bombs_builds() {
 }
 
 /// 256 MiB of text in one cell, from a file of a few hundred kilobytes.
-fn one_huge_cell(w: &mut dyn Write) {
+pub(crate) fn one_huge_cell(w: &mut dyn Write) {
     write!(w, r#"<row r="1">{}</row><row r="2">"#, inline("A1", "Part")).unwrap();
     w.write_all(br#"<c r="A2" t="inlineStr"><is><t>"#).unwrap();
     let chunk = vec![b'A'; 1 << 20];

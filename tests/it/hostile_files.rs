@@ -372,7 +372,7 @@ fn report_folder_named_search_is_refused() {
         let found = problems(&site);
         assert!(
             found.contains(&format!(
-                "content/{name}/report.yaml: error[reserved-slug]: the report folder `{name}`"
+                "content/{name}/report.yaml:1:1: error[reserved-slug]: the report folder `{name}`"
             )),
             "{name}: {found}"
         );

@@ -11,6 +11,8 @@ mod data_tables;
 mod hostile;
 mod hostile_data;
 mod hostile_files;
+mod hostile_input;
+mod hostile_site;
 mod invalid_sites;
 mod links;
 mod output_safety;

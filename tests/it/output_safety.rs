@@ -66,7 +66,7 @@ fn refuses_the_site_folder_or_its_parent_as_output() {
 
 /// A folder outside the site with a file and an empty sub-folder in it, as
 /// a link from the site might point at.
-fn victim(site: &TestSite) -> PathBuf {
+pub(crate) fn victim(site: &TestSite) -> PathBuf {
     let victim = site.outside().join("victim");
     std::fs::create_dir_all(victim.join("empty-folder")).unwrap();
     std::fs::create_dir_all(victim.join("folder")).unwrap();
@@ -76,7 +76,7 @@ fn victim(site: &TestSite) -> PathBuf {
 }
 
 /// Every file and folder under `dir`, with the bytes of each file.
-fn tree(dir: &Path) -> Vec<(String, Option<Vec<u8>>)> {
+pub(crate) fn tree(dir: &Path) -> Vec<(String, Option<Vec<u8>>)> {
     walkdir::WalkDir::new(dir)
         .sort_by_file_name()
         .into_iter()
