@@ -199,6 +199,28 @@ impl Page {
 }
 
 /// Every file under `dir` with its bytes.
+/// The size of the largest file under `dir`: memory budgets in the
+/// hostile-input tests allow for reading the largest file whole.
+pub fn largest_file(dir: &Path) -> u64 {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter_map(|e| e.metadata().ok())
+        .map(|m| m.len())
+        .max()
+        .unwrap_or(0)
+}
+
+/// The peak memory `build --timings` reports, in MiB.
+#[track_caller]
+pub fn peak_memory_mib(stderr: &str) -> f64 {
+    stderr
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("memory:"))
+        .and_then(|m| m.split_whitespace().next()?.parse().ok())
+        .unwrap_or_else(|| panic!("no peak memory in:\n{stderr}"))
+}
+
 pub fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     walkdir::WalkDir::new(dir)
         .sort_by_file_name()
@@ -284,23 +306,29 @@ pub fn start_with(site: TestSite, args: &[&str]) -> Server {
     }
 }
 
-/// A raw request, so that the path reaches the server exactly as written.
-pub fn get(addr: &str, path: &str, host: &str) -> (u16, String) {
+/// Sends `raw` as written and reads the answer until the server closes:
+/// the status and the whole response.
+pub fn request(addr: &str, raw: &str) -> (u16, String) {
     use std::io::{Read, Write};
     let mut s = std::net::TcpStream::connect(addr).unwrap();
     s.set_read_timeout(Some(std::time::Duration::from_secs(5)))
         .unwrap();
-    write!(
-        s,
-        "GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
-    )
-    .unwrap();
-    let mut resp = String::new();
-    let _ = s.read_to_string(&mut resp);
+    s.write_all(raw.as_bytes()).unwrap();
+    let mut resp = Vec::new();
+    let _ = s.read_to_end(&mut resp);
+    let resp = String::from_utf8_lossy(&resp).into_owned();
     let status = resp
         .split_whitespace()
         .nth(1)
         .and_then(|c| c.parse().ok())
         .unwrap_or(0);
     (status, resp)
+}
+
+/// A raw request, so that the path reaches the server exactly as written.
+pub fn get(addr: &str, path: &str, host: &str) -> (u16, String) {
+    request(
+        addr,
+        &format!("GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"),
+    )
 }

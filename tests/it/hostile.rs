@@ -532,23 +532,12 @@ fn symlinked_logo_outside_the_site_says_outside_not_missing() {
 /// list is itself 200 MB and may be read whole.
 #[track_caller]
 pub(crate) fn fails_fast(site: &TestSite, code: &str) -> Run {
-    let largest = walkdir::WalkDir::new(&site.dir)
-        .into_iter()
-        .filter_map(Result::ok)
-        .filter_map(|e| e.metadata().ok())
-        .map(|m| m.len())
-        .max()
-        .unwrap_or(0);
+    let largest = largest_file(&site.dir);
     let budget = 256.0 + 3.0 * largest as f64 / (1024.0 * 1024.0);
     let start = Instant::now();
     let run = site.run(&["build", "--timings"]);
     let took = start.elapsed();
-    let peak_mib: f64 = run
-        .stderr
-        .lines()
-        .find_map(|l| l.trim().strip_prefix("memory:"))
-        .and_then(|m| m.split_whitespace().next()?.parse().ok())
-        .unwrap_or_else(|| panic!("no peak memory in:\n{}", run.stderr));
+    let peak_mib = peak_memory_mib(&run.stderr);
     assert!(
         peak_mib < budget,
         "peak memory {peak_mib:.0} MiB, over {budget:.0}:\n{}",

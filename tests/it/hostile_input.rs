@@ -75,13 +75,7 @@ fn site_with_image(name: &str, bytes: &[u8]) -> TestSite {
 /// peak memory from `--timings`: at most 256 MiB plus three times the
 /// largest file, as for the other hostile inputs (tests/it/hostile.rs).
 fn refused_fast(site: &TestSite, args: &[&str], expected: &[&str]) -> Run {
-    let largest = walkdir::WalkDir::new(&site.dir)
-        .into_iter()
-        .filter_map(Result::ok)
-        .filter_map(|e| e.metadata().ok())
-        .map(|m| m.len())
-        .max()
-        .unwrap_or(0);
+    let largest = largest_file(&site.dir);
     let mut args = args.to_vec();
     let is_build = args[0] == "build";
     if is_build {
@@ -105,12 +99,7 @@ fn refused_fast(site: &TestSite, args: &[&str], expected: &[&str]) -> Run {
     );
     assert!(took < Duration::from_secs(60), "took {took:?}");
     if is_build {
-        let peak_mib: f64 = run
-            .stderr
-            .lines()
-            .find_map(|l| l.trim().strip_prefix("memory:"))
-            .and_then(|m| m.split_whitespace().next()?.parse().ok())
-            .unwrap_or_else(|| panic!("no peak memory in:\n{}", run.stderr));
+        let peak_mib = peak_memory_mib(&run.stderr);
         let budget = 256.0 + 3.0 * largest as f64 / (1024.0 * 1024.0);
         assert!(
             peak_mib < budget,

@@ -297,23 +297,6 @@ fn quick_saves_in_a_row_end_on_the_last_version() {
 /// The header timeout and the write timeout of src/serve/http.rs.
 const SERVER_TIMEOUT: Duration = Duration::from_secs(10);
 
-/// Sends `raw` as written and reads the answer until the server closes.
-fn request(addr: &str, raw: &str) -> (u16, String) {
-    use std::io::Read;
-    let mut s = TcpStream::connect(addr).unwrap();
-    s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
-    s.write_all(raw.as_bytes()).unwrap();
-    let mut resp = Vec::new();
-    let _ = s.read_to_end(&mut resp);
-    let resp = String::from_utf8_lossy(&resp).into_owned();
-    let status = resp
-        .split_whitespace()
-        .nth(1)
-        .and_then(|c| c.parse().ok())
-        .unwrap_or(0);
-    (status, resp)
-}
-
 /// The value of a response header (names compared in lower case).
 fn header_value(resp: &str, name: &str) -> Option<String> {
     let head = resp.split("\r\n\r\n").next().unwrap_or("");
