@@ -3,13 +3,14 @@
 //! builds.
 
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use crate::content::{self, LoadOptions};
 use crate::diagnostics::{Class, Diagnostic, Diagnostics, SourceMap};
 use crate::model::Site;
 use crate::output::{self, Output, OutputFile};
 use crate::render;
+pub use crate::timings::Timings;
 use crate::vfs::FileSystem;
 use rayon::prelude::*;
 
@@ -39,20 +40,6 @@ pub struct Outcome {
     pub sources: SourceMap,
     /// How long each phase took, in order (`rapport build --timings`).
     pub timings: Timings,
-}
-
-/// Wall time per phase of one build.
-#[derive(Debug, Default, Clone)]
-pub struct Timings(pub Vec<(&'static str, Duration)>);
-
-impl Timings {
-    /// Runs `f` as the phase `name`.
-    pub fn time<T>(&mut self, name: &'static str, f: impl FnOnce() -> T) -> T {
-        let start = Instant::now();
-        let value = f();
-        self.0.push((name, start.elapsed()));
-        value
-    }
 }
 
 impl Outcome {

@@ -7,6 +7,32 @@
 
 use std::fmt::Write;
 
+#[derive(Debug, Clone)]
+pub struct ChartBlock {
+    pub title: String,
+    pub kind: ChartKind,
+    pub bars: Vec<ChartBar>,
+    pub source: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChartKind {
+    /// Horizontal bars.
+    Bar,
+    /// Vertical columns.
+    Column,
+    /// One bar divided into parts of the whole.
+    Stacked,
+}
+
+#[derive(Debug, Clone)]
+pub struct ChartBar {
+    pub label: String,
+    pub value: f64,
+    /// The value as the table shows it (£3.37m).
+    pub display: String,
+}
+
 /// One bar: its label, its length, the value as printed, and a CSS class
 /// for its colour.
 pub struct Bar<'a> {
@@ -22,10 +48,7 @@ fn esc(out: &mut String, s: &str) {
 
 /// The bars of a chart block, each with the class (or attributes) `paint`
 /// gives it by position.
-pub fn bars_of<'a>(
-    c: &'a crate::markdown::ast::ChartBlock,
-    paint: impl Fn(usize) -> String,
-) -> Vec<Bar<'a>> {
+pub fn bars_of<'a>(c: &'a ChartBlock, paint: impl Fn(usize) -> String) -> Vec<Bar<'a>> {
     c.bars
         .iter()
         .enumerate()

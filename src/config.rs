@@ -7,12 +7,17 @@
 
 use serde::Deserialize;
 
+use crate::colour::{contrast_ratio, normalise_hex, parse_hex};
 use crate::diagnostics::{Diagnostic, Diagnostics, Span};
 use crate::markdown::RawHtmlMode;
-use crate::tracker::status::Vocabulary;
+use crate::status::Vocabulary;
 use crate::vfs::FileSystem;
 use crate::yaml::{self, Spanned};
 
+/// The folder of reports, one folder each.
+pub const CONTENT_DIR: &str = "content";
+/// Each report folder's settings.
+pub const REPORT_FILE: &str = "report.yaml";
 pub const CONFIG_FILE: &str = "site.yaml";
 
 #[derive(Debug, Deserialize)]
@@ -25,7 +30,7 @@ struct RawConfig {
     theme: Option<Spanned<String>>,
     description: Option<String>,
     branding: Option<RawBranding>,
-    statuses: Option<Vec<Spanned<crate::tracker::status::RawStatus>>>,
+    statuses: Option<Vec<Spanned<crate::status::RawStatus>>>,
     accessibility: Option<Accessibility>,
     /// Take "last updated" dates from git (default true).
     git_dates: Option<bool>,
@@ -213,7 +218,7 @@ pub fn load(
     diags: &Diagnostics,
     sources: &crate::diagnostics::SourceMap,
 ) -> Option<SiteConfig> {
-    let text = match sources.read_text(fs, CONFIG_FILE, diags) {
+    let text = match crate::sources::read_text(sources, fs, CONFIG_FILE, diags) {
         Ok(t) => t,
         Err(e) => {
             diags.push(
@@ -421,7 +426,9 @@ pub fn load(
     }
     let mut checks_off = Vec::new();
     for (code, value) in raw.checks.unwrap_or_default() {
-        let known = crate::editorial::CHECKS.iter().any(|(c, _)| *c == code);
+        let known = crate::diagnostics::OPTIONAL_CHECKS
+            .iter()
+            .any(|(c, _)| *c == code);
         if !known {
             problem(
                 Diagnostic::error(
@@ -431,7 +438,7 @@ pub fn load(
                 .at(yaml::span_of(&value, 0))
                 .with_hint(format!(
                     "the checks that can be turned off are: {}",
-                    crate::editorial::CHECKS
+                    crate::diagnostics::OPTIONAL_CHECKS
                         .iter()
                         .map(|(c, _)| *c)
                         .collect::<Vec<_>>()
@@ -531,40 +538,6 @@ fn valid_name(s: &str) -> bool {
             .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
 }
 
-pub fn parse_hex(s: &str) -> Option<(u8, u8, u8)> {
-    let h = s.strip_prefix('#')?;
-    let full: String = match h.len() {
-        3 => h.chars().flat_map(|c| [c, c]).collect(),
-        6 => h.to_string(),
-        _ => return None,
-    };
-    let v = u32::from_str_radix(&full, 16).ok()?;
-    Some(((v >> 16) as u8, (v >> 8) as u8, v as u8))
-}
-
-pub fn normalise_hex(s: &str) -> String {
-    let (r, g, b) = parse_hex(s).unwrap_or((0, 0, 0));
-    format!("#{r:02x}{g:02x}{b:02x}")
-}
-
-/// WCAG relative-luminance contrast ratio.
-pub fn contrast_ratio(a: (u8, u8, u8), b: (u8, u8, u8)) -> f64 {
-    fn lum((r, g, b): (u8, u8, u8)) -> f64 {
-        let c = |v: u8| {
-            let s = v as f64 / 255.0;
-            if s <= 0.03928 {
-                s / 12.92
-            } else {
-                ((s + 0.055) / 1.055).powf(2.4)
-            }
-        };
-        0.2126 * c(r) + 0.7152 * c(g) + 0.0722 * c(b)
-    }
-    let (la, lb) = (lum(a), lum(b));
-    let (hi, lo) = if la > lb { (la, lb) } else { (lb, la) };
-    (hi + 0.05) / (lo + 0.05)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -641,10 +614,5 @@ mod tests {
         assert!(cfg.is_none());
         assert_eq!(d[0].code, "bad-raw-html");
         assert_eq!(d[0].location(), "site.yaml:4:13");
-    }
-
-    #[test]
-    fn contrast_of_black_on_white_is_21() {
-        assert!((contrast_ratio((0, 0, 0), (255, 255, 255)) - 21.0).abs() < 0.01);
     }
 }

@@ -21,21 +21,13 @@ use crate::markdown::{self, ParseOptions};
 use crate::model::{
     Chapter, DocOrigin, DocStart, ItemLabel, Report, ReportKind, ReportMeta, Site, Tracker,
 };
-use crate::parse_cache::{self, Parse, ParseCache};
+use crate::parse_cache::{self, Parse};
 use crate::tracker;
 use crate::vfs::{self, FileSystem};
 use crate::yaml::{self, Spanned};
 
-pub const CONTENT_DIR: &str = "content";
-pub const REPORT_FILE: &str = "report.yaml";
-
-#[derive(Debug, Clone, Default)]
-pub struct LoadOptions {
-    /// Include reports and chapters marked `draft: true`.
-    pub drafts: bool,
-    /// Files parsed by an earlier load of the same site (`rapport serve`).
-    pub cache: Option<std::sync::Arc<ParseCache>>,
-}
+pub use crate::config::{CONTENT_DIR, REPORT_FILE};
+pub use crate::parse_cache::{LoadOptions, walk};
 
 pub fn load_site(
     fs: &dyn FileSystem,
@@ -199,7 +191,7 @@ fn load_report(
             )),
         );
     }
-    let text = sources.read(fs, &file, diags)?;
+    let text = crate::sources::read(sources, fs, &file, diags)?;
     // A broken report.yaml is reported, and its chapters are still loaded
     // so that their problems show up in the same run.
     let raw: RawReport = yaml::parse(&file, &text, 0).unwrap_or_else(|d| {
@@ -367,19 +359,6 @@ fn load_report(
     })
 }
 
-/// Every file below `dir`, from the cache of `rapport serve` when there is
-/// one.
-pub(crate) fn walk(
-    fs: &dyn FileSystem,
-    opts: &LoadOptions,
-    dir: &str,
-) -> std::sync::Arc<Vec<String>> {
-    match &opts.cache {
-        Some(cache) => cache.walk(fs, dir),
-        None => std::sync::Arc::new(fs.walk(dir)),
-    }
-}
-
 fn load_tables(
     fs: &dyn FileSystem,
     files: &[String],
@@ -389,7 +368,7 @@ fn load_tables(
     files
         .iter()
         .filter_map(|path| {
-            let text = sources.read(fs, path, diags)?;
+            let text = crate::sources::read(sources, fs, path, diags)?;
             crate::data::compute::load_table(fs, path, &text, diags, sources)
         })
         .map(std::sync::Arc::new)
@@ -519,27 +498,6 @@ enum NumberValue {
     Text(String),
 }
 
-/// Splits `---` front matter from the body. Returns the YAML, the line
-/// offset of the YAML (lines before it), and the byte offset of the body.
-pub fn split_front_matter(text: &str) -> Option<(&str, u32, usize)> {
-    let text_start = if text.starts_with('\u{feff}') { 3 } else { 0 };
-    let rest = &text[text_start..];
-    let first_len = rest.find('\n')? + 1;
-    if rest[..first_len].trim_end() != "---" {
-        return None;
-    }
-    let yaml_start = text_start + first_len;
-    let mut pos = yaml_start;
-    for line in text[yaml_start..].split_inclusive('\n') {
-        let t = line.trim_end();
-        if t == "---" || t == "..." {
-            return Some((&text[yaml_start..pos], 1, pos + line.len()));
-        }
-        pos += line.len();
-    }
-    None
-}
-
 /// The largest chapter file: 1 MiB, about 150,000 words or 500 printed
 /// pages, far beyond any real chapter. Typesetting a chapter needs some
 /// hundreds of times its size in memory (docs/hardening.md), so a longer
@@ -604,7 +562,7 @@ fn load_chapter(
     report_numbered: bool,
     diags: &Diagnostics,
 ) -> Option<Chapter> {
-    let Some((front, yaml_line_offset, body_start)) = split_front_matter(text) else {
+    let Some((front, yaml_line_offset, body_start)) = yaml::split_front_matter(text) else {
         diags.push(
             Diagnostic::error("no-front-matter", "this chapter has no front matter")
                 .in_file(path)
@@ -1291,16 +1249,6 @@ fn percent_decode(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn front_matter_split_reports_where_the_body_starts() {
-        let text = "---\ntitle: A\n---\nBody\n";
-        let (yaml, off, body) = split_front_matter(text).unwrap();
-        assert_eq!(yaml, "title: A\n");
-        assert_eq!(off, 1);
-        assert_eq!(&text[body..], "Body\n");
-        assert!(split_front_matter("# No front matter\n").is_none());
-    }
 
     #[test]
     fn slugs_drop_ordering_prefixes() {

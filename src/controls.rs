@@ -9,13 +9,15 @@
 //!
 //! Every source text (site.yaml, report.yaml, chapters and their front
 //! matter, recommendation files, data tables' YAML and CSV) enters rapport
-//! through [`crate::diagnostics::SourceMap::read_text`], which calls
-//! [`check`], so no field can be missed. Tab, line feed and carriage return
+//! through [`crate::sources::read_text`], which calls [`check`] with the
+//! text's double-quoted YAML, so no field can be missed. Tab, line feed and carriage return
 //! (CRLF files) are allowed. Two ways of writing a control character
 //! without typing it are found where they are decoded: a YAML escape in
 //! double quotes (`"\0"`, `"\x07"`, `"\b"`; here) and a Markdown character
 //! reference (`&#1;`; in [`crate::markdown`]). Workbook cells are checked
 //! where the workbook is read.
+
+use std::ops::Range;
 
 use crate::diagnostics::{Diagnostic, Diagnostics, LineIndex};
 
@@ -30,22 +32,15 @@ pub fn forbidden(c: char) -> bool {
 }
 
 /// Pushes a `control-character` error for each control character in
-/// `text`, the contents of the site file `path`, at its line and column.
-pub fn check(path: &str, text: &str, diags: &Diagnostics) {
+/// `text`, the contents of the site file `path`, at its line and column:
+/// each typed as itself, and each written by an escape inside `quoted`, the
+/// byte ranges YAML reads as double-quoted scalars.
+pub fn check(path: &str, text: &str, quoted: &[Range<usize>], diags: &Diagnostics) {
     let mut found: Vec<(usize, char, Option<&str>)> = typed(text.as_bytes())
         .into_iter()
         .map(|(i, c)| (i, c, None))
         .collect();
-    if path.ends_with(".yaml") || path.ends_with(".yml") {
-        found.extend(yaml_escapes(text, 0));
-    } else if path.ends_with(".md")
-        // Only a backslash starts an escape: most chapters have none.
-        && memchr::memchr(b'\\', text.as_bytes()).is_some()
-        && let Some((front, _, _)) = crate::content::split_front_matter(text)
-    {
-        let start = front.as_ptr() as usize - text.as_ptr() as usize;
-        found.extend(yaml_escapes(front, start));
-    }
+    found.extend(yaml_escapes(text, quoted));
     if found.is_empty() {
         return;
     }
@@ -245,24 +240,20 @@ fn typed(bytes: &[u8]) -> Vec<(usize, char)> {
     out
 }
 
-/// Escapes in the double-quoted scalars of the YAML `text` (which starts at
-/// byte `base` of its file) that write a control character: their offset,
-/// the character, and the escape as written. Only a text with a backslash
-/// can hold one, so most are not parsed here at all.
-fn yaml_escapes(text: &str, base: usize) -> Vec<(usize, char, Option<&str>)> {
-    if memchr::memchr(b'\\', text.as_bytes()).is_none() {
-        return Vec::new();
-    }
+/// Escapes in the double-quoted scalars `quoted` of the YAML `text` that
+/// write a control character: their offset, the character, and the escape
+/// as written.
+fn yaml_escapes<'a>(text: &'a str, quoted: &[Range<usize>]) -> Vec<(usize, char, Option<&'a str>)> {
     let mut found = Vec::new();
-    for range in crate::yaml::double_quoted(text) {
+    for range in quoted {
         let start = range.start;
-        let Some(quoted) = text.get(range) else {
+        let Some(scalar) = text.get(range.clone()) else {
             continue;
         };
         found.extend(
-            escapes_in(quoted)
+            escapes_in(scalar)
                 .into_iter()
-                .map(|(i, c, e)| (base + start + i, c, Some(e))),
+                .map(|(i, c, e)| (start + i, c, Some(e))),
         );
     }
     found
@@ -315,9 +306,13 @@ fn escapes_in(quoted: &str) -> Vec<(usize, char, &str)> {
 mod tests {
     use super::*;
 
+    /// The problems found in `text` read as the file `path`, the way every
+    /// site text is read (so YAML escapes are found too).
     fn found(path: &str, text: &str) -> Vec<String> {
         let diags = Diagnostics::new();
-        check(path, text, &diags);
+        let mut fs = crate::vfs::MemoryFs::new();
+        fs.add(path, text);
+        crate::sources::read_text(&Default::default(), &fs, path, &diags).unwrap();
         diags
             .sorted()
             .iter()
@@ -392,7 +387,7 @@ mod tests {
             .flat_map(|c| [c, '\0'])
             .collect();
         let diags = Diagnostics::new();
-        check("site.yaml", &text, &diags);
+        check("site.yaml", &text, &[], &diags);
         let all = diags.sorted();
         assert_eq!(all.len(), MAX_REPORTED + 1);
         assert!(

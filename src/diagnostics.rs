@@ -202,6 +202,43 @@ impl Diagnostics {
     }
 }
 
+/// 1000000 -> "1,000,000".
+pub fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, ch) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    out
+}
+
+/// Every warning a site may turn off (`checks:` in site.yaml), with what it
+/// is for (shown in hints and documented in docs/authoring.md). The
+/// warnings come from several passes, so the list is kept here, below them
+/// all and below the configuration that names them.
+pub const OPTIONAL_CHECKS: &[(&str, &str)] = &[
+    ("image-alt", "an image without alt text"),
+    ("empty-link", "a link without text"),
+    (
+        "vague-link",
+        "link text such as \"click here\" that says nothing out of context",
+    ),
+    ("skipped-heading", "a heading level skipped (## then ####)"),
+    ("table-header", "a table whose header row is empty"),
+    ("no-response", "a recommendation with no progress response"),
+    ("missing-metadata", "a report without a summary or period"),
+    (
+        "draft-content",
+        "a published report with draft chapters left out",
+    ),
+    ("draft-marker", "TODO, TBC or [DRAFT] left in the text"),
+    ("number-gap", "recommendation numbers that jump"),
+    ("no-text", "a recommendation without its text"),
+];
+
 /// The text of every file that was read, so that diagnostics can show the
 /// offending line long after the loader has finished with the file.
 #[derive(Debug, Default, Clone)]
@@ -217,41 +254,6 @@ impl SourceMap {
             .write()
             .unwrap_or_else(|e| e.into_inner())
             .insert(path.to_string(), text);
-    }
-
-    /// Reads a source file, reports the control characters in it
-    /// ([`crate::controls`]) and keeps its text for diagnostics: the one
-    /// way a site's text enters rapport.
-    pub fn read_text(
-        &self,
-        fs: &dyn crate::vfs::FileSystem,
-        path: &str,
-        diags: &Diagnostics,
-    ) -> std::io::Result<Arc<str>> {
-        let text: Arc<str> = fs.read_to_string(path)?.into();
-        crate::controls::check(path, &text, diags);
-        self.insert(path, text.clone());
-        Ok(text)
-    }
-
-    /// [`SourceMap::read_text`], with a file that cannot be read an
-    /// `unreadable` error at its path.
-    pub fn read(
-        &self,
-        fs: &dyn crate::vfs::FileSystem,
-        path: &str,
-        diags: &Diagnostics,
-    ) -> Option<Arc<str>> {
-        match self.read_text(fs, path, diags) {
-            Ok(text) => Some(text),
-            Err(e) => {
-                diags.push(
-                    Diagnostic::error("unreadable", format!("cannot read `{path}`: {e}"))
-                        .in_file(path),
-                );
-                None
-            }
-        }
     }
 
     /// Lets go of the text of each of `paths` that no problem in `named`

@@ -12,28 +12,6 @@ use crate::diagnostics::{Diagnostic, Diagnostics, LineIndex, SourceMap, Span};
 use crate::markdown::ast::{Block, Inline, plain_text};
 use crate::model::{Chapter, Site};
 
-/// Every warning a site may turn off, with what it is for (shown in hints
-/// and documented in docs/authoring.md).
-pub const CHECKS: &[(&str, &str)] = &[
-    ("image-alt", "an image without alt text"),
-    ("empty-link", "a link without text"),
-    (
-        "vague-link",
-        "link text such as \"click here\" that says nothing out of context",
-    ),
-    ("skipped-heading", "a heading level skipped (## then ####)"),
-    ("table-header", "a table whose header row is empty"),
-    ("no-response", "a recommendation with no progress response"),
-    ("missing-metadata", "a report without a summary or period"),
-    (
-        "draft-content",
-        "a published report with draft chapters left out",
-    ),
-    ("draft-marker", "TODO, TBC or [DRAFT] left in the text"),
-    ("number-gap", "recommendation numbers that jump"),
-    ("no-text", "a recommendation without its text"),
-];
-
 const VAGUE: &[&str] = &[
     "click here",
     "here",

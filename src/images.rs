@@ -17,7 +17,7 @@
 
 use std::io::Read;
 
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Diagnostic, thousands};
 use crate::vfs::{self, FileSystem};
 
 /// The most pixels an image may have: 50 megapixels, a photograph from a
@@ -129,16 +129,16 @@ impl Refusal {
                     "image-too-large",
                     format!(
                         "{what} {} × {} pixels ({} pixels); the limit is {} pixels",
-                        grouped(*width),
-                        grouped(*height),
-                        grouped(width.saturating_mul(*height)),
-                        grouped(MAX_PIXELS)
+                        thousands(*width),
+                        thousands(*height),
+                        thousands(width.saturating_mul(*height)),
+                        thousands(MAX_PIXELS)
                     ),
                 )
                 .with_hint(format!(
                     "resize it to at most {} pixels wide before adding it (a page printed edge to edge needs about {} pixels across, so nothing is lost)",
-                    grouped(widest(*width, *height)),
-                    grouped(PRINT_WIDTH)
+                    thousands(widest(*width, *height)),
+                    thousands(PRINT_WIDTH)
                 ))
             }
             Refusal::Bytes(len) => Diagnostic::error(
@@ -151,7 +151,7 @@ impl Refusal {
             )
             .with_hint(format!(
                 "make the file smaller before adding it: resize it to at most {} pixels wide, and save photographs as JPEG",
-                grouped(PRINT_WIDTH)
+                thousands(PRINT_WIDTH)
             )),
             Refusal::Unreadable(why) => {
                 Diagnostic::error("bad-image", format!("image `{path}` cannot be read: {why}"))
@@ -187,10 +187,6 @@ fn pixels(width: u64, height: u64, inside: Option<String>) -> Result<(u32, u32),
 fn widest(width: u64, height: u64) -> u64 {
     let w = (MAX_PIXELS as f64 * width as f64 / height.max(1) as f64).sqrt();
     (w.floor() as u64).clamp(1, width)
-}
-
-fn grouped(n: u64) -> String {
-    crate::data::format::grouped(rust_decimal::Decimal::from(n), 0)
 }
 
 fn truncated(format: &str) -> Refusal {

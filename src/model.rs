@@ -33,7 +33,7 @@ pub struct Report {
     /// Its recommendations (or actions, decisions), if it tracks any.
     pub tracker: Tracker,
     /// Its data tables (from `data/*.yaml`), computed.
-    pub tables: Vec<std::sync::Arc<crate::data::Table>>,
+    pub tables: Vec<std::sync::Arc<crate::table::Table>>,
     /// Corrections made since publication, oldest first.
     pub corrections: Vec<Correction>,
 }

@@ -127,7 +127,7 @@ impl ParseCache {
         // Problems found in reading (control characters) are the file's
         // too, kept and reported again with it.
         let own = Diagnostics::new();
-        let Some(text) = p.sources.read(p.fs, p.path, &own) else {
+        let Some(text) = crate::sources::read(p.sources, p.fs, p.path, &own) else {
             p.diags.extend(own.sorted());
             return None;
         };
@@ -208,7 +208,7 @@ pub fn load<T: Clone + Send + Sync + 'static>(
     match cache {
         Some(cache) => cache.load(p),
         None => {
-            let text = p.sources.read(p.fs, p.path, p.diags)?;
+            let text = crate::sources::read(p.sources, p.fs, p.path, p.diags)?;
             (p.parse)(&text, p.diags)
         }
     }
@@ -252,6 +252,24 @@ impl Hit {
 pub fn key_of(settings: &impl std::hash::Hash) -> u64 {
     use std::hash::{BuildHasher, BuildHasherDefault};
     BuildHasherDefault::<std::collections::hash_map::DefaultHasher>::default().hash_one(settings)
+}
+
+/// How a site is loaded.
+#[derive(Debug, Clone, Default)]
+pub struct LoadOptions {
+    /// Include reports and chapters marked `draft: true`.
+    pub drafts: bool,
+    /// Files parsed by an earlier load of the same site (`rapport serve`).
+    pub cache: Option<std::sync::Arc<ParseCache>>,
+}
+
+/// Every file below `dir`, from the cache of `rapport serve` when there is
+/// one.
+pub fn walk(fs: &dyn FileSystem, opts: &LoadOptions, dir: &str) -> std::sync::Arc<Vec<String>> {
+    match &opts.cache {
+        Some(cache) => cache.walk(fs, dir),
+        None => std::sync::Arc::new(fs.walk(dir)),
+    }
 }
 
 #[cfg(test)]

@@ -34,6 +34,27 @@ pub fn parse<T: DeserializeOwned>(
     })
 }
 
+/// Splits `---` front matter from the body. Returns the YAML, the line
+/// offset of the YAML (lines before it), and the byte offset of the body.
+pub fn split_front_matter(text: &str) -> Option<(&str, u32, usize)> {
+    let text_start = if text.starts_with('\u{feff}') { 3 } else { 0 };
+    let rest = &text[text_start..];
+    let first_len = rest.find('\n')? + 1;
+    if rest[..first_len].trim_end() != "---" {
+        return None;
+    }
+    let yaml_start = text_start + first_len;
+    let mut pos = yaml_start;
+    for line in text[yaml_start..].split_inclusive('\n') {
+        let t = line.trim_end();
+        if t == "---" || t == "..." {
+            return Some((&text[yaml_start..pos], 1, pos + line.len()));
+        }
+        pos += line.len();
+    }
+    None
+}
+
 /// The byte ranges of the double-quoted scalars in `text`, quotes
 /// included: the only place YAML reads escapes such as `\0`. A syntax
 /// error ends the list (the reader itself reports it).
@@ -141,6 +162,17 @@ fn explain(message: &str, text: &str, line: u32) -> (&'static str, String, Strin
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn front_matter_split_reports_where_the_body_starts() {
+        let text = "---\ntitle: A\n---\nBody\n";
+        let (yaml, off, body) = split_front_matter(text).unwrap();
+        assert_eq!(yaml, "title: A\n");
+        assert_eq!(off, 1);
+        assert_eq!(&text[body..], "Body\n");
+        assert!(split_front_matter("# No front matter\n").is_none());
+    }
+
     use serde::Deserialize;
 
     #[derive(Deserialize, Debug)]

@@ -15,44 +15,7 @@ use crate::diagnostics::{Diagnostic, Diagnostics, Span};
 use crate::vfs::FileSystem;
 use crate::yaml::{self, Spanned};
 
-#[derive(Debug, Clone)]
-pub enum Formula {
-    /// a − b
-    Difference(usize, usize),
-    /// (value − baseline) / baseline × 100
-    PercentChange { value: usize, baseline: usize },
-    Direction {
-        value: usize,
-        baseline: usize,
-        /// Whether up is good for every row (None: neither).
-        up_is_good: Option<bool>,
-    },
-    /// value / column total × 100
-    Share(usize),
-    /// 1 for the largest
-    Rank(usize),
-}
-
-impl Formula {
-    /// The convention, stated in the output beside the table.
-    pub fn describe(&self, cols: &[Column]) -> String {
-        let l = |i: usize| cols[i].label.clone();
-        match self {
-            Formula::Difference(a, b) => format!("{} minus {}", l(*a), l(*b)),
-            Formula::PercentChange { value, baseline } => format!(
-                "change from {} to {} as a percentage of {}",
-                l(*baseline),
-                l(*value),
-                l(*baseline)
-            ),
-            Formula::Direction {
-                value, baseline, ..
-            } => format!("{} compared with {}", l(*value), l(*baseline)),
-            Formula::Share(c) => format!("each row's {} as a percentage of the total", l(*c)),
-            Formula::Rank(c) => format!("position by {}, largest first", l(*c)),
-        }
-    }
-}
+pub use crate::table::Formula;
 
 struct Cx<'a> {
     file: &'a str,

@@ -20,7 +20,7 @@ use std::io::ErrorKind;
 use super::schema::{RawSchema, RawWorkbook};
 use super::source::{self, Grid};
 use super::workbook::{self, Part};
-use crate::content::CONTENT_DIR;
+use crate::config::CONTENT_DIR;
 use crate::diagnostics::{Diagnostic, Diagnostics, SourceMap, Span};
 use crate::vfs::{self, FileSystem};
 use crate::yaml::{self, Spanned};
@@ -85,7 +85,7 @@ impl Read<'_> {
                 return None;
             }
         };
-        crate::controls::check(&path, &text, self.diags);
+        crate::controls::check(&path, &text, &[], self.diags);
         self.sources.insert(&path, text.as_str().into());
         match source::from_csv(&path, &text) {
             Ok(g) => Some((g, path)),

@@ -8,6 +8,9 @@
 
 use serde::Serialize;
 
+/// Charts are drawn by [`crate::chart`], which owns their data.
+pub use crate::chart::{ChartBar, ChartBlock, ChartKind};
+
 #[derive(Debug, Clone, Default)]
 pub struct Document {
     pub blocks: Vec<Block>,
@@ -149,32 +152,6 @@ pub struct DataCell {
     pub tone: &'static str,
     /// The number of the cell's note in `cell_notes`.
     pub note: Option<usize>,
-}
-
-#[derive(Debug, Clone)]
-pub struct ChartBlock {
-    pub title: String,
-    pub kind: ChartKind,
-    pub bars: Vec<ChartBar>,
-    pub source: Option<String>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ChartKind {
-    /// Horizontal bars.
-    Bar,
-    /// Vertical columns.
-    Column,
-    /// One bar divided into parts of the whole.
-    Stacked,
-}
-
-#[derive(Debug, Clone)]
-pub struct ChartBar {
-    pub label: String,
-    pub value: f64,
-    /// The value as the table shows it (£3.37m).
-    pub display: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

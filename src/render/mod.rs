@@ -121,7 +121,7 @@ pub fn prepare(
     site: &Site,
     diags: &Diagnostics,
     sources: &SourceMap,
-    timings: &mut crate::build::Timings,
+    timings: &mut crate::timings::Timings,
 ) -> Option<(Pages, Output)> {
     let mut templates = timings.time("templates", || {
         Templates::load(fs, &site.config, diags, sources)

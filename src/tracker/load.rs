@@ -218,14 +218,14 @@ pub fn load(
     fs: &dyn FileSystem,
     report_dir: &str,
     statuses: &Vocabulary,
-    opts: &crate::content::LoadOptions,
+    opts: &crate::parse_cache::LoadOptions,
     diags: &Diagnostics,
     sources: &SourceMap,
 ) -> Vec<Recommendation> {
     let cx = Cx { statuses, diags };
     let mut items = Vec::new();
     let dir = vfs::join(report_dir, ITEMS_DIR);
-    let mut files: Vec<String> = crate::content::walk(fs, opts, &dir)
+    let mut files: Vec<String> = crate::parse_cache::walk(fs, opts, &dir)
         .iter()
         .filter(|p| is_source(&p[report_dir.len() + 1..]))
         .cloned()
@@ -249,7 +249,7 @@ pub fn load(
     }
     let yaml_path = vfs::join(report_dir, ITEMS_YAML);
     if fs.is_file(&yaml_path)
-        && let Some(text) = sources.read(fs, &yaml_path, diags)
+        && let Some(text) = crate::sources::read(sources, fs, &yaml_path, diags)
     {
         match yaml::parse::<Vec<RawItem>>(&yaml_path, &text, 0) {
             Ok(raws) => {
@@ -265,7 +265,7 @@ pub fn load(
     }
     let csv_path = vfs::join(report_dir, ITEMS_CSV);
     if fs.is_file(&csv_path)
-        && let Some(text) = sources.read(fs, &csv_path, diags)
+        && let Some(text) = crate::sources::read(sources, fs, &csv_path, diags)
     {
         items.extend(csv_items(&cx, &csv_path, &text));
     }
@@ -279,8 +279,7 @@ struct Cx<'a> {
 
 impl Cx<'_> {
     fn markdown_file(&self, path: &str, text: &str) -> Option<Recommendation> {
-        let Some((front, line_offset, body_start)) = crate::content::split_front_matter(text)
-        else {
+        let Some((front, line_offset, body_start)) = crate::yaml::split_front_matter(text) else {
             self.diags.push(
                 Diagnostic::error("no-front-matter", "this recommendation has no front matter")
                     .in_file(path)

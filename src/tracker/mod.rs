@@ -13,7 +13,7 @@
 //! `[!RECOMMENDATIONS]` and `[!ACTIONS]` components in chapters into lists.
 
 pub mod load;
-pub mod status;
+pub use crate::status;
 
 use std::cmp::Ordering;
 use std::collections::HashMap;

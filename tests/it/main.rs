@@ -4,6 +4,7 @@
 
 mod harness;
 
+mod architecture;
 mod browser;
 mod build_site;
 mod check_formats;

@@ -8,8 +8,6 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::config;
-
 #[derive(Debug, Clone, Serialize)]
 pub struct Status {
     /// Stable identifier used in addresses and data files (`in-progress`).
@@ -106,9 +104,9 @@ fn status(key: String, label: &str, colour: &str, description: &str) -> Status {
 
 /// White or near-black, whichever reads better on `colour`.
 fn badge_text_colour(colour: &str) -> &'static str {
-    let bg = config::parse_hex(colour).unwrap_or((0, 0, 0));
-    let white = config::contrast_ratio((255, 255, 255), bg);
-    let dark = config::contrast_ratio((11, 12, 12), bg);
+    let bg = crate::colour::parse_hex(colour).unwrap_or((0, 0, 0));
+    let white = crate::colour::contrast_ratio((255, 255, 255), bg);
+    let dark = crate::colour::contrast_ratio((11, 12, 12), bg);
     if white >= dark { "#ffffff" } else { "#0b0c0c" }
 }
 
@@ -131,7 +129,7 @@ impl Vocabulary {
         let mut list: Vec<Status> = Vec::new();
         for (i, r) in raw.into_iter().enumerate() {
             let key = r.key.clone().unwrap_or_else(|| slug::slugify(&r.label));
-            if config::parse_hex(&r.colour).is_none() {
+            if crate::colour::parse_hex(&r.colour).is_none() {
                 problems.push((
                     i,
                     format!("`{}` is not a colour", r.colour),
@@ -142,12 +140,12 @@ impl Vocabulary {
             let s = status(
                 key,
                 &r.label,
-                &config::normalise_hex(&r.colour),
+                &crate::colour::normalise_hex(&r.colour),
                 &r.description,
             );
-            let ratio = config::contrast_ratio(
-                config::parse_hex(&s.text_colour).unwrap_or_default(),
-                config::parse_hex(&s.colour).unwrap_or_default(),
+            let ratio = crate::colour::contrast_ratio(
+                crate::colour::parse_hex(&s.text_colour).unwrap_or_default(),
+                crate::colour::parse_hex(&s.colour).unwrap_or_default(),
             );
             if ratio < 4.5 {
                 problems.push((
@@ -211,9 +209,9 @@ mod tests {
     #[test]
     fn default_badges_are_readable() {
         for s in &Vocabulary::default().0 {
-            let r = config::contrast_ratio(
-                config::parse_hex(&s.text_colour).unwrap(),
-                config::parse_hex(&s.colour).unwrap(),
+            let r = crate::colour::contrast_ratio(
+                crate::colour::parse_hex(&s.text_colour).unwrap(),
+                crate::colour::parse_hex(&s.colour).unwrap(),
             );
             assert!(r >= 4.5, "{} badge contrast {r:.2}", s.key);
         }
