@@ -19,12 +19,13 @@ fn time_reports(dir: &Path, label: &str) {
     let diags = Diagnostics::new();
     let site = load_site(&fs, &LoadOptions::default(), &diags, &SourceMap::default())
         .expect("the site loads");
+    let routes = rapport::routes::Routes::new(&site);
     for (ri, report) in site.reports.iter().enumerate() {
         let mut best = f64::MAX;
         let mut made = None;
         for _ in 0..3 {
             let start = Instant::now();
-            let pdf = rapport::pdf::render_all(&fs, &site, &[(ri, None)])
+            let pdf = rapport::pdf::render_all(&fs, &site, &routes, &[(ri, None)])
                 .pop()
                 .unwrap()
                 .unwrap_or_else(|d| panic!("{}", d.message));

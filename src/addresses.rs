@@ -1,5 +1,9 @@
 //! The addresses rapport gives its own pages and files.
 //!
+//! These are the names; [`crate::routes`] puts them together with the
+//! site's report, chapter and item names into the address of every page
+//! and file.
+//!
 //! Report folders and chapter files become addresses too, beside these, so
 //! a report folder named `search` would silently replace the search page.
 //! The renderer writes its pages and files at the names below, and loading
@@ -47,6 +51,20 @@ pub const PRINT: &str = "print";
 pub const REVISIONS: &str = "revisions";
 pub const RECOMMENDATIONS_CSV: &str = "recommendations.csv";
 pub const RECOMMENDATIONS_JSON: &str = "recommendations.json";
+
+/// The folder of a report's data tables as files to download.
+pub const DATA: &str = "data";
+
+/// A report's (or a chapter's) PDF edition, in its folder: `<slug>.pdf`.
+pub fn pdf_file(slug: &str) -> String {
+    [slug, ".pdf"].concat()
+}
+
+/// A data table's file to download, from its report's folder:
+/// `data/<table>.csv`.
+pub fn table_file(table: &str, ext: &str) -> String {
+    [DATA, "/", table, ".", ext].concat()
+}
 
 /// Names rapport writes inside a report's folder, which a chapter cannot
 /// take. (`assets` and `static` are kept from before there were two lists;

@@ -415,7 +415,7 @@ fn reserved_report(name: &str, report_file: &str) -> Diagnostic {
 /// report's own files (its PDF edition, its open data), which it would
 /// silently replace.
 fn check_asset_names(slug: &str, dir: &str, assets: &[String], diags: &Diagnostics) {
-    let pdf = format!("{slug}.pdf");
+    let pdf = crate::addresses::pdf_file(slug);
     for a in assets {
         if a.eq_ignore_ascii_case(&pdf) || crate::addresses::taken_in_report(a) {
             diags.push(

@@ -5,7 +5,8 @@
 //! [`config`] and [`content`] load a site folder into the [`model`], through
 //! the [`vfs`] file-access trait; [`markdown`] parses chapters into a
 //! document tree; [`render`] turns the model into pages through the theme's
-//! templates; [`output`] writes them atomically. Problems at every stage are
+//! templates, at the addresses of the [`routes`] table; [`output`] writes
+//! them atomically. Problems at every stage are
 //! [`diagnostics`] with a file and a position. The `rapport` binary
 //! (`src/main.rs`, `src/cmd/`) is a thin layer over [`build`].
 
@@ -34,6 +35,7 @@ pub mod parse_cache;
 #[cfg(feature = "pdf")]
 pub mod pdf;
 pub mod render;
+pub mod routes;
 pub mod search;
 pub mod serve;
 pub mod sources;

@@ -26,6 +26,7 @@ use crate::diagnostics::Diagnostic;
 use crate::markdown::ast::{Block, DataTableBlock, Definition};
 use crate::model::Site;
 use crate::output::OutputFile;
+use crate::routes::Routes;
 
 /// The folder of the index and its scripts in the output.
 pub const DIR: &str = crate::addresses::SEARCH_INDEX;
@@ -60,7 +61,10 @@ pub fn index_pages(
         .copied()
         .filter(|path| path.ends_with(".html") && !path.starts_with(&format!("{DIR}/")))
         .collect();
-    let records = table_records(site);
+    // The index is made after the pages, and on its own by `rapport
+    // serve`, from the loaded site alone: the table's chapter addresses
+    // come from a route table of its own.
+    let records = table_records(site, &Routes::new(site));
     // Pagefind's indexing is blocking work behind an async API. It runs on
     // a thread of its own with its own small runtime, so this function can
     // be called from anywhere, including from inside `rapport serve`'s
@@ -155,10 +159,10 @@ fn contains(hay: &[u8], needle: &[u8]) -> bool {
 /// One record per data table placed in a chapter (the first placement, whose
 /// figure carries the id), with the words a reader might look for: caption,
 /// column headings, every cell, source and notes.
-fn table_records(site: &Site) -> Vec<Record> {
+fn table_records(site: &Site, routes: &Routes) -> Vec<Record> {
     let mut out = Vec::new();
-    for r in &site.reports {
-        for c in &r.chapters {
+    for (r, rr) in site.reports.iter().zip(&routes.reports) {
+        for (c, cr) in r.chapters.iter().zip(&rr.chapters) {
             let mut seen = std::collections::HashSet::new();
             let mut tables = Vec::new();
             collect_tables(&c.doc.blocks, &mut tables);
@@ -188,7 +192,7 @@ fn table_records(site: &Site) -> Vec<Record> {
                 filters.insert("type".to_string(), vec!["Table".to_string()]);
                 filters.insert("report".to_string(), vec![r.meta.title.clone()]);
                 out.push(Record {
-                    url: format!("/{}/{}/#{}", r.slug, c.slug, t.id),
+                    url: format!("/{}#{}", cr.page.url(), t.id),
                     content: content.join(" "),
                     meta,
                     filters,

@@ -302,13 +302,14 @@ pub fn table_block(
             .map(|a| format!("Corrected figure. {a}")),
     );
     let download = |ext: &str| {
+        let file = crate::addresses::table_file(&table.name, ext);
         Inline::Link(Box::new(crate::markdown::ast::Link {
-            dest: format!("data/{}.{ext}", table.name),
+            dest: file.clone(),
             title: String::new(),
             content: vec![Inline::Text(ext.to_uppercase())],
             target: LinkTarget::Asset {
                 report: ri,
-                path: format!("data/{}.{ext}", table.name),
+                path: file,
             },
             offset: 0,
         }))

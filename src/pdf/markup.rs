@@ -13,6 +13,7 @@ use std::fmt::Write;
 use crate::markdown::ast::*;
 use crate::model::{Report, Site};
 use crate::render::tracker::print_anchor as item_anchor;
+use crate::routes::Routes;
 
 /// A Typst string literal.
 ///
@@ -77,7 +78,16 @@ struct Tally {
 /// every chapter, then the tracked items with their latest response. With
 /// `only`, one chapter on its own, titled as the chapter, with its
 /// corrections.
+///
+/// Links that leave the document go to the site's pages; this makes the
+/// route table for them, which a build, having made one, passes to
+/// [`document_with`] instead.
 pub fn document(site: &Site, ri: usize, only: Option<usize>) -> Markup {
+    document_with(site, &Routes::new(site), ri, only)
+}
+
+/// [`document`], with the site's route table.
+pub fn document_with(site: &Site, routes: &Routes, ri: usize, only: Option<usize>) -> Markup {
     let r = &site.reports[ri];
     let cfg = &site.config;
     let meta = &r.meta;
@@ -150,6 +160,7 @@ pub fn document(site: &Site, ri: usize, only: Option<usize>) -> Markup {
     }
     let links = Links {
         site,
+        routes,
         ri,
         only,
         tally: RefCell::default(),
@@ -258,6 +269,7 @@ fn items(out: &mut String, site: &Site, r: &Report, links: &Links) {
 /// report are in-document links; everything else goes to the web.
 struct Links<'a> {
     site: &'a Site,
+    routes: &'a Routes,
     ri: usize,
     /// The one chapter in a chapter's own PDF.
     only: Option<usize>,
@@ -271,6 +283,7 @@ impl Links<'_> {
     fn target(&self, target: &LinkTarget, dest: &str, chapter: &str) -> Result<String, String> {
         let base = &self.site.config.base_url;
         let reports = &self.site.reports;
+        let routes = &self.routes.reports;
         match target {
             LinkTarget::External => Err(dest.to_string()),
             LinkTarget::Unresolved => Err(String::new()),
@@ -289,11 +302,11 @@ impl Links<'_> {
                 } else if base.is_empty() {
                     Err(String::new())
                 } else {
-                    Err(format!("{base}{}/{}/", reports[*report].slug, ch.slug))
+                    Err(routes[*report].chapters[*c].page.absolute(base))
                 }
             }
             LinkTarget::Report { report } if !base.is_empty() => {
-                Err(format!("{base}{}/", reports[*report].slug))
+                Err(routes[*report].home.absolute(base))
             }
             LinkTarget::Item { report, item } => {
                 let r = &reports[*report];
@@ -303,11 +316,11 @@ impl Links<'_> {
                 } else if base.is_empty() {
                     Err(String::new())
                 } else {
-                    Err(format!("{base}{}", crate::render::tracker::item_url(r, it)))
+                    Err(routes[*report].items[*item].absolute(base))
                 }
             }
             LinkTarget::Asset { report, path } if !base.is_empty() => {
-                Err(format!("{base}{}/{path}", reports[*report].slug))
+                Err(routes[*report].file(path).absolute(base))
             }
             _ => Err(String::new()),
         }

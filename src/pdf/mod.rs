@@ -27,6 +27,7 @@ use typst_layout::PagedDocument;
 
 use crate::diagnostics::Diagnostic;
 use crate::model::Site;
+use crate::routes::Routes;
 use crate::vfs::FileSystem;
 
 /// The default theme's Typst template.
@@ -169,12 +170,13 @@ pub fn render(
     fs: &dyn FileSystem,
     fonts: &FontStore,
     site: &Site,
+    routes: &Routes,
     ri: usize,
     only: Option<usize>,
 ) -> Result<Pdf, Diagnostic> {
     let report = &site.reports[ri];
     let (template_file, template_text) = template(fs, site);
-    let markup = markup::document(site, ri, only);
+    let markup = markup::document_with(site, routes, ri, only);
     if memory_needed(&markup) > MAX_PDF_MEMORY {
         return Err(too_large(site, ri, only, &markup));
     }
@@ -309,6 +311,7 @@ pub type Job = (usize, Option<usize>);
 pub fn render_all(
     fs: &dyn FileSystem,
     site: &Site,
+    routes: &Routes,
     jobs: &[Job],
 ) -> Vec<Result<Arc<Pdf>, Diagnostic>> {
     // The organisation's own font files join the embedded ones.
@@ -339,7 +342,7 @@ pub fn render_all(
     // PDF benchmark relies on that).
     jobs.iter()
         .map(|&(ri, only)| {
-            let pdf = render(fs, fonts, site, ri, only).map(Arc::new);
+            let pdf = render(fs, fonts, site, routes, ri, only).map(Arc::new);
             typst::comemo::evict(0);
             pdf
         })

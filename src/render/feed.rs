@@ -2,12 +2,13 @@
 //! and `robots.txt`.
 //!
 //! Both need absolute addresses, so the feed is written only when the site
-//! knows its `base_url`. Entry dates are publication and correction dates,
+//! knows its `base_url` (when the route table has a route for it). Entry dates are publication and correction dates,
 //! never the time of the build, so the feed is reproducible.
 
 use std::fmt::Write;
 
 use crate::model::Site;
+use crate::routes::{Route, Routes};
 
 fn esc(out: &mut String, s: &str) {
     let _ = pulldown_cmark_escape::escape_html(&mut *out, s);
@@ -21,15 +22,13 @@ struct Entry {
     summary: String,
 }
 
-/// `feed.xml`: one entry per report and one per correction, newest first.
-pub fn atom(site: &Site) -> Option<String> {
+/// `feed.xml`, published at `feed`: one entry per report and one per
+/// correction, newest first.
+pub fn atom(site: &Site, routes: &Routes, feed: &Route) -> String {
     let base = &site.config.base_url;
-    if base.is_empty() {
-        return None;
-    }
     let mut entries = Vec::new();
-    for r in &site.reports {
-        let url = format!("{base}{}/", r.slug);
+    for (r, rr) in site.reports.iter().zip(&routes.reports) {
+        let url = rr.home.absolute(base);
         entries.push(Entry {
             title: r.meta.title.clone(),
             id: url.clone(),
@@ -37,12 +36,15 @@ pub fn atom(site: &Site) -> Option<String> {
             date: r.meta.published,
             summary: r.meta.summary.clone().unwrap_or_default(),
         });
+        let Some(revisions) = &rr.revisions else {
+            continue;
+        };
+        let url = revisions.absolute(base);
         for (i, c) in r.corrections.iter().enumerate() {
-            let url = format!("{base}{}/revisions/", r.slug);
             entries.push(Entry {
                 title: format!("Correction to {}", r.meta.title),
                 id: format!("{url}#correction-{}", i + 1),
-                url,
+                url: url.clone(),
                 date: c.date,
                 summary: match &c.why {
                     Some(why) => format!("{} {}", c.what, why),
@@ -64,8 +66,9 @@ pub fn atom(site: &Site) -> Option<String> {
     esc(&mut xml, base);
     let _ = write!(
         xml,
-        "</id>\n  <link href=\"{0}\"/>\n  <link rel=\"self\" href=\"{0}feed.xml\"/>\n  <updated>{updated}T00:00:00Z</updated>\n  <author><name>",
-        base.replace('"', "%22")
+        "</id>\n  <link href=\"{}\"/>\n  <link rel=\"self\" href=\"{}\"/>\n  <updated>{updated}T00:00:00Z</updated>\n  <author><name>",
+        routes.home.absolute(base).replace('"', "%22"),
+        feed.absolute(base).replace('"', "%22"),
     );
     esc(&mut xml, &site.config.organisation);
     xml.push_str("</name></author>\n");
@@ -85,18 +88,18 @@ pub fn atom(site: &Site) -> Option<String> {
         xml.push_str("  </entry>\n");
     }
     xml.push_str("</feed>\n");
-    Some(xml)
+    xml
 }
 
 /// `robots.txt`: previews ask not to be indexed; published sites point to
 /// their sitemap.
-pub fn robots(site: &Site) -> String {
+pub fn robots(site: &Site, routes: &Routes) -> String {
     if site.config.preview {
         return "# A preview build: not for search engines.\nUser-agent: *\nDisallow: /\n".into();
     }
     let mut s = String::from("User-agent: *\nAllow: /\n");
-    if !site.config.base_url.is_empty() {
-        let _ = writeln!(s, "Sitemap: {}sitemap.xml", site.config.base_url);
+    if let Some(sitemap) = &routes.sitemap {
+        let _ = writeln!(s, "Sitemap: {}", sitemap.absolute(&site.config.base_url));
     }
     s
 }

@@ -12,17 +12,19 @@ pub mod templates;
 pub mod tracker;
 pub mod view;
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
 use rayon::prelude::*;
 
-use crate::addresses::{self as addr, ASSETS};
+use crate::addresses as addr;
 use crate::diagnostics::{Diagnostics, SourceMap};
 use crate::markdown::ast::{Block, LinkTarget, plain_text};
 use crate::markdown::html::{self, HtmlOptions, LinkResolver};
-use crate::model::{Chapter, Report, Site};
+use crate::model::{Report, Site};
 use crate::output::{Output, OutputFile};
+use crate::routes::{ReportRoutes, Route, Routes};
 use crate::theme::{self, StaticSource};
 use crate::vfs::FileSystem;
 use templates::{PageContext, Shared, Templates};
@@ -33,10 +35,11 @@ use view::*;
 /// serve` renders a page when it is asked for; a build renders them all.
 pub struct Pages {
     templates: Templates,
+    routes: Routes,
     report_views: Vec<Shared>,
     filters: Vec<Vec<(tracker::Facet, String, String)>>,
     chapter_pdfs: Vec<Vec<Option<PdfLink>>>,
-    /// Output path of each page, and what renders it.
+    /// Output path of each page (its route's), and what renders it.
     jobs: BTreeMap<String, Job>,
 }
 
@@ -65,13 +68,13 @@ impl Pages {
         stop: &(dyn Fn() -> bool + Sync),
     ) -> Option<Vec<Rendered>> {
         let ctx = self.ctx(site);
-        let jobs: Vec<(&String, &Job)> = self.jobs.iter().collect();
+        let jobs: Vec<&Job> = self.jobs.values().collect();
         jobs.par_iter()
-            .map(|(path, job)| {
+            .map(|job| {
                 if stop() {
                     return None;
                 }
-                Some(kept(ctx.render_at(path, job)))
+                Some(kept(ctx.render(job)))
             })
             .collect()
     }
@@ -84,7 +87,7 @@ impl Pages {
         let ctx = self.ctx(site);
         self.in_work_order()
             .par_iter()
-            .for_each(|(path, job)| done(ctx.render_at(path, job)));
+            .for_each(|(_, job)| done(ctx.render(job)));
     }
 
     /// The pages in the order they are handed to the threads: print
@@ -106,6 +109,7 @@ impl Pages {
     fn ctx<'a>(&'a self, site: &'a Site) -> RenderCtx<'a> {
         RenderCtx {
             site,
+            routes: &self.routes,
             templates: &self.templates,
             report_views: &self.report_views,
             filters: &self.filters,
@@ -126,7 +130,8 @@ pub fn prepare(
     let mut templates = timings.time("templates", || {
         Templates::load(fs, &site.config, diags, sources)
     })?;
-    templates.set_global("site", &site_view(&site.config, &site.reports));
+    let routes = Routes::new(site);
+    templates.set_global("site", &site_view(&site.config, &site.reports, &routes));
 
     let statuses = &site.config.statuses;
     let filters: Vec<Vec<(tracker::Facet, String, String)>> = site
@@ -135,19 +140,19 @@ pub fn prepare(
         .map(|r| tracker::filter_pages(r, statuses))
         .collect();
     let mut jobs: Vec<Job> = vec![Job::Home, Job::NotFound, Job::Search];
-    if site.config.accessibility.is_some() {
+    if routes.accessibility.is_some() {
         jobs.push(Job::Accessibility);
     }
-    for (ri, r) in site.reports.iter().enumerate() {
+    for (ri, (r, rr)) in site.reports.iter().zip(&routes.reports).enumerate() {
         jobs.push(Job::ReportHome(ri));
         jobs.push(Job::Print(ri));
-        if !r.corrections.is_empty() {
+        if rr.revisions.is_some() {
             jobs.push(Job::Revisions(ri));
         }
         for ci in 0..r.chapters.len() {
             jobs.push(Job::Chapter(ri, ci));
         }
-        if !r.tracker.items.is_empty() {
+        if rr.tracker.is_some() {
             jobs.push(Job::Tracker(ri, None));
             for (fi, _) in filters[ri].iter().enumerate() {
                 jobs.push(Job::Tracker(ri, Some(fi)));
@@ -157,41 +162,34 @@ pub fn prepare(
             }
         }
     }
-    let pdfs = timings.time("pdf", || pdf_editions(fs, site, diags));
+    let pdfs = timings.time("pdf", || pdf_editions(fs, site, &routes, diags));
     // Each report's view lists all its chapters and items: the largest
     // piece of shared data, made once per build (and per save in `serve`).
     let report_views: Vec<Shared> = site
         .reports
         .par_iter()
+        .zip(&routes.reports)
         .zip(&pdfs.reports)
-        .map(|(r, pdf)| {
-            let link = pdf
-                .as_ref()
-                .map(|(bytes, pages)| pdf_link(r, bytes.len(), *pages));
-            Shared::new(&report_view(r, statuses, link))
+        .map(|((r, rr), pdf)| {
+            let link = made_link(rr.pdf.as_ref(), pdf);
+            Shared::new(&report_view(r, rr, statuses, link))
         })
         .collect();
-    let chapter_pdfs: Vec<Vec<Option<PdfLink>>> = site
+    let chapter_pdfs: Vec<Vec<Option<PdfLink>>> = routes
         .reports
         .iter()
         .zip(&pdfs.chapters)
-        .map(|(r, chapters)| {
-            r.chapters
+        .map(|(rr, chapters)| {
+            rr.chapters
                 .iter()
                 .zip(chapters)
-                .map(|(c, made)| {
-                    made.as_ref().map(|(bytes, pages)| {
-                        let mut link = pdf_link(r, bytes.len(), *pages);
-                        link.url = format!("{}/{}/{}.pdf", r.slug, c.slug, c.slug);
-                        link
-                    })
-                })
+                .map(|(cr, made)| made_link(cr.pdf.as_ref(), made))
                 .collect()
         })
         .collect();
     let jobs = jobs
         .into_iter()
-        .map(|job| (page_path(site, &filters, &job), job))
+        .map(|job| (page_route(&routes, &filters, &job).path().to_string(), job))
         .collect();
     let pages = Pages {
         templates,
@@ -199,18 +197,20 @@ pub fn prepare(
         filters,
         chapter_pdfs,
         jobs,
+        routes,
     };
+    let routes = &pages.routes;
     let mut out = Output::default();
     for (name, source) in theme::static_files(fs, &site.config) {
         let file = match source {
             StaticSource::Embedded(text) => OutputFile::Bytes(text.as_bytes().to_vec()),
             StaticSource::File(path) => OutputFile::from_site(fs, &path),
         };
-        out.files.insert(format!("{ASSETS}/{name}"), file);
+        out.files.insert(Routes::asset(&name).into_path(), file);
     }
     if uses_code(site) {
         out.files.insert(
-            format!("{ASSETS}/highlight.css"),
+            Routes::asset("highlight.css").into_path(),
             OutputFile::Bytes(crate::markdown::highlight::stylesheet().into_bytes()),
         );
     }
@@ -243,7 +243,7 @@ pub fn prepare(
                 );
             }
             out.files.insert(
-                format!("{ASSETS}/fonts/{name}"),
+                Routes::asset(&format!("fonts/{name}")).into_path(),
                 OutputFile::from_site(fs, file),
             );
         }
@@ -252,96 +252,100 @@ pub fn prepare(
             ":root{{--brand-font:\"{family}\", system-ui, -apple-system, \"Segoe UI\", Roboto, Arial, sans-serif}}"
         );
         out.files.insert(
-            format!("{ASSETS}/fonts.css"),
+            Routes::asset("fonts.css").into_path(),
             OutputFile::Bytes(css.into_bytes()),
         );
     }
     out.files.insert(
-        format!("{ASSETS}/status.css"),
+        Routes::asset("status.css").into_path(),
         OutputFile::Bytes(tracker::status_css(statuses).into_bytes()),
     );
-    for ((r, pdf), chapters) in site.reports.iter().zip(pdfs.reports).zip(pdfs.chapters) {
-        if let Some((bytes, _)) = pdf {
-            out.files.insert(
-                format!("{}/{}.pdf", r.slug, r.slug),
-                OutputFile::Bytes(bytes),
-            );
+    for ((rr, pdf), chapters) in routes.reports.iter().zip(pdfs.reports).zip(pdfs.chapters) {
+        if let (Some(route), Some((bytes, _))) = (&rr.pdf, pdf) {
+            out.files
+                .insert(route.path().into(), OutputFile::Bytes(bytes));
         }
-        for (c, pdf) in r.chapters.iter().zip(chapters) {
-            if let Some((bytes, _)) = pdf {
-                out.files.insert(
-                    format!("{}/{}/{}.pdf", r.slug, c.slug, c.slug),
-                    OutputFile::Bytes(bytes),
-                );
+        for (cr, pdf) in rr.chapters.iter().zip(chapters) {
+            if let (Some(route), Some((bytes, _))) = (&cr.pdf, pdf) {
+                out.files
+                    .insert(route.path().into(), OutputFile::Bytes(bytes));
             }
         }
-        for t in &r.tables {
+    }
+    for (r, rr) in site.reports.iter().zip(&routes.reports) {
+        for (t, tr) in r.tables.iter().zip(&rr.tables) {
             out.files.insert(
-                format!("{}/data/{}.csv", r.slug, t.name),
+                tr.csv.path().into(),
                 OutputFile::Bytes(crate::data::export::csv(t)),
             );
             out.files.insert(
-                format!("{}/data/{}.json", r.slug, t.name),
+                tr.json.path().into(),
                 OutputFile::Bytes(crate::data::export::json(t)),
             );
         }
-        if !r.tracker.items.is_empty() {
+        if let Some(tr) = &rr.tracker {
             out.files.insert(
-                format!("{}/{}", r.slug, addr::RECOMMENDATIONS_CSV),
-                OutputFile::Bytes(tracker::csv(site, r)),
+                tr.csv.path().into(),
+                OutputFile::Bytes(tracker::csv(site, r, rr)),
             );
             out.files.insert(
-                format!("{}/{}", r.slug, addr::RECOMMENDATIONS_JSON),
-                OutputFile::Bytes(tracker::json(site, r)),
+                tr.json.path().into(),
+                OutputFile::Bytes(tracker::json(site, r, rr)),
             );
         }
         for a in &r.assets {
             out.files.insert(
-                format!("{}/{a}", r.slug),
+                rr.file(a).into_path(),
                 OutputFile::from_site(fs, &format!("{}/{a}", r.dir)),
             );
         }
     }
-    if let Some(xml) = sitemap(site) {
+    if let Some(route) = &routes.sitemap {
+        let xml = sitemap(site, routes);
         out.files
-            .insert(addr::SITEMAP.into(), OutputFile::Bytes(xml.into_bytes()));
+            .insert(route.path().into(), OutputFile::Bytes(xml.into_bytes()));
     }
-    if let Some(xml) = feed::atom(site) {
+    if let Some(route) = &routes.feed {
+        let xml = feed::atom(site, routes, route);
         out.files
-            .insert(addr::FEED.into(), OutputFile::Bytes(xml.into_bytes()));
+            .insert(route.path().into(), OutputFile::Bytes(xml.into_bytes()));
     }
     out.files.insert(
-        addr::ROBOTS.into(),
-        OutputFile::Bytes(feed::robots(site).into_bytes()),
+        routes.robots.path().into(),
+        OutputFile::Bytes(feed::robots(site, routes).into_bytes()),
     );
     Some((pages, out))
 }
 
-/// Where a page is written. Each page's renderer computes its own address
-/// too (it needs it for links); `RenderCtx::render_at` checks they agree.
-fn page_path(site: &Site, filters: &[Vec<(tracker::Facet, String, String)>], job: &Job) -> String {
-    let report = |ri: usize| &site.reports[ri];
-    let dir = match *job {
-        Job::Home => String::new(),
-        Job::NotFound => return addr::NOT_FOUND.into(),
-        Job::Accessibility => format!("{}/", addr::ACCESSIBILITY),
-        Job::Search => format!("{}/", addr::SEARCH),
-        Job::ReportHome(ri) => format!("{}/", report(ri).slug),
-        Job::Chapter(ri, ci) => chapter_url(report(ri), &report(ri).chapters[ci]),
-        Job::Print(ri) => format!("{}/{}/", report(ri).slug, addr::PRINT),
-        Job::Revisions(ri) => format!("{}/{}/", report(ri).slug, addr::REVISIONS),
-        Job::Tracker(ri, None) => tracker::tracker_url(report(ri)),
-        Job::Tracker(ri, Some(fi)) => {
+/// A page's route: from the table, or made for a tracker's filter page.
+/// Pages are planned only where the table has a route, so the ones that
+/// depend on the site (accessibility, revisions, tracker) are there.
+fn page_route<'a>(
+    routes: &'a Routes,
+    filters: &[Vec<(tracker::Facet, String, String)>],
+    job: &Job,
+) -> Cow<'a, Route> {
+    const PLANNED: &str = "pages are planned from the route table";
+    let report = |ri: usize| &routes.reports[ri];
+    Cow::Borrowed(match *job {
+        Job::Home => &routes.home,
+        Job::NotFound => &routes.not_found,
+        Job::Accessibility => routes.accessibility.as_ref().expect(PLANNED),
+        Job::Search => &routes.search,
+        Job::ReportHome(ri) => &report(ri).home,
+        Job::Chapter(ri, ci) => &report(ri).chapters[ci].page,
+        Job::Print(ri) => &report(ri).print,
+        Job::Revisions(ri) => report(ri).revisions.as_ref().expect(PLANNED),
+        Job::Tracker(ri, filter) => {
+            let tracker = report(ri).tracker.as_ref().expect(PLANNED);
+            let Some(fi) = filter else {
+                return Cow::Borrowed(&tracker.page);
+            };
             let (facet, value, _) = &filters[ri][fi];
-            format!(
-                "{}{}/{value}/",
-                tracker::tracker_url(report(ri)),
-                facet.key()
-            )
+            return Cow::Owned(tracker.filter(facet.key(), value));
         }
-        Job::Item(ri, ii) => tracker::item_url(report(ri), &report(ri).tracker.items[ii]),
-    };
-    dir + addr::INDEX
+        Job::Item(ri, ii) => &report(ri).items[ii],
+    })
 }
 
 enum Job {
@@ -361,6 +365,7 @@ enum Job {
 
 struct RenderCtx<'a> {
     site: &'a Site,
+    routes: &'a Routes,
     templates: &'a Templates,
     report_views: &'a [Shared],
     filters: &'a [Vec<(tracker::Facet, String, String)>],
@@ -368,7 +373,10 @@ struct RenderCtx<'a> {
 }
 
 /// A page's output path and its HTML, or the template problem.
-pub type Rendered = (String, Result<Vec<u8>, crate::diagnostics::Diagnostic>);
+pub type Rendered = (String, Html);
+
+/// A page's HTML, or the template problem.
+type Html = Result<Vec<u8>, crate::diagnostics::Diagnostic>;
 
 /// A page the caller keeps (`render`, `render_unless`: the preview serves
 /// them from memory), without the spare room it was rendered into (32 KiB,
@@ -381,39 +389,33 @@ fn kept(mut rendered: Rendered) -> Rendered {
 }
 
 impl RenderCtx<'_> {
-    /// The page planned at `path`. Each page's renderer computes its own
-    /// address too (it needs it for links); debug builds check they agree.
-    fn render_at(&self, path: &str, job: &Job) -> Rendered {
-        let rendered = self.render(job);
-        debug_assert_eq!(
-            rendered.0, path,
-            "a page's planned and rendered paths differ"
-        );
-        rendered
-    }
-
+    /// The page `job`, and where it is written: its route, the same one
+    /// its links and its `page.url` are made from.
     fn render(&self, job: &Job) -> Rendered {
-        match *job {
-            Job::Home => self.home(),
-            Job::NotFound => self.not_found(),
-            Job::ReportHome(r) => self.report_home(r),
-            Job::Chapter(r, c) => self.chapter(r, c),
-            Job::Print(r) => self.print(r),
-            Job::Tracker(r, f) => self.tracker(r, f),
-            Job::Item(r, i) => self.item(r, i),
-            Job::Revisions(r) => self.revisions(r),
-            Job::Accessibility => self.accessibility(),
-            Job::Search => self.search(),
-        }
+        let route = page_route(self.routes, self.filters, job);
+        let html = match *job {
+            Job::Home => self.home(&route),
+            Job::NotFound => self.not_found(&route),
+            Job::ReportHome(r) => self.report_home(&route, r),
+            Job::Chapter(r, c) => self.chapter(&route, r, c),
+            Job::Print(r) => self.print(&route, r),
+            Job::Tracker(r, f) => self.tracker(&route, r, f),
+            Job::Item(r, i) => self.item(&route, r, i),
+            Job::Revisions(r) => self.revisions(&route, r),
+            Job::Accessibility => self.accessibility(&route),
+            Job::Search => self.search(&route),
+        };
+        (route.into_owned().into_path(), html)
     }
 
     fn page(
         &self,
         kind: &'static str,
         title: String,
-        url: String,
+        route: &Route,
         description: Option<String>,
     ) -> PageView {
+        let url = route.url();
         let depth = url.matches('/').count();
         let root = if depth == 0 {
             "./".to_string()
@@ -426,8 +428,8 @@ impl RenderCtx<'_> {
             title,
             description,
             root,
-            canonical: (!base.is_empty()).then(|| format!("{base}{url}")),
-            url,
+            canonical: (!base.is_empty()).then(|| route.absolute(base)),
+            url: url.into(),
             breadcrumbs: Vec::new(),
         }
     }
@@ -439,64 +441,49 @@ impl RenderCtx<'_> {
         }
     }
 
-    fn home(&self) -> Rendered {
+    fn home(&self, route: &Route) -> Html {
         let cfg = &self.site.config;
-        let page = self.page(
-            "home",
-            cfg.title.clone(),
-            String::new(),
-            cfg.description.clone(),
-        );
+        let page = self.page("home", cfg.title.clone(), route, cfg.description.clone());
         let mut ctx = PageContext::default();
         ctx.insert("page", &page);
-        (
-            "index.html".into(),
-            self.templates.render("index.html", &ctx),
-        )
+        self.templates.render("index.html", &ctx)
     }
 
-    fn not_found(&self) -> Rendered {
-        let mut page = self.page("404", "Page not found".into(), "404.html".into(), None);
+    fn not_found(&self, route: &Route) -> Html {
+        let mut page = self.page("404", "Page not found".into(), route, None);
         // A 404 page is served at any address, so relative links cannot
         // work: use the path of the configured base URL.
         page.root = base_path(&self.site.config.base_url);
         page.canonical = None;
         let mut ctx = PageContext::default();
         ctx.insert("page", &page);
-        ("404.html".into(), self.templates.render("404.html", &ctx))
+        self.templates.render("404.html", &ctx)
     }
 
-    fn report_home(&self, ri: usize) -> Rendered {
+    fn report_home(&self, route: &Route, ri: usize) -> Html {
         let r = &self.site.reports[ri];
-        let url = format!("{}/", r.slug);
         let mut page = self.page(
             "report",
             r.meta.title.clone(),
-            url.clone(),
+            route,
             r.meta.summary.clone(),
         );
         page.breadcrumbs.push(self.home_crumb());
         let mut ctx = PageContext::default();
         ctx.insert("page", &page);
         ctx.insert_shared("report", &self.report_views[ri]);
-        (
-            format!("{url}index.html"),
-            self.templates.render("report.html", &ctx),
-        )
+        self.templates.render("report.html", &ctx)
     }
 
-    fn chapter(&self, ri: usize, ci: usize) -> Rendered {
+    fn chapter(&self, route: &Route, ri: usize, ci: usize) -> Html {
         let r = &self.site.reports[ri];
         let c = &r.chapters[ci];
-        let url = chapter_url(r, c);
-        let mut page = self.page("chapter", c.title.clone(), url.clone(), c.summary.clone());
+        let mut page = self.page("chapter", c.title.clone(), route, c.summary.clone());
         page.breadcrumbs.push(self.home_crumb());
-        page.breadcrumbs.push(LinkView {
-            title: r.meta.title.clone(),
-            url: format!("{}/", r.slug),
-        });
+        page.breadcrumbs.push(self.report_crumb(ri));
         let links = Links {
             site: self.site,
+            routes: self.routes,
             root: &page.root,
             print: None,
         };
@@ -509,7 +496,7 @@ impl RenderCtx<'_> {
                 raw_html: self.site.config.raw_html,
             },
         );
-        let mut chapter = chapter_view(r, ci, body);
+        let mut chapter = chapter_view(r, &self.routes.reports[ri], ci, body);
         chapter.pdf = self.chapter_pdfs[ri][ci].clone();
         // The neighbours are the report view's own entries (the same
         // `chapter_link`s), shared rather than made and copied again.
@@ -518,29 +505,23 @@ impl RenderCtx<'_> {
             .checked_sub(1)
             .and_then(|i| report.element("chapters", i));
         let next = report.element("chapters", ci + 1);
-        (
-            format!("{url}index.html"),
-            self.with_neighbours(&page, ri, ("chapter", &chapter), prev, next, "chapter.html"),
-        )
+        self.with_neighbours(&page, ri, ("chapter", &chapter), prev, next, "chapter.html")
     }
 
     /// The whole report on one page, rendered from the same documents as the
     /// chapter pages: ids are prefixed per chapter, headings move down one
     /// level, and links between chapters become in-page links.
-    fn print(&self, ri: usize) -> Rendered {
+    fn print(&self, route: &Route, ri: usize) -> Html {
         let r = &self.site.reports[ri];
-        let url = format!("{}/print/", r.slug);
+        let rr = &self.routes.reports[ri];
         let mut page = self.page(
             "print",
             format!("{} (print edition)", r.meta.title),
-            url.clone(),
+            route,
             r.meta.summary.clone(),
         );
         page.breadcrumbs.push(self.home_crumb());
-        page.breadcrumbs.push(LinkView {
-            title: r.meta.title.clone(),
-            url: format!("{}/", r.slug),
-        });
+        page.breadcrumbs.push(self.report_crumb(ri));
         let chapters: Vec<ChapterView> = r
             .chapters
             .iter()
@@ -550,6 +531,7 @@ impl RenderCtx<'_> {
                 let prefix = format!("{anchor}--");
                 let links = Links {
                     site: self.site,
+                    routes: self.routes,
                     root: &page.root,
                     print: Some((ri, &c.slug)),
                 };
@@ -562,7 +544,7 @@ impl RenderCtx<'_> {
                         raw_html: self.site.config.raw_html,
                     },
                 );
-                let mut view = chapter_view(r, ci, body);
+                let mut view = chapter_view(r, rr, ci, body);
                 for t in &mut view.toc {
                     t.id.insert_str(0, &prefix);
                 }
@@ -574,11 +556,13 @@ impl RenderCtx<'_> {
                 let item = &r.tracker.items[ii];
                 let links = Links {
                     site: self.site,
+                    routes: self.routes,
                     root: &page.root,
                     print: Some((ri, &item.slug)),
                 };
                 let prefix = format!("{}--", tracker::print_anchor(item));
-                let mut view = tracker::item_view(self.site, ri, ii, &links, &prefix, 2);
+                let mut view =
+                    tracker::item_view(self.site, self.routes, ri, ii, &links, &prefix, 2);
                 // The print edition gives each item's latest response only.
                 view.responses.truncate(1);
                 view
@@ -589,10 +573,7 @@ impl RenderCtx<'_> {
         ctx.insert_shared("report", &self.report_views[ri]);
         ctx.insert("chapters", &chapters);
         ctx.insert("items", &items);
-        (
-            format!("{url}index.html"),
-            self.templates.render("print.html", &ctx),
-        )
+        self.templates.render("print.html", &ctx)
     }
 }
 
@@ -607,7 +588,7 @@ impl RenderCtx<'_> {
         prev: Option<Shared>,
         next: Option<Shared>,
         template: &str,
-    ) -> Result<Vec<u8>, crate::diagnostics::Diagnostic> {
+    ) -> Html {
         let mut ctx = PageContext::default();
         ctx.insert("page", page);
         ctx.insert_shared("report", &self.report_views[ri]);
@@ -617,43 +598,44 @@ impl RenderCtx<'_> {
         self.templates.render(template, &ctx)
     }
 
-    fn report_crumbs(&self, page: &mut PageView, r: &Report) {
+    /// The way back to report `ri`'s home page.
+    fn report_crumb(&self, ri: usize) -> LinkView {
+        LinkView {
+            title: self.site.reports[ri].meta.title.clone(),
+            url: self.routes.reports[ri].home.url().into(),
+        }
+    }
+
+    fn report_crumbs(&self, page: &mut PageView, ri: usize) {
         page.breadcrumbs.push(self.home_crumb());
-        page.breadcrumbs.push(LinkView {
-            title: r.meta.title.clone(),
-            url: format!("{}/", r.slug),
-        });
+        page.breadcrumbs.push(self.report_crumb(ri));
     }
 
     /// Every correction to a report, newest first.
-    fn revisions(&self, ri: usize) -> Rendered {
+    fn revisions(&self, route: &Route, ri: usize) -> Html {
         let r = &self.site.reports[ri];
-        let url = format!("{}/revisions/", r.slug);
         let mut page = self.page(
             "revisions",
             format!("Corrections to {}", r.meta.title),
-            url.clone(),
+            route,
             None,
         );
-        self.report_crumbs(&mut page, r);
-        let mut corrections = correction_views(r, None);
+        self.report_crumbs(&mut page, ri);
+        let mut corrections = correction_views(r, &self.routes.reports[ri], None);
         corrections.reverse();
         let mut ctx = PageContext::default();
         ctx.insert("page", &page);
         ctx.insert_shared("report", &self.report_views[ri]);
         ctx.insert("corrections", &corrections);
-        (
-            format!("{url}index.html"),
-            self.templates.render("revisions.html", &ctx),
-        )
+        self.templates.render("revisions.html", &ctx)
     }
 
-    fn accessibility(&self) -> Rendered {
+    fn accessibility(&self, route: &Route) -> Html {
         let cfg = &self.site.config;
         let mut page = self.page(
             "accessibility",
             "Accessibility statement".into(),
-            "accessibility/".into(),
+            route,
             Some(format!(
                 "How accessible {} is, and how to get help.",
                 cfg.title
@@ -663,20 +645,17 @@ impl RenderCtx<'_> {
         let mut ctx = PageContext::default();
         ctx.insert("page", &page);
         ctx.insert("statement", &cfg.accessibility);
-        (
-            "accessibility/index.html".into(),
-            self.templates.render("accessibility.html", &ctx),
-        )
+        self.templates.render("accessibility.html", &ctx)
     }
 
     /// The search page. Results come from the index in the browser; without
     /// JavaScript it lists every report and chapter instead, so the search
     /// box never leads to a dead end.
-    fn search(&self) -> Rendered {
+    fn search(&self, route: &Route) -> Html {
         let mut page = self.page(
             "search",
             "Search".into(),
-            "search/".into(),
+            route,
             Some(format!("Search {}.", self.site.config.title)),
         );
         page.breadcrumbs.push(self.home_crumb());
@@ -684,46 +663,41 @@ impl RenderCtx<'_> {
             .site
             .reports
             .iter()
-            .map(|r| SearchReportView {
-                url: format!("{}/", r.slug),
+            .zip(&self.routes.reports)
+            .map(|(r, rr)| SearchReportView {
+                url: rr.home.url().into(),
                 title: r.meta.title.clone(),
                 period: r.meta.period.clone(),
-                chapters: r.chapters.iter().map(|c| chapter_link(r, c)).collect(),
-                tracker: (!r.tracker.items.is_empty()).then(|| LinkView {
+                chapters: chapter_links(r, rr),
+                tracker: rr.tracker.as_ref().map(|t| LinkView {
                     title: r.tracker.label.many.clone(),
-                    url: tracker::tracker_url(r),
+                    url: t.page.url().into(),
                 }),
             })
             .collect();
         let mut ctx = PageContext::default();
         ctx.insert("page", &page);
         ctx.insert("search", &SearchView { reports });
-        (
-            "search/index.html".into(),
-            self.templates.render("search.html", &ctx),
-        )
+        self.templates.render("search.html", &ctx)
     }
 
     /// The tracker page (`filter` None) or one of its filter pages.
-    fn tracker(&self, ri: usize, filter: Option<usize>) -> Rendered {
+    fn tracker(&self, route: &Route, ri: usize, filter: Option<usize>) -> Html {
         let r = &self.site.reports[ri];
+        let rr = &self.routes.reports[ri];
+        let tracker_routes = rr
+            .tracker
+            .as_ref()
+            .expect("planned for a report with items");
         let statuses = &self.site.config.statuses;
-        let base = tracker::tracker_url(r);
         let many = &r.tracker.label.many;
-        let (url, title, items, filter_view) = match filter {
-            None => (
-                base.clone(),
-                many.clone(),
-                r.tracker.items.iter().collect::<Vec<_>>(),
-                None,
-            ),
+        let all = 0..r.tracker.items.len();
+        let (title, items, filter_view) = match filter {
+            None => (many.clone(), all.collect::<Vec<_>>(), None),
             Some(fi) => {
                 let (facet, value, name) = &self.filters[ri][fi];
-                let items: Vec<_> = r
-                    .tracker
-                    .items
-                    .iter()
-                    .filter(|i| tracker::matches(i, *facet, value, statuses))
+                let items: Vec<_> = all
+                    .filter(|&i| tracker::matches(&r.tracker.items[i], *facet, value, statuses))
                     .collect();
                 let what = match facet {
                     tracker::Facet::Status => format!("status {name}"),
@@ -731,7 +705,6 @@ impl RenderCtx<'_> {
                     tracker::Facet::Lead => format!("lead {name}"),
                 };
                 (
-                    format!("{base}{}/{value}/", facet.key()),
                     format!("{many} with {what}"),
                     items,
                     Some(tracker::FilterView {
@@ -741,78 +714,69 @@ impl RenderCtx<'_> {
                 )
             }
         };
-        let mut page = self.page("tracker", title, url.clone(), r.meta.summary.clone());
-        self.report_crumbs(&mut page, r);
+        let mut page = self.page("tracker", title, route, r.meta.summary.clone());
+        self.report_crumbs(&mut page, ri);
         if filter.is_some() {
             page.breadcrumbs.push(LinkView {
                 title: many.clone(),
-                url: base.clone(),
+                url: tracker_routes.page.url().into(),
             });
         }
-        let list = tracker::tracker_view(r, statuses, &items);
+        let list = tracker::tracker_view(r, rr, tracker_routes, statuses, &items);
         let mut ctx = PageContext::default();
         ctx.insert("page", &page);
         ctx.insert_shared("report", &self.report_views[ri]);
         ctx.insert("list", &list);
         ctx.insert("filter", &filter_view);
-        (
-            format!("{url}index.html"),
-            self.templates.render("tracker.html", &ctx),
-        )
+        self.templates.render("tracker.html", &ctx)
     }
 
-    fn item(&self, ri: usize, ii: usize) -> Rendered {
+    fn item(&self, route: &Route, ri: usize, ii: usize) -> Html {
         let r = &self.site.reports[ri];
+        let rr = &self.routes.reports[ri];
         let item = &r.tracker.items[ii];
-        let url = tracker::item_url(r, item);
         let label = &r.tracker.label;
         let mut page = self.page(
             "item",
             format!("{} {}: {}", label.one, item.number, item.title),
-            url.clone(),
+            route,
             None,
         );
-        self.report_crumbs(&mut page, r);
-        page.breadcrumbs.push(LinkView {
-            title: label.many.clone(),
-            url: tracker::tracker_url(r),
-        });
+        self.report_crumbs(&mut page, ri);
+        if let Some(t) = &rr.tracker {
+            page.breadcrumbs.push(LinkView {
+                title: label.many.clone(),
+                url: t.page.url().into(),
+            });
+        }
         let links = Links {
             site: self.site,
+            routes: self.routes,
             root: &page.root,
             print: None,
         };
-        let view = tracker::item_view(self.site, ri, ii, &links, "", 1);
+        let view = tracker::item_view(self.site, self.routes, ri, ii, &links, "", 1);
         let statuses = &self.site.config.statuses;
-        let row = |i: usize| Shared::new(&tracker::row(r, &r.tracker.items[i], statuses));
+        let row =
+            |i: usize| Shared::new(&tracker::row(&r.tracker.items[i], &rr.items[i], statuses));
         let prev = ii.checked_sub(1).map(row);
         let next = (ii + 1 < r.tracker.items.len()).then(|| row(ii + 1));
-        (
-            format!("{url}index.html"),
-            self.with_neighbours(
-                &page,
-                ri,
-                ("item", &view),
-                prev,
-                next,
-                "recommendation.html",
-            ),
+        self.with_neighbours(
+            &page,
+            ri,
+            ("item", &view),
+            prev,
+            next,
+            "recommendation.html",
         )
     }
-}
-
-/// A chapter's address below the site root: `report/chapter/`. Made by
-/// concatenation, not `format!`, which cost about 1,000 instructions a call,
-/// and this is made several times for every page.
-pub fn chapter_url(r: &Report, c: &Chapter) -> String {
-    [r.slug.as_str(), "/", &c.slug, "/"].concat()
 }
 
 pub fn print_anchor(chapter_slug: &str) -> String {
     format!("chapter-{chapter_slug}")
 }
 
-fn chapter_view(r: &Report, ci: usize, html: String) -> ChapterView {
+fn chapter_view(r: &Report, routes: &ReportRoutes, ci: usize, html: String) -> ChapterView {
     let c = &r.chapters[ci];
     let toc = c
         .doc
@@ -845,7 +809,7 @@ fn chapter_view(r: &Report, ci: usize, html: String) -> ChapterView {
         source: c.file.clone(),
         draft: c.draft,
         anchor: print_anchor(&c.slug),
-        corrections: correction_views(r, Some(ci)),
+        corrections: correction_views(r, routes, Some(ci)),
         updated: c.updated.map(date_view),
         pdf: None,
     }
@@ -854,6 +818,7 @@ fn chapter_view(r: &Report, ci: usize, html: String) -> ChapterView {
 /// Decides where links go on one page.
 struct Links<'a> {
     site: &'a Site,
+    routes: &'a Routes,
     /// The way back to the site root from the page.
     root: &'a str,
     /// On a print page: the report and the chapter being rendered.
@@ -863,6 +828,7 @@ struct Links<'a> {
 impl LinkResolver for Links<'_> {
     fn href(&self, target: &LinkTarget, dest: &str) -> String {
         let reports = &self.site.reports;
+        let routes = &self.routes.reports;
         match target {
             LinkTarget::External | LinkTarget::Unresolved => dest.to_string(),
             LinkTarget::Fragment(f) => match self.print {
@@ -882,7 +848,8 @@ impl LinkResolver for Links<'_> {
                         None => format!("#{}", print_anchor(&c.slug)),
                     },
                     _ => {
-                        let mut s = [self.root, &r.slug, "/", &c.slug, "/"].concat();
+                        let page = &routes[*report].chapters[*chapter].page;
+                        let mut s = [self.root, page.url()].concat();
                         if let Some(f) = fragment {
                             s.push('#');
                             s.push_str(f);
@@ -891,17 +858,16 @@ impl LinkResolver for Links<'_> {
                     }
                 }
             }
-            LinkTarget::Report { report } => format!("{}{}/", self.root, reports[*report].slug),
-            LinkTarget::Item { report, item } => {
-                let r = &reports[*report];
-                let it = &r.tracker.items[*item];
-                match self.print {
-                    Some((pr, _)) if pr == *report => format!("#{}", tracker::print_anchor(it)),
-                    _ => format!("{}{}", self.root, tracker::item_url(r, it)),
+            LinkTarget::Report { report } => [self.root, routes[*report].home.url()].concat(),
+            LinkTarget::Item { report, item } => match self.print {
+                Some((pr, _)) if pr == *report => {
+                    let it = &reports[*report].tracker.items[*item];
+                    format!("#{}", tracker::print_anchor(it))
                 }
-            }
+                _ => [self.root, routes[*report].items[*item].url()].concat(),
+            },
             LinkTarget::Asset { report, path } => {
-                format!("{}{}/{}", self.root, reports[*report].slug, path)
+                [self.root, routes[*report].file(path).url()].concat()
             }
         }
     }
@@ -924,15 +890,26 @@ fn font_faces(fs: &dyn FileSystem, file: &str) -> Vec<(u16, bool)> {
 /// A PDF's bytes and page count.
 type Made = Option<(Vec<u8>, usize)>;
 
+/// The link to a PDF at `route`, if it was made.
+fn made_link(route: Option<&Route>, made: &Made) -> Option<PdfLink> {
+    let (route, (bytes, pages)) = route.zip(made.as_ref())?;
+    Some(pdf_link(route, bytes.len(), *pages))
+}
+
 /// The PDFs a build makes: one per report, and one per chapter when the
-/// site asks for them (`pdf_per_chapter: true`).
+/// site asks for them (`pdf_per_chapter: true`): one for each PDF route.
 struct Editions {
     reports: Vec<Made>,
     chapters: Vec<Vec<Made>>,
 }
 
 #[cfg(feature = "pdf")]
-fn pdf_editions(fs: &dyn FileSystem, site: &Site, diags: &Diagnostics) -> Editions {
+fn pdf_editions(
+    fs: &dyn FileSystem,
+    site: &Site,
+    routes: &Routes,
+    diags: &Diagnostics,
+) -> Editions {
     let mut ed = Editions {
         reports: site.reports.iter().map(|_| None).collect(),
         chapters: site
@@ -941,16 +918,24 @@ fn pdf_editions(fs: &dyn FileSystem, site: &Site, diags: &Diagnostics) -> Editio
             .map(|r| r.chapters.iter().map(|_| None).collect())
             .collect(),
     };
-    if !site.config.pdf {
+    let reports = routes.reports.iter().enumerate();
+    let mut jobs: Vec<crate::pdf::Job> = reports
+        .clone()
+        .filter(|(_, rr)| rr.pdf.is_some())
+        .map(|(ri, _)| (ri, None))
+        .collect();
+    for (ri, rr) in reports {
+        let chapters = rr.chapters.iter().enumerate();
+        jobs.extend(
+            chapters
+                .filter(|(_, c)| c.pdf.is_some())
+                .map(|(ci, _)| (ri, Some(ci))),
+        );
+    }
+    if jobs.is_empty() {
         return ed;
     }
-    let mut jobs: Vec<crate::pdf::Job> = (0..site.reports.len()).map(|ri| (ri, None)).collect();
-    if site.config.pdf_per_chapter {
-        for (ri, r) in site.reports.iter().enumerate() {
-            jobs.extend((0..r.chapters.len()).map(|ci| (ri, Some(ci))));
-        }
-    }
-    let results = crate::pdf::render_all(fs, site, &jobs);
+    let results = crate::pdf::render_all(fs, site, routes, &jobs);
     for ((ri, only), result) in jobs.into_iter().zip(results) {
         let made = match result {
             Ok(pdf) => Some((pdf.bytes.clone(), pdf.pages)),
@@ -968,7 +953,7 @@ fn pdf_editions(fs: &dyn FileSystem, site: &Site, diags: &Diagnostics) -> Editio
 }
 
 #[cfg(not(feature = "pdf"))]
-fn pdf_editions(_: &dyn FileSystem, site: &Site, _: &Diagnostics) -> Editions {
+fn pdf_editions(_: &dyn FileSystem, site: &Site, _: &Routes, _: &Diagnostics) -> Editions {
     Editions {
         reports: site.reports.iter().map(|_| None).collect(),
         chapters: site
@@ -1004,22 +989,20 @@ fn uses_code(site: &Site) -> bool {
 }
 
 /// `sitemap.xml` lists every public page with the report's publication date.
-/// It needs absolute addresses, so it is written only when `base_url` is set.
-fn sitemap(site: &Site) -> Option<String> {
+/// It needs absolute addresses, so it is written only when `base_url` is set
+/// (the route table has a sitemap route then).
+fn sitemap(site: &Site, routes: &Routes) -> String {
     let base = &site.config.base_url;
-    if base.is_empty() {
-        return None;
-    }
     let mut urls: BTreeMap<String, Option<String>> = BTreeMap::new();
     urls.insert(
-        base.clone(),
+        routes.home.absolute(base),
         site.reports.first().map(|r| r.meta.published.to_string()),
     );
-    for r in &site.reports {
+    for (r, rr) in site.reports.iter().zip(&routes.reports) {
         let date = Some(r.meta.published.to_string());
-        urls.insert(format!("{base}{}/", r.slug), date.clone());
-        for c in &r.chapters {
-            urls.insert(format!("{base}{}/{}/", r.slug, c.slug), date.clone());
+        urls.insert(rr.home.absolute(base), date.clone());
+        for c in &rr.chapters {
+            urls.insert(c.page.absolute(base), date.clone());
         }
     }
     let mut xml = String::from(
@@ -1035,5 +1018,5 @@ fn sitemap(site: &Site) -> Option<String> {
         xml.push_str("</url>\n");
     }
     xml.push_str("</urlset>\n");
-    Some(xml)
+    xml
 }

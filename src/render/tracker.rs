@@ -14,6 +14,7 @@ use serde::Serialize;
 
 use crate::markdown::html::{self, HtmlOptions, LinkResolver};
 use crate::model::{Recommendation, Relation, Report, Site};
+use crate::routes::{ReportRoutes, Route, Routes, TrackerRoutes};
 use crate::tracker::status::{Status, Vocabulary};
 
 #[derive(Serialize, Clone)]
@@ -124,14 +125,6 @@ pub struct ItemView {
     pub anchor: String,
 }
 
-pub fn tracker_url(r: &Report) -> String {
-    format!("{}/{}/", r.slug, r.tracker.label.dir)
-}
-
-pub fn item_url(r: &Report, item: &Recommendation) -> String {
-    format!("{}{}/", tracker_url(r), item.slug)
-}
-
 pub fn print_anchor(item: &Recommendation) -> String {
     format!("item-{}", item.slug)
 }
@@ -151,12 +144,13 @@ fn date_view(d: crate::model::PartialDate) -> DateView {
     }
 }
 
-pub fn row(r: &Report, item: &Recommendation, statuses: &Vocabulary) -> ItemRow {
+/// An item's row, linking to its page at `page`.
+pub fn row(item: &Recommendation, page: &Route, statuses: &Vocabulary) -> ItemRow {
     ItemRow {
         number: item.number.clone(),
         slug: item.slug.clone(),
         title: item.title.clone(),
-        url: item_url(r, item),
+        url: page.url().into(),
         theme: item.theme.clone(),
         theme_slug: item.theme.as_deref().map(slug::slugify),
         leads: item.leads.clone(),
@@ -225,8 +219,15 @@ pub fn matches(item: &Recommendation, facet: Facet, value: &str, statuses: &Voca
     }
 }
 
-pub fn tracker_view(r: &Report, statuses: &Vocabulary, items: &[&Recommendation]) -> TrackerView {
-    let base = tracker_url(r);
+/// The tracker's list of the report's items numbered `shown`.
+pub fn tracker_view(
+    r: &Report,
+    routes: &ReportRoutes,
+    tracker: &TrackerRoutes,
+    statuses: &Vocabulary,
+    shown: &[usize],
+) -> TrackerView {
+    let items: Vec<&Recommendation> = shown.iter().map(|&i| &r.tracker.items[i]).collect();
     let mut counts = Vec::new();
     for (i, s) in statuses.0.iter().enumerate() {
         let count = items.iter().filter(|x| x.status == i).count();
@@ -235,10 +236,10 @@ pub fn tracker_view(r: &Report, statuses: &Vocabulary, items: &[&Recommendation]
             label: s.label.clone(),
             description: s.description.clone(),
             count,
-            url: format!("{base}status/{}/", s.key),
+            url: tracker.filter(Facet::Status.key(), &s.key).url().into(),
         });
     }
-    let facet = |kind: &str, f: &dyn Fn(&Recommendation) -> Vec<String>| {
+    let facet = |kind: Facet, f: &dyn Fn(&Recommendation) -> Vec<String>| {
         facet_values(r, f)
             .into_iter()
             .map(|(slug, name)| FacetValue {
@@ -246,7 +247,7 @@ pub fn tracker_view(r: &Report, statuses: &Vocabulary, items: &[&Recommendation]
                     .iter()
                     .filter(|i| f(i).iter().any(|v| slug::slugify(v) == slug))
                     .count(),
-                url: format!("{base}{kind}/{slug}/"),
+                url: tracker.filter(kind.key(), &slug).url().into(),
                 name,
                 slug,
             })
@@ -256,15 +257,18 @@ pub fn tracker_view(r: &Report, statuses: &Vocabulary, items: &[&Recommendation]
     TrackerView {
         label: label.one.clone(),
         label_plural: label.many.clone(),
-        url: base.clone(),
+        url: tracker.page.url().into(),
         count: items.len(),
         chart: chart(&counts, &label.many),
         statuses: counts,
-        themes: facet("theme", &|i| i.theme.iter().cloned().collect()),
-        leads: facet("lead", &|i| i.leads.clone()),
-        items: items.iter().map(|i| row(r, i, statuses)).collect(),
-        csv_url: format!("{}/recommendations.csv", r.slug),
-        json_url: format!("{}/recommendations.json", r.slug),
+        themes: facet(Facet::Theme, &|i| i.theme.iter().cloned().collect()),
+        leads: facet(Facet::Lead, &|i| i.leads.clone()),
+        items: shown
+            .iter()
+            .map(|&i| row(&r.tracker.items[i], &routes.items[i], statuses))
+            .collect(),
+        csv_url: tracker.csv.url().into(),
+        json_url: tracker.json.url().into(),
     }
 }
 
@@ -290,6 +294,7 @@ fn chart(counts: &[StatusCount], many: &str) -> String {
 
 pub fn item_view(
     site: &Site,
+    routes: &Routes,
     ri: usize,
     ii: usize,
     links: &dyn LinkResolver,
@@ -306,7 +311,7 @@ pub fn item_view(
         raw_html: site.config.raw_html,
     };
     ItemView {
-        row: row(r, item, statuses),
+        row: row(item, &routes.reports[ri].items[ii], statuses),
         html: html::render(&item.text, &opts),
         missing_text: item.missing_text.clone(),
         responses: item
@@ -335,7 +340,7 @@ pub fn item_view(
                     },
                     title: format!("{} {}: {}", other.tracker.label.one, oi.number, oi.title),
                     report_title: other.meta.title.clone(),
-                    url: item_url(other, oi),
+                    url: routes.reports[rel.report].items[rel.item].url().into(),
                 }
             })
             .collect(),
@@ -370,12 +375,13 @@ struct DataRow<'a> {
     url: String,
 }
 
-fn data_rows<'a>(site: &'a Site, r: &'a Report) -> Vec<DataRow<'a>> {
+fn data_rows<'a>(site: &'a Site, r: &'a Report, routes: &ReportRoutes) -> Vec<DataRow<'a>> {
     let statuses = &site.config.statuses;
     r.tracker
         .items
         .iter()
-        .map(|i| {
+        .zip(&routes.items)
+        .map(|(i, page)| {
             let s = statuses.get(i.status);
             DataRow {
                 number: &i.number,
@@ -388,17 +394,17 @@ fn data_rows<'a>(site: &'a Site, r: &'a Report) -> Vec<DataRow<'a>> {
                 last_update: i.responses.first().map(|x| x.date.iso()),
                 // Absolute when the site knows its address, so the data
                 // file still works once downloaded.
-                url: format!("{}{}", site.config.base_url, item_url(r, i)),
+                url: page.absolute(&site.config.base_url),
             }
         })
         .collect()
 }
 
 /// `recommendations.csv`: one row per item, leads joined with `; `.
-pub fn csv(site: &Site, r: &Report) -> Vec<u8> {
+pub fn csv(site: &Site, r: &Report, routes: &ReportRoutes) -> Vec<u8> {
     let mut file = crate::opendata::CsvFile::new();
     file.row(CSV_HEADER);
-    for d in data_rows(site, r) {
+    for d in data_rows(site, r, routes) {
         file.row([
             d.number,
             d.title,
@@ -415,7 +421,7 @@ pub fn csv(site: &Site, r: &Report) -> Vec<u8> {
 }
 
 /// `recommendations.json`: the report, the statuses and the items.
-pub fn json(site: &Site, r: &Report) -> Vec<u8> {
+pub fn json(site: &Site, r: &Report, routes: &ReportRoutes) -> Vec<u8> {
     #[derive(Serialize)]
     struct Doc<'a> {
         report: &'a str,
@@ -429,7 +435,7 @@ pub fn json(site: &Site, r: &Report) -> Vec<u8> {
         title: &r.meta.title,
         label: &r.tracker.label.one,
         statuses: &site.config.statuses.0,
-        items: data_rows(site, r),
+        items: data_rows(site, r, routes),
     };
     let mut out = serde_json::to_vec_pretty(&doc).unwrap_or_default();
     out.push(b'\n');

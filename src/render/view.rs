@@ -11,6 +11,7 @@ use serde::Serialize;
 use crate::config::SiteConfig;
 use crate::dates;
 use crate::model::{Chapter, Report};
+use crate::routes::{ReportRoutes, Route, Routes};
 
 #[derive(Serialize)]
 pub struct SiteView {
@@ -90,14 +91,14 @@ pub struct PdfLink {
     pub pages: usize,
 }
 
-pub fn pdf_link(r: &Report, size: usize, pages: usize) -> PdfLink {
+pub fn pdf_link(pdf: &Route, size: usize, pages: usize) -> PdfLink {
     let size_display = if size >= 1024 * 1024 {
         format!("{:.1} MB", size as f64 / (1024.0 * 1024.0))
     } else {
         format!("{} KB", size.div_ceil(1024))
     };
     PdfLink {
-        url: format!("{}/{}.pdf", r.slug, r.slug),
+        url: pdf.url().into(),
         size,
         size_display,
         pages,
@@ -167,13 +168,19 @@ pub struct CorrectionView {
     pub why: Option<String>,
 }
 
-pub fn correction_views(r: &Report, chapter: Option<usize>) -> Vec<CorrectionView> {
+pub fn correction_views(
+    r: &Report,
+    routes: &ReportRoutes,
+    chapter: Option<usize>,
+) -> Vec<CorrectionView> {
     r.corrections
         .iter()
         .filter(|c| chapter.is_none() || c.chapter == chapter)
         .map(|c| CorrectionView {
             date: date_view(c.date),
-            chapter: c.chapter.map(|i| chapter_link(r, &r.chapters[i])),
+            chapter: c
+                .chapter
+                .map(|i| chapter_link(&r.chapters[i], &routes.chapters[i].page)),
             what: c.what.clone(),
             why: c.why.clone(),
         })
@@ -210,7 +217,7 @@ pub struct LinkView {
     pub url: String,
 }
 
-pub fn site_view(config: &SiteConfig, reports: &[Report]) -> SiteView {
+pub fn site_view(config: &SiteConfig, reports: &[Report], routes: &Routes) -> SiteView {
     SiteView {
         title: config.title.clone(),
         organisation: config.organisation.clone(),
@@ -226,19 +233,20 @@ pub fn site_view(config: &SiteConfig, reports: &[Report]) -> SiteView {
             text: config.branding.colours.text.clone(),
             background: config.branding.colours.background.clone(),
         },
-        reports: reports.iter().map(report_summary).collect(),
+        reports: reports
+            .iter()
+            .zip(&routes.reports)
+            .map(|(r, rr)| report_summary(r, rr))
+            .collect(),
         generator: format!("rapport {}", env!("CARGO_PKG_VERSION")),
         preview: config.preview,
-        accessibility_url: config
-            .accessibility
-            .is_some()
-            .then(|| "accessibility/".to_string()),
-        feed_url: (!config.base_url.is_empty()).then(|| "feed.xml".to_string()),
+        accessibility_url: routes.accessibility.as_ref().map(|a| a.url().into()),
+        feed_url: routes.feed.as_ref().map(|f| f.url().into()),
         font_family: config.branding.font.as_ref().map(|f| f.family.clone()),
     }
 }
 
-pub fn report_summary(r: &Report) -> ReportSummary {
+pub fn report_summary(r: &Report, routes: &ReportRoutes) -> ReportSummary {
     ReportSummary {
         slug: r.slug.clone(),
         title: r.meta.title.clone(),
@@ -252,35 +260,48 @@ pub fn report_summary(r: &Report) -> ReportSummary {
         owner: r.meta.owner.clone(),
         authors: r.meta.authors.clone(),
         draft: r.meta.draft,
-        url: format!("{}/", r.slug),
-        print_url: format!("{}/print/", r.slug),
+        url: routes.home.url().into(),
+        print_url: routes.print.url().into(),
         chapter_count: r.chapters.len(),
     }
 }
 
 pub fn report_view(
     r: &Report,
+    routes: &ReportRoutes,
     statuses: &crate::tracker::status::Vocabulary,
     pdf: Option<PdfLink>,
 ) -> ReportView {
-    let items: Vec<_> = r.tracker.items.iter().collect();
+    let items: Vec<usize> = (0..r.tracker.items.len()).collect();
     ReportView {
-        summary: report_summary(r),
-        chapters: r.chapters.iter().map(|c| chapter_link(r, c)).collect(),
-        tracker: (!items.is_empty()).then(|| super::tracker::tracker_view(r, statuses, &items)),
-        corrections: correction_views(r, None),
-        revisions_url: (!r.corrections.is_empty()).then(|| format!("{}/revisions/", r.slug)),
+        summary: report_summary(r, routes),
+        chapters: chapter_links(r, routes),
+        tracker: routes
+            .tracker
+            .as_ref()
+            .map(|t| super::tracker::tracker_view(r, routes, t, statuses, &items)),
+        corrections: correction_views(r, routes, None),
+        revisions_url: routes.revisions.as_ref().map(|p| p.url().into()),
         pdf,
     }
 }
 
-pub fn chapter_link(r: &Report, c: &Chapter) -> ChapterLink {
+/// A link to each of a report's chapters, in order.
+pub fn chapter_links(r: &Report, routes: &ReportRoutes) -> Vec<ChapterLink> {
+    r.chapters
+        .iter()
+        .zip(&routes.chapters)
+        .map(|(c, cr)| chapter_link(c, &cr.page))
+        .collect()
+}
+
+pub fn chapter_link(c: &Chapter, page: &Route) -> ChapterLink {
     ChapterLink {
         slug: c.slug.clone(),
         title: c.title.clone(),
         number: c.number.clone(),
         summary: c.summary.clone(),
-        url: super::chapter_url(r, c),
+        url: page.url().into(),
         draft: c.draft,
     }
 }
