@@ -231,6 +231,18 @@ impl TrackerRoutes {
     }
 }
 
+/// A chapter's anchor in its report's print edition: the print edition is
+/// one page, so each chapter is a fragment of it (`print/#chapter-<slug>`),
+/// and the PDF names its labels the same way.
+pub fn chapter_anchor(chapter_slug: &str) -> String {
+    format!("chapter-{chapter_slug}")
+}
+
+/// A recommendation's anchor in the print edition and the PDF.
+pub fn item_anchor(item: &crate::model::Recommendation) -> String {
+    format!("item-{}", item.slug)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -12,8 +12,8 @@ use std::fmt::Write;
 
 use crate::markdown::ast::*;
 use crate::model::{Report, Site};
-use crate::render::tracker::print_anchor as item_anchor;
 use crate::routes::Routes;
+use crate::routes::item_anchor;
 
 /// A Typst string literal.
 ///

@@ -527,7 +527,7 @@ impl RenderCtx<'_> {
             .iter()
             .enumerate()
             .map(|(ci, c)| {
-                let anchor = print_anchor(&c.slug);
+                let anchor = crate::routes::chapter_anchor(&c.slug);
                 let prefix = format!("{anchor}--");
                 let links = Links {
                     site: self.site,
@@ -560,7 +560,7 @@ impl RenderCtx<'_> {
                     root: &page.root,
                     print: Some((ri, &item.slug)),
                 };
-                let prefix = format!("{}--", tracker::print_anchor(item));
+                let prefix = format!("{}--", crate::routes::item_anchor(item));
                 let mut view =
                     tracker::item_view(self.site, self.routes, ri, ii, &links, &prefix, 2);
                 // The print edition gives each item's latest response only.
@@ -772,10 +772,6 @@ impl RenderCtx<'_> {
     }
 }
 
-pub fn print_anchor(chapter_slug: &str) -> String {
-    format!("chapter-{chapter_slug}")
-}
-
 fn chapter_view(r: &Report, routes: &ReportRoutes, ci: usize, html: String) -> ChapterView {
     let c = &r.chapters[ci];
     let toc = c
@@ -808,7 +804,7 @@ fn chapter_view(r: &Report, routes: &ReportRoutes, ci: usize, html: String) -> C
         toc,
         source: c.file.clone(),
         draft: c.draft,
-        anchor: print_anchor(&c.slug),
+        anchor: crate::routes::chapter_anchor(&c.slug),
         corrections: correction_views(r, routes, Some(ci)),
         updated: c.updated.map(date_view),
         pdf: None,
@@ -832,7 +828,7 @@ impl LinkResolver for Links<'_> {
         match target {
             LinkTarget::External | LinkTarget::Unresolved => dest.to_string(),
             LinkTarget::Fragment(f) => match self.print {
-                Some((_, ch)) => format!("#{}--{f}", print_anchor(ch)),
+                Some((_, ch)) => format!("#{}--{f}", crate::routes::chapter_anchor(ch)),
                 None => format!("#{f}"),
             },
             LinkTarget::Chapter {
@@ -844,8 +840,8 @@ impl LinkResolver for Links<'_> {
                 let c = &r.chapters[*chapter];
                 match self.print {
                     Some((pr, _)) if pr == *report => match fragment {
-                        Some(f) => format!("#{}--{f}", print_anchor(&c.slug)),
-                        None => format!("#{}", print_anchor(&c.slug)),
+                        Some(f) => format!("#{}--{f}", crate::routes::chapter_anchor(&c.slug)),
+                        None => format!("#{}", crate::routes::chapter_anchor(&c.slug)),
                     },
                     _ => {
                         let page = &routes[*report].chapters[*chapter].page;
@@ -862,7 +858,7 @@ impl LinkResolver for Links<'_> {
             LinkTarget::Item { report, item } => match self.print {
                 Some((pr, _)) if pr == *report => {
                     let it = &reports[*report].tracker.items[*item];
-                    format!("#{}", tracker::print_anchor(it))
+                    format!("#{}", crate::routes::item_anchor(it))
                 }
                 _ => [self.root, routes[*report].items[*item].url()].concat(),
             },

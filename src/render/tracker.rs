@@ -125,10 +125,6 @@ pub struct ItemView {
     pub anchor: String,
 }
 
-pub fn print_anchor(item: &Recommendation) -> String {
-    format!("item-{}", item.slug)
-}
-
 fn status_view(s: &Status) -> StatusView {
     StatusView {
         key: s.key.clone(),
@@ -345,7 +341,7 @@ pub fn item_view(
             })
             .collect(),
         source: item.origin.file.clone(),
-        anchor: print_anchor(item),
+        anchor: crate::routes::item_anchor(item),
     }
 }
 
