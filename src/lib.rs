@@ -38,5 +38,6 @@ pub mod serve;
 pub mod svg;
 pub mod theme;
 pub mod tracker;
+pub mod url;
 pub mod vfs;
 pub mod yaml;

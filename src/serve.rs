@@ -759,7 +759,11 @@ pub fn request_path(raw: &str) -> Option<String> {
     if raw.contains('\\') || raw.to_ascii_lowercase().contains("%5c") {
         return None;
     }
-    let decoded = percent_decode(raw)?;
+    // A stray `%` or escapes that are not text name no file rapport wrote.
+    let decoded = crate::url::percent_decode(raw)
+        .ok()
+        .filter(|d| !d.stray_percent)?
+        .text;
     if decoded.contains('\\') || decoded.contains('\0') {
         return None;
     }
@@ -779,23 +783,6 @@ pub fn request_path(raw: &str) -> Option<String> {
         path.push_str("index.html");
     }
     Some(path)
-}
-
-fn percent_decode(s: &str) -> Option<String> {
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] == b'%' {
-            let hex = s.get(i + 1..i + 3)?;
-            out.push(u8::from_str_radix(hex, 16).ok()?);
-            i += 3;
-        } else {
-            out.push(b[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).ok()
 }
 
 fn inject(mut html: Vec<u8>, errors: Option<&str>) -> Vec<u8> {
@@ -878,6 +865,17 @@ mod tests {
         assert_eq!(
             request_path("/assets/style.css").as_deref(),
             Some("assets/style.css")
+        );
+    }
+
+    #[test]
+    fn a_stray_percent_or_an_escape_that_is_not_text_is_refused() {
+        for bad in ["/100%", "/a%zz.html", "/%FF.html", "/%+2e%+2e/site.yaml"] {
+            assert_eq!(request_path(bad), None, "{bad}");
+        }
+        assert_eq!(
+            request_path("/caf%C3%A9/a+b.html").as_deref(),
+            Some("café/a+b.html")
         );
     }
 }
