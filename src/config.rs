@@ -213,11 +213,70 @@ impl Default for Colours {
 
 /// Reads and validates `site.yaml`. Problems are pushed as config-class
 /// diagnostics; `None` means the site cannot be built at all.
+///
+/// Each setting is checked by a step of its own, and every step runs even
+/// after another found a problem, so one run reports them all.
 pub fn load(
     fs: &dyn FileSystem,
     diags: &Diagnostics,
     sources: &crate::diagnostics::SourceMap,
 ) -> Option<SiteConfig> {
+    let raw = read(fs, diags, sources)?;
+    let mut problems = Problems { diags, ok: true };
+    let p = &mut problems;
+    let base_url = base_url(raw.base_url, p);
+    let theme = theme(raw.theme, p);
+    let branding = branding(fs, raw.branding, p);
+    check_contrast(&branding.colours, p);
+    let statuses = statuses(raw.statuses, p);
+    if let Some(a) = &raw.accessibility {
+        check_accessibility(a, p);
+    }
+    let checks_off = checks_off(raw.checks.unwrap_or_default(), p);
+    let raw_html = raw_html(raw.markdown, p);
+    if !problems.ok {
+        return None;
+    }
+    Some(SiteConfig {
+        title: raw.title,
+        organisation: raw.organisation,
+        base_url,
+        language: raw.language.unwrap_or_else(|| "en-GB".to_string()),
+        theme,
+        description: raw.description,
+        branding,
+        statuses,
+        checks_off,
+        preview: false,
+        accessibility: raw.accessibility,
+        git_dates: raw.git_dates.unwrap_or(true),
+        pdf: true,
+        pdf_per_chapter: raw.pdf_per_chapter.unwrap_or(false),
+        raw_html,
+    })
+}
+
+/// Where the steps of [`load`] report: each problem is a config-class
+/// diagnostic in site.yaml, and any error means no configuration.
+struct Problems<'a> {
+    diags: &'a Diagnostics,
+    ok: bool,
+}
+
+impl Problems<'_> {
+    fn push(&mut self, d: Diagnostic) {
+        self.ok = self.ok && !d.is_error();
+        self.diags.push(d.config().in_file(CONFIG_FILE));
+    }
+}
+
+/// site.yaml's text, parsed; `None` once a file that cannot be read or
+/// parsed is reported.
+fn read(
+    fs: &dyn FileSystem,
+    diags: &Diagnostics,
+    sources: &crate::diagnostics::SourceMap,
+) -> Option<RawConfig> {
     let text = match crate::sources::read_text(sources, fs, CONFIG_FILE, diags) {
         Ok(t) => t,
         Err(e) => {
@@ -230,127 +289,168 @@ pub fn load(
             return None;
         }
     };
-    let raw: RawConfig = match yaml::parse(CONFIG_FILE, &text, 0) {
-        Ok(raw) => raw,
+    match yaml::parse(CONFIG_FILE, &text, 0) {
+        Ok(raw) => Some(raw),
         Err(d) => {
             diags.push(d.config());
-            return None;
-        }
-    };
-    let mut ok = true;
-    let mut problem = |d: Diagnostic| {
-        ok = ok && !d.is_error();
-        diags.push(d.config().in_file(CONFIG_FILE));
-    };
-
-    let base_url = match raw.base_url {
-        Some(u) => match normalise_base_url(&u.value) {
-            Ok(url) => url,
-            Err(why) => {
-                problem(
-                    Diagnostic::error("bad-base-url", why)
-                        .at(yaml::span_of(&u, 0))
-                        .with_hint(BASE_URL_HINT),
-                );
-                String::new()
-            }
-        },
-        None => String::new(),
-    };
-
-    let theme = match raw.theme {
-        Some(t) => {
-            if !valid_name(&t.value) {
-                problem(
-                    Diagnostic::error("bad-theme", format!("`{}` is not a theme name", t.value))
-                        .at(yaml::span_of(&t, 0))
-                        .with_hint("a theme name is a folder name under themes/: letters, digits and hyphens"),
-                );
-            }
-            t.value
-        }
-        None => "default".to_string(),
-    };
-
-    let mut colours = Colours::default();
-    let mut logo = None;
-    let mut logo_alt = None;
-    let mut footer = None;
-    let mut font = None;
-    if let Some(b) = raw.branding {
-        for (slot, value) in [
-            (&mut colours.primary, b.primary_colour),
-            (&mut colours.accent, b.accent_colour),
-            (&mut colours.text, b.text_colour),
-            (&mut colours.background, b.background_colour),
-        ] {
-            if let Some(v) = value {
-                match parse_hex(&v.value) {
-                    Some(_) => *slot = normalise_hex(&v.value),
-                    None => problem(
-                        Diagnostic::error("bad-colour", format!("`{}` is not a colour", v.value))
-                            .at(yaml::span_of(&v, 0))
-                            .with_hint("write colours as hex in quotes, e.g. \"#1d4f91\""),
-                    ),
-                }
-            }
-        }
-        if let Some(l) = b.logo {
-            if let Some(d) = unusable_file(fs, &l, "logo", "static/logo.svg") {
-                problem(d);
-            } else if crate::files::kind_of(&l.value) != Ok(crate::files::Kind::Image)
-                || crate::vfs::is_hidden(&l.value)
-            {
-                problem(
-                    Diagnostic::error(
-                        "not-an-image",
-                        format!("the logo `{}` is not an image file", l.value),
-                    )
-                    .at(yaml::span_of(&l, 0))
-                    .with_hint(format!(
-                        "the logo can be a {} file in static/, e.g. static/logo.svg",
-                        crate::files::IMAGES.join(", ")
-                    )),
-                );
-            } else if let Err(refusal) = crate::images::check(fs, &l.value) {
-                problem(refusal.diagnostic(&l.value).at(yaml::span_of(&l, 0)));
-            } else if b.logo_alt.as_deref().is_none_or(|a| a.trim().is_empty()) {
-                problem(
-                    Diagnostic::error("image-alt", "the logo has no `logo_alt` text")
-                        .at(yaml::span_of(&l, 0))
-                        .with_hint("add `logo_alt: <organisation> logo` under branding so screen readers can name it"),
-                );
-            }
-            logo = Some(l.value);
-        }
-        logo_alt = b.logo_alt;
-        footer = b.footer;
-        if let Some(f) = b.font {
-            let mut files = Vec::new();
-            for file in f.files {
-                let lower = file.value.to_lowercase();
-                if !(lower.ends_with(".ttf") || lower.ends_with(".otf")) {
-                    problem(
-                        Diagnostic::error("bad-font", format!("`{}` is not a .ttf or .otf font file", file.value))
-                            .at(yaml::span_of(&file, 0))
-                            .with_hint("the PDF needs TrueType or OpenType files; most font families offer them"),
-                    );
-                } else if let Some(d) =
-                    unusable_file(fs, &file, "font", "static/fonts/Family-Regular.ttf")
-                {
-                    problem(d);
-                } else {
-                    files.push(file.value);
-                }
-            }
-            font = Some(BrandFont {
-                family: f.family,
-                files,
-            });
+            None
         }
     }
+}
 
-    // WCAG 2.2 AA asks for 4.5:1 between text and its background.
+/// The site's address with its closing `/`, or empty when not given (or
+/// refused).
+fn base_url(raw: Option<Spanned<String>>, p: &mut Problems) -> String {
+    let Some(u) = raw else {
+        return String::new();
+    };
+    normalise_base_url(&u.value).unwrap_or_else(|why| {
+        p.push(
+            Diagnostic::error("bad-base-url", why)
+                .at(yaml::span_of(&u, 0))
+                .with_hint(BASE_URL_HINT),
+        );
+        String::new()
+    })
+}
+
+/// The theme's folder name (`default` unless given).
+fn theme(raw: Option<Spanned<String>>, p: &mut Problems) -> String {
+    let Some(t) = raw else {
+        return "default".to_string();
+    };
+    if !valid_name(&t.value) {
+        p.push(
+            Diagnostic::error("bad-theme", format!("`{}` is not a theme name", t.value))
+                .at(yaml::span_of(&t, 0))
+                .with_hint(
+                    "a theme name is a folder name under themes/: letters, digits and hyphens",
+                ),
+        );
+    }
+    t.value
+}
+
+/// Colours, logo, footer and font, each checked.
+fn branding(fs: &dyn FileSystem, raw: Option<RawBranding>, p: &mut Problems) -> Branding {
+    let Some(b) = raw else {
+        return Branding {
+            logo: None,
+            logo_alt: None,
+            colours: Colours::default(),
+            footer: None,
+            font: None,
+        };
+    };
+    let colours = colours(
+        [
+            b.primary_colour,
+            b.accent_colour,
+            b.text_colour,
+            b.background_colour,
+        ],
+        p,
+    );
+    let logo = b.logo.map(|l| {
+        check_logo(fs, &l, b.logo_alt.as_deref(), p);
+        l.value
+    });
+    Branding {
+        logo,
+        logo_alt: b.logo_alt,
+        colours,
+        footer: b.footer,
+        font: b.font.map(|f| font(fs, f, p)),
+    }
+}
+
+/// The branding colours given (primary, accent, text, background), each
+/// as `#rrggbb`; the default theme's for those not given or not colours.
+fn colours(given: [Option<Spanned<String>>; 4], p: &mut Problems) -> Colours {
+    let mut colours = Colours::default();
+    let slots = [
+        &mut colours.primary,
+        &mut colours.accent,
+        &mut colours.text,
+        &mut colours.background,
+    ];
+    for (slot, value) in slots.into_iter().zip(given) {
+        let Some(v) = value else { continue };
+        match parse_hex(&v.value) {
+            Some(_) => *slot = normalise_hex(&v.value),
+            None => p.push(
+                Diagnostic::error("bad-colour", format!("`{}` is not a colour", v.value))
+                    .at(yaml::span_of(&v, 0))
+                    .with_hint("write colours as hex in quotes, e.g. \"#1d4f91\""),
+            ),
+        }
+    }
+    colours
+}
+
+/// The logo must be an image file in the site, within the image budget,
+/// with text for screen readers; the first problem found is reported.
+fn check_logo(fs: &dyn FileSystem, l: &Spanned<String>, alt: Option<&str>, p: &mut Problems) {
+    if let Some(d) = unusable_file(fs, l, "logo", "static/logo.svg") {
+        p.push(d);
+    } else if crate::files::kind_of(&l.value) != Ok(crate::files::Kind::Image)
+        || crate::vfs::is_hidden(&l.value)
+    {
+        p.push(
+            Diagnostic::error(
+                "not-an-image",
+                format!("the logo `{}` is not an image file", l.value),
+            )
+            .at(yaml::span_of(l, 0))
+            .with_hint(format!(
+                "the logo can be a {} file in static/, e.g. static/logo.svg",
+                crate::files::IMAGES.join(", ")
+            )),
+        );
+    } else if let Err(refusal) = crate::images::check(fs, &l.value) {
+        p.push(refusal.diagnostic(&l.value).at(yaml::span_of(l, 0)));
+    } else if alt.is_none_or(|a| a.trim().is_empty()) {
+        p.push(
+            Diagnostic::error("image-alt", "the logo has no `logo_alt` text")
+                .at(yaml::span_of(l, 0))
+                .with_hint(
+                    "add `logo_alt: <organisation> logo` under branding so screen readers can name it",
+                ),
+        );
+    }
+}
+
+/// The brand font, keeping only the files that are .ttf or .otf and there.
+fn font(fs: &dyn FileSystem, f: RawFont, p: &mut Problems) -> BrandFont {
+    let mut files = Vec::new();
+    for file in f.files {
+        let lower = file.value.to_lowercase();
+        if !(lower.ends_with(".ttf") || lower.ends_with(".otf")) {
+            p.push(
+                Diagnostic::error(
+                    "bad-font",
+                    format!("`{}` is not a .ttf or .otf font file", file.value),
+                )
+                .at(yaml::span_of(&file, 0))
+                .with_hint(
+                    "the PDF needs TrueType or OpenType files; most font families offer them",
+                ),
+            );
+        } else if let Some(d) = unusable_file(fs, &file, "font", "static/fonts/Family-Regular.ttf")
+        {
+            p.push(d);
+        } else {
+            files.push(file.value);
+        }
+    }
+    BrandFont {
+        family: f.family,
+        files,
+    }
+}
+
+/// WCAG 2.2 AA asks for 4.5:1 between text and its background.
+fn check_contrast(colours: &Colours, p: &mut Problems) {
     for (what, fg) in [
         ("text_colour", &colours.text),
         ("primary_colour", &colours.primary),
@@ -358,7 +458,7 @@ pub fn load(
         if let (Some(a), Some(b)) = (parse_hex(fg), parse_hex(&colours.background)) {
             let ratio = contrast_ratio(a, b);
             if ratio < 4.5 {
-                problem(
+                p.push(
                     Diagnostic::error(
                         "low-contrast",
                         format!(
@@ -372,65 +472,72 @@ pub fn load(
             }
         }
     }
+}
 
-    let statuses = match raw.statuses {
-        None => Vocabulary::default(),
-        Some(list) if list.is_empty() => {
-            problem(
-                Diagnostic::error("no-statuses", "`statuses` is empty")
-                    .at(Span::point(1, 1))
-                    .with_hint(
-                        "list at least one status, or remove `statuses` to use the defaults",
-                    ),
-            );
-            Vocabulary::default()
-        }
-        Some(list) => {
-            let spans: Vec<Span> = list.iter().map(|s| yaml::span_of(s, 0)).collect();
-            let (vocab, problems) =
-                Vocabulary::from_raw(list.into_iter().map(|s| s.value).collect());
-            for (i, message, hint) in problems {
-                problem(
-                    Diagnostic::error("bad-status", message)
-                        .at(spans[i].clone())
-                        .with_hint(hint),
-                );
-            }
-            vocab
-        }
+/// What a recommendation's status may be: the defaults unless listed.
+fn statuses(raw: Option<Vec<Spanned<crate::status::RawStatus>>>, p: &mut Problems) -> Vocabulary {
+    let Some(list) = raw else {
+        return Vocabulary::default();
     };
-
-    if let Some(a) = &raw.accessibility {
-        if !["full", "partial", "not"].contains(&a.compliance.as_str()) {
-            problem(
-                Diagnostic::error(
-                    "bad-compliance",
-                    format!("`{}` is not a compliance level", a.compliance),
-                )
+    if list.is_empty() {
+        p.push(
+            Diagnostic::error("no-statuses", "`statuses` is empty")
                 .at(Span::point(1, 1))
-                .with_hint("under accessibility, write `compliance: full`, `partial` or `not`"),
-            );
-        }
-        if !a.email.contains('@') {
-            problem(
-                Diagnostic::error(
-                    "bad-email",
-                    format!("`{}` is not an email address", a.email),
-                )
-                .at(Span::point(1, 1))
-                .with_hint(
-                    "the statement must say how to contact you: `email: accessibility@example.org`",
-                ),
-            );
-        }
+                .with_hint("list at least one status, or remove `statuses` to use the defaults"),
+        );
+        return Vocabulary::default();
     }
-    let mut checks_off = Vec::new();
-    for (code, value) in raw.checks.unwrap_or_default() {
+    let spans: Vec<Span> = list.iter().map(|s| yaml::span_of(s, 0)).collect();
+    let (vocab, problems) = Vocabulary::from_raw(list.into_iter().map(|s| s.value).collect());
+    for (i, message, hint) in problems {
+        p.push(
+            Diagnostic::error("bad-status", message)
+                .at(spans[i].clone())
+                .with_hint(hint),
+        );
+    }
+    vocab
+}
+
+/// The accessibility statement needs a compliance level and a way to
+/// write to the organisation.
+fn check_accessibility(a: &Accessibility, p: &mut Problems) {
+    if !["full", "partial", "not"].contains(&a.compliance.as_str()) {
+        p.push(
+            Diagnostic::error(
+                "bad-compliance",
+                format!("`{}` is not a compliance level", a.compliance),
+            )
+            .at(Span::point(1, 1))
+            .with_hint("under accessibility, write `compliance: full`, `partial` or `not`"),
+        );
+    }
+    if !a.email.contains('@') {
+        p.push(
+            Diagnostic::error(
+                "bad-email",
+                format!("`{}` is not an email address", a.email),
+            )
+            .at(Span::point(1, 1))
+            .with_hint(
+                "the statement must say how to contact you: `email: accessibility@example.org`",
+            ),
+        );
+    }
+}
+
+/// The codes of the editorial checks turned `off`.
+fn checks_off(
+    raw: std::collections::BTreeMap<String, Spanned<String>>,
+    p: &mut Problems,
+) -> Vec<String> {
+    let mut off = Vec::new();
+    for (code, value) in raw {
         let known = crate::diagnostics::OPTIONAL_CHECKS
             .iter()
             .any(|(c, _)| *c == code);
         if !known {
-            problem(
+            p.push(
                 Diagnostic::error(
                     "unknown-check",
                     format!("there is no check `{code}` to turn off"),
@@ -448,56 +555,33 @@ pub fn load(
             continue;
         }
         match value.value.trim() {
-            "off" => checks_off.push(code),
+            "off" => off.push(code),
             "on" => {}
-            other => problem(
+            other => p.push(
                 Diagnostic::error("bad-check", format!("`{other}` is not `on` or `off`"))
                     .at(yaml::span_of(&value, 0))
                     .with_hint(format!("write `{code}: off` to turn the check off")),
             ),
         }
     }
+    off
+}
 
-    let mut raw_html = RawHtmlMode::default();
-    if let Some(setting) = raw.markdown.and_then(|m| m.raw_html) {
-        match RawHtmlMode::from_setting(&setting.value) {
-            Some(mode) => raw_html = mode,
-            None => problem(
-                Diagnostic::error(
-                    "bad-raw-html",
-                    format!("`{}` is not a way to show raw HTML", setting.value),
-                )
-                .at(yaml::span_of(&setting, 0))
-                .with_hint("write `raw_html: escape` (show HTML as typed, the default) or `raw_html: sanitise` (keep a safe list of tags such as abbr, sub, sup)"),
-            ),
-        }
-    }
-
-    if !ok {
-        return None;
-    }
-    Some(SiteConfig {
-        title: raw.title,
-        organisation: raw.organisation,
-        base_url,
-        language: raw.language.unwrap_or_else(|| "en-GB".to_string()),
-        theme,
-        description: raw.description,
-        branding: Branding {
-            logo,
-            logo_alt,
-            colours,
-            footer,
-            font,
-        },
-        statuses,
-        checks_off,
-        preview: false,
-        accessibility: raw.accessibility,
-        git_dates: raw.git_dates.unwrap_or(true),
-        pdf: true,
-        pdf_per_chapter: raw.pdf_per_chapter.unwrap_or(false),
-        raw_html,
+/// How raw HTML in chapters is shown (`markdown: raw_html:`).
+fn raw_html(raw: Option<RawMarkdown>, p: &mut Problems) -> RawHtmlMode {
+    let Some(setting) = raw.and_then(|m| m.raw_html) else {
+        return RawHtmlMode::default();
+    };
+    RawHtmlMode::from_setting(&setting.value).unwrap_or_else(|| {
+        p.push(
+            Diagnostic::error(
+                "bad-raw-html",
+                format!("`{}` is not a way to show raw HTML", setting.value),
+            )
+            .at(yaml::span_of(&setting, 0))
+            .with_hint("write `raw_html: escape` (show HTML as typed, the default) or `raw_html: sanitise` (keep a safe list of tags such as abbr, sub, sup)"),
+        );
+        RawHtmlMode::default()
     })
 }
 
@@ -545,11 +629,164 @@ mod tests {
     use crate::vfs::MemoryFs;
 
     fn load_str(yaml: &str) -> (Option<SiteConfig>, Vec<Diagnostic>) {
+        load_with(yaml, &[])
+    }
+
+    /// Loads `yaml` as site.yaml in a site that also holds `files`.
+    fn load_with(yaml: &str, files: &[(&str, &str)]) -> (Option<SiteConfig>, Vec<Diagnostic>) {
         let mut fs = MemoryFs::new();
         fs.add(CONFIG_FILE, yaml);
+        for (path, text) in files {
+            fs.add(path, *text);
+        }
         let diags = Diagnostics::new();
         let cfg = load(&fs, &diags, &SourceMap::default());
         (cfg, diags.sorted())
+    }
+
+    fn codes(d: &[Diagnostic]) -> Vec<&str> {
+        d.iter().map(|d| d.code).collect()
+    }
+
+    const SVG: &str = r#"<svg xmlns="http://www.w3.org/2000/svg" width="2" height="1"><rect width="2" height="1"/></svg>"#;
+
+    #[test]
+    fn a_site_without_site_yaml_is_told_how_to_make_one() {
+        let diags = Diagnostics::new();
+        let cfg = load(&MemoryFs::new(), &diags, &SourceMap::default());
+        assert!(cfg.is_none());
+        let d = diags.sorted();
+        assert_eq!(codes(&d), ["no-config"]);
+        assert!(d[0].hint.as_deref().unwrap().contains("rapport init"));
+    }
+
+    #[test]
+    fn a_site_yaml_that_does_not_parse_is_a_config_error() {
+        let (cfg, d) = load_str("title: T\norganisation: O\nbase_ur: x\n");
+        assert!(cfg.is_none());
+        assert_eq!(codes(&d), ["unknown-key"]);
+        assert!(
+            d.iter()
+                .all(|d| matches!(d.class, crate::diagnostics::Class::Config))
+        );
+    }
+
+    #[test]
+    fn a_refused_base_url_points_at_its_value() {
+        let (cfg, d) = load_str("title: T\norganisation: O\nbase_url: javascript:x\n");
+        assert!(cfg.is_none());
+        assert_eq!(codes(&d), ["bad-base-url"]);
+        assert_eq!(d[0].location(), "site.yaml:3:11");
+    }
+
+    #[test]
+    fn a_theme_is_a_folder_name() {
+        let (cfg, _) = load_str("title: T\norganisation: O\ntheme: civic\n");
+        assert_eq!(cfg.unwrap().theme, "civic");
+        let (cfg, d) = load_str("title: T\norganisation: O\ntheme: ../x\n");
+        assert!(cfg.is_none());
+        assert_eq!(codes(&d), ["bad-theme"]);
+    }
+
+    #[test]
+    fn a_logo_must_be_there_be_an_image_and_have_alt_text() {
+        let logo = |alt: &str| {
+            format!("title: T\norganisation: O\nbranding:\n  logo: static/logo.svg\n{alt}")
+        };
+        let (cfg, d) = load_with(&logo("  logo_alt: O logo\n"), &[("static/logo.svg", SVG)]);
+        assert!(d.is_empty(), "{d:?}");
+        let branding = cfg.unwrap().branding;
+        assert_eq!(branding.logo.as_deref(), Some("static/logo.svg"));
+        assert_eq!(branding.logo_alt.as_deref(), Some("O logo"));
+
+        let (_, d) = load_with(&logo(""), &[("static/logo.svg", SVG)]);
+        assert_eq!(codes(&d), ["image-alt"]);
+        let (_, d) = load_str(&logo("  logo_alt: O logo\n"));
+        assert_eq!(codes(&d), ["missing-file"]);
+        assert_eq!(d[0].location(), "site.yaml:4:9");
+        let text = "title: T\norganisation: O\nbranding:\n  logo: static/logo.txt\n  logo_alt: O\n";
+        let (_, d) = load_with(text, &[("static/logo.txt", "not a picture")]);
+        assert_eq!(codes(&d), ["not-an-image"]);
+    }
+
+    #[test]
+    fn a_font_keeps_only_font_files_that_are_there() {
+        let text = "title: T\norganisation: O\nbranding:\n  font:\n    family: Brand\n    files: [static/b.ttf, static/b.woff2, static/gone.otf]\n";
+        let (cfg, d) = load_with(text, &[("static/b.ttf", "font")]);
+        assert!(cfg.is_none());
+        assert_eq!(codes(&d), ["bad-font", "missing-file"]);
+
+        let text = "title: T\norganisation: O\nbranding:\n  font:\n    family: Brand\n    files: [static/b.ttf]\n";
+        let (cfg, d) = load_with(text, &[("static/b.ttf", "font")]);
+        assert!(d.is_empty(), "{d:?}");
+        let font = cfg.unwrap().branding.font.unwrap();
+        assert_eq!(font.family, "Brand");
+        assert_eq!(font.files, ["static/b.ttf"]);
+    }
+
+    #[test]
+    fn colours_are_normalised_to_six_digits() {
+        let (cfg, d) = load_str(
+            "title: T\norganisation: O\nbranding:\n  primary_colour: \"#036\"\n  accent_colour: \"#FFBF47\"\n",
+        );
+        assert!(d.is_empty(), "{d:?}");
+        let colours = cfg.unwrap().branding.colours;
+        assert_eq!(colours.primary, "#003366");
+        assert_eq!(colours.accent, "#ffbf47");
+        assert_eq!(colours.text, Colours::default().text);
+    }
+
+    #[test]
+    fn an_empty_status_list_is_an_error() {
+        let (cfg, d) = load_str("title: T\norganisation: O\nstatuses: []\n");
+        assert!(cfg.is_none());
+        assert_eq!(codes(&d), ["no-statuses"]);
+    }
+
+    #[test]
+    fn the_accessibility_statement_needs_a_level_and_an_email() {
+        let (cfg, d) = load_str(
+            "title: T\norganisation: O\naccessibility:\n  email: nobody\n  compliance: mostly\n",
+        );
+        assert!(cfg.is_none());
+        assert_eq!(codes(&d), ["bad-compliance", "bad-email"]);
+        let (cfg, d) = load_str(
+            "title: T\norganisation: O\naccessibility:\n  email: a@example.org\n  compliance: full\n",
+        );
+        assert!(d.is_empty(), "{d:?}");
+        assert_eq!(cfg.unwrap().accessibility.unwrap().response_days, 5);
+    }
+
+    #[test]
+    fn checks_are_turned_off_by_their_code() {
+        let (cfg, d) =
+            load_str("title: T\norganisation: O\nchecks:\n  vague-link: off\n  image-alt: on\n");
+        assert!(d.is_empty(), "{d:?}");
+        assert_eq!(cfg.unwrap().checks_off, ["vague-link"]);
+        let (cfg, d) =
+            load_str("title: T\norganisation: O\nchecks:\n  spelling: off\n  empty-link: no\n");
+        assert!(cfg.is_none());
+        assert_eq!(codes(&d), ["unknown-check", "bad-check"]);
+        assert_eq!(d[0].location(), "site.yaml:4:13");
+    }
+
+    #[test]
+    fn every_setting_is_checked_in_one_run() {
+        let (cfg, d) = load_str(
+            "title: T\norganisation: O\nbase_url: ftp://x\ntheme: a/b\nbranding:\n  accent_colour: blue\nstatuses: []\nmarkdown:\n  raw_html: trust\n",
+        );
+        assert!(cfg.is_none());
+        assert_eq!(
+            codes(&d),
+            // Sorted by place; `statuses: []` is reported at the top.
+            [
+                "no-statuses",
+                "bad-base-url",
+                "bad-theme",
+                "bad-colour",
+                "bad-raw-html"
+            ]
+        );
     }
 
     #[test]

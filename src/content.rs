@@ -8,6 +8,7 @@
 //! [`Diagnostics`] sink with its real position, and loading carries on so
 //! that one run reports everything.
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 
 use rayon::prelude::*;
@@ -1050,7 +1051,9 @@ fn resolve(
             ))
         };
     }
-    let path = percent_decode(path);
+    // A stray `%` is kept as typed (`100%.pdf`); escapes that are not text
+    // leave the address as written.
+    let path = crate::url::percent_decode(path).map_or(Cow::Borrowed(path), |d| d.text);
     let Some(resolved) = vfs::resolve_relative(dir, &path) else {
         return Err((
             "outside-site",
@@ -1227,25 +1230,6 @@ fn suggest<'a>(wanted: &str, options: impl Iterator<Item = &'a String>) -> Strin
     }
 }
 
-fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%'
-            && let Some(hex) = s.get(i + 1..i + 3)
-            && let Ok(v) = u8::from_str_radix(hex, 16)
-        {
-            out.push(v);
-            i += 3;
-            continue;
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8(out).unwrap_or_else(|_| s.to_string())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1255,11 +1239,5 @@ mod tests {
         assert_eq!(slug_from_file_name("01-foreword"), "foreword");
         assert_eq!(slug_from_file_name("3_funding-levels"), "funding-levels");
         assert_eq!(slug_from_file_name("2023"), "2023");
-    }
-
-    #[test]
-    fn percent_decoding_handles_spaces_and_bad_escapes() {
-        assert_eq!(percent_decode("my%20file.pdf"), "my file.pdf");
-        assert_eq!(percent_decode("100%"), "100%");
     }
 }

@@ -45,5 +45,6 @@ pub mod table;
 pub mod theme;
 pub mod timings;
 pub mod tracker;
+pub mod url;
 pub mod vfs;
 pub mod yaml;

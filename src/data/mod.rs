@@ -11,11 +11,14 @@
 //!
 //! Stages: [`schema`] reads the table's YAML; [`files`] decides which file
 //! it may name and reads it; [`source`] reads the raw grid from CSV or YAML,
-//! and [`workbook`] from an Excel workbook, within limits; [`compute`] types
-//! the cells and derives the computed columns and total row; [`expand`]
+//! and [`workbook`] from an Excel workbook, within limits;
+//! [`compute::load_table`] runs the [`builder`]'s steps on the grid (schema
+//! columns found, cells typed, computed columns, subtotals and total,
+//! stated figures checked, footnotes) with [`compute`]'s arithmetic; [`expand`]
 //! places tables, charts and single figures into chapters; [`export`] writes
 //! them as open data.
 
+pub mod builder;
 pub mod compute;
 pub mod expand;
 pub mod export;

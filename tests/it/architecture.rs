@@ -22,6 +22,7 @@ const STAGES: &[(&str, &[&str])] = &[
             "controls",
             "yaml",
             "sources",
+            "url",
             "dates",
             "addresses",
             "files",

@@ -1,0 +1,733 @@
+//! The rebuild worker: the one place the preview's site is rebuilt and the
+//! one writer of what the server shows.
+//!
+//! The first build, every rebuild after a save, and the outcome of the
+//! work done after a reload (every page rendered to find template
+//! problems, then the search index) all go through one thread, in the
+//! order they arrive: the watcher sends it the changed paths, the
+//! background thread ([`background`]) sends back what it found. The worker
+//! keeps the generation counter (one more for each burst of saves), which
+//! the background thread only reads, to stop work a newer save has made
+//! stale; and it publishes one result, [`Snapshot`], which the HTTP side
+//! reads and never changes. Pages of a site prepared for the fast road
+//! are rendered on request by the HTTP side from the published
+//! [`LivePages`]: that is reading the result, not rebuilding it.
+//!
+//! A save that touches only `content/` takes the fast road: chapters and
+//! recommendation files that did not change are not parsed again
+//! ([`ParseCache`]), the site is loaded, checked and prepared as in a build
+//! ([`prepare_in_memory`]), and the browser is told to reload at once. A
+//! change to the theme, templates or settings rebuilds everything before
+//! the reload ([`render_in_memory`]).
+
+use std::collections::BTreeMap;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, RwLock, mpsc};
+use std::time::{Duration, Instant};
+
+use tokio::sync::broadcast;
+
+use super::watch;
+use crate::build::{BuildOptions, prepare_in_memory, render_in_memory};
+use crate::diagnostics::render_human;
+use crate::model::Site;
+use crate::output::OutputFile;
+use crate::parse_cache::ParseCache;
+use crate::render::Pages;
+use crate::vfs::RealFs;
+
+/// What the server is showing: the last good site, and the problems of the
+/// latest build if it failed.
+#[derive(Clone, Default)]
+pub(super) struct Snapshot {
+    pub files: Arc<BTreeMap<String, OutputFile>>,
+    /// The search index (`pagefind/...`), possibly of an earlier build.
+    pub search: Arc<BTreeMap<String, OutputFile>>,
+    /// After a content-only change: the pages, rendered when asked for
+    /// (`files` then holds everything else).
+    pub pages: Option<Arc<LivePages>>,
+    pub errors: Option<String>,
+}
+
+/// A prepared site whose pages render on request, each kept once made.
+pub(super) struct LivePages {
+    site: Site,
+    pages: Pages,
+    made: RwLock<BTreeMap<String, Arc<Vec<u8>>>>,
+}
+
+impl LivePages {
+    pub fn get(&self, path: &str) -> Option<Arc<Vec<u8>>> {
+        if let Some(html) = self
+            .made
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(path)
+        {
+            return Some(html.clone());
+        }
+        // A template problem on this page is shown by the background check
+        // (`validate`); until then the page is simply not there.
+        let html = Arc::new(self.pages.render(&self.site, path)?.ok()?);
+        self.made
+            .write()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(path.to_string(), html.clone());
+        Some(html)
+    }
+}
+
+/// What open pages are told through the live-reload stream.
+#[derive(Clone, Debug)]
+pub(super) enum Signal {
+    Reload,
+    Errors(String),
+}
+
+/// The worker's result, as the HTTP side reads it: the snapshot to serve,
+/// and the signals for open pages.
+pub(super) struct Published {
+    snapshot: RwLock<Arc<Snapshot>>,
+    pub signals: broadcast::Sender<Signal>,
+}
+
+impl Published {
+    /// The snapshot being served now.
+    pub fn current(&self) -> Arc<Snapshot> {
+        self.snapshot
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
+    /// Replaces the snapshot (only the worker does).
+    fn store(&self, snapshot: Snapshot) {
+        *self.snapshot.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(snapshot);
+    }
+
+    fn signal(&self, signal: Signal) {
+        // No page open is not a problem.
+        let _ = self.signals.send(signal);
+    }
+}
+
+/// Counts the bursts of saves seen. Only the worker advances it; work done
+/// for an earlier count is stale and stops, so it never competes with the
+/// rebuild the person is waiting for.
+#[derive(Clone, Default)]
+pub(super) struct Generation(Arc<AtomicU64>);
+
+impl Generation {
+    pub fn current(&self) -> u64 {
+        self.0.load(Ordering::SeqCst)
+    }
+
+    pub fn is_stale(&self, generation: u64) -> bool {
+        self.current() != generation
+    }
+
+    fn advance(&self) -> u64 {
+        self.0.fetch_add(1, Ordering::SeqCst) + 1
+    }
+}
+
+/// What the worker is asked to do.
+pub(super) enum Request {
+    /// Files changed (from the watcher).
+    Changed(Vec<PathBuf>),
+    /// Every page of a site served on request was rendered, and some had
+    /// template problems: `previous` is served again.
+    Invalid {
+        live: Arc<LivePages>,
+        previous: Served,
+        errors: String,
+    },
+    /// The search index of a build.
+    Indexed {
+        index: BTreeMap<String, OutputFile>,
+        generation: u64,
+    },
+}
+
+/// The files and pages a snapshot served.
+pub(super) type Served = (Arc<BTreeMap<String, OutputFile>>, Option<Arc<LivePages>>);
+
+/// The outcome of one build, for the terminal.
+struct Rebuild {
+    pages: usize,
+    took: Duration,
+}
+
+/// What one rebuild produced: the new files (all of them, or all but the
+/// pages), the pages to render on request, the problems if it failed.
+struct Built {
+    files: Option<BTreeMap<String, OutputFile>>,
+    /// After a full build: the model, for the search index.
+    site: Option<Site>,
+    pages: Option<Arc<LivePages>>,
+    errors: Option<String>,
+    rebuild: Rebuild,
+}
+
+impl Built {
+    fn failed(errors: String, start: Instant) -> Built {
+        Built {
+            files: None,
+            site: None,
+            pages: None,
+            errors: Some(errors),
+            rebuild: Rebuild {
+                pages: 0,
+                took: start.elapsed(),
+            },
+        }
+    }
+}
+
+/// How the site is built for the preview.
+pub(super) struct Builder {
+    pub site_dir: PathBuf,
+    pub drafts: bool,
+    pub addr: SocketAddr,
+    pub cache: Arc<ParseCache>,
+}
+
+impl Builder {
+    fn options(&self) -> BuildOptions {
+        BuildOptions {
+            drafts: self.drafts,
+            base_url: Some(super::local_url(self.addr)),
+            preview: true,
+            no_pdf: true,
+            cache: Some(self.cache.clone()),
+            // Indexed after the reload, by `background`.
+            no_search: true,
+        }
+    }
+
+    fn open(&self) -> Result<RealFs, String> {
+        RealFs::new(&self.site_dir)
+            .map_err(|e| format!("cannot open site folder {}: {e}", self.site_dir.display()))
+    }
+
+    /// Everything, rendered before the reload.
+    fn full(&self) -> Built {
+        let start = Instant::now();
+        let fs = match self.open() {
+            Ok(fs) => fs,
+            Err(why) => return Built::failed(why, start),
+        };
+        let outcome = render_in_memory(&fs, &self.options());
+        let took = start.elapsed();
+        let report = (!outcome.diagnostics.is_empty())
+            .then(|| render_human(&outcome.diagnostics, &outcome.sources, false));
+        let has_errors = outcome.has_errors();
+        match (outcome.output, outcome.site) {
+            (Some(out), Some(site)) if !has_errors => {
+                let pages = out.files.keys().filter(|k| k.ends_with(".html")).count();
+                if let Some(r) = &report {
+                    eprint!("{r}");
+                }
+                Built {
+                    files: Some(out.files),
+                    site: Some(site),
+                    pages: None,
+                    errors: None,
+                    rebuild: Rebuild { pages, took },
+                }
+            }
+            _ => Built::failed(report.unwrap_or_default(), start),
+        }
+    }
+
+    /// Loaded, checked and prepared; pages render on request.
+    fn prepared(&self) -> Built {
+        let start = Instant::now();
+        let fs = match self.open() {
+            Ok(fs) => fs,
+            Err(why) => return Built::failed(why, start),
+        };
+        let prepared = prepare_in_memory(&fs, &self.options());
+        if std::env::var_os("RAPPORT_TIMINGS").is_some() {
+            eprintln!("{:?}", prepared.timings);
+        }
+        let diagnostics = prepared.diagnostics();
+        let report =
+            (!diagnostics.is_empty()).then(|| render_human(&diagnostics, &prepared.sources, false));
+        let ok = !diagnostics.iter().any(|d| d.is_error());
+        match (prepared.site, prepared.pages) {
+            (Some(site), Some((pages, out))) if ok => {
+                if let Some(r) = &report {
+                    eprint!("{r}");
+                }
+                let count = pages.paths().count();
+                Built {
+                    files: Some(out.files),
+                    site: None,
+                    pages: Some(Arc::new(LivePages {
+                        site,
+                        pages,
+                        made: RwLock::new(BTreeMap::new()),
+                    })),
+                    errors: None,
+                    rebuild: Rebuild {
+                        pages: count,
+                        took: start.elapsed(),
+                    },
+                }
+            }
+            _ => Built::failed(report.unwrap_or_default(), start),
+        }
+    }
+}
+
+/// How long the files must stay unchanged before a rebuild starts. Editors
+/// save in several steps (truncate and write, or write a copy and rename
+/// it), all within a millisecond or two. Should a slow save still be caught
+/// half-way, its last step starts another rebuild.
+const SETTLE: Duration = Duration::from_millis(5);
+
+/// The rebuild worker (see the module's doc).
+pub(super) struct Worker {
+    builder: Builder,
+    /// The site folder's real path, which changed paths are seen against.
+    root: PathBuf,
+    published: Arc<Published>,
+    generation: Generation,
+    inbox: mpsc::Receiver<Request>,
+    requests: mpsc::Sender<Request>,
+    /// Work for the background thread, with the generation it is for.
+    jobs: mpsc::Sender<(u64, Job)>,
+}
+
+impl Worker {
+    /// A worker with nothing published yet, and its background thread.
+    pub fn new(builder: Builder) -> Worker {
+        let (signals, _) = broadcast::channel(16);
+        let (requests, inbox) = mpsc::channel();
+        let (jobs, job_rx) = mpsc::channel();
+        let generation = Generation::default();
+        {
+            let generation = generation.clone();
+            let requests = requests.clone();
+            std::thread::spawn(move || background(&generation, job_rx, &requests));
+        }
+        let site_dir = &builder.site_dir;
+        Worker {
+            root: site_dir.canonicalize().unwrap_or_else(|_| site_dir.clone()),
+            builder,
+            published: Arc::new(Published {
+                snapshot: RwLock::default(),
+                signals,
+            }),
+            generation,
+            inbox,
+            requests,
+            jobs,
+        }
+    }
+
+    /// What the HTTP side reads.
+    pub fn published(&self) -> Arc<Published> {
+        self.published.clone()
+    }
+
+    /// Where the watcher sends changes.
+    pub fn requests(&self) -> mpsc::Sender<Request> {
+        self.requests.clone()
+    }
+
+    /// Builds everything and publishes it: the first build, before the
+    /// server answers.
+    pub fn build_all(&mut self) {
+        self.rebuild(None);
+    }
+
+    /// Answers requests, in the order they arrive, for as long as the
+    /// server runs.
+    pub fn run(mut self) {
+        while let Ok(request) = self.inbox.recv() {
+            match request {
+                Request::Changed(paths) => {
+                    if !paths.iter().any(|p| watch::relevant(&self.root, p)) {
+                        continue;
+                    }
+                    self.generation.advance();
+                    let changed = self.settle(paths);
+                    self.rebuild(Some(changed));
+                }
+                finished => self.finish(finished),
+            }
+        }
+    }
+
+    /// The paths changed in a burst of saves: every change until [`SETTLE`]
+    /// passes without one. Work that finishes meanwhile is applied as it
+    /// arrives.
+    fn settle(&mut self, mut changed: Vec<PathBuf>) -> Vec<PathBuf> {
+        let mut quiet_until = Instant::now() + SETTLE;
+        loop {
+            let wait = quiet_until.saturating_duration_since(Instant::now());
+            match self.inbox.recv_timeout(wait) {
+                Ok(Request::Changed(more)) => {
+                    changed.extend(more);
+                    quiet_until = Instant::now() + SETTLE;
+                }
+                Ok(finished) => self.finish(finished),
+                Err(_) => return changed,
+            }
+        }
+    }
+
+    /// Rebuilds after `changed` (everything when `None`), publishes the
+    /// result and queues the work after the reload.
+    fn rebuild(&mut self, changed: Option<Vec<PathBuf>>) {
+        let content_only = changed.as_ref().is_some_and(|changed| {
+            let relative: Vec<String> = changed
+                .iter()
+                .map(|p| watch::site_relative(&self.root, p))
+                .collect();
+            self.builder.cache.invalidate(&relative);
+            changed.iter().all(|p| watch::in_content(&self.root, p))
+        });
+        let built = if content_only {
+            self.builder.prepared()
+        } else {
+            self.builder.full()
+        };
+        report_build(&built.rebuild, built.errors.as_deref());
+        let previous = self.publish(built.files, built.pages.clone(), built.errors);
+        refill_later(&self.builder.cache);
+        let files = self.published.current().files.clone();
+        if let Some(site) = built.site {
+            self.queue(Job::Index {
+                site: Box::new(site),
+                files,
+            });
+        } else if let Some(live) = built.pages {
+            self.queue(Job::Validate {
+                live,
+                files,
+                previous,
+            });
+        }
+    }
+
+    /// Serves a build's files (when it made any) and shows its problems
+    /// (or clears them); returns what was served before.
+    fn publish(
+        &self,
+        files: Option<BTreeMap<String, OutputFile>>,
+        pages: Option<Arc<LivePages>>,
+        errors: Option<String>,
+    ) -> Served {
+        let mut next = (*self.published.current()).clone();
+        let previous = (next.files.clone(), next.pages.clone());
+        if let Some(files) = files {
+            next.files = Arc::new(files);
+            next.pages = pages;
+        }
+        next.errors = errors.clone();
+        self.published.store(next);
+        self.published.signal(match errors {
+            None => Signal::Reload,
+            Some(e) => Signal::Errors(e),
+        });
+        previous
+    }
+
+    fn queue(&self, job: Job) {
+        // The background thread lives as long as the worker.
+        let _ = self.jobs.send((self.generation.current(), job));
+    }
+
+    /// Applies what the background thread found.
+    fn finish(&mut self, request: Request) {
+        let current = self.published.current();
+        let mut next = (*current).clone();
+        match request {
+            Request::Changed(_) => unreachable!("a change is a rebuild"),
+            Request::Invalid {
+                live,
+                previous,
+                errors,
+            } => {
+                // Unless a newer save has already replaced this site.
+                if !current
+                    .pages
+                    .as_ref()
+                    .is_some_and(|p| Arc::ptr_eq(p, &live))
+                {
+                    return;
+                }
+                (next.files, next.pages) = previous;
+                next.errors = Some(errors.clone());
+                self.published.store(next);
+                self.published.signal(Signal::Errors(errors));
+            }
+            Request::Indexed { index, generation } => {
+                if !self.generation.is_stale(generation) {
+                    next.search = Arc::new(index);
+                    self.published.store(next);
+                }
+            }
+        }
+    }
+}
+
+fn report_build(r: &Rebuild, errors: Option<&str>) {
+    match errors {
+        None => eprintln!("built {} page(s) in {} ms", r.pages, r.took.as_millis()),
+        Some(e) => eprintln!("{e}the build failed; still serving the last good version"),
+    }
+}
+
+/// Work done after the reload, on the background thread.
+enum Job {
+    /// Render every page of a site served on request (see [`validate`]),
+    /// then index it.
+    Validate {
+        live: Arc<LivePages>,
+        /// The build's other files.
+        files: Arc<BTreeMap<String, OutputFile>>,
+        /// What to serve again if a page has a template problem.
+        previous: Served,
+    },
+    /// Index a site for search (see [`index`]).
+    Index {
+        site: Box<Site>,
+        files: Arc<BTreeMap<String, OutputFile>>,
+    },
+}
+
+/// Runs the work queued after reloads, newest only: work for a save that a
+/// newer save has replaced is dropped, or stopped between pages if it has
+/// started. What it finds goes back to the worker, which alone changes
+/// what is served. Before this thread, every save rendered all pages on the
+/// watcher's thread and started an index on a thread of its own, and quick
+/// saves on a large site queued behind that work.
+///
+/// The thread runs at low priority (as does the search indexer it starts),
+/// so on a two-core machine a save's rebuild is not slowed by an index of
+/// the previous save that cannot be stopped half-way.
+fn background(
+    generation: &Generation,
+    jobs: mpsc::Receiver<(u64, Job)>,
+    results: &mpsc::Sender<Request>,
+) {
+    lower_priority();
+    while let Ok(mut next) = jobs.recv() {
+        while let Ok(newer) = jobs.try_recv() {
+            next = newer;
+        }
+        let (g, job) = next;
+        if generation.is_stale(g) {
+            continue;
+        }
+        let result = match job {
+            Job::Validate {
+                live,
+                files,
+                previous,
+            } => match validate(&live, &files, &|| generation.is_stale(g)) {
+                None => None,
+                Some(Ok(all)) => index(&live.site, &all, g),
+                Some(Err(errors)) => Some(Request::Invalid {
+                    live,
+                    previous,
+                    errors,
+                }),
+            },
+            Job::Index { site, files } => index(&site, &files, g),
+        };
+        if let Some(result) = result {
+            // The worker lives as long as the server.
+            let _ = results.send(result);
+        }
+    }
+}
+
+/// Renders every page of a site served on request, after the reload: keeps
+/// them for the next requests, and returns every file of the build for the
+/// index, or the template problems the change caused (rendered for people).
+/// Stops, returning nothing, when `stale` says a newer save has arrived.
+fn validate(
+    live: &LivePages,
+    files: &BTreeMap<String, OutputFile>,
+    stale: &(dyn Fn() -> bool + Sync),
+) -> Option<Result<BTreeMap<String, OutputFile>, String>> {
+    let rendered = live.pages.render_unless(&live.site, stale)?;
+    let mut problems = Vec::new();
+    let mut made = BTreeMap::new();
+    for (path, result) in rendered {
+        match result {
+            Ok(html) => {
+                made.insert(path, Arc::new(html));
+            }
+            Err(d) => problems.push(d),
+        }
+    }
+    if problems.is_empty() {
+        let mut all = files.clone();
+        let mut cache = live.made.write().unwrap_or_else(|e| e.into_inner());
+        for (path, html) in made {
+            all.insert(path.clone(), OutputFile::Bytes(html.to_vec()));
+            cache.entry(path).or_insert(html);
+        }
+        return Some(Ok(all));
+    }
+    let text = render_human(&problems, &crate::diagnostics::SourceMap::default(), false);
+    eprintln!("{text}the build failed; still serving the last good version");
+    Some(Err(text))
+}
+
+/// The search index of a build, for the worker to serve unless a newer
+/// save has arrived meanwhile; until then the previous index answers. The
+/// live preview reloads as soon as the pages are ready: indexing costs
+/// about as much again as rendering (see docs/search.md), and a person
+/// checking a change looks at the page first.
+fn index(site: &Site, files: &BTreeMap<String, OutputFile>, generation: u64) -> Option<Request> {
+    match crate::search::index(site, files) {
+        Ok(index) => Some(Request::Indexed { index, generation }),
+        Err(d) => {
+            eprintln!("search index: {}", d.message);
+            None
+        }
+    }
+}
+
+/// Makes the parse cache's spare copies for the next save, on a thread of
+/// its own at low priority.
+fn refill_later(cache: &Arc<ParseCache>) {
+    let cache = cache.clone();
+    std::thread::spawn(move || {
+        lower_priority();
+        cache.refill();
+    });
+}
+
+/// Makes the calling thread (and threads it starts) yield to the rebuilds.
+fn lower_priority() {
+    #[cfg(target_os = "linux")]
+    // SAFETY: setpriority only reads its arguments; on Linux, `who` 0 with
+    // PRIO_PROCESS is the calling thread. A failure leaves the priority
+    // as it was, which is harmless.
+    unsafe {
+        libc::setpriority(libc::PRIO_PROCESS, 0, 10);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+
+    fn worker(site_dir: &std::path::Path) -> Worker {
+        Worker::new(Builder {
+            site_dir: site_dir.to_path_buf(),
+            drafts: false,
+            addr: "127.0.0.1:1111".parse().unwrap(),
+            cache: Arc::new(ParseCache::watched()),
+        })
+    }
+
+    fn fixture() -> PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/full")
+    }
+
+    fn page(path: &str) -> (String, OutputFile) {
+        (path.to_string(), OutputFile::Bytes(b"x".to_vec()))
+    }
+
+    #[test]
+    fn a_failed_first_build_serves_nothing_and_shows_its_problems() {
+        let empty = tempfile::tempdir().unwrap();
+        let mut w = worker(empty.path());
+        w.build_all();
+        let now = w.published().current();
+        assert!(now.files.is_empty());
+        assert!(now.errors.as_deref().unwrap().contains("site.yaml"));
+    }
+
+    #[test]
+    fn an_index_is_served_only_for_the_latest_generation() {
+        let empty = tempfile::tempdir().unwrap();
+        let mut w = worker(empty.path());
+        let index = || BTreeMap::from([page("pagefind/x")]);
+        w.finish(Request::Indexed {
+            index: index(),
+            generation: 0,
+        });
+        assert_eq!(w.published().current().search.len(), 1);
+        w.generation.advance();
+        w.publish(Some(BTreeMap::new()), None, None);
+        w.finish(Request::Indexed {
+            index: BTreeMap::from([page("pagefind/x"), page("pagefind/y")]),
+            generation: 0,
+        });
+        assert_eq!(
+            w.published().current().search.len(),
+            1,
+            "stale index served"
+        );
+    }
+
+    #[test]
+    fn changes_in_a_burst_are_rebuilt_once_and_work_finished_meanwhile_is_applied() {
+        let empty = tempfile::tempdir().unwrap();
+        let mut w = worker(empty.path());
+        let requests = w.requests();
+        requests.send(Request::Changed(vec!["b".into()])).unwrap();
+        requests
+            .send(Request::Indexed {
+                index: BTreeMap::from([page("pagefind/x")]),
+                generation: 0,
+            })
+            .unwrap();
+        requests.send(Request::Changed(vec!["c".into()])).unwrap();
+        let changed = w.settle(vec!["a".into()]);
+        assert_eq!(changed, [PathBuf::from("a"), "b".into(), "c".into()]);
+        assert_eq!(w.published().current().search.len(), 1);
+    }
+
+    #[test]
+    fn pages_with_template_problems_give_way_to_the_previous_site_while_served() {
+        let w = worker(&fixture());
+        let Built {
+            files: Some(files),
+            pages: Some(live),
+            ..
+        } = w.builder.prepared()
+        else {
+            panic!("the fixture site did not prepare");
+        };
+        let previous = (Arc::new(BTreeMap::from([page("index.html")])), None);
+        let mut signals = w.published.signals.subscribe();
+        let mut w = w;
+        w.publish(Some(files), Some(live.clone()), None);
+        assert!(matches!(signals.try_recv(), Ok(Signal::Reload)));
+
+        // A site no longer served is left alone.
+        let other = w.builder.prepared().pages.unwrap();
+        w.finish(Request::Invalid {
+            live: other,
+            previous: previous.clone(),
+            errors: "older".into(),
+        });
+        assert!(w.published().current().errors.is_none());
+
+        w.finish(Request::Invalid {
+            live,
+            previous,
+            errors: "template problem".into(),
+        });
+        let now = w.published().current();
+        assert_eq!(now.files.keys().collect::<Vec<_>>(), ["index.html"]);
+        assert!(now.pages.is_none());
+        assert_eq!(now.errors.as_deref(), Some("template problem"));
+        assert!(matches!(signals.try_recv(), Ok(Signal::Errors(e)) if e == "template problem"));
+    }
+}
