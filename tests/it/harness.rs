@@ -58,6 +58,19 @@ impl TestSite {
         }
     }
 
+    /// A generated site of `chapters` chapters, `per_report` to a report,
+    /// each report with twenty recommendations (the benchmarks' generator):
+    /// for tests that need many pages but no particular words.
+    pub fn generated(chapters: usize, per_report: usize) -> Self {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("site");
+        crate::synthetic::generate(&dir, chapters, per_report);
+        TestSite {
+            tmp: std::sync::Arc::new(tmp),
+            dir,
+        }
+    }
+
     /// An empty folder (for `init`).
     pub fn empty() -> Self {
         let tmp = tempfile::tempdir().unwrap();
