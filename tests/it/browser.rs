@@ -1,31 +1,27 @@
 //! What the pages do in a real browser: Debian's headless Chromium runs the
 //! built page and we read the DOM it ends with.
 //!
-//! CI installs Chromium (`.ci/run`); on a machine without it the tests say
-//! so and fail, unless `RAPPORT_SKIP_BROWSER=1` is set.
+//! CI installs Chromium (`.ci/run`). Where the build script
+//! (`tests/support/find_tools.rs`) finds none, or `RAPPORT_SKIP_BROWSER` is
+//! set, the tests that need it are ignored with the reason
+//! (`cfg(has_chromium)`), so `cargo test` counts them as ignored.
 
 use std::path::Path;
 use std::process::Command;
 
 use crate::harness::*;
 
-pub(crate) fn chromium() -> Option<String> {
-    if std::env::var_os("RAPPORT_SKIP_BROWSER").is_some() {
-        return None;
+/// The Chromium that the build script found. Only tests marked
+/// `#[cfg_attr(not(has_chromium), ignore = ...)]` call it, so it is there
+/// unless they were run with `--ignored` on a machine without one.
+pub(crate) fn chromium() -> &'static str {
+    match option_env!("RAPPORT_TEST_CHROMIUM") {
+        Some(path) => path,
+        None => panic!(
+            "no Chromium was found when the tests were built (apt-get install chromium, \
+             and unset RAPPORT_SKIP_BROWSER)"
+        ),
     }
-    let candidates = [
-        std::env::var("RAPPORT_CHROMIUM").unwrap_or_default(),
-        "/usr/bin/chromium".into(),
-        "/usr/bin/chromium-browser".into(),
-    ];
-    let found = candidates
-        .into_iter()
-        .find(|c| !c.is_empty() && Path::new(c).exists());
-    assert!(
-        found.is_some(),
-        "these tests need Chromium (apt-get install chromium), or RAPPORT_SKIP_BROWSER=1"
-    );
-    found
 }
 
 /// The DOM after the page's scripts ran.
@@ -55,8 +51,12 @@ pub(crate) fn dom_after(browser: &str, url: &str, profile: &Path, budget_ms: u32
 }
 
 #[test]
+#[cfg_attr(
+    not(has_chromium),
+    ignore = "needs Chromium: apt-get install chromium (and unset RAPPORT_SKIP_BROWSER)"
+)]
 fn tracker_filters_combine_in_place_from_the_address() {
-    let Some(browser) = chromium() else { return };
+    let browser = chromium();
     let site = TestSite::fixture("fixtures/tracker");
     let run = site.build().success();
     let page = run.output.join("progress-2020/recommendations/index.html");
@@ -64,7 +64,7 @@ fn tracker_filters_combine_in_place_from_the_address() {
         "file://{}?lead=fixture-police&theme=leadership",
         page.display()
     );
-    let dom = dom_after_scripts(&browser, &url, &site.outside().join("chromium"));
+    let dom = dom_after_scripts(browser, &url, &site.outside().join("chromium"));
     let html = scraper::Html::parse_document(&dom);
     let rows = scraper::Selector::parse(".tracker-table tbody tr").unwrap();
     let visible: Vec<String> = html

@@ -1,12 +1,8 @@
 //! `rapport check`: editorial checks, output formats and `--strict`.
 //! Golden files live beside the fixture (`expected-human.txt`,
-//! `expected.json`, `expected-github.txt`).
+//! `expected.json`, `expected-github.txt`); `RAPPORT_BLESS=1` rewrites them.
 
 use crate::harness::*;
-
-fn golden(name: &str) -> String {
-    std::fs::read_to_string(fixtures().join("fixtures/editorial").join(name)).unwrap()
-}
 
 #[test]
 fn editorial_checks_are_warnings_with_their_own_codes() {
@@ -27,14 +23,14 @@ fn editorial_checks_are_warnings_with_their_own_codes() {
             run.stderr
         );
     }
-    assert_eq!(run.stderr, golden("expected-human.txt"));
+    assert_golden("fixtures/editorial/expected-human.txt", &run.stderr);
 }
 
 #[test]
 fn json_format_gives_one_object_per_problem() {
     let site = TestSite::fixture("fixtures/editorial");
     let run = site.run(&["check", "--format", "json"]).exit(0);
-    assert_eq!(run.stdout, golden("expected.json"));
+    assert_golden("fixtures/editorial/expected.json", &run.stdout);
     let list: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
     let first = &list[0];
     assert_eq!(first["file"], "content/r/01-a.md");
@@ -50,7 +46,7 @@ fn json_format_gives_one_object_per_problem() {
 fn github_format_writes_annotations() {
     let site = TestSite::fixture("fixtures/editorial");
     let run = site.run(&["check", "--format", "github"]).exit(0);
-    assert_eq!(run.stdout, golden("expected-github.txt"));
+    assert_golden("fixtures/editorial/expected-github.txt", &run.stdout);
     assert!(run.stdout.starts_with(
         "::warning file=content/r/01-a.md,line=7,col=1,title=rapport%3A skipped-heading::"
     ));

@@ -58,6 +58,19 @@ impl TestSite {
         }
     }
 
+    /// A generated site of `chapters` chapters, `per_report` to a report,
+    /// each report with twenty recommendations (the benchmarks' generator):
+    /// for tests that need many pages but no particular words.
+    pub fn generated(chapters: usize, per_report: usize) -> Self {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("site");
+        crate::synthetic::generate(&dir, chapters, per_report);
+        TestSite {
+            tmp: std::sync::Arc::new(tmp),
+            dir,
+        }
+    }
+
     /// An empty folder (for `init`).
     pub fn empty() -> Self {
         let tmp = tempfile::tempdir().unwrap();
@@ -198,7 +211,49 @@ impl Page {
     }
 }
 
-/// Every file under `dir` with its bytes.
+/// Whether this run rewrites golden files instead of comparing with them
+/// (`RAPPORT_BLESS=1 cargo test ...`; docs/testing.md).
+pub fn blessing() -> bool {
+    std::env::var_os("RAPPORT_BLESS").is_some_and(|v| v == "1")
+}
+
+/// Compares `actual` with the golden file `rel` (a path under `tests/`);
+/// with `RAPPORT_BLESS=1`, writes `actual` there instead, for review in
+/// `git diff`.
+#[track_caller]
+pub fn assert_golden(rel: &str, actual: &str) {
+    let path = fixtures().join(rel);
+    if blessing() {
+        std::fs::write(&path, actual)
+            .unwrap_or_else(|e| panic!("cannot write {}: {e}", path.display()));
+        return;
+    }
+    let expected = std::fs::read_to_string(&path).unwrap_or_else(|e| {
+        panic!(
+            "cannot read {}: {e}\n(RAPPORT_BLESS=1 writes it from this run)",
+            path.display()
+        )
+    });
+    if expected == actual {
+        return;
+    }
+    let (want, got): (Vec<&str>, Vec<&str>) =
+        (expected.lines().collect(), actual.lines().collect());
+    let line = want
+        .iter()
+        .zip(&got)
+        .position(|(w, g)| w != g)
+        .unwrap_or(want.len().min(got.len()));
+    panic!(
+        "output differs from tests/{rel} at line {}:\n  expected: {:?}\n  actual:   {:?}\n\
+         the whole output of this run:\n{actual}\n\
+         (if the change is intended: RAPPORT_BLESS=1 cargo test --test it <test name>, then review git diff)",
+        line + 1,
+        want.get(line).copied().unwrap_or("(end of file)"),
+        got.get(line).copied().unwrap_or("(end of output)"),
+    );
+}
+
 /// The size of the largest file under `dir`: memory budgets in the
 /// hostile-input tests allow for reading the largest file whole.
 pub fn largest_file(dir: &Path) -> u64 {
@@ -221,6 +276,7 @@ pub fn peak_memory_mib(stderr: &str) -> f64 {
         .unwrap_or_else(|| panic!("no peak memory in:\n{stderr}"))
 }
 
+/// Every file under `dir` with its bytes.
 pub fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     walkdir::WalkDir::new(dir)
         .sort_by_file_name()

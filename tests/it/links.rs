@@ -276,7 +276,12 @@ fn every_internal_link_and_fragment_of_the_example_site_resolves() {
 
 #[test]
 fn every_internal_link_and_fragment_of_the_fixture_sites_resolves() {
-    for fixture in ["fixtures/full", "fixtures/tracker", "fixtures/data"] {
+    for fixture in [
+        "fixtures/full",
+        "fixtures/tracker",
+        "fixtures/data",
+        "fixtures/search",
+    ] {
         let run = TestSite::fixture(fixture).build().success();
         let (checked, broken) = broken_links(&run.output);
         assert!(broken.is_empty(), "{fixture}:\n{}", broken.join("\n"));

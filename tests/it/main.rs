@@ -3,6 +3,9 @@
 //! `tests/fixtures/` and `tests/invalid/`, and a small fluent harness.
 
 mod harness;
+/// The benchmarks' generator of large sites, for tests that need volume.
+#[path = "../../benches/common/mod.rs"]
+mod synthetic;
 
 mod architecture;
 mod browser;

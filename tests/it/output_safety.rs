@@ -312,7 +312,8 @@ fn live_and_manifest(out: &Path) -> (Vec<String>, Vec<String>) {
 
 #[test]
 fn two_builds_into_one_output_at_once_leave_one_whole_build() {
-    let site = TestSite::example();
+    // Many pages, so that the two builds overlap.
+    let site = TestSite::generated(60, 20);
     site.run(&["build", "--no-pdf"]).success();
     let out = site.dir.join("output");
     let (whole, _) = live_and_manifest(&out);

@@ -1,5 +1,9 @@
 //! The PDF edition, read back with poppler's tools as a reader's software
-//! would (CI installs `poppler-utils`).
+//! would. CI installs `poppler-utils`; where the build script
+//! (`tests/support/find_tools.rs`) finds no `pdfinfo`, `pdftotext` and
+//! `pdffonts` on `PATH`, the tests that use them are ignored with the reason
+//! (`cfg(has_poppler)`). The tests that read the PDF with lopdf run
+//! everywhere.
 
 use std::process::Command;
 
@@ -9,7 +13,7 @@ fn tool(name: &str, args: &[&str]) -> String {
     let out = Command::new(name)
         .args(args)
         .output()
-        .unwrap_or_else(|e| panic!("{name} is needed (apt-get install poppler-utils): {e}"));
+        .unwrap_or_else(|e| panic!("cannot run {name} (apt-get install poppler-utils): {e}"));
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
@@ -22,6 +26,10 @@ fn text(pdf: &std::path::Path) -> String {
 }
 
 #[test]
+#[cfg_attr(
+    not(has_poppler),
+    ignore = "needs poppler: apt-get install poppler-utils (pdfinfo, pdftotext, pdffonts)"
+)]
 fn every_report_gets_a_tagged_pdf_with_its_metadata() {
     let run = TestSite::fixture("fixtures/full").build().success();
     let pdf = run.output.join("sample/sample.pdf");
@@ -67,6 +75,10 @@ fn every_report_gets_a_tagged_pdf_with_its_metadata() {
 }
 
 #[test]
+#[cfg_attr(
+    not(has_poppler),
+    ignore = "needs poppler: apt-get install poppler-utils (pdfinfo, pdftotext, pdffonts)"
+)]
 fn the_pdf_has_the_reports_words_in_reading_order() {
     let run = TestSite::fixture("fixtures/full").build().success();
     let text = text(&run.output.join("sample/sample.pdf"));
@@ -85,6 +97,10 @@ fn the_pdf_has_the_reports_words_in_reading_order() {
 }
 
 #[test]
+#[cfg_attr(
+    not(has_poppler),
+    ignore = "needs poppler: apt-get install poppler-utils (pdfinfo, pdftotext, pdffonts)"
+)]
 fn content_cannot_inject_typst() {
     let site = TestSite::fixture("fixtures/full");
     site.write(
@@ -112,6 +128,10 @@ fn identical_input_gives_an_identical_pdf() {
 }
 
 #[test]
+#[cfg_attr(
+    not(has_poppler),
+    ignore = "needs poppler: apt-get install poppler-utils (pdfinfo, pdftotext, pdffonts)"
+)]
 fn a_site_can_override_the_pdf_template_and_its_errors_point_there() {
     let site = TestSite::fixture("fixtures/full");
     let template = std::fs::read_to_string(
@@ -151,6 +171,10 @@ fn no_pdf_leaves_it_out() {
 }
 
 #[test]
+#[cfg_attr(
+    not(has_poppler),
+    ignore = "needs poppler: apt-get install poppler-utils (pdfinfo, pdftotext, pdffonts)"
+)]
 fn chapters_can_have_their_own_pdfs() {
     let site = TestSite::fixture("fixtures/full");
     let config = std::fs::read_to_string(site.dir.join("site.yaml")).unwrap();
@@ -173,6 +197,10 @@ fn chapters_can_have_their_own_pdfs() {
 }
 
 #[test]
+#[cfg_attr(
+    not(has_poppler),
+    ignore = "needs poppler: apt-get install poppler-utils (pdfinfo, pdftotext, pdffonts)"
+)]
 fn the_organisations_font_is_used_on_the_web_and_in_the_pdf() {
     let site = TestSite::fixture("fixtures/full");
     // DejaVu Sans Mono stands in for an organisation's typeface.

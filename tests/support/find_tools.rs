@@ -1,0 +1,84 @@
+//! The package's build script (Cargo.toml `build =`): which outside programs
+//! the integration tests can use on this machine. It is not part of the
+//! pipeline, which is `src/build.rs`.
+//!
+//! A few tests drive Debian's Chromium (`tests/it/browser.rs`, `search.rs`)
+//! or read the PDF edition back with poppler's `pdfinfo`, `pdftotext` and
+//! `pdffonts` (`tests/it/pdf.rs`). Where a program is missing they must not
+//! pass without running, so this script sets a cfg for each program it finds
+//! (`has_chromium`, `has_poppler`) and the tests carry
+//! `#[cfg_attr(not(has_chromium), ignore = "...")]`: `cargo test` lists them
+//! as ignored, with the reason. The library and the binary read neither cfg.
+//!
+//! Every re-run of a build script rebuilds the crate, so this one re-runs only
+//! when what it looks at changes: `RAPPORT_SKIP_BROWSER`, `RAPPORT_CHROMIUM`,
+//! `PATH`, the programs it found, and, for a program it did not find, the
+//! folders it looked in (installing the program changes the folder).
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+const POPPLER: [&str; 3] = ["pdfinfo", "pdftotext", "pdffonts"];
+
+fn main() {
+    println!("cargo::rerun-if-changed=tests/support/find_tools.rs");
+    println!("cargo::rustc-check-cfg=cfg(has_chromium)");
+    println!("cargo::rustc-check-cfg=cfg(has_poppler)");
+    for var in ["RAPPORT_SKIP_BROWSER", "RAPPORT_CHROMIUM", "PATH"] {
+        println!("cargo::rerun-if-env-changed={var}");
+    }
+    let mut watched = BTreeSet::new();
+
+    if std::env::var_os("RAPPORT_SKIP_BROWSER").is_none() {
+        let candidates: Vec<PathBuf> = [
+            std::env::var("RAPPORT_CHROMIUM").unwrap_or_default(),
+            "/usr/bin/chromium".into(),
+            "/usr/bin/chromium-browser".into(),
+        ]
+        .into_iter()
+        .filter(|c| !c.is_empty())
+        .map(PathBuf::from)
+        .collect();
+        if let Some(found) = find(&candidates, &mut watched) {
+            println!("cargo::rustc-cfg=has_chromium");
+            println!("cargo::rustc-env=RAPPORT_TEST_CHROMIUM={}", found.display());
+        }
+    }
+
+    let path_dirs: Vec<PathBuf> = std::env::var_os("PATH")
+        .map(|p| std::env::split_paths(&p).collect())
+        .unwrap_or_default();
+    let poppler = POPPLER.iter().all(|tool| {
+        let candidates: Vec<PathBuf> = path_dirs
+            .iter()
+            .filter(|d| d.is_absolute())
+            .map(|d| d.join(tool))
+            .collect();
+        find(&candidates, &mut watched).is_some()
+    });
+    if poppler {
+        println!("cargo::rustc-cfg=has_poppler");
+    }
+
+    for path in watched {
+        println!("cargo::rerun-if-changed={}", path.display());
+    }
+}
+
+/// The first candidate that is a file. Adds what to watch: the file found,
+/// or else the existing folders of all the candidates (never a missing path,
+/// which cargo would take as changed on every build).
+fn find(candidates: &[PathBuf], watched: &mut BTreeSet<PathBuf>) -> Option<PathBuf> {
+    if let Some(found) = candidates.iter().find(|c| c.is_file()) {
+        watched.insert(found.clone());
+        return Some(found.clone());
+    }
+    watched.extend(
+        candidates
+            .iter()
+            .filter_map(|c| c.parent())
+            .filter(|d| d.is_dir())
+            .map(Path::to_path_buf),
+    );
+    None
+}
