@@ -685,34 +685,20 @@ fn parse_date(
 
 fn collect_anchors(doc: &markdown::Document) -> HashSet<String> {
     let mut set = HashSet::new();
-    fn walk(blocks: &[Block], set: &mut HashSet<String>) {
-        for b in blocks {
-            match b {
-                Block::Heading { id, .. } => {
-                    set.insert(id.clone());
-                }
-                Block::Paragraph {
-                    number: Some(n), ..
-                } => {
-                    set.insert(format!("para-{}", n.replace('.', "-")));
-                }
-                Block::Component(c) => {
-                    if !c.id.is_empty() {
-                        set.insert(c.id.clone());
-                    }
-                    walk(&c.body, set);
-                }
-                Block::BlockQuote(children) => walk(children, set),
-                Block::List { items, .. } => {
-                    for i in items {
-                        walk(&i.blocks, set);
-                    }
-                }
-                _ => {}
-            }
+    doc.walk_blocks(&mut |b| match b {
+        Block::Heading { id, .. } => {
+            set.insert(id.clone());
         }
-    }
-    walk(&doc.blocks, &mut set);
+        Block::Paragraph {
+            number: Some(n), ..
+        } => {
+            set.insert(format!("para-{}", n.replace('.', "-")));
+        }
+        Block::Component(c) if !c.id.is_empty() => {
+            set.insert(c.id.clone());
+        }
+        _ => {}
+    });
     for n in &doc.footnotes {
         set.insert(format!("fn-{}", n.number));
     }

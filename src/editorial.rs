@@ -9,7 +9,9 @@
 use rayon::prelude::*;
 
 use crate::diagnostics::{Diagnostic, Diagnostics, LineIndex, SourceMap, Span};
-use crate::markdown::ast::{Block, Inline, plain_text};
+use crate::markdown::ast::{
+    Block, Definition, Inline, NOTES_HEADING_LEVEL, plain_text, walk_blocks, walk_inlines,
+};
 use crate::model::{Chapter, Site};
 
 const VAGUE: &[&str] = &[
@@ -88,19 +90,21 @@ fn check_chapter(chapter: &Chapter, sources: &SourceMap, diags: &Diagnostics) {
         );
     };
 
-    // The chapter title is the page's h1, so the first heading is an h2.
-    let mut last_level = 1u8;
-    walk(&chapter.doc.blocks, &mut |b| match b {
+    // The chapter title is the page's h1, so the first heading is an h2;
+    // the notes come under a heading of their own.
+    let last_level = std::cell::Cell::new(1u8);
+    let mut check_block = |b: &Block| match b {
         Block::Heading { level, offset, .. } => {
-            if *level > last_level + 1 {
+            let last = last_level.get();
+            if *level > last + 1 {
                 warn(
                     "skipped-heading",
-                    format!("this heading jumps from level {last_level} to level {level}"),
+                    format!("this heading jumps from level {last} to level {level}"),
                     at(*offset),
                     "screen reader users navigate by heading levels: use one more `#` than the heading above (the chapter title counts as `#`)",
                 );
             }
-            last_level = *level;
+            last_level.set(*level);
         }
         Block::Table { head, offset, .. }
             if head.iter().all(|c| plain_text(c).trim().is_empty()) =>
@@ -113,7 +117,12 @@ fn check_chapter(chapter: &Chapter, sources: &SourceMap, diags: &Diagnostics) {
             );
         }
         _ => {}
-    });
+    };
+    walk_blocks(&chapter.doc.blocks, &mut check_block);
+    last_level.set(NOTES_HEADING_LEVEL);
+    for note in &chapter.doc.footnotes {
+        walk_blocks(&note.blocks, &mut check_block);
+    }
 
     let mut visit = |i: &Inline| {
         if let Inline::Link(link) = i {
@@ -133,10 +142,27 @@ fn check_chapter(chapter: &Chapter, sources: &SourceMap, diags: &Diagnostics) {
             }
         }
     };
-    for_each_inline(&chapter.doc.blocks, &mut visit);
-    for note in &chapter.doc.footnotes {
-        for_each_inline(&note.blocks, &mut visit);
-    }
+    // Links in running text, tables and definition terms: tracker rows and
+    // download links are rapport's wording, not the author's. Component
+    // titles and attributions are not checked (yet).
+    chapter.doc.walk_blocks(&mut |b| match b {
+        Block::Heading { content, .. }
+        | Block::Paragraph { content, .. }
+        | Block::Plain(content) => walk_inlines(content, &mut visit),
+        Block::Table { head, rows, .. } => {
+            for c in head.iter().chain(rows.iter().flatten()) {
+                walk_inlines(c, &mut visit);
+            }
+        }
+        Block::DefinitionList(items) => {
+            for item in items {
+                if let Definition::Term(t) = item {
+                    walk_inlines(t, &mut visit);
+                }
+            }
+        }
+        _ => {}
+    });
 
     let body = &text[chapter.body_start.min(text.len())..];
     for marker in MARKERS {
@@ -163,52 +189,6 @@ fn find_word(text: &str, word: &str) -> Option<usize> {
         let boundary = |c: Option<char>| c.is_none_or(|c| !c.is_alphanumeric());
         boundary(before) && boundary(after)
     })
-}
-
-fn walk(blocks: &[Block], f: &mut dyn FnMut(&Block)) {
-    for b in blocks {
-        f(b);
-        match b {
-            Block::BlockQuote(children) => walk(children, f),
-            Block::Component(c) => walk(&c.body, f),
-            Block::List { items, .. } => {
-                for i in items {
-                    walk(&i.blocks, f);
-                }
-            }
-            _ => {}
-        }
-    }
-}
-
-fn for_each_inline(blocks: &[Block], f: &mut dyn FnMut(&Inline)) {
-    // The mutable visitor in the AST module is reused on a clone-free path:
-    // inline trees are small, so a read-only walk is written out here.
-    fn inlines(list: &[Inline], f: &mut dyn FnMut(&Inline)) {
-        for i in list {
-            f(i);
-            match i {
-                Inline::Emphasis(c)
-                | Inline::Strong(c)
-                | Inline::Strikethrough(c)
-                | Inline::Superscript(c)
-                | Inline::Subscript(c) => inlines(c, f),
-                Inline::Link(l) => inlines(&l.content, f),
-                _ => {}
-            }
-        }
-    }
-    walk(blocks, &mut |b| match b {
-        Block::Heading { content, .. }
-        | Block::Paragraph { content, .. }
-        | Block::Plain(content) => inlines(content, f),
-        Block::Table { head, rows, .. } => {
-            for c in head.iter().chain(rows.iter().flatten()) {
-                inlines(c, f);
-            }
-        }
-        _ => {}
-    });
 }
 
 #[cfg(test)]

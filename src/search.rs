@@ -23,7 +23,7 @@ use pagefind::api::PagefindIndex;
 use pagefind::options::PagefindServiceConfig;
 
 use crate::diagnostics::Diagnostic;
-use crate::markdown::ast::{Block, DataTableBlock, Definition};
+use crate::markdown::ast::Block;
 use crate::model::Site;
 use crate::output::OutputFile;
 use crate::routes::Routes;
@@ -165,7 +165,11 @@ fn table_records(site: &Site, routes: &Routes) -> Vec<Record> {
         for (c, cr) in r.chapters.iter().zip(&rr.chapters) {
             let mut seen = std::collections::HashSet::new();
             let mut tables = Vec::new();
-            collect_tables(&c.doc.blocks, &mut tables);
+            c.doc.walk_blocks(&mut |b| {
+                if let Block::DataTable(t) = b {
+                    tables.push(t);
+                }
+            });
             for t in tables {
                 if !seen.insert(t.id.clone()) {
                     continue;
@@ -201,29 +205,6 @@ fn table_records(site: &Site, routes: &Routes) -> Vec<Record> {
         }
     }
     out
-}
-
-fn collect_tables<'a>(blocks: &'a [Block], out: &mut Vec<&'a DataTableBlock>) {
-    for b in blocks {
-        match b {
-            Block::DataTable(t) => out.push(t),
-            Block::List { items, .. } => {
-                for i in items {
-                    collect_tables(&i.blocks, out);
-                }
-            }
-            Block::BlockQuote(children) => collect_tables(children, out),
-            Block::Component(c) => collect_tables(&c.body, out),
-            Block::DefinitionList(defs) => {
-                for d in defs {
-                    if let Definition::Details(d) = d {
-                        collect_tables(d, out);
-                    }
-                }
-            }
-            _ => {}
-        }
-    }
 }
 
 #[cfg(test)]

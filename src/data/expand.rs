@@ -14,7 +14,7 @@ use super::{Cell, Kind, Row, Table};
 use crate::diagnostics::{Diagnostic, Diagnostics, LineIndex, SourceMap};
 use crate::markdown::ast::{
     Block, ChartBar, ChartBlock, ChartKind, ComponentKind, DataCell, DataHead, DataTableBlock,
-    Inline, LinkTarget, plain_text,
+    Inline, LinkTarget, Walk, plain_text,
 };
 use crate::model::Site;
 
@@ -56,7 +56,7 @@ pub fn expand(site: &mut Site, diags: &Diagnostics, sources: &SourceMap) {
             let body_start = chapter.body_start;
             let file = chapter.file.clone();
             let mut problems = Vec::new();
-            replace(&mut chapter.doc.blocks, &mut |c| {
+            replace(&mut chapter.doc, &mut |c| {
                 let span = index.span(&text, body_start + c.offset..body_start + c.offset);
                 let mut problem = |d: Diagnostic| problems.push(d.in_file(&file).at(span.clone()));
                 let name = plain_text(&c.title).trim().to_string();
@@ -86,32 +86,26 @@ pub fn expand(site: &mut Site, diags: &Diagnostics, sources: &SourceMap) {
     });
 }
 
+/// Puts `f`'s block in place of each `[!TABLE]` and `[!CHART]` component,
+/// wherever it stands (footnotes and definitions included).
 fn replace(
-    blocks: &mut [Block],
+    doc: &mut crate::markdown::Document,
     f: &mut dyn FnMut(&crate::markdown::ast::Component) -> Option<Block>,
 ) {
-    for b in blocks {
+    doc.walk_blocks_mut(&mut |b| {
         if let Block::Component(c) = &*b
             && matches!(c.kind, ComponentKind::Table | ComponentKind::Chart)
         {
             // A component that cannot be placed stays (and renders as
-            // nothing); its problem is already reported.
+            // nothing); its problem is already reported. Its body holds
+            // options, not text, so it is not entered.
             if let Some(new) = f(c) {
                 *b = new;
             }
-            continue;
+            return Walk::Skip;
         }
-        match b {
-            Block::Component(c) => replace(&mut c.body, f),
-            Block::BlockQuote(children) => replace(children, f),
-            Block::List { items, .. } => {
-                for i in items {
-                    replace(&mut i.blocks, f);
-                }
-            }
-            _ => {}
-        }
-    }
+        Walk::Enter
+    });
 }
 
 /// The most rows a table, or bars a chart, placed in a chapter shows. Every

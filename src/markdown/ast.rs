@@ -8,6 +8,9 @@
 
 use serde::Serialize;
 
+mod walk;
+pub use walk::{Walk, for_each_inline_mut, walk_blocks, walk_blocks_mut, walk_inlines};
+
 /// Charts are drawn by [`crate::chart`], which owns their data.
 pub use crate::chart::{ChartBar, ChartBlock, ChartKind};
 
@@ -17,6 +20,10 @@ pub struct Document {
     /// Footnotes in the order they are first referenced (their numbering order).
     pub footnotes: Vec<Footnote>,
 }
+
+/// The level of the heading ("Notes") that a chapter's footnotes are listed
+/// under: a heading or a case study in a note follows it.
+pub const NOTES_HEADING_LEVEL: u8 = 2;
 
 #[derive(Debug, Clone)]
 pub struct Footnote {
@@ -358,84 +365,6 @@ fn push_plain(inlines: &[Inline], s: &mut String) {
             Inline::Image(i) => s.push_str(&i.alt),
             Inline::SoftBreak | Inline::HardBreak => s.push(' '),
             Inline::FootnoteRef { .. } | Inline::TaskMarker(_) => {}
-        }
-    }
-}
-
-/// Visits every inline in a list of blocks, in document order. Generic
-/// rather than `dyn`, so the visitor is inlined: every chapter is walked
-/// twice on loading (footnotes, links), and the calls were half the cost.
-pub fn for_each_inline_mut<F: FnMut(&mut Inline)>(blocks: &mut [Block], f: &mut F) {
-    fn inlines<F: FnMut(&mut Inline)>(list: &mut [Inline], f: &mut F) {
-        for i in list {
-            f(i);
-            match i {
-                Inline::Emphasis(c)
-                | Inline::Strong(c)
-                | Inline::Strikethrough(c)
-                | Inline::Superscript(c)
-                | Inline::Subscript(c) => inlines(c, f),
-                Inline::Link(l) => inlines(&mut l.content, f),
-                _ => {}
-            }
-        }
-    }
-    for b in blocks {
-        match b {
-            Block::Heading { content, .. }
-            | Block::Paragraph { content, .. }
-            | Block::Plain(content) => inlines(content, f),
-            Block::List { items, .. } => {
-                for item in items {
-                    for_each_inline_mut(&mut item.blocks, f);
-                }
-            }
-            Block::BlockQuote(children) => for_each_inline_mut(children, f),
-            Block::Component(c) => {
-                inlines(&mut c.title, f);
-                for_each_inline_mut(&mut c.body, f);
-                if let Some(a) = &mut c.attribution {
-                    inlines(a, f);
-                }
-            }
-            Block::Table { head, rows, .. } => {
-                for cell in head {
-                    inlines(cell, f);
-                }
-                for row in rows {
-                    for cell in row {
-                        inlines(cell, f);
-                    }
-                }
-            }
-            Block::DefinitionList(items) => {
-                for item in items {
-                    match item {
-                        Definition::Term(t) => inlines(t, f),
-                        Definition::Details(d) => for_each_inline_mut(d, f),
-                    }
-                }
-            }
-            Block::Tracker(t) => {
-                inlines(&mut t.caption, f);
-                for g in &mut t.groups {
-                    for row in &mut g.rows {
-                        inlines(&mut row.title, f);
-                    }
-                }
-            }
-            Block::DataTable(t) => inlines(&mut t.downloads, f),
-            Block::Code { .. } | Block::Rule | Block::RawHtml(_) | Block::Chart(_) => {}
-        }
-    }
-}
-
-impl Document {
-    /// Visits every inline of the body and then of the footnotes.
-    pub fn for_each_inline_mut<F: FnMut(&mut Inline)>(&mut self, f: &mut F) {
-        for_each_inline_mut(&mut self.blocks, f);
-        for note in &mut self.footnotes {
-            for_each_inline_mut(&mut note.blocks, f);
         }
     }
 }

@@ -629,7 +629,7 @@ impl Renderer<'_, '_> {
         if notes.is_empty() {
             return;
         }
-        let l = self.level(2);
+        let l = self.level(NOTES_HEADING_LEVEL);
         self.out
             .push_str("<section class=\"footnotes\" role=\"doc-endnotes\" aria-labelledby=\"");
         self.id("footnotes");

@@ -79,11 +79,13 @@ pub fn parse(markdown: &str, opts: &ParseOptions) -> (Document, Vec<Problem>) {
         blocks,
         footnotes: Vec::new(),
     };
-    assign_ids_and_levels(&mut doc.blocks);
     if opts.numbered {
         number_paragraphs(&mut doc.blocks, opts);
     }
     number_footnotes(&mut doc, b.footnote_defs, &mut problems);
+    // After the footnotes are attached, so that headings and case studies
+    // in a note get ids too (after those of the body).
+    assign_ids_and_levels(&mut doc);
     (doc, problems)
 }
 
@@ -729,16 +731,16 @@ fn take_task_marker(blocks: &mut [Block]) -> Option<bool> {
 /// Heading ids: the author's `{#id}` or a slug of the text, made unique within
 /// the chapter (`-2`, `-3`). Case studies get an id and a heading level one
 /// below the heading they follow, so levels never skip.
-fn assign_ids_and_levels(blocks: &mut [Block]) {
+fn assign_ids_and_levels(doc: &mut Document) {
     let mut seen: HashMap<String, usize> = HashMap::new();
     // Reserve the ids authors chose so that generated ids avoid them.
-    for b in blocks.iter() {
+    doc.walk_blocks(&mut |b| {
         if let Block::Heading { id, .. } = b
             && !id.is_empty()
         {
             seen.insert(id.clone(), 1);
         }
-    }
+    });
     let unique = |base: String, seen: &mut HashMap<String, usize>| -> String {
         let base = if base.is_empty() {
             "section".to_string()
@@ -760,45 +762,39 @@ fn assign_ids_and_levels(blocks: &mut [Block]) {
             }
         }
     };
-    let mut last_level = 1u8;
-    visit_blocks(blocks, &mut |b| match b {
-        Block::Heading {
-            id, content, level, ..
-        } => {
-            if id.is_empty() {
-                *id = unique(slug::slugify(plain_text(content)), &mut seen);
-            }
-            last_level = *level;
-        }
-        Block::Component(c) if c.kind == ComponentKind::CaseStudy => {
-            c.id = unique(
-                format!("case-study-{}", slug::slugify(plain_text(&c.title))),
-                &mut seen,
-            );
-            c.heading_level = (last_level + 1).clamp(2, 6);
-        }
-        // A summary of actions has a heading per theme.
-        Block::Component(c) if c.kind == ComponentKind::Actions => {
-            c.id = unique("actions".to_string(), &mut seen);
-            c.heading_level = (last_level + 1).clamp(2, 6);
-        }
-        _ => {}
-    });
-}
-
-fn visit_blocks(blocks: &mut [Block], f: &mut dyn FnMut(&mut Block)) {
-    for b in blocks {
-        f(b);
+    // The chapter title is the page's h1; the notes come under a heading
+    // of their own, so a case study in a note follows that.
+    let last_level = std::cell::Cell::new(1u8);
+    let mut assign = |b: &mut Block| {
         match b {
-            Block::BlockQuote(children) => visit_blocks(children, f),
-            Block::Component(c) => visit_blocks(&mut c.body, f),
-            Block::List { items, .. } => {
-                for item in items {
-                    visit_blocks(&mut item.blocks, f);
+            Block::Heading {
+                id, content, level, ..
+            } => {
+                if id.is_empty() {
+                    *id = unique(slug::slugify(plain_text(content)), &mut seen);
                 }
+                last_level.set(*level);
+            }
+            Block::Component(c) if c.kind == ComponentKind::CaseStudy => {
+                c.id = unique(
+                    format!("case-study-{}", slug::slugify(plain_text(&c.title))),
+                    &mut seen,
+                );
+                c.heading_level = (last_level.get() + 1).clamp(2, 6);
+            }
+            // A summary of actions has a heading per theme.
+            Block::Component(c) if c.kind == ComponentKind::Actions => {
+                c.id = unique("actions".to_string(), &mut seen);
+                c.heading_level = (last_level.get() + 1).clamp(2, 6);
             }
             _ => {}
         }
+        Walk::Enter
+    };
+    walk_blocks_mut(&mut doc.blocks, &mut assign);
+    last_level.set(NOTES_HEADING_LEVEL);
+    for note in &mut doc.footnotes {
+        walk_blocks_mut(&mut note.blocks, &mut assign);
     }
 }
 
@@ -1043,6 +1039,33 @@ mod tests {
             })
             .collect();
         assert_eq!(ids, ["funding", "funding-3", "funding-2"]);
+    }
+
+    #[test]
+    fn headings_in_notes_and_definitions_get_ids_and_levels_like_any_other() {
+        // An id the author chose in a quote is reserved, as one at the top
+        // is; headings and case studies in a definition or a note get ids,
+        // and a case study in a note sits under the notes' own h2.
+        let md = "## Funding\n\n> ## Aside {#funding-2}\n\nTerm\n: > [!CASE-STUDY] In a definition\n  > Text.\n\nText.[^a]\n\n#### Deep\n\n[^a]: A note.\n\n    ### Funding\n\n    > [!CASE-STUDY] In a note\n    > Text.\n";
+        let (d, p) = doc(md);
+        assert!(p.is_empty(), "{p:?}");
+        let mut ids = Vec::new();
+        d.walk_blocks(&mut |b| match b {
+            Block::Heading { id, .. } => ids.push(id.clone()),
+            Block::Component(c) => ids.push(format!("{} (h{})", c.id, c.heading_level)),
+            _ => {}
+        });
+        assert_eq!(
+            ids,
+            [
+                "funding",
+                "funding-2",
+                "case-study-in-a-definition (h3)",
+                "deep",
+                "funding-3",
+                "case-study-in-a-note (h4)",
+            ]
+        );
     }
 
     #[test]

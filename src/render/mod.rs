@@ -969,19 +969,12 @@ fn base_path(base_url: &str) -> String {
 }
 
 fn uses_code(site: &Site) -> bool {
-    fn any_code(blocks: &[Block]) -> bool {
-        blocks.iter().any(|b| match b {
-            Block::Code { .. } => true,
-            Block::BlockQuote(c) => any_code(c),
-            Block::Component(c) => any_code(&c.body),
-            Block::List { items, .. } => items.iter().any(|i| any_code(&i.blocks)),
-            _ => false,
-        })
-    }
-    site.reports
-        .par_iter()
-        .flat_map(|r| &r.chapters)
-        .any(|c| any_code(&c.doc.blocks))
+    site.reports.par_iter().flat_map(|r| &r.chapters).any(|c| {
+        let mut code = false;
+        c.doc
+            .walk_blocks(&mut |b| code |= matches!(b, Block::Code { .. }));
+        code
+    })
 }
 
 /// `sitemap.xml` lists every public page with the report's publication date.

@@ -23,7 +23,7 @@ use rayon::prelude::*;
 use crate::diagnostics::{Diagnostic, Diagnostics, LineIndex, SourceMap};
 use crate::markdown::ast::{
     Block, ComponentKind, Inline, LinkTarget, TrackerGroup, TrackerList, TrackerRow, TrackerStyle,
-    plain_text,
+    Walk, plain_text,
 };
 use crate::model::{ItemLabel, Recommendation, Related, Relation, Site};
 
@@ -253,7 +253,7 @@ pub fn expand_components(site: &mut Site, diags: &Diagnostics, sources: &SourceM
             let body_start = chapter.body_start;
             let file = chapter.file.clone();
             let mut problems = Vec::new();
-            replace_components(&mut chapter.doc.blocks, &mut |kind, c| {
+            replace_components(&mut chapter.doc, &mut |kind, c| {
                 let span = index.span(&text, body_start + c.offset..body_start + c.offset);
                 let mut problem = |d: Diagnostic| problems.push(d.in_file(&file).at(span.clone()));
                 let filter = Filter::parse(&c.body, statuses, &mut problem);
@@ -331,33 +331,23 @@ pub fn expand_components(site: &mut Site, diags: &Diagnostics, sources: &SourceM
     });
 }
 
+/// Puts `f`'s list in place of each `[!RECOMMENDATIONS]` / `[!ACTIONS]`
+/// component, wherever it stands (footnotes and definitions included).
 fn replace_components(
-    blocks: &mut [Block],
+    doc: &mut crate::markdown::Document,
     f: &mut dyn FnMut(TrackerStyle, &crate::markdown::ast::Component) -> Block,
 ) {
-    for b in blocks {
+    doc.walk_blocks_mut(&mut |b| {
         let style = match b {
-            Block::Component(c) if c.kind == ComponentKind::Recommendations => {
-                Some(TrackerStyle::Table)
-            }
-            Block::Component(c) if c.kind == ComponentKind::Actions => Some(TrackerStyle::Actions),
-            _ => None,
+            Block::Component(c) if c.kind == ComponentKind::Recommendations => TrackerStyle::Table,
+            Block::Component(c) if c.kind == ComponentKind::Actions => TrackerStyle::Actions,
+            _ => return Walk::Enter,
         };
-        if let (Some(style), Block::Component(c)) = (style, &*b) {
+        if let Block::Component(c) = &*b {
             *b = f(style, c);
-            continue;
         }
-        match b {
-            Block::Component(c) => replace_components(&mut c.body, f),
-            Block::BlockQuote(children) => replace_components(children, f),
-            Block::List { items, .. } => {
-                for i in items {
-                    replace_components(&mut i.blocks, f);
-                }
-            }
-            _ => {}
-        }
-    }
+        Walk::Skip
+    });
 }
 
 /// Which items a component lists.

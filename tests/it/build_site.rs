@@ -238,6 +238,54 @@ fn links_between_chapters_and_to_files_resolve() {
     }
 }
 
+/// Links in a definition and in a footnote, and a heading in the footnote
+/// that the text links to (it had no id when the passes left notes out).
+const NOTES_WITH_LINKS: &str = "---\ntitle: Notes\n---\n\nSee [the note's heading](#in-a-note).[^n]\n\nTerm\n: See [the funding](missing-one.md).\n\n[^n]: A note.\n\n    ### In a note\n\n    See [the grants](missing-two.md#grants).\n";
+
+#[test]
+fn a_link_inside_a_footnote_or_definition_is_checked_and_can_point_there() {
+    let site = TestSite::fixture("fixtures/full");
+    site.write("content/sample/09-notes.md", NOTES_WITH_LINKS);
+    let run = site.run(&["check"]).exit(1);
+    for (at, target) in [("8:7", "missing-one.md"), ("14:9", "missing-two.md")] {
+        assert!(
+            run.stderr
+                .contains(&format!("content/sample/09-notes.md:{at}"))
+                && run
+                    .stderr
+                    .contains(&format!("no chapter `content/sample/{target}`")),
+            "{}",
+            run.stderr
+        );
+    }
+    // The note's heading has an id, and follows the notes' own h2.
+    assert!(!run.stderr.contains("in-a-note"), "{}", run.stderr);
+    assert!(!run.stderr.contains("skipped-heading"), "{}", run.stderr);
+
+    site.write(
+        "content/sample/09-notes.md",
+        &NOTES_WITH_LINKS
+            .replace("missing-one.md", "02-funding.md")
+            .replace("missing-two.md", "02-funding.md"),
+    );
+    let run = site.build().success();
+    let page = run.page("sample/notes/index.html");
+    assert_eq!(
+        page.attr(".footnotes h3", "id").as_deref(),
+        Some("in-a-note")
+    );
+    assert_eq!(
+        page.all(".footnotes a:not(.footnote-back)")[0]
+            .value()
+            .attr("href"),
+        Some("../../sample/funding/#grants")
+    );
+    assert_eq!(
+        page.attr("dd a", "href").as_deref(),
+        Some("../../sample/funding/")
+    );
+}
+
 #[test]
 fn images_are_published_with_width_and_height() {
     let run = TestSite::fixture("fixtures/full").build().success();

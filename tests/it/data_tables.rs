@@ -224,3 +224,39 @@ fn a_stacked_chart_shows_parts_of_a_whole_with_a_text_legend_and_data() {
         2
     );
 }
+
+/// A chapter with a data table in a definition and another in a footnote:
+/// the passes once walked neither, so both rendered as nothing.
+pub const PLACED_IN_NOTES: &str = "---\ntitle: Placed elsewhere\n---\n\nThe budget is explained in a note.[^budget]\n\nFunding explained\n: > [!TABLE] budget\n\n[^budget]: The budget in full:\n\n    > [!TABLE] regions\n";
+
+#[test]
+fn table_inside_a_footnote_or_definition_is_expanded() {
+    let site = TestSite::fixture("fixtures/data");
+    site.write("content/r/02-notes.md", PLACED_IN_NOTES);
+    let run = site.build().success();
+    let page = run.page("r/notes/index.html");
+    assert_eq!(
+        page.cells("dd figure.data-table caption"),
+        ["The unit's budget, 2019/20"]
+    );
+    assert_eq!(
+        page.cells("dd figure.data-table tfoot tr > *"),
+        ["Total", "£4.03m", "100.0%"]
+    );
+    assert_eq!(
+        page.cells(".footnotes li figure.data-table tbody th"),
+        [
+            "Leeds",
+            "York",
+            "North subtotal",
+            "Bristol",
+            "South subtotal"
+        ]
+    );
+    // Its download links are resolved like any other table's.
+    assert_eq!(
+        page.attr(".footnotes .table-downloads a", "href")
+            .as_deref(),
+        Some("../../r/data/regions.csv")
+    );
+}

@@ -330,3 +330,17 @@ fn the_pdf_has_a_bookmark_per_chapter_and_heading_and_a_tag_tree() {
         tags.len()
     );
 }
+
+#[test]
+fn table_inside_a_footnote_or_definition_is_in_the_pdf() {
+    let site = TestSite::fixture("fixtures/data");
+    site.write("content/r/02-notes.md", crate::data_tables::PLACED_IN_NOTES);
+    let run = site.build().success();
+    let text = text(&run.output.join("r/r.pdf"));
+    // The definition's table follows its term; the note's table follows
+    // the note's words (the other chapter's tables come before both).
+    let term = text.rfind("Funding explained").expect(&text);
+    assert!(text[term..].contains("Source of funds"), "{text}");
+    let note = text.rfind("The budget in full").expect(&text);
+    assert!(text[note..].contains("Leeds"), "{text}");
+}

@@ -387,3 +387,27 @@ fn carried_forward_work_links_both_ways() {
         "Carried forward from: Decision 2: Note the budget (Board paper)"
     );
 }
+
+#[test]
+fn tracker_list_inside_a_footnote_or_definition_is_expanded() {
+    let site = TestSite::fixture("fixtures/tracker");
+    site.write(
+        "content/progress-2020/02-notes.md",
+        "---\ntitle: Notes\n---\n\nSome work goes on.[^open]\n\nPolice work\n: > [!RECOMMENDATIONS] Led by the police\n  > lead: Fixture Police\n\n[^open]: Still open:\n\n    > [!RECOMMENDATIONS] Still in progress\n    > status: in progress\n",
+    );
+    let run = site.build().success();
+    let page = run.page("progress-2020/notes/index.html");
+    assert_eq!(
+        page.cells("dd .tracker-list caption"),
+        ["Led by the police"]
+    );
+    assert_eq!(
+        page.cells(".footnotes .tracker-list caption"),
+        ["Still in progress"]
+    );
+    // The same rows as the introduction's lists with the same filters.
+    assert_eq!(
+        page.cells(".tracker-list tbody td:first-child"),
+        ["2", "4.9", "4.10", "4.10"]
+    );
+}
