@@ -8,7 +8,6 @@
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use rapport::content::{LoadOptions, load_site};
 use rapport::diagnostics::{Diagnostics, SourceMap};
 use rapport::vfs::RealFs;
 
@@ -17,8 +16,14 @@ mod common;
 fn time_reports(dir: &Path, label: &str) {
     let fs = RealFs::new(dir).unwrap();
     let diags = Diagnostics::new();
-    let site = load_site(&fs, &LoadOptions::default(), &diags, &SourceMap::default())
-        .expect("the site loads");
+    let site = rapport::build::load(
+        &fs,
+        &Default::default(),
+        &diags,
+        &SourceMap::default(),
+        &mut Default::default(),
+    )
+    .expect("the site loads");
     let routes = rapport::routes::Routes::new(&site);
     for (ri, report) in site.reports.iter().enumerate() {
         let mut best = f64::MAX;

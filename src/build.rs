@@ -155,17 +155,56 @@ impl Prepared {
     }
 }
 
-/// Loads and checks the site and prepares its pages. Nothing is written.
-pub fn prepare_in_memory(fs: &dyn FileSystem, opts: &BuildOptions) -> Prepared {
-    let diags = Diagnostics::new();
-    let sources = SourceMap::default();
+/// What every pass gets besides the site: its files, where problems go,
+/// and the text of every file read (for positions in messages).
+pub struct PassContext<'a> {
+    pub fs: &'a dyn FileSystem,
+    pub diags: &'a Diagnostics,
+    pub sources: &'a SourceMap,
+}
+
+/// A pass over the loaded site.
+pub type Pass = fn(&mut Site, &PassContext);
+
+/// The passes that complete a loaded site, in the order they run. Loading
+/// reads each file on its own; these resolve what points elsewhere, so each
+/// may rely on the ones before it: trackers are expanded once items know
+/// their related items, tables and figures once trackers are in place,
+/// links once every heading and table a link may name exists, and the
+/// editorial checks read the finished site.
+pub const PASSES: &[(&str, Pass)] = &[
+    ("related", |site, cx| {
+        crate::tracker::link_related(site, cx.diags)
+    }),
+    ("trackers", |site, cx| {
+        crate::tracker::expand_components(site, cx.diags, cx.sources)
+    }),
+    ("data", |site, cx| {
+        crate::data::expand::expand(site, cx.diags, cx.sources)
+    }),
+    ("links", |site, cx| {
+        crate::links::resolve_links(cx.fs, site, cx.diags, cx.sources)
+    }),
+    ("checks", |site, cx| {
+        crate::editorial::check(site, cx.sources, cx.diags)
+    }),
+];
+
+/// Loads the site, applies the build's options to its settings and runs
+/// every pass: the site as the renderer takes it.
+pub fn load(
+    fs: &dyn FileSystem,
+    opts: &BuildOptions,
+    diags: &Diagnostics,
+    sources: &SourceMap,
+    timings: &mut Timings,
+) -> Option<Site> {
     let load = LoadOptions {
         drafts: opts.drafts,
         cache: opts.cache.clone(),
     };
-    let mut timings = Timings::default();
-    let mut site = timings.time("load", || content::load_site(fs, &load, &diags, &sources));
-    if let (Some(site), Some(url)) = (&mut site, &opts.base_url) {
+    let mut site = timings.time("load", || content::load_site(fs, &load, diags, sources))?;
+    if let Some(url) = &opts.base_url {
         match crate::config::normalise_base_url(url) {
             Ok(url) => site.config.base_url = url,
             Err(why) => diags.push(
@@ -175,10 +214,22 @@ pub fn prepare_in_memory(fs: &dyn FileSystem, opts: &BuildOptions) -> Prepared {
             ),
         }
     }
-    if let Some(site) = &mut site {
-        site.config.preview = opts.preview;
-        site.config.pdf = !opts.no_pdf;
-        timings.time("checks", || crate::editorial::check(site, &sources, &diags));
+    site.config.preview = opts.preview;
+    site.config.pdf = !opts.no_pdf;
+    let cx = PassContext { fs, diags, sources };
+    for (name, pass) in PASSES {
+        timings.time(name, || pass(&mut site, &cx));
+    }
+    Some(site)
+}
+
+/// Loads and checks the site and prepares its pages. Nothing is written.
+pub fn prepare_in_memory(fs: &dyn FileSystem, opts: &BuildOptions) -> Prepared {
+    let diags = Diagnostics::new();
+    let sources = SourceMap::default();
+    let mut timings = Timings::default();
+    let site = load(fs, opts, &diags, &sources, &mut timings);
+    if let Some(site) = &site {
         // From here on a chapter's text is needed only to show the lines
         // problems point at (rendering reads the trees, not the text).
         let chapters = site.reports.iter().flat_map(|r| &r.chapters);

@@ -26,6 +26,7 @@ pub mod fuzz;
 pub mod gitdates;
 pub mod images;
 pub mod init;
+pub mod links;
 pub mod markdown;
 pub mod model;
 pub mod new;

@@ -41,7 +41,7 @@ const STAGES: &[(&str, &[&str])] = &[
         ],
     ),
     ("load", &["content", "data", "tracker"]),
-    ("check", &["editorial"]),
+    ("passes", &["links", "editorial"]),
     ("plan", &["routes"]),
     ("render", &["render", "pdf", "search"]),
     ("write", &["build"]),

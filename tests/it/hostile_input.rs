@@ -418,8 +418,14 @@ fn many_footnotes_stay_near_linear_to_the_pdf_markup() {
                 let start = Instant::now();
                 let diags = rapport::diagnostics::Diagnostics::new();
                 let sources = rapport::diagnostics::SourceMap::default();
-                let site = rapport::content::load_site(&fs, &Default::default(), &diags, &sources)
-                    .unwrap();
+                let site = rapport::build::load(
+                    &fs,
+                    &Default::default(),
+                    &diags,
+                    &sources,
+                    &mut Default::default(),
+                )
+                .unwrap();
                 std::hint::black_box(rapport::pdf::markup::document(&site, 0, None).text.len());
                 start.elapsed()
             })
