@@ -196,67 +196,131 @@ fn load_report(
     if raw.draft && !opts.drafts {
         return None;
     }
-    let kind = match &raw.kind {
-        None => ReportKind::Other,
-        Some(k) => ReportKind::parse(&k.value).unwrap_or_else(|| {
-            diags.push(
-                Diagnostic::error(
-                    "bad-kind",
-                    format!("`{}` is not a kind of report rapport knows", k.value),
-                )
-                .in_file(&file)
-                .at(yaml::span_of(k, 0))
-                .with_hint(format!(
-                    "use one of: {}",
-                    ReportKind::ALL
-                        .iter()
-                        .map(|(n, _)| *n)
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                )),
-            );
-            ReportKind::Other
-        }),
-    };
+    let kind = report_kind(raw.kind.as_ref(), &file, diags);
     let published = parse_date(&raw.published, &file, 0, diags).unwrap_or_default();
-    let meta = ReportMeta {
-        title: raw.title,
-        subtitle: raw.subtitle,
-        kind,
-        period: raw.period,
-        published,
-        draft: raw.draft,
-        owner: raw.owner,
-        authors: raw.authors,
-        summary: raw.summary,
-    };
-
-    let mut chapters = Vec::new();
-    let mut assets = Vec::new();
-    let mut unpublished = Vec::new();
-    let mut table_files = Vec::new();
-    for path in walk(fs, opts, dir).iter() {
-        let rel = &path[dir.len() + 1..];
-        if vfs::is_hidden(rel) || rel == REPORT_FILE || tracker::load::is_source(rel) {
-            continue;
-        }
-        // Data files are published as computed tables, not as uploaded.
-        if let Some(name) = rel.strip_prefix("data/") {
-            if name.ends_with(".yaml") && !name.contains('/') {
-                table_files.push(path.clone());
-            }
-            continue;
-        }
-        if rel.ends_with(".md") && !rel.contains('/') {
-            chapters.push(path.clone());
-        } else {
-            match crate::files::check(fs, path) {
-                Ok(_) => assets.push(rel.to_string()),
-                Err(why) => unpublished.push((rel.to_string(), why)),
-            }
-        }
+    let files = ReportFiles::find(fs, dir, opts);
+    let chapters = load_chapters(fs, &files.chapters, &raw, opts, diags, sources);
+    if chapters.is_empty() {
+        diags.push(
+            Diagnostic::error("no-chapters", format!("report `{slug}` has no chapters"))
+                .in_file(&file)
+                .with_hint(
+                    "add at least one Markdown file (e.g. 01-introduction.md) beside report.yaml",
+                ),
+        );
     }
-    let mut chapters: Vec<Chapter> = chapters
+    let corrections = corrections(&raw.corrections, &chapters, &file, diags);
+    let label = item_label(raw.item_label, raw.items_label);
+    let mut items = tracker::load::load(fs, dir, &config.statuses, opts, diags, sources);
+    tracker::finish(&mut items, &label, diags);
+    check_chapter_slugs(&chapters, &files.assets, &label.dir, diags);
+    check_asset_names(slug, dir, &files.assets, diags);
+    Some(Report {
+        slug: slug.to_string(),
+        dir: dir.to_string(),
+        meta: ReportMeta {
+            title: raw.title,
+            subtitle: raw.subtitle,
+            kind,
+            period: raw.period,
+            published,
+            draft: raw.draft,
+            owner: raw.owner,
+            authors: raw.authors,
+            summary: raw.summary,
+        },
+        chapters,
+        assets: files.assets,
+        unpublished: files.unpublished,
+        tracker: Tracker { label, items },
+        tables: load_tables(fs, &files.tables, diags, sources),
+        corrections,
+    })
+}
+
+/// The report's `kind:`, or `Other` (and an error) when rapport does not
+/// know it.
+fn report_kind(kind: Option<&Spanned<String>>, file: &str, diags: &Diagnostics) -> ReportKind {
+    let Some(k) = kind else {
+        return ReportKind::Other;
+    };
+    ReportKind::parse(&k.value).unwrap_or_else(|| {
+        diags.push(
+            Diagnostic::error(
+                "bad-kind",
+                format!("`{}` is not a kind of report rapport knows", k.value),
+            )
+            .in_file(file)
+            .at(yaml::span_of(k, 0))
+            .with_hint(format!(
+                "use one of: {}",
+                ReportKind::ALL
+                    .iter()
+                    .map(|(n, _)| *n)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )),
+        );
+        ReportKind::Other
+    })
+}
+
+/// The files in a report's folder, by what rapport does with them.
+struct ReportFiles {
+    /// Chapters: Markdown files beside report.yaml.
+    chapters: Vec<String>,
+    /// Files published as they are (relative to the report's folder).
+    assets: Vec<String>,
+    /// Files left out, and why.
+    unpublished: Vec<(String, crate::files::Refusal)>,
+    /// Data tables' schemas (`data/*.yaml`).
+    tables: Vec<String>,
+}
+
+impl ReportFiles {
+    fn find(fs: &dyn FileSystem, dir: &str, opts: &LoadOptions) -> ReportFiles {
+        let mut files = ReportFiles {
+            chapters: Vec::new(),
+            assets: Vec::new(),
+            unpublished: Vec::new(),
+            tables: Vec::new(),
+        };
+        for path in walk(fs, opts, dir).iter() {
+            let rel = &path[dir.len() + 1..];
+            if vfs::is_hidden(rel) || rel == REPORT_FILE || tracker::load::is_source(rel) {
+                continue;
+            }
+            // Data files are published as computed tables, not as uploaded.
+            if let Some(name) = rel.strip_prefix("data/") {
+                if name.ends_with(".yaml") && !name.contains('/') {
+                    files.tables.push(path.clone());
+                }
+                continue;
+            }
+            if rel.ends_with(".md") && !rel.contains('/') {
+                files.chapters.push(path.clone());
+            } else {
+                match crate::files::check(fs, path) {
+                    Ok(_) => files.assets.push(rel.to_string()),
+                    Err(why) => files.unpublished.push((rel.to_string(), why)),
+                }
+            }
+        }
+        files
+    }
+}
+
+/// The report's chapters, loaded in parallel, drafts left out unless
+/// asked for, in their order.
+fn load_chapters(
+    fs: &dyn FileSystem,
+    paths: &[String],
+    raw: &RawReport,
+    opts: &LoadOptions,
+    diags: &Diagnostics,
+    sources: &SourceMap,
+) -> Vec<Chapter> {
+    let mut chapters: Vec<Chapter> = paths
         .par_iter()
         .filter_map(|path| load_chapter_cached(fs, path, raw.numbered, opts, diags, sources))
         .collect();
@@ -286,48 +350,26 @@ fn load_report(
         let key = |c: &Chapter| (c.order.unwrap_or(i64::MAX), c.file.clone());
         key(a).cmp(&key(b))
     });
-    if chapters.is_empty() {
-        diags.push(
-            Diagnostic::error("no-chapters", format!("report `{slug}` has no chapters"))
-                .in_file(&file)
-                .with_hint(
-                    "add at least one Markdown file (e.g. 01-introduction.md) beside report.yaml",
-                ),
-        );
-    }
+    chapters
+}
+
+/// The report's corrections, oldest first, each naming its chapter by
+/// position.
+fn corrections(
+    raw: &[RawCorrection],
+    chapters: &[Chapter],
+    file: &str,
+    diags: &Diagnostics,
+) -> Vec<crate::model::Correction> {
     let mut corrections = Vec::new();
-    for c in &raw.corrections {
-        let Some(date) = parse_date(&c.date, &file, 0, diags) else {
+    for c in raw {
+        let Some(date) = parse_date(&c.date, file, 0, diags) else {
             continue;
         };
-        let chapter = match &c.chapter {
-            None => None,
-            Some(name) => {
-                let wanted = name.value.trim();
-                let found = chapters
-                    .iter()
-                    .position(|ch| ch.slug == wanted || ch.file.rsplit('/').next() == Some(wanted));
-                if found.is_none() {
-                    diags.push(
-                        Diagnostic::error(
-                            "broken-reference",
-                            format!("this correction names chapter `{wanted}`, which this report does not have"),
-                        )
-                        .in_file(&file)
-                        .at(yaml::span_of(name, 0))
-                        .with_hint(format!(
-                            "give the chapter's file name; the chapters are: {}",
-                            chapters
-                                .iter()
-                                .map(|ch| ch.file.rsplit('/').next().unwrap_or(""))
-                                .collect::<Vec<_>>()
-                                .join(", ")
-                        )),
-                    );
-                }
-                found
-            }
-        };
+        let chapter = c
+            .chapter
+            .as_ref()
+            .and_then(|name| corrected_chapter(name, chapters, file, diags));
         corrections.push(crate::model::Correction {
             date,
             chapter,
@@ -336,22 +378,41 @@ fn load_report(
         });
     }
     corrections.sort_by_key(|c| c.date);
-    let label = item_label(raw.item_label, raw.items_label);
-    let mut items = tracker::load::load(fs, dir, &config.statuses, opts, diags, sources);
-    tracker::finish(&mut items, &label, diags);
-    check_chapter_slugs(&chapters, &assets, &label.dir, diags);
-    check_asset_names(slug, dir, &assets, diags);
-    Some(Report {
-        slug: slug.to_string(),
-        dir: dir.to_string(),
-        meta,
-        chapters,
-        assets,
-        unpublished,
-        tracker: Tracker { label, items },
-        tables: load_tables(fs, &table_files, diags, sources),
-        corrections,
-    })
+    corrections
+}
+
+/// The chapter a correction names by file name or address.
+fn corrected_chapter(
+    name: &Spanned<String>,
+    chapters: &[Chapter],
+    file: &str,
+    diags: &Diagnostics,
+) -> Option<usize> {
+    let wanted = name.value.trim();
+    let found = chapters
+        .iter()
+        .position(|ch| ch.slug == wanted || ch.file.rsplit('/').next() == Some(wanted));
+    if found.is_none() {
+        diags.push(
+            Diagnostic::error(
+                "broken-reference",
+                format!(
+                    "this correction names chapter `{wanted}`, which this report does not have"
+                ),
+            )
+            .in_file(file)
+            .at(yaml::span_of(name, 0))
+            .with_hint(format!(
+                "give the chapter's file name; the chapters are: {}",
+                chapters
+                    .iter()
+                    .map(|ch| ch.file.rsplit('/').next().unwrap_or(""))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )),
+        );
+    }
+    found
 }
 
 fn load_tables(

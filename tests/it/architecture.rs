@@ -229,3 +229,68 @@ fn the_reader_finds_every_form_of_use() {
         ["data", "dates"]
     );
 }
+
+/// The longest a function of the library may be. A longer one does several
+/// things that deserve names of their own (issue #19 split the last ones).
+const MAX_FUNCTION_LINES: usize = 150;
+
+/// Every function of the library (outside unit-test modules) with its
+/// length in lines, from its `fn` line to the `}` at the same indent
+/// (rustfmt's layout).
+fn function_lengths() -> Vec<(String, usize)> {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut found = Vec::new();
+    for entry in walkdir::WalkDir::new(&src) {
+        let entry = entry.unwrap();
+        if entry.path().extension().is_none_or(|e| e != "rs") {
+            continue;
+        }
+        let text = std::fs::read_to_string(entry.path()).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        let mut i = 0;
+        while i < lines.len() {
+            let line = lines[i];
+            if line == "#[cfg(test)]" && lines.get(i + 1).is_some_and(|l| l.starts_with("mod ")) {
+                break;
+            }
+            let code = line.trim_start();
+            let indent = &line[..line.len() - code.len()];
+            let head = code
+                .trim_start_matches("pub(crate) ")
+                .trim_start_matches("pub(super) ")
+                .trim_start_matches("pub ")
+                .trim_start_matches("const ")
+                .trim_start_matches("async ");
+            if let Some(rest) = head.strip_prefix("fn ")
+                && !line.trim_end().ends_with(';')
+            {
+                let end = (i..lines.len())
+                    .find(|&j| lines[j] == format!("{indent}}}"))
+                    .unwrap_or(i);
+                let name = identifier(rest);
+                let file = entry.path().strip_prefix(&src).unwrap().display();
+                found.push((format!("src/{file}:{} {name}", i + 1), end - i + 1));
+            }
+            i += 1;
+        }
+    }
+    found
+}
+
+#[test]
+fn no_function_of_the_library_is_longer_than_150_lines() {
+    let lengths = function_lengths();
+    assert!(
+        lengths.len() > 500,
+        "the scan found only {} functions",
+        lengths.len()
+    );
+    let long: Vec<_> = lengths
+        .into_iter()
+        .filter(|(_, n)| *n > MAX_FUNCTION_LINES)
+        .collect();
+    assert!(
+        long.is_empty(),
+        "functions over {MAX_FUNCTION_LINES} lines: {long:?}; split each into named steps"
+    );
+}
