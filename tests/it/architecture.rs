@@ -294,3 +294,54 @@ fn no_function_of_the_library_is_longer_than_150_lines() {
         "functions over {MAX_FUNCTION_LINES} lines: {long:?}; split each into named steps"
     );
 }
+
+/// The crates `Cargo.toml` depends on (not the tests' own).
+fn dependencies_in_cargo_toml() -> BTreeSet<String> {
+    let toml =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("Cargo.toml")).unwrap();
+    let mut in_deps = false;
+    let mut crates = BTreeSet::new();
+    for line in toml.lines() {
+        if line.starts_with('[') {
+            in_deps = line.ends_with("dependencies]") && !line.contains("dev-dependencies");
+            continue;
+        }
+        if in_deps
+            && let Some((name, _)) = line.split_once('=')
+            && !line.starts_with('#')
+        {
+            crates.insert(name.trim().to_string());
+        }
+    }
+    crates
+}
+
+#[test]
+fn every_crate_in_cargo_toml_is_in_the_architecture_docs_table() {
+    let docs =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/architecture.md"))
+            .unwrap();
+    let table = &docs[docs
+        .find("## Crates, and why each is there")
+        .expect("docs/architecture.md has its crate table")..];
+    let listed: BTreeSet<String> = table
+        .lines()
+        .filter_map(|l| l.strip_prefix("| "))
+        .filter_map(|l| l.split(" |").next())
+        .flat_map(|cell| {
+            cell.split([',', ' '])
+                .map(str::to_string)
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    let crates = dependencies_in_cargo_toml();
+    assert!(
+        crates.contains("tera") && crates.contains("libc"),
+        "{crates:?}"
+    );
+    let missing: Vec<_> = crates.difference(&listed).collect();
+    assert!(
+        missing.is_empty(),
+        "crates in Cargo.toml missing from docs/architecture.md's crate table: {missing:?}"
+    );
+}
