@@ -1,6 +1,9 @@
-//! The pipeline: load, render, write. `build`, `check` and (later) `serve`
-//! all call these same functions, so what `check` accepts is what `build`
-//! builds.
+//! The pipeline, in order: [`load`] reads the site and runs [`PASSES`];
+//! `render::prepare` makes everything but the pages; the pages are rendered,
+//! the search index is made from them, and `output` writes the lot.
+//! `build`, `check` and `serve` all call these same functions, so what
+//! `check` accepts is what `build` builds. docs/architecture.md walks
+//! through each step.
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;

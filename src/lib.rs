@@ -1,12 +1,13 @@
 //! rapport: a static site generator for annual reports, progress reports
 //! and board papers.
 //!
-//! The library is organised by stage (see `docs/architecture.md`):
-//! [`config`] and [`content`] load a site folder into the [`model`], through
-//! the [`vfs`] file-access trait; [`markdown`] parses chapters into a
-//! document tree; [`render`] turns the model into pages through the theme's
-//! templates, at the addresses of the [`routes`] table; [`output`] writes
-//! them atomically. Problems at every stage are
+//! The library is organised by stage (see `docs/architecture.md`), each
+//! using only earlier ones: [`config`] and [`content`] load a site folder
+//! into the [`model`], through the [`vfs`] file-access trait; [`markdown`]
+//! parses chapters into a document tree; the passes in [`build::PASSES`]
+//! resolve what points elsewhere ([`links`], trackers, data tables);
+//! [`render`] turns the model into pages through the theme's templates, at
+//! the addresses of the [`routes`] table; [`output`] writes them atomically. Problems at every stage are
 //! [`diagnostics`] with a file and a position. The `rapport` binary
 //! (`src/main.rs`, `src/cmd/`) is a thin layer over [`build`].
 
