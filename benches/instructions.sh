@@ -3,10 +3,10 @@
 # a build of the synthetic site executes, counted by valgrind's callgrind on
 # one thread, with the share of each stage.
 #
-# Why: wall time on a shared two-core machine moves by 15% or more between
-# identical runs, so a change that saves 5% cannot be seen in it. An
-# instruction count is the same from run to run (to a few parts in a
-# million), so it shows whether a change made the build do less work; the
+# Why: wall time on a shared two-core machine moves between identical runs
+# by more than most changes save, so they cannot be seen in it. An
+# instruction count barely moves from run to run (docs/performance.md gives
+# both spreads), so it shows whether a change made the build do less work; the
 # timed benchmarks (`cargo bench --bench compare`) then say what that is
 # worth in seconds. It does not see the kernel's work (writing files) or
 # waiting for memory, so it complements them and does not replace them.

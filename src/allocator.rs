@@ -13,10 +13,10 @@ static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 /// jemalloc's settings, read once when it starts (the variable
 /// `_RJEM_MALLOC_CONF` overrides them). `thp:always` asks the kernel for
 /// transparent huge pages for the heap: a build touches its memory once,
-/// page by page, and with 2 MiB pages a 10,000-chapter build takes 5,600
-/// page faults instead of 52,600, which saved 10% of its time for 2% more
-/// peak memory (docs/performance.md). Where the kernel has huge pages
-/// turned off, this does nothing.
+/// page by page, and with huge pages it takes far fewer page faults, which
+/// makes a large build faster for a little more peak memory
+/// (docs/performance.md). Where the kernel has huge pages turned off, this
+/// does nothing.
 #[cfg(not(target_env = "msvc"))]
 #[used]
 #[unsafe(export_name = "_rjem_malloc_conf")]

@@ -258,9 +258,9 @@ pub fn prepare_in_memory(fs: &dyn FileSystem, opts: &BuildOptions) -> Prepared {
 ///
 /// Unlike [`render_in_memory`], each page is written to a staging folder as
 /// soon as it is rendered and then let go, and the search index reads the
-/// pages back from there: on 10,000 pages, holding every page until the end
-/// was most of the build's peak memory. The outcome's `output` lists the
-/// files as written into `out`.
+/// pages back from there: holding every page until the end was most of a
+/// large build's peak memory (docs/performance.md). The outcome's `output`
+/// lists the files as written into `out`.
 pub fn build_to_disk(site_dir: &Path, out: &Path, opts: &BuildOptions) -> Outcome {
     let fs = match crate::vfs::RealFs::new(site_dir) {
         Ok(fs) => fs,
@@ -290,9 +290,9 @@ pub fn build_to_disk(site_dir: &Path, out: &Path, opts: &BuildOptions) -> Outcom
         Ok(l) => l,
         Err(d) => return failed(d),
     };
-    // Checking that the old output is ours walks every file in it; on a
-    // rebuild of 10,000 pages that took 90 ms, so it runs beside loading
-    // (which only reads the sources) rather than before it.
+    // Checking that the old output is ours walks every file in it, which
+    // on a large site's rebuild takes long enough to notice, so it runs
+    // beside loading (which only reads the sources) rather than before it.
     let (checked, mut p) = std::thread::scope(|scope| {
         let check = scope.spawn(|| output::check_output_owned(&lock));
         let p = prepare_in_memory(&fs, opts);

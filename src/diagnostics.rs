@@ -259,9 +259,9 @@ impl SourceMap {
     /// Lets go of the text of each of `paths` that no problem in `named`
     /// points into. Once a site is loaded and checked, a chapter's text is
     /// wanted only to show the lines that problems point at; kept for every
-    /// chapter, the texts were a sixth of a large build's peak memory while
-    /// its pages were rendered, and each page of memory costs the kernel a
-    /// fault and clearing it.
+    /// chapter, the texts were a sizeable part of a large build's peak memory
+    /// while its pages were rendered, and each page of memory costs the
+    /// kernel a fault and clearing it (docs/performance.md).
     pub fn release<'a>(
         &self,
         paths: impl IntoIterator<Item = &'a str>,

@@ -346,9 +346,10 @@ fn is_plain_relative(path: &str) -> bool {
 
 /// The folder a build writes into, beside the output, as it goes: `rapport
 /// build` writes each page as soon as it is rendered rather than holding
-/// the whole site in memory (on 10,000 pages that was most of the build's
-/// memory). [`Staging::finish`] swaps it in; dropped unfinished (the build
-/// failed), it is removed and the output is left as it was.
+/// the whole site in memory, which was most of a large build's memory
+/// (docs/performance.md). [`Staging::finish`] swaps it in; dropped
+/// unfinished (the build failed), it is removed and the output is left as
+/// it was.
 ///
 /// It is named by process id (`.<output>.rapport-staging-<pid>`) and made
 /// only under the output's lock, so no two builds ever share one.
@@ -395,7 +396,7 @@ impl Staging {
         }
         let target = self.dir.join(path);
         // Known by the site-relative folder: hashing a `Path` walks its
-        // components, and cost ten times as much.
+        // components, which costs far more than hashing the string.
         if let Some((folder, _)) = path.rsplit_once('/') {
             let known = self
                 .made

@@ -1,9 +1,9 @@
 //! Parsed source files kept between the rebuilds of `rapport serve`, so that
 //! a save re-parses only the file that changed.
 //!
-//! Chapters and recommendation files are the bulk of a large site: on a
-//! 1,000-chapter site, reading and parsing them again was most of the time
-//! from a save to the reload. A file is reused when its text, and the
+//! Chapters and recommendation files are the bulk of a large site, and
+//! reading and parsing them again was most of the time from a save to the
+//! reload (docs/performance.md). A file is reused when its text, and the
 //! settings its parse depends on (the `key`: a report's numbering, the
 //! site's status vocabulary), are exactly what was parsed before; its
 //! problems are reported again with it. Every pass that looks across files
@@ -15,8 +15,8 @@
 //! file is read and compared.
 //!
 //! A build takes its files by value (the passes across files change them),
-//! and copying 1,000 chapter trees was the largest cost left on a save (17
-//! of 42 ms). So each entry keeps a spare copy, made by
+//! and copying every chapter's tree was the largest cost left on a save.
+//! So each entry keeps a spare copy, made by
 //! [`ParseCache::refill`] after the page has reloaded: a save takes the
 //! spare, and copies only when there is none.
 

@@ -98,8 +98,8 @@ pub struct RealFs {
     canonical_root: PathBuf,
     /// Files met by [`FileSystem::walk`]: regular files (not links) below
     /// real folders of the site, so reading them needs no `canonicalize`
-    /// (a system call per path component, which was a third of the time
-    /// spent reading a large site).
+    /// (a system call per path component, which was much of the time spent
+    /// reading a large site).
     walked: std::sync::RwLock<std::collections::HashSet<String>>,
 }
 

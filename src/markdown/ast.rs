@@ -302,8 +302,8 @@ pub enum Inline {
     Subscript(Vec<Inline>),
     /// Boxed, as is [`Inline::Image`]: they are the largest inlines and
     /// among the rarest, and unboxed they made every inline (most are a
-    /// word or two of text) 136 bytes; a document tree is most of the
-    /// memory a large build needs.
+    /// word or two of text) as large as a link; a document tree is most of
+    /// the memory a large build needs (docs/performance.md).
     Link(Box<Link>),
     Image(Box<Image>),
     FootnoteRef {

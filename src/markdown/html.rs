@@ -872,9 +872,9 @@ fn push_ref_id(out: &mut String, number: usize, occurrence: usize) {
     }
 }
 
-/// Numbers go into the markup by pushing, not `write!`: formatting cost
-/// several hundred instructions a number, and a chapter has dozens (heading
-/// levels, note numbers, table counts).
+/// Numbers go into the markup by pushing, not `write!`: the formatting
+/// machinery costs far more than the digits it writes, and a chapter has
+/// dozens (heading levels, note numbers, table counts).
 fn push_num(out: &mut String, n: impl itoa::Integer) {
     out.push_str(itoa::Buffer::new().format(n));
 }

@@ -148,9 +148,9 @@ impl<'a, I: Iterator<Item = (Event<'a>, std::ops::Range<usize>)>> Builder<'a, I>
         // Without the room left over from growing: every chapter's tree is
         // held until its pages are written, and the spare room in its lists
         // of blocks (a list item's one block sat in room for four) was a
-        // tenth of a large build's memory. Each page of memory costs the
-        // kernel a page fault and clearing it, so giving that back made a
-        // 10,000-chapter build 7% faster as well as 10% smaller.
+        // noticeable part of a large build's memory. Each page of memory
+        // costs the kernel a page fault and clearing it, so giving that back
+        // made large builds faster as well as smaller (docs/performance.md).
         out.shrink_to_fit();
         out
     }
@@ -158,15 +158,14 @@ impl<'a, I: Iterator<Item = (Event<'a>, std::ops::Range<usize>)>> Builder<'a, I>
     fn inlines_until_end(&mut self) -> Vec<Inline> {
         // Room for one: most runs of inlines are one piece of text (a
         // table cell, a heading), which then needs neither a larger
-        // allocation nor shrinking at the end. Markdown to tree on 1,000
-        // chapters: 162 M -> 146 M instructions.
+        // allocation nor shrinking at the end.
         let mut out = Vec::with_capacity(1);
         // A run of text events (pulldown-cmark splits text at brackets)
         // from its first `[` on, and where that `[` is, to find `[^label]`
         // references that have no definition. Text before the first `[`
         // cannot hold one, so most text is never copied here. (Searched
-        // with `memchr`: `str::find` cost 170 instructions a piece of text,
-        // mostly setting up.)
+        // with `memchr`: `str::find` spends more setting up than searching
+        // pieces of text this short.)
         let mut run = String::new();
         let mut run_start = 0;
         while let Some((event, range)) = self.events.next() {
@@ -936,8 +935,8 @@ mod tests {
     fn split_text_is_joined_and_inline_lists_keep_no_spare_room() {
         // Smart quotes and brackets split text into many events; they are
         // joined into one text, and the finished list is shrunk to fit.
-        // Without the shrinking, peak memory on 10,000 chapters went from
-        // 227 to 277 MiB (docs/performance.md).
+        // Without the shrinking, a large build's peak memory grew markedly
+        // (docs/performance.md).
         let (d, p) = doc("It's \"quoted\" [not a link] and *more* 'text' here.\n");
         assert!(p.is_empty(), "{p:?}");
         let Block::Paragraph { content, .. } = &d.blocks[0] else {
@@ -952,7 +951,7 @@ mod tests {
     fn lists_of_blocks_and_table_rows_keep_no_spare_room() {
         // A chapter's tree is held until its pages are written: a tight
         // list item's one block in room for four, and a row of three cells
-        // in room for four, were a tenth of a large build's memory.
+        // in room for four, were a noticeable part of a large build's memory.
         let md =
             "# Title\n\nText.\n\n- one\n- two\n\n| a | b | c |\n|---|---|---|\n| 1 | 2 | 3 |\n";
         let (d, p) = doc(md);

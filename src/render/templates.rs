@@ -146,8 +146,8 @@ impl Templates {
 
     /// The page as bytes, ready to write: every consumer writes or serves
     /// bytes, and Tera's `render` would check the whole page is UTF-8 (it is,
-    /// being made of `str`s) only for us to turn it back into bytes. That
-    /// check was 3% of a build.
+    /// being made of `str`s) only for us to turn it back into bytes: a pass
+    /// over every byte of every page, for nothing.
     pub fn render(&self, name: &str, ctx: &PageContext) -> Result<Vec<u8>, Diagnostic> {
         // Most pages are 10 to 40 KiB: start big enough for most, so few
         // pages are copied as they grow.
@@ -216,13 +216,12 @@ impl Templates {
 /// ```
 ///
 /// Why in Rust: a chapter page lists every chapter of its report, so the
-/// loop runs (pages × chapters per report) times. On reports of 100
-/// chapters Tera spent about 300,000 instructions per page on it, a third
-/// of the whole build. Escaping the same 100 titles again on each of the
-/// report's 100 pages was most of what was left (about 65,000 per page), so
-/// each list is escaped once per thread and kept ([`ListCache`]); a page then
-/// copies it, with the current link's mark spliced in. mdBook writes its
-/// sidebar with a Rust helper for the same reason.
+/// loop runs (pages × chapters per report) times, and on long reports it
+/// was a large part of the whole build. Escaping the same titles again
+/// on each of the report's pages was most of what was left, so each list is
+/// escaped once per thread and kept ([`ListCache`]); a page then copies it,
+/// with the current link's mark spliced in (docs/performance.md). mdBook
+/// writes its sidebar with a Rust helper for the same reason.
 struct LinkList;
 
 impl tera::Function<tera::TeraResult<tera::Value>> for LinkList {
