@@ -768,6 +768,54 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_correction_names_its_chapter_by_file_name_or_address() {
+        let mut fs = crate::vfs::MemoryFs::new();
+        fs.add("site.yaml", "title: T\norganisation: O\ngit_dates: false\n");
+        fs.add(
+            "content/r/report.yaml",
+            "title: R\npublished: 2024-01-01\ncorrections:\n  - date: 2024-03-01\n    chapter: 02-b.md\n    what: \" A figure. \"\n  - date: 2024-02-01\n    chapter: a\n    what: A name.\n  - date: 2024-04-01\n    chapter: c\n    what: Nothing.\n",
+        );
+        fs.add("content/r/01-a.md", "---\ntitle: A\n---\n\nText.\n");
+        fs.add("content/r/02-b.md", "---\ntitle: B\n---\n\nText.\n");
+        let diags = Diagnostics::new();
+        let site = load_site(&fs, &LoadOptions::default(), &diags, &SourceMap::default()).unwrap();
+        let found = &site.reports[0].corrections;
+        // Oldest first; the one naming no chapter of this report has none.
+        let named: Vec<_> = found.iter().map(|c| (c.what.as_str(), c.chapter)).collect();
+        assert_eq!(
+            named,
+            [
+                ("A name.", Some(0)),
+                ("A figure.", Some(1)),
+                ("Nothing.", None)
+            ]
+        );
+        let problems = diags.sorted();
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert_eq!(problems[0].code, "broken-reference");
+        assert!(
+            problems[0]
+                .hint
+                .as_deref()
+                .unwrap()
+                .contains("01-a.md, 02-b.md")
+        );
+    }
+
+    #[test]
+    fn an_unknown_kind_of_report_is_other_with_an_error() {
+        let at = serde_saphyr::Location::UNKNOWN;
+        let diags = Diagnostics::new();
+        let kind = Spanned::new("novel".to_string(), at, at);
+        assert_eq!(
+            report_kind(Some(&kind), "r.yaml", &diags),
+            ReportKind::Other
+        );
+        assert_eq!(report_kind(None, "r.yaml", &diags), ReportKind::Other);
+        assert_eq!(diags.sorted()[0].code, "bad-kind");
+    }
+
+    #[test]
     fn slugs_drop_ordering_prefixes() {
         assert_eq!(slug_from_file_name("01-foreword"), "foreword");
         assert_eq!(slug_from_file_name("3_funding-levels"), "funding-levels");

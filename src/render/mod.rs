@@ -1053,3 +1053,108 @@ fn sitemap(site: &Site, routes: &Routes) -> String {
     xml.push_str("</urlset>\n");
     xml
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::vfs::MemoryFs;
+
+    /// A one-report site with a chapter and a data table, and a `base_url`
+    /// when given.
+    fn small_site(base_url: Option<&str>) -> MemoryFs {
+        let mut fs = MemoryFs::new();
+        let url = base_url.map(|u| format!("base_url: {u}\n"));
+        fs.add(
+            "site.yaml",
+            format!(
+                "title: T\norganisation: O\ngit_dates: false\n{}",
+                url.unwrap_or_default()
+            ),
+        );
+        fs.add("content/r/report.yaml", "title: R\npublished: 2024-01-01\n");
+        fs.add("content/r/01-a.md", "---\ntitle: A\n---\n\nText.\n");
+        fs.add(
+            "content/r/data/t.yaml",
+            "caption: T\nrows:\n  - part: Leeds\n    amount: 3\ncolumns:\n  - key: part\n  - key: amount\n    type: money\n",
+        );
+        fs
+    }
+
+    fn loaded(fs: &MemoryFs) -> Site {
+        let diags = Diagnostics::new();
+        let site = crate::build::load(
+            fs,
+            &Default::default(),
+            &diags,
+            &SourceMap::default(),
+            &mut Default::default(),
+        )
+        .unwrap();
+        assert!(!diags.has_errors(), "{:?}", diags.sorted());
+        site
+    }
+
+    fn paths(out: &Output) -> Vec<&str> {
+        out.files.keys().map(String::as_str).collect()
+    }
+
+    #[test]
+    fn every_page_is_planned_at_its_route() {
+        let fs = small_site(None);
+        let site = loaded(&fs);
+        let routes = Routes::new(&site);
+        let filters = vec![Vec::new()];
+        let planned: Vec<String> = plan_pages(&site, &routes, &filters).into_keys().collect();
+        assert_eq!(
+            planned,
+            [
+                "404.html",
+                "index.html",
+                "r/a/index.html",
+                "r/index.html",
+                "r/print/index.html",
+                "search/index.html"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_site_without_a_base_url_has_robots_txt_but_no_feed_or_sitemap() {
+        for (base_url, expected) in [
+            (None, vec!["robots.txt"]),
+            (
+                Some("https://example.org/reports/"),
+                vec!["feed.xml", "robots.txt", "sitemap.xml"],
+            ),
+        ] {
+            let fs = small_site(base_url);
+            let site = loaded(&fs);
+            let mut out = Output::default();
+            feeds(&site, &Routes::new(&site), &mut out);
+            assert_eq!(paths(&out), expected, "{base_url:?}");
+        }
+    }
+
+    #[test]
+    fn each_table_is_published_as_csv_and_json_open_data() {
+        let fs = small_site(None);
+        let site = loaded(&fs);
+        let mut out = Output::default();
+        data_files(&fs, &site, &Routes::new(&site), &mut out);
+        assert_eq!(paths(&out), ["r/data/t.csv", "r/data/t.json"]);
+        let csv = String::from_utf8(out.files["r/data/t.csv"].bytes().unwrap().into_owned());
+        assert!(csv.unwrap().contains("Leeds,3"));
+    }
+
+    #[test]
+    fn theme_files_include_the_status_colours_and_no_font_css_without_a_font() {
+        let fs = small_site(None);
+        let site = loaded(&fs);
+        let mut out = Output::default();
+        theme_files(&fs, &site, &mut out);
+        let names = paths(&out);
+        assert!(names.contains(&"assets/status.css"), "{names:?}");
+        assert!(!names.contains(&"assets/fonts.css"), "{names:?}");
+        assert!(!names.contains(&"assets/highlight.css"), "{names:?}");
+    }
+}
