@@ -651,7 +651,14 @@ impl Writer<'_> {
             }
             ComponentKind::CaseStudy => {
                 let body = self.content(&c.body);
-                let _ = writeln!(self.out, "#case-study({}){body}\n", lit(&title));
+                // Labelled like a heading, since the page gives it an
+                // anchor that links may name.
+                let _ = writeln!(
+                    self.out,
+                    "#case-study({}){body} <{}>\n",
+                    lit(&title),
+                    label(&format!("{}--{}", self.chapter, c.id))
+                );
             }
             ComponentKind::Quote => {
                 let body = self.content(&c.body);

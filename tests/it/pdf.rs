@@ -344,3 +344,27 @@ fn table_inside_a_footnote_or_definition_is_in_the_pdf() {
     let note = text.rfind("The budget in full").expect(&text);
     assert!(text[note..].contains("Leeds"), "{text}");
 }
+
+/// A link to a case study, which has an anchor in the page, failed the PDF
+/// with "label does not exist": the PDF gave it no label.
+#[test]
+fn link_to_a_case_study_builds_the_pdf() {
+    let site = TestSite::fixture("fixtures/full");
+    site.write(
+        "content/sample/04-cases.md",
+        "---\ntitle: Cases\n---\n\nSee [the case](#case-study-mentoring-in-lozells) and \
+         [the one before](02-funding.md#grants).\n\n\
+         > [!CASE-STUDY] Mentoring in Lozells\n> Young people met mentors weekly.\n",
+    );
+    let run = site.build().success();
+    let pdf = std::fs::read(run.output.join("sample/sample.pdf")).unwrap();
+    assert!(pdf.starts_with(b"%PDF"));
+    let page = run.page("sample/cases/index.html");
+    assert!(
+        page.hrefs()
+            .iter()
+            .any(|h| h == "#case-study-mentoring-in-lozells"),
+        "{:?}",
+        page.hrefs()
+    );
+}
