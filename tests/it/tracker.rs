@@ -411,3 +411,32 @@ fn tracker_list_inside_a_footnote_or_definition_is_expanded() {
         ["2", "4.9", "4.10", "4.10"]
     );
 }
+
+/// "This report tracks 1 decisions" read wrongly: a count of one takes the
+/// singular, in the report's own word for its items.
+#[test]
+fn a_count_of_one_item_reads_in_the_singular() {
+    let site = TestSite::fixture("fixtures/full");
+    site.write(
+        "content/sample/recommendations/1.md",
+        "---\nnumber: 1\ntitle: Publish the plan\nresponses:\n  - date: 2023-06\n    status: in progress\n    text: A draft is out.\n---\nPublish the plan by March.\n",
+    );
+    let run = site.build().success();
+    let home = run.page("sample/index.html");
+    assert!(
+        home.text_of(".tracker-summary")
+            .contains("This report tracks 1 recommendation:"),
+        "{}",
+        home.text_of(".tracker-summary")
+    );
+    let tracker = run.page("sample/recommendations/index.html");
+    assert!(
+        tracker.text_of("main").contains("1 recommendation in total."),
+        "{}",
+        tracker.text_of("main")
+    );
+    // More than one keeps the plural.
+    let run = TestSite::fixture("fixtures/tracker").build().success();
+    let page = run.page("progress-2020/recommendations/index.html");
+    assert!(page.text_of("main").contains("6 recommendations in total."));
+}
