@@ -431,7 +431,9 @@ fn a_count_of_one_item_reads_in_the_singular() {
     );
     let tracker = run.page("sample/recommendations/index.html");
     assert!(
-        tracker.text_of("main").contains("1 recommendation in total."),
+        tracker
+            .text_of("main")
+            .contains("1 recommendation in total."),
         "{}",
         tracker.text_of("main")
     );
