@@ -15,7 +15,7 @@ use serde::Serialize;
 use crate::markdown::html::{self, HtmlOptions, LinkResolver};
 use crate::model::{Recommendation, Relation, Report, Site};
 use crate::routes::{ReportRoutes, Route, Routes, TrackerRoutes};
-use crate::tracker::status::{Status, Vocabulary};
+use crate::status::{Status, Vocabulary};
 
 #[derive(Serialize, Clone)]
 pub struct DateView {

@@ -269,7 +269,7 @@ pub fn report_summary(r: &Report, routes: &ReportRoutes) -> ReportSummary {
 pub fn report_view(
     r: &Report,
     routes: &ReportRoutes,
-    statuses: &crate::tracker::status::Vocabulary,
+    statuses: &crate::status::Vocabulary,
     pdf: Option<PdfLink>,
 ) -> ReportView {
     let items: Vec<usize> = (0..r.tracker.items.len()).collect();

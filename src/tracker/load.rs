@@ -16,7 +16,7 @@ use crate::markdown::{self, Document, ParseOptions};
 use crate::model::{
     CarriedForward, DocOrigin, DocStart, ItemRef, PartialDate, Recommendation, Response,
 };
-use crate::tracker::status::Vocabulary;
+use crate::status::Vocabulary;
 use crate::vfs::{self, FileSystem};
 use crate::yaml::{self, Spanned};
 

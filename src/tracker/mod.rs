@@ -13,7 +13,6 @@
 //! `[!RECOMMENDATIONS]` and `[!ACTIONS]` components in chapters into lists.
 
 pub mod load;
-pub use crate::status;
 
 use std::cmp::Ordering;
 use std::collections::HashMap;
@@ -26,6 +25,7 @@ use crate::markdown::ast::{
     Walk, plain_text,
 };
 use crate::model::{ItemLabel, Recommendation, Related, Relation, Site};
+use crate::status;
 
 /// One piece of a number for natural ordering: `4.10` is `[4, ".", 10]`.
 #[derive(Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
