@@ -106,6 +106,12 @@ pub fn load_site(
             }
         }
     }
+    for r in &mut reports {
+        let (shown, published) = (r.meta.last_updated, r.meta.published);
+        for c in &mut r.chapters {
+            c.updated = c.updated.filter(|d| shown && *d > published);
+        }
+    }
     Some(Site { config, reports })
 }
 
@@ -130,6 +136,8 @@ struct RawReport {
     items_label: Option<String>,
     #[serde(default)]
     corrections: Vec<RawCorrection>,
+    /// `false` leaves "Last updated" off every chapter (an archived paper).
+    last_updated: Option<bool>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -159,6 +167,7 @@ impl RawReport {
             item_label: None,
             items_label: None,
             corrections: Vec::new(),
+            last_updated: None,
         }
     }
 }
@@ -228,6 +237,7 @@ fn load_report(
             owner: raw.owner,
             authors: raw.authors,
             summary: raw.summary,
+            last_updated: raw.last_updated.unwrap_or(true),
         },
         chapters,
         assets: files.assets,

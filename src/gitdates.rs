@@ -2,7 +2,9 @@
 //!
 //! One `git log` for the whole site (not one per page, which is what makes
 //! some generators slow on large repositories): the newest commit that
-//! touched each file under `content/`. Outside a git repository, or without
+//! changed each file under `content/` after the commit that added it. The
+//! commit that adds a chapter is not an update to it: a report put into the
+//! repository years after it was published has not been updated since. Outside a git repository, or without
 //! git, there are no dates and pages fall back to their `updated:` front
 //! matter. Dates come from commits, not the clock, so builds stay
 //! reproducible.
@@ -13,7 +15,8 @@ use std::process::Command;
 
 use jiff::civil::Date;
 
-/// Site-relative path (`content/r/01-a.md`) to the date of its last commit.
+/// Site-relative path (`content/r/01-a.md`) to the date of its last
+/// commit, for each file that more than one commit touched.
 pub fn last_changed(site_root: &Path) -> Option<HashMap<String, Date>> {
     let out = Command::new("git")
         .arg("-C")
@@ -36,9 +39,10 @@ pub fn last_changed(site_root: &Path) -> Option<HashMap<String, Date>> {
 }
 
 /// Parses `@YYYY-MM-DD` lines followed by the files of that commit, newest
-/// commit first; the first date seen for a file is its latest.
+/// commit first: the first date seen for a file is its latest, and a file
+/// seen once was only added.
 fn parse(log: &str) -> HashMap<String, Date> {
-    let mut dates = HashMap::new();
+    let mut seen: HashMap<String, (Date, u32)> = HashMap::new();
     let mut current = None;
     for line in log.lines() {
         if let Some(d) = line.strip_prefix('@') {
@@ -46,10 +50,13 @@ fn parse(log: &str) -> HashMap<String, Date> {
         } else if !line.trim().is_empty()
             && let Some(d) = current
         {
-            dates.entry(line.trim().to_string()).or_insert(d);
+            seen.entry(line.trim().to_string()).or_insert((d, 0)).1 += 1;
         }
     }
-    dates
+    seen.into_iter()
+        .filter(|(_, (_, commits))| *commits > 1)
+        .map(|(file, (date, _))| (file, date))
+        .collect()
 }
 
 #[cfg(test)]
@@ -57,11 +64,11 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_newest_commit_wins() {
+    fn the_newest_commit_wins_and_a_file_only_added_has_no_date() {
         let log =
             "@2024-03-01\ncontent/r/01-a.md\n\n@2023-01-05\ncontent/r/01-a.md\ncontent/r/02-b.md\n";
         let d = parse(log);
         assert_eq!(d["content/r/01-a.md"].to_string(), "2024-03-01");
-        assert_eq!(d["content/r/02-b.md"].to_string(), "2023-01-05");
+        assert!(!d.contains_key("content/r/02-b.md"));
     }
 }

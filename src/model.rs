@@ -59,6 +59,10 @@ pub struct ReportMeta {
     pub owner: Option<String>,
     pub authors: Vec<String>,
     pub summary: Option<String>,
+    /// Whether chapters say when they were last updated: only ever for a
+    /// change after `published` (report.yaml's `last_updated: false` turns
+    /// it off for an archived paper).
+    pub last_updated: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

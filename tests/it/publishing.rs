@@ -185,27 +185,39 @@ fn git(dir: &std::path::Path, args: &[&str], date: &str) {
     assert!(ok, "git {args:?}");
 }
 
+/// "Last updated" said when a chapter really changed after the report was
+/// published: archived papers put into git years later said "Last updated"
+/// with the date of that commit.
 #[test]
 fn last_updated_dates_come_from_git_or_front_matter() {
     let site = TestSite::fixture("fixtures/full");
-    // Outside git: the front matter's `updated:`.
+    // The fixture's report was published on 6 December 2023.
+    let updated = |page: &str, run: &Run| {
+        let page = run.page(page);
+        let all = page.all(".updated");
+        (!all.is_empty()).then(|| page.text_of(".updated"))
+    };
+    // Outside git: the front matter's `updated:`, if after publication.
     let foreword = std::fs::read_to_string(site.dir.join("content/sample/01-foreword.md")).unwrap();
     site.write(
         "content/sample/01-foreword.md",
-        &foreword.replacen("---\n", "---\nupdated: 2023-05-04\n", 1),
+        &foreword.replacen("---\n", "---\nupdated: 2024-05-04\n", 1),
+    );
+    let funding = std::fs::read_to_string(site.dir.join("content/sample/02-funding.md")).unwrap();
+    site.write(
+        "content/sample/02-funding.md",
+        &funding.replacen("---\n", "---\nupdated: 2023-05-04\n", 1),
     );
     let run = site.build().success();
     assert_eq!(
-        run.page("sample/foreword/index.html").text_of(".updated"),
-        "Last updated 4 May 2023"
+        updated("sample/foreword/index.html", &run).as_deref(),
+        Some("Last updated 4 May 2024")
     );
-    assert!(
-        run.page("sample/funding/index.html")
-            .all(".updated")
-            .is_empty()
-    );
+    assert_eq!(updated("sample/funding/index.html", &run), None);
 
-    // In git: the last commit that touched each file.
+    // In git: the last commit that changed a file after the one that added
+    // it. Adding is not updating.
+    site.write("content/sample/02-funding.md", &funding);
     git(&site.dir, &["init", "-q"], "2024-01-01T12:00:00Z");
     git(&site.dir, &["add", "."], "2024-01-01T12:00:00Z");
     git(
@@ -213,12 +225,16 @@ fn last_updated_dates_come_from_git_or_front_matter() {
         &["commit", "-qm", "first"],
         "2024-01-01T12:00:00Z",
     );
+    let run = site.build().success();
+    assert_eq!(updated("sample/funding/index.html", &run), None);
+    assert_eq!(
+        updated("sample/foreword/index.html", &run).as_deref(),
+        Some("Last updated 4 May 2024"),
+        "the front matter still counts when git has only the file's first commit"
+    );
     site.write(
         "content/sample/02-funding.md",
-        &format!(
-            "{}\nMore.\n",
-            std::fs::read_to_string(site.dir.join("content/sample/02-funding.md")).unwrap()
-        ),
+        &format!("{funding}\nMore.\n"),
     );
     git(
         &site.dir,
@@ -227,23 +243,32 @@ fn last_updated_dates_come_from_git_or_front_matter() {
     );
     let run = site.build().success();
     assert_eq!(
-        run.page("sample/funding/index.html").text_of(".updated"),
-        "Last updated 15 March 2024"
-    );
-    assert_eq!(
-        run.page("sample/foreword/index.html").text_of(".updated"),
-        "Last updated 1 January 2024"
+        updated("sample/funding/index.html", &run).as_deref(),
+        Some("Last updated 15 March 2024")
     );
 
-    // And it can be turned off.
+    // A report published after its last change says nothing of updates.
+    let report = std::fs::read_to_string(site.dir.join("content/sample/report.yaml")).unwrap();
+    site.write(
+        "content/sample/report.yaml",
+        &report.replace("published: 2023-12-06", "published: 2024-06-01"),
+    );
+    let run = site.build().success();
+    assert_eq!(updated("sample/funding/index.html", &run), None);
+    assert_eq!(updated("sample/foreword/index.html", &run), None);
+
+    // An archived paper turns it off; so can a whole site.
+    site.write(
+        "content/sample/report.yaml",
+        &format!("{report}last_updated: false\n"),
+    );
+    let run = site.build().success();
+    assert_eq!(updated("sample/funding/index.html", &run), None);
+    site.write("content/sample/report.yaml", &report);
     let config = std::fs::read_to_string(site.dir.join("site.yaml")).unwrap();
     site.write("site.yaml", &format!("{config}git_dates: false\n"));
     let run = site.build().success();
-    assert!(
-        run.page("sample/funding/index.html")
-            .all(".updated")
-            .is_empty()
-    );
+    assert_eq!(updated("sample/funding/index.html", &run), None);
 }
 
 #[test]
