@@ -43,7 +43,7 @@ pub fn from_csv(file: &str, text: &str) -> Result<Grid, Diagnostic> {
         .from_reader(text.as_bytes());
     let header = reader
         .headers()
-        .map_err(|e| csv_error(file, &e))?
+        .map_err(|e| csv_error(file, text, &e))?
         .iter()
         .map(str::to_string)
         .collect::<Vec<_>>();
@@ -54,9 +54,10 @@ pub fn from_csv(file: &str, text: &str) -> Result<Grid, Diagnostic> {
         rows: Vec::new(),
         sheet: false,
     };
+    let mut lines = Lines::new(text);
     for record in reader.records() {
-        let record = record.map_err(|e| csv_error(file, &e))?;
-        let (line, columns) = record_place(text, &record);
+        let record = record.map_err(|e| csv_error(file, text, &e))?;
+        let (line, columns) = record_place(&mut lines, &record);
         if grid.rows.len() == MAX_TABLE_ROWS {
             return Err(Diagnostic::error(
                 "table-too-long",
@@ -78,19 +79,63 @@ pub fn from_csv(file: &str, text: &str) -> Result<Grid, Diagnostic> {
     Ok(grid)
 }
 
+/// The line of each byte offset asked for, in order. After a Windows line
+/// ending (`\r\n`, the usual ending of a file exported from Excel) the csv
+/// reader places a record at the `\n` and counts its line one short, so
+/// lines are counted here from the text; each count starts where the last
+/// stopped, so a whole file is counted once.
+pub struct Lines<'a> {
+    text: &'a str,
+    offset: usize,
+    line: u32,
+}
+
+impl<'a> Lines<'a> {
+    pub fn new(text: &'a str) -> Self {
+        Lines {
+            text,
+            offset: 0,
+            line: 1,
+        }
+    }
+
+    /// The 1-based line holding byte `byte` of the text.
+    pub fn line_at(&mut self, byte: usize) -> u32 {
+        let byte = byte.min(self.text.len());
+        if byte < self.offset {
+            (self.offset, self.line) = (0, 1);
+        }
+        let between = &self.text.as_bytes()[self.offset..byte];
+        self.line += memchr::memchr_iter(b'\n', between).count() as u32;
+        self.offset = byte;
+        self.line
+    }
+}
+
 /// A record's line, and the column where each of its cells starts.
-pub fn record_place(text: &str, record: &csv::StringRecord) -> (u32, Vec<u32>) {
+pub fn record_place(lines: &mut Lines, record: &csv::StringRecord) -> (u32, Vec<u32>) {
     match record.position() {
-        Some(p) => (
-            p.line() as u32,
-            cell_columns(text, p.byte() as usize, record.len()),
-        ),
+        Some(p) => {
+            // After a `\r\n`, the reader places the record at the `\n`.
+            let bytes = lines.text.as_bytes();
+            let mut byte = p.byte() as usize;
+            while matches!(bytes.get(byte), Some(b'\r' | b'\n')) {
+                byte += 1;
+            }
+            (
+                lines.line_at(byte),
+                cell_columns(lines.text, byte, record.len()),
+            )
+        }
         None => (1, vec![1; record.len()]),
     }
 }
 
-pub fn csv_error(file: &str, e: &csv::Error) -> Diagnostic {
-    let line = e.position().map(|p| p.line() as u32).unwrap_or(1);
+/// A problem the csv reader found in `text`, the contents of `file`.
+pub fn csv_error(file: &str, text: &str, e: &csv::Error) -> Diagnostic {
+    let line = e
+        .position()
+        .map_or(1, |p| Lines::new(text).line_at(p.byte() as usize));
     let message = match e.kind() {
         csv::ErrorKind::UnequalLengths {
             expected_len, len, ..
@@ -192,6 +237,23 @@ pub fn span(line: u32, column: u32) -> Span {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A bad cell in a CSV saved with Windows line endings was reported
+    /// one line early.
+    #[test]
+    fn rows_keep_their_lines_with_windows_line_endings() {
+        for text in [
+            "Part,Amount\nA,1\nB,x\n",
+            "Part,Amount\r\nA,1\r\nB,x\r\n",
+            "\u{feff}Part,Amount\r\n\r\nA,1\r\nB,x\r\n",
+        ] {
+            let grid = from_csv("t.csv", text).unwrap();
+            let lines: Vec<u32> = grid.rows.iter().map(|r| r.line).collect();
+            let blank = u32::from(text.contains("\r\n\r\n"));
+            assert_eq!(lines, [2 + blank, 3 + blank], "{text:?}");
+            assert_eq!(grid.rows[1].columns, [1, 3], "{text:?}");
+        }
+    }
 
     #[test]
     fn cell_names_are_spreadsheet_names() {

@@ -10,7 +10,7 @@
 
 use serde::Deserialize;
 
-use crate::data::source::{cell_columns, csv_error, record_place};
+use crate::data::source::{Lines, cell_columns, csv_error, record_place};
 use crate::diagnostics::{Diagnostic, Diagnostics, LineIndex, SourceMap, Span};
 use crate::markdown::{self, Document, ParseOptions};
 use crate::model::{
@@ -543,7 +543,7 @@ fn csv_items(cx: &Cx, file: &str, text: &str) -> Vec<Recommendation> {
     let headers = match reader.headers() {
         Ok(h) => h.clone(),
         Err(e) => {
-            cx.diags.push(csv_error(file, &e));
+            cx.diags.push(csv_error(file, text, &e));
             return Vec::new();
         }
     };
@@ -588,15 +588,16 @@ fn csv_items(cx: &Cx, file: &str, text: &str) -> Vec<Recommendation> {
         return Vec::new();
     }
     let mut items = Vec::new();
+    let mut lines = Lines::new(text);
     for record in reader.records() {
         let record = match record {
             Ok(r) => r,
             Err(e) => {
-                cx.diags.push(csv_error(file, &e));
+                cx.diags.push(csv_error(file, text, &e));
                 continue;
             }
         };
-        let (line, cell_at) = record_place(text, &record);
+        let (line, cell_at) = record_place(&mut lines, &record);
         let get = |name: &str| {
             columns
                 .iter()

@@ -260,3 +260,29 @@ fn table_inside_a_footnote_or_definition_is_expanded() {
         Some("../../r/data/regions.csv")
     );
 }
+
+/// A CSV saved by Excel has Windows line endings; a bad cell in one was
+/// reported a line early, at column 1.
+#[test]
+fn bad_cell_in_a_csv_with_windows_line_endings_is_reported_at_its_line_and_column() {
+    let site = TestSite::fixture("fixtures/full");
+    site.write(
+        "content/sample/data/t.yaml",
+        "caption: T\nfile: t.csv\ncolumns:\n  - key: part\n  - key: amount\n    type: money\n",
+    );
+    site.write(
+        "content/sample/data/t.csv",
+        "Part,Amount\r\nLeeds,100\r\nYork,lots\r\n",
+    );
+    site.write(
+        "content/sample/04-t.md",
+        "---\ntitle: T\n---\n\n> [!TABLE] t\n",
+    );
+    let run = site.run(&["check"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("--> content/sample/data/t.csv:3:6"),
+        "{}",
+        run.stderr
+    );
+}
