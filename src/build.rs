@@ -64,6 +64,25 @@ impl Outcome {
     }
 }
 
+/// The variables every page's template receives, from a build of the
+/// site in memory: what the tests compare with the theme reference in
+/// docs/themes.md. Empty when the site does not build.
+pub fn page_variables(
+    fs: &dyn FileSystem,
+    opts: &BuildOptions,
+) -> (Vec<crate::render::templates::RecordedPage>, Vec<Diagnostic>) {
+    let mut p = prepare_in_memory(fs, opts);
+    let recorded = match (&p.site, p.pages.as_mut()) {
+        (Some(site), Some((pages, _))) => {
+            pages.record_variables();
+            let _ = pages.render_all(site);
+            pages.recorded_variables()
+        }
+        _ => Vec::new(),
+    };
+    (recorded, p.diags.sorted())
+}
+
 /// Loads and renders the whole site in memory. Nothing is written.
 pub fn render_in_memory(fs: &dyn FileSystem, opts: &BuildOptions) -> Outcome {
     let mut p = prepare_in_memory(fs, opts);

@@ -40,6 +40,8 @@ struct RawConfig {
     checks: Option<std::collections::BTreeMap<String, Spanned<String>>>,
     /// How Markdown is turned into pages: `markdown: { raw_html: sanitise }`.
     markdown: Option<RawMarkdown>,
+    /// Interface strings to change: `strings: { contents: In this report }`.
+    strings: Option<std::collections::BTreeMap<String, Spanned<crate::strings::Entry>>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -59,6 +61,10 @@ struct RawBranding {
     background_colour: Option<Spanned<String>>,
     footer: Option<String>,
     font: Option<RawFont>,
+    /// The site's own stylesheets, after the theme's: `stylesheets: [static/brand.css]`.
+    stylesheets: Option<Vec<Spanned<String>>>,
+    /// Markup for the end of every page's `<head>` (a verification tag, say).
+    head: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -179,6 +185,9 @@ pub struct SiteConfig {
     pub pdf_per_chapter: bool,
     /// Raw HTML in chapters: shown as text (default) or sanitised.
     pub raw_html: RawHtmlMode,
+    /// The theme's interface strings in the site's language, with the
+    /// site's changes (`crate::strings`).
+    pub strings: std::sync::Arc<crate::strings::Strings>,
 }
 
 #[derive(Debug, Clone)]
@@ -189,6 +198,10 @@ pub struct Branding {
     pub colours: Colours,
     pub footer: Option<String>,
     pub font: Option<BrandFont>,
+    /// Site-relative paths of stylesheets loaded after the theme's.
+    pub stylesheets: Vec<String>,
+    /// Markup written at the end of every page's `<head>`, as given.
+    pub head: Option<String>,
 }
 
 /// Colours as `#rrggbb`. The defaults are the default theme's own.
@@ -234,14 +247,24 @@ pub fn load(
     }
     let checks_off = checks_off(raw.checks.unwrap_or_default(), p);
     let raw_html = raw_html(raw.markdown, p);
-    if !problems.ok {
+    let language = raw.language.unwrap_or_else(|| "en-GB".to_string());
+    let strings = crate::strings::Strings::load(
+        fs,
+        &language,
+        &theme,
+        &raw.strings.unwrap_or_default(),
+        CONFIG_FILE,
+        diags,
+        sources,
+    );
+    if !problems.ok || diags.has_errors() {
         return None;
     }
     Some(SiteConfig {
         title: raw.title,
         organisation: raw.organisation,
         base_url,
-        language: raw.language.unwrap_or_else(|| "en-GB".to_string()),
+        language,
         theme,
         description: raw.description,
         branding,
@@ -253,6 +276,7 @@ pub fn load(
         pdf: true,
         pdf_per_chapter: raw.pdf_per_chapter.unwrap_or(false),
         raw_html,
+        strings: std::sync::Arc::new(strings),
     })
 }
 
@@ -340,6 +364,8 @@ fn branding(fs: &dyn FileSystem, raw: Option<RawBranding>, p: &mut Problems) -> 
             colours: Colours::default(),
             footer: None,
             font: None,
+            stylesheets: Vec::new(),
+            head: None,
         };
     };
     let colours = colours(
@@ -361,6 +387,36 @@ fn branding(fs: &dyn FileSystem, raw: Option<RawBranding>, p: &mut Problems) -> 
         colours,
         footer: b.footer,
         font: b.font.map(|f| font(fs, f, p)),
+        stylesheets: b
+            .stylesheets
+            .unwrap_or_default()
+            .into_iter()
+            .map(|s| {
+                check_stylesheet(fs, &s, p);
+                s.value
+            })
+            .collect(),
+        head: b.head,
+    }
+}
+
+/// A site stylesheet is a `.css` file in `static/` (which is published as
+/// it is), so the page can link to it.
+fn check_stylesheet(fs: &dyn FileSystem, s: &Spanned<String>, p: &mut Problems) {
+    if let Some(d) = unusable_file(fs, s, "stylesheet", "static/brand.css") {
+        p.push(d);
+    } else if !s.value.starts_with("static/")
+        || !s.value.to_ascii_lowercase().ends_with(".css")
+        || crate::vfs::is_hidden(&s.value)
+    {
+        p.push(
+            Diagnostic::error(
+                "bad-stylesheet",
+                format!("the stylesheet `{}` is not a .css file in static/", s.value),
+            )
+            .at(yaml::span_of(s, 0))
+            .with_hint("put the stylesheet in the site's static/ folder and give its path, e.g. static/brand.css"),
+        );
     }
 }
 

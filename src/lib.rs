@@ -42,6 +42,7 @@ pub mod search;
 pub mod serve;
 pub mod sources;
 pub mod status;
+pub mod strings;
 pub mod svg;
 pub mod table;
 pub mod theme;

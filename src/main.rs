@@ -33,6 +33,8 @@ enum Command {
     New(cmd::new::Args),
     /// Preview the site: rebuild on every save and reload the browser
     Serve(cmd::serve::Args),
+    /// Start a theme from the built-in one, or check a site's templates
+    Theme(cmd::theme::Args),
 }
 
 fn main() -> ExitCode {
@@ -43,6 +45,7 @@ fn main() -> ExitCode {
         Command::Init(a) => cmd::init::run(a),
         Command::Serve(a) => cmd::serve::run(a),
         Command::New(a) => cmd::new::run(a),
+        Command::Theme(a) => cmd::theme::run(a),
     };
     ExitCode::from(code as u8)
 }

@@ -237,10 +237,15 @@ impl PartialDate {
 
     /// For readers: `2020`, `March 2020`, `31 March 2020`.
     pub fn long(self) -> String {
+        self.long_in(&crate::strings::Strings::default())
+    }
+
+    /// For readers, in the words of `strings` (the site's language).
+    pub fn long_in(self, strings: &crate::strings::Strings) -> String {
         match (self.month, self.day) {
             (0, _) => self.year.to_string(),
-            (m, 0) => format!("{} {}", crate::dates::month_name(m), self.year),
-            (m, d) => crate::dates::long(Date::new(self.year, m, d).unwrap_or_default()),
+            (m, 0) => strings.month_year(Date::new(self.year, m, 1).unwrap_or_default()),
+            (m, d) => strings.date_long(Date::new(self.year, m, d).unwrap_or_default()),
         }
     }
 }

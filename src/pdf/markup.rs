@@ -38,6 +38,30 @@ fn lit(s: &str) -> String {
     out
 }
 
+/// `words.typ`: the interface strings the PDF template uses, as one
+/// Typst dictionary (`#import "words.typ": words`, then `words.contents`),
+/// so the PDF speaks the site's language and wording as its pages do.
+pub fn words(strings: &crate::strings::Strings) -> String {
+    let mut out = String::from("#let words = (\n");
+    for key in PDF_WORDS {
+        let text = strings.format(key, None, &[]).unwrap_or_default();
+        let _ = writeln!(out, "  {}: {},", key.replace('_', "-"), lit(&text));
+    }
+    out.push_str(")\n");
+    out
+}
+
+/// The strings of `words.typ`.
+const PDF_WORDS: &[&str] = &[
+    "contents",
+    "corrections",
+    "cover_period",
+    "cover_published",
+    "page_of",
+    "case_study",
+    "correction",
+];
+
 /// A label name made only of characters Typst allows.
 fn label(s: &str) -> String {
     s.chars()
@@ -116,9 +140,16 @@ pub fn document_with(site: &Site, routes: &Routes, ri: usize, only: Option<usize
             Some(_) => lit(&meta.title),
             None => opt(&meta.subtitle),
         },
-        lit(meta.kind.label()),
+        lit(&cfg
+            .strings
+            .format(
+                &format!("kind_{}", meta.kind.key().replace('-', "_")),
+                None,
+                &[]
+            )
+            .unwrap_or_else(|_| meta.kind.label().to_string())),
         opt(&meta.period),
-        lit(&crate::dates::long(meta.published)),
+        lit(&cfg.strings.date_long(meta.published)),
         lit(&cfg.organisation),
         opt(&meta.owner),
         authors.iter().map(|a| lit(a) + ",").collect::<String>(),
@@ -225,12 +256,15 @@ fn items(out: &mut String, site: &Site, r: &Report, links: &Links) {
             used: HashSet::new(),
             last_level: 2,
         };
-        let mut facts = vec![format!("Status: {}", s.label)];
+        let strings = &site.config.strings;
+        let word =
+            |key: &str, args: &[(&str, &str)]| strings.format(key, None, args).unwrap_or_default();
+        let mut facts = vec![format!("{}: {}", word("status", &[]), s.label)];
         if !item.leads.is_empty() {
-            facts.push(format!("Lead: {}", item.leads.join(", ")));
+            facts.push(word("item_lead", &[("leads", &item.leads.join(", "))]));
         }
         if let Some(d) = item.due {
-            facts.push(format!("Due {}", d.long()));
+            facts.push(word("item_due", &[("date", &d.long_in(strings))]));
         }
         let _ = writeln!(
             w.out,
@@ -244,17 +278,28 @@ fn items(out: &mut String, site: &Site, r: &Report, links: &Links) {
             label(&item_anchor(item))
         );
         if let Some(m) = &item.missing_text {
-            let _ = writeln!(w.out, "#callout(\"Text not available\")[#{}]\n", lit(m));
+            let _ = writeln!(
+                w.out,
+                "#callout({})[#{}]\n",
+                lit(&word("text_not_available", &[])),
+                lit(m)
+            );
         }
         w.blocks(&item.text.blocks);
         if let Some(resp) = item.responses.first() {
-            let when = resp.period.clone().unwrap_or_else(|| resp.date.long());
+            let when = resp
+                .period
+                .clone()
+                .unwrap_or_else(|| resp.date.long_in(strings));
             let _ = writeln!(
                 w.out,
                 "#response-heading({})\n",
-                lit(&format!(
-                    "Progress, {when}: {}",
-                    statuses.get(resp.status).label
+                lit(&word(
+                    "progress_in",
+                    &[
+                        ("when", &when),
+                        ("status", &statuses.get(resp.status).label)
+                    ]
                 ))
             );
             w.notes = &resp.text.footnotes;

@@ -31,7 +31,9 @@ use crate::routes::Routes;
 use crate::vfs::FileSystem;
 
 /// The default theme's Typst template.
-pub const DEFAULT_TEMPLATE: &str = include_str!("../../themes/default/pdf/report.typ");
+fn default_template() -> &'static str {
+    crate::theme::embedded_text("pdf/report.typ").expect("the default theme has pdf/report.typ")
+}
 const TEMPLATE_FILE: &str = "report.typ";
 
 /// The most memory typesetting one PDF may be expected to need: 2 GiB,
@@ -79,6 +81,8 @@ static LIBRARY: LazyLock<LazyHash<Library>> = LazyLock::new(|| LazyHash::new(Lib
 struct ReportWorld<'a> {
     main: Source,
     template: Source,
+    /// `words.typ`: the interface strings the template may import.
+    words: Source,
     fs: &'a dyn FileSystem,
     fonts: &'a FontStore,
     today: Datetime,
@@ -110,6 +114,8 @@ impl World for ReportWorld<'_> {
             Ok(self.main.clone())
         } else if id == self.template.id() {
             Ok(self.template.clone())
+        } else if id == self.words.id() {
+            Ok(self.words.clone())
         } else {
             Err(FileError::NotSource)
         }
@@ -161,7 +167,7 @@ fn template(fs: &dyn FileSystem, site: &Site) -> (String, String) {
     }
     (
         format!("themes/default/pdf/{TEMPLATE_FILE}"),
-        DEFAULT_TEMPLATE.to_string(),
+        default_template().to_string(),
     )
 }
 
@@ -191,6 +197,7 @@ pub fn render(
     let world = ReportWorld {
         main: Source::new(file_id("main.typ"), main_text),
         template: Source::new(file_id(TEMPLATE_FILE), template_text),
+        words: Source::new(file_id("words.typ"), markup::words(&site.config.strings)),
         fs,
         fonts,
         today: date,

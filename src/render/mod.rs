@@ -8,6 +8,7 @@
 //! depends on thread timing.
 
 pub mod feed;
+mod functions;
 pub mod templates;
 pub mod tracker;
 pub mod view;
@@ -101,6 +102,17 @@ impl Pages {
         jobs
     }
 
+    /// Keep the variables of every page rendered from now on (see
+    /// [`templates::Templates::record`]).
+    pub fn record_variables(&mut self) {
+        self.templates.record();
+    }
+
+    /// The variables of every page rendered since [`Pages::record_variables`].
+    pub fn recorded_variables(&self) -> Vec<templates::RecordedPage> {
+        self.templates.recorded()
+    }
+
     /// The output path of every page.
     pub fn paths(&self) -> impl Iterator<Item = &str> {
         self.jobs.keys().map(String::as_str)
@@ -141,7 +153,7 @@ pub fn prepare(
     let jobs = plan_pages(site, &routes, &filters);
     let pdfs = timings.time("pdf", || pdf_editions(fs, site, &routes, diags));
     let (report_views, chapter_pdfs) = shared_views(site, &routes, &pdfs);
-    let pages = Pages {
+    let mut pages = Pages {
         templates,
         report_views,
         filters,
@@ -149,9 +161,10 @@ pub fn prepare(
         jobs,
         routes,
     };
-    let routes = &pages.routes;
     let mut out = Output::default();
     theme_files(fs, site, &mut out);
+    pages.templates.set_assets(&out);
+    let routes = &pages.routes;
     pdf_files(routes, pdfs, &mut out);
     data_files(fs, site, routes, &mut out);
     feeds(site, routes, &mut out);
@@ -207,7 +220,13 @@ fn shared_views(
         .zip(&pdfs.reports)
         .map(|((r, rr), pdf)| {
             let link = made_link(rr.pdf.as_ref(), pdf);
-            Shared::new(&report_view(r, rr, &site.config.statuses, link))
+            Shared::new(&report_view(
+                r,
+                rr,
+                &site.config.statuses,
+                &site.config.strings,
+                link,
+            ))
         })
         .collect();
     let chapter_pdfs = routes
@@ -228,7 +247,7 @@ fn shared_views(
 /// The theme's files and the site's `static/` folder, the code
 /// highlighting and status stylesheets, and the branding font.
 fn theme_files(fs: &dyn FileSystem, site: &Site, out: &mut Output) {
-    for (name, source) in theme::static_files(fs, &site.config) {
+    for (name, source) in theme::static_files(fs, &site.config.theme) {
         let file = match source {
             StaticSource::Embedded(text) => OutputFile::Bytes(text.as_bytes().to_vec()),
             StaticSource::File(path) => OutputFile::from_site(fs, &path),
@@ -254,6 +273,10 @@ fn theme_files(fs: &dyn FileSystem, site: &Site, out: &mut Output) {
     out.files.insert(
         Routes::asset("status.css").into_path(),
         OutputFile::Bytes(tracker::status_css(&site.config.statuses).into_bytes()),
+    );
+    out.files.insert(
+        Routes::asset("strings.js").into_path(),
+        OutputFile::Bytes(site.config.strings.script().into_bytes()),
     );
 }
 
@@ -433,6 +456,16 @@ fn kept(mut rendered: Rendered) -> Rendered {
 }
 
 impl RenderCtx<'_> {
+    /// The site's interface strings (`crate::strings`).
+    fn strings(&self) -> &crate::strings::Strings {
+        &self.site.config.strings
+    }
+
+    /// One interface string with no places to fill (a page title).
+    fn word(&self, key: &str) -> String {
+        self.strings().format(key, None, &[]).unwrap_or_else(|e| e)
+    }
+
     /// The page `job`, and where it is written: its route, the same one
     /// its links and its `page.url` are made from.
     fn render(&self, job: &Job) -> Rendered {
@@ -480,7 +513,7 @@ impl RenderCtx<'_> {
 
     fn home_crumb(&self) -> LinkView {
         LinkView {
-            title: "Home".into(),
+            title: self.word("home"),
             url: String::new(),
         }
     }
@@ -494,7 +527,7 @@ impl RenderCtx<'_> {
     }
 
     fn not_found(&self, route: &Route) -> Html {
-        let mut page = self.page("404", "Page not found".into(), route, None);
+        let mut page = self.page("404", self.word("page_not_found"), route, None);
         // A 404 page is served at any address, so relative links cannot
         // work: use the path of the configured base URL.
         page.root = base_path(&self.site.config.base_url);
@@ -540,7 +573,7 @@ impl RenderCtx<'_> {
                 raw_html: self.site.config.raw_html,
             },
         );
-        let mut chapter = chapter_view(r, &self.routes.reports[ri], ci, body);
+        let mut chapter = chapter_view(r, &self.routes.reports[ri], ci, body, self.strings());
         chapter.pdf = self.chapter_pdfs[ri][ci].clone();
         // The neighbours are the report view's own entries (the same
         // `chapter_link`s), shared rather than made and copied again.
@@ -588,7 +621,7 @@ impl RenderCtx<'_> {
                         raw_html: self.site.config.raw_html,
                     },
                 );
-                let mut view = chapter_view(r, rr, ci, body);
+                let mut view = chapter_view(r, rr, ci, body, self.strings());
                 for t in &mut view.toc {
                     t.id.insert_str(0, &prefix);
                 }
@@ -665,7 +698,7 @@ impl RenderCtx<'_> {
             None,
         );
         self.report_crumbs(&mut page, ri);
-        let mut corrections = correction_views(r, &self.routes.reports[ri], None);
+        let mut corrections = correction_views(r, &self.routes.reports[ri], None, self.strings());
         corrections.reverse();
         let mut ctx = PageContext::default();
         ctx.insert("page", &page);
@@ -678,7 +711,7 @@ impl RenderCtx<'_> {
         let cfg = &self.site.config;
         let mut page = self.page(
             "accessibility",
-            "Accessibility statement".into(),
+            self.word("accessibility_statement"),
             route,
             Some(format!(
                 "How accessible {} is, and how to get help.",
@@ -698,7 +731,7 @@ impl RenderCtx<'_> {
     fn search(&self, route: &Route) -> Html {
         let mut page = self.page(
             "search",
-            "Search".into(),
+            self.word("search_title"),
             route,
             Some(format!("Search {}.", self.site.config.title)),
         );
@@ -766,7 +799,7 @@ impl RenderCtx<'_> {
                 url: tracker_routes.page.url().into(),
             });
         }
-        let list = tracker::tracker_view(r, rr, tracker_routes, statuses, &items);
+        let list = tracker::tracker_view(r, rr, tracker_routes, statuses, self.strings(), &items);
         let mut ctx = PageContext::default();
         ctx.insert("page", &page);
         ctx.insert_shared("report", &self.report_views[ri]);
@@ -801,8 +834,14 @@ impl RenderCtx<'_> {
         };
         let view = tracker::item_view(self.site, self.routes, ri, ii, &links, "", 1);
         let statuses = &self.site.config.statuses;
-        let row =
-            |i: usize| Shared::new(&tracker::row(&r.tracker.items[i], &rr.items[i], statuses));
+        let row = |i: usize| {
+            Shared::new(&tracker::row(
+                &r.tracker.items[i],
+                &rr.items[i],
+                statuses,
+                self.strings(),
+            ))
+        };
         let prev = ii.checked_sub(1).map(row);
         let next = (ii + 1 < r.tracker.items.len()).then(|| row(ii + 1));
         self.with_neighbours(
@@ -816,7 +855,13 @@ impl RenderCtx<'_> {
     }
 }
 
-fn chapter_view(r: &Report, routes: &ReportRoutes, ci: usize, html: String) -> ChapterView {
+fn chapter_view(
+    r: &Report,
+    routes: &ReportRoutes,
+    ci: usize,
+    html: String,
+    strings: &crate::strings::Strings,
+) -> ChapterView {
     let c = &r.chapters[ci];
     let toc = c
         .doc
@@ -849,8 +894,8 @@ fn chapter_view(r: &Report, routes: &ReportRoutes, ci: usize, html: String) -> C
         source: c.file.clone(),
         draft: c.draft,
         anchor: crate::routes::chapter_anchor(&c.slug),
-        corrections: correction_views(r, routes, Some(ci)),
-        updated: c.updated.map(date_view),
+        corrections: correction_views(r, routes, Some(ci), strings),
+        updated: c.updated.map(|d| date_view(d, strings)),
         pdf: None,
     }
 }

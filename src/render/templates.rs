@@ -10,6 +10,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use serde::Serialize;
 
+use super::functions;
 use crate::config::SiteConfig;
 use crate::diagnostics::{Diagnostic, Diagnostics, SourceMap, Span};
 use crate::markdown::html::esc;
@@ -39,30 +40,53 @@ impl Shared {
 
 /// The variables of one page.
 #[derive(Default)]
-pub struct PageContext(tera::Context);
+pub struct PageContext {
+    vars: tera::Context,
+    /// The names set, for [`Templates::record`].
+    keys: Vec<&'static str>,
+}
 
 impl PageContext {
     pub fn insert<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) {
-        self.0.insert(key, value);
+        self.vars.insert(key, value);
+        self.keys.push(key);
     }
 
     pub fn insert_shared(&mut self, key: &'static str, value: &Shared) {
-        self.0.insert_value(key, value.0.clone());
+        self.vars.insert_value(key, value.0.clone());
+        self.keys.push(key);
     }
 
     /// A shared value, or none (what `insert` gives for `None`).
     pub fn insert_shared_or_none(&mut self, key: &'static str, value: Option<Shared>) {
         match value {
-            Some(v) => self.0.insert_value(key, v.0),
-            None => self.0.insert(key, &None::<()>),
+            Some(v) => self.vars.insert_value(key, v.0),
+            None => self.vars.insert(key, &None::<()>),
         }
+        self.keys.push(key);
     }
+}
+
+/// The site-wide variables, and every page's own as it is rendered.
+struct Recorder {
+    globals: serde_json::Map<String, serde_json::Value>,
+    pages: std::sync::Mutex<Vec<RecordedPage>>,
+}
+
+/// The variables one page's template received, as JSON: what the theme
+/// reference (docs/themes.md) is tested against.
+#[derive(Debug, Clone)]
+pub struct RecordedPage {
+    pub template: String,
+    pub variables: serde_json::Map<String, serde_json::Value>,
 }
 
 pub struct Templates {
     tera: tera::Tera,
     /// Template name -> the file it came from, for error messages.
     origins: HashMap<String, String>,
+    /// When set, every page's variables are kept ([`Templates::record`]).
+    recorded: Option<Recorder>,
 }
 
 impl Templates {
@@ -74,60 +98,29 @@ impl Templates {
         diags: &Diagnostics,
         sources: &SourceMap,
     ) -> Option<Templates> {
-        let mut chosen: BTreeMap<String, (String, String)> = BTreeMap::new();
-        for (name, text) in theme::DEFAULT_TEMPLATES {
-            chosen.insert(
-                name.to_string(),
-                (
-                    text.to_string(),
-                    format!("(built-in theme)/templates/{name}"),
-                ),
-            );
-        }
-        let theme_dir = format!("themes/{}", config.theme);
-        if config.theme != DEFAULT_THEME && !fs.is_dir(&theme_dir) {
-            diags.push(
-                Diagnostic::error("no-theme", format!("theme `{}` not found", config.theme))
-                    .config()
-                    .in_file(crate::config::CONFIG_FILE)
-                    .with_hint(format!("create {theme_dir}/templates/, or remove `theme:` to use the built-in theme")),
-            );
-            return None;
-        }
-        for dir in [vfs::join(&theme_dir, "templates"), "templates".to_string()] {
-            for path in fs.walk(&dir) {
-                if !(path.ends_with(".html") || path.ends_with(".xml")) {
-                    continue;
-                }
-                let name = path[dir.len() + 1..].to_string();
-                match fs.read_to_string(&path) {
-                    Ok(text) => {
-                        sources.insert(&path, text.as_str().into());
-                        chosen.insert(name, (text, path));
-                    }
-                    Err(e) => diags.push(
-                        Diagnostic::error("unreadable", format!("cannot read template: {e}"))
-                            .config()
-                            .in_file(path),
-                    ),
-                }
-            }
-        }
+        let chosen = gather(fs, config, diags, sources)?;
+        lint(&chosen, diags);
         let mut tera = tera::Tera::new();
         tera.register_filter("safe", safe);
         tera.register_function("link_list", LinkList);
+        tera.register_function("now", functions::Now(crate::dates::today()));
+        tera.register_filter("date", functions::DateFilter(config.strings.clone()));
+        tera.register_function("t", functions::Translate(config.strings.clone()));
+        tera.register_filter("plural", functions::plural);
+        // Registered now so templates that call it load; the files it knows
+        // come with `set_assets`, once the build knows what it publishes.
+        tera.register_function("asset_url", functions::AssetUrl::default());
         let origins: HashMap<String, String> = chosen
             .iter()
-            .map(|(name, (_, origin))| (name.clone(), origin.clone()))
+            .map(|(name, t)| (name.clone(), t.origin.clone()))
             .collect();
-        for (text, origin) in chosen.values() {
-            if origin.starts_with("(built-in") {
-                sources.insert(origin, text.as_str().into());
-            }
-        }
         let result =
-            tera.add_raw_templates(chosen.iter().map(|(n, (t, _))| (n.as_str(), t.as_str())));
-        let templates = Templates { tera, origins };
+            tera.add_raw_templates(chosen.iter().map(|(n, t)| (n.as_str(), t.text.as_str())));
+        let templates = Templates {
+            tera,
+            origins,
+            recorded: None,
+        };
         if let Err(e) = result {
             diags.push(templates.diagnostic(&e));
             return None;
@@ -135,9 +128,36 @@ impl Templates {
         Some(templates)
     }
 
+    /// The theme and static files the site publishes, for `asset_url()`.
+    pub fn set_assets(&mut self, files: &crate::output::Output) {
+        self.tera
+            .register_function("asset_url", functions::AssetUrl::new(files));
+    }
+
     /// Site-wide variables, set once (not copied into every page).
     pub fn set_global<T: Serialize>(&mut self, key: &'static str, value: &T) {
         self.tera.global_context().insert(key, value);
+    }
+
+    /// From now on, keep the variables of every page rendered (for the
+    /// tests of the theme reference; a build never turns this on).
+    pub fn record(&mut self) {
+        let globals = self.tera.global_context();
+        let site = globals
+            .get("site")
+            .map(|v| serde_json::to_value(v).unwrap_or_default());
+        self.recorded = Some(Recorder {
+            globals: site.map(|v| ("site".to_string(), v)).into_iter().collect(),
+            pages: Default::default(),
+        });
+    }
+
+    /// The variables of the pages rendered since [`Templates::record`].
+    pub fn recorded(&self) -> Vec<RecordedPage> {
+        self.recorded
+            .as_ref()
+            .map(|r| r.pages.lock().unwrap_or_else(|e| e.into_inner()).clone())
+            .unwrap_or_default()
     }
 
     pub fn has(&self, name: &str) -> bool {
@@ -151,9 +171,25 @@ impl Templates {
     pub fn render(&self, name: &str, ctx: &PageContext) -> Result<Vec<u8>, Diagnostic> {
         // Most pages are 10 to 40 KiB: start big enough for most, so few
         // pages are copied as they grow.
+        if let Some(recorder) = &self.recorded {
+            let mut variables = recorder.globals.clone();
+            for key in &ctx.keys {
+                if let Some(v) = ctx.vars.get(key) {
+                    variables.insert(key.to_string(), serde_json::to_value(v).unwrap_or_default());
+                }
+            }
+            recorder
+                .pages
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .push(RecordedPage {
+                    template: name.to_string(),
+                    variables,
+                });
+        }
         let mut out = Vec::with_capacity(32 * 1024);
         self.tera
-            .render_to(name, &ctx.0, &mut out)
+            .render_to(name, &ctx.vars, &mut out)
             .map_err(|e| self.diagnostic(&e))?;
         Ok(out)
     }
@@ -202,6 +238,168 @@ impl Templates {
             },
         }
     }
+}
+
+/// One template the site will use, and where it came from.
+struct Chosen {
+    text: String,
+    /// The file, for error messages: a site path, or `(built-in theme)/...`.
+    origin: String,
+    built_in: bool,
+}
+
+/// Every template by name: the built-in theme's, replaced or added to by
+/// `themes/<theme>/templates/` and then the site's `templates/`. `None` when
+/// the theme named in site.yaml does not exist.
+fn gather(
+    fs: &dyn FileSystem,
+    config: &SiteConfig,
+    diags: &Diagnostics,
+    sources: &SourceMap,
+) -> Option<BTreeMap<String, Chosen>> {
+    let mut chosen = BTreeMap::new();
+    for (name, text) in theme::default_templates() {
+        let origin = format!("(built-in theme)/templates/{name}");
+        sources.insert(&origin, text.into());
+        chosen.insert(
+            name.to_string(),
+            Chosen {
+                text: text.to_string(),
+                origin,
+                built_in: true,
+            },
+        );
+    }
+    let theme_dir = format!("themes/{}", config.theme);
+    if config.theme != DEFAULT_THEME && !fs.is_dir(&theme_dir) {
+        diags.push(
+            Diagnostic::error("no-theme", format!("theme `{}` not found", config.theme))
+                .config()
+                .in_file(crate::config::CONFIG_FILE)
+                .with_hint(format!(
+                    "create {theme_dir}/templates/, or remove `theme:` to use the built-in theme"
+                )),
+        );
+        return None;
+    }
+    if config.theme != DEFAULT_THEME {
+        theme::manifest::check(fs, &config.theme, diags);
+    }
+    for dir in [vfs::join(&theme_dir, "templates"), "templates".to_string()] {
+        for path in fs.walk(&dir) {
+            let name = path[dir.len() + 1..].to_string();
+            if !theme::is_template(&name) || vfs::is_hidden(&name) {
+                continue;
+            }
+            match fs.read_to_string(&path) {
+                Ok(text) => {
+                    sources.insert(&path, text.as_str().into());
+                    chosen.insert(
+                        name,
+                        Chosen {
+                            text,
+                            origin: path,
+                            built_in: false,
+                        },
+                    );
+                }
+                Err(e) => diags.push(
+                    Diagnostic::error("unreadable", format!("cannot read template: {e}"))
+                        .config()
+                        .in_file(path),
+                ),
+            }
+        }
+    }
+    Some(chosen)
+}
+
+/// The problems a build can see in a site's own templates without
+/// rendering them: overrides that replace nothing, and names of variables
+/// and fields that do not exist (as warnings: `rapport theme check` makes
+/// them errors). The built-in templates are checked by the tests.
+fn lint(chosen: &BTreeMap<String, Chosen>, diags: &Diagnostics) {
+    warn_unused_overrides(chosen, diags);
+    let reference = theme::reference::Reference::shipped();
+    for (name, t) in chosen.iter().filter(|(_, t)| !t.built_in) {
+        let vars = reference.variables(name);
+        for p in theme::check::check_template(&t.text, vars.as_ref(), &reference) {
+            diags.push(
+                Diagnostic::warning("template-variable", p.message)
+                    .config()
+                    .in_file(t.origin.clone())
+                    .at_line(p.line, p.column)
+                    .with_hint(p.hint),
+            );
+        }
+    }
+}
+
+/// Checks the site's theme without building: the templates load, every
+/// override is used, every variable exists. Returns false when the
+/// templates cannot be loaded at all.
+pub fn check_theme(
+    fs: &dyn FileSystem,
+    config: &SiteConfig,
+    diags: &Diagnostics,
+    sources: &SourceMap,
+) -> bool {
+    Templates::load(fs, config, diags, sources).is_some()
+}
+
+/// An override is used when it replaces a template of the theme or another
+/// template includes, extends or imports it. One that is neither (a
+/// misspelt `partials/foter.html`, a file in the wrong folder) would be
+/// ignored without a word, so it gets a warning naming the nearest template.
+fn warn_unused_overrides(chosen: &BTreeMap<String, Chosen>, diags: &Diagnostics) {
+    let built_in: Vec<&str> = theme::default_templates().map(|(n, _)| n).collect();
+    let named: std::collections::HashSet<&str> = chosen
+        .values()
+        .flat_map(|t| template_references(&t.text))
+        .collect();
+    for (name, t) in chosen {
+        if t.built_in || built_in.contains(&name.as_str()) || named.contains(name.as_str()) {
+            continue;
+        }
+        let nearest = built_in
+            .iter()
+            .map(|b| (strsim::jaro_winkler(name, b), *b))
+            .max_by(|a, b| a.0.total_cmp(&b.0))
+            .filter(|(score, _)| *score > 0.8)
+            .map(|(_, b)| b);
+        let hint = match nearest {
+            Some(b) => format!("did you mean {b}? An override must have the name of the template it replaces (`rapport theme export` writes them all)"),
+            None => "name the file after the template it replaces (`rapport theme export` writes them all), or include it from a template".to_string(),
+        };
+        diags.push(
+            Diagnostic::warning(
+                "unused-template",
+                format!("the template {name} is not used: the theme has no template of that name and none includes it"),
+            )
+            .config()
+            .in_file(t.origin.clone())
+            .with_hint(hint),
+        );
+    }
+}
+
+/// The template names a template's text gives to `include`, `extends` and
+/// `import` tags (a name written in quotes; a name made at render time is
+/// not known here).
+pub(crate) fn template_references(text: &str) -> impl Iterator<Item = &str> {
+    text.split("{%").skip(1).filter_map(|tag| {
+        let tag = tag.trim_start_matches('-').trim_start();
+        let rest = ["include", "extends", "import"]
+            .iter()
+            .find_map(|k| tag.strip_prefix(k))?
+            .trim_start();
+        let quote = rest
+            .chars()
+            .next()
+            .filter(|c| matches!(c, '"' | '\'' | '`'))?;
+        let rest = &rest[1..];
+        Some(&rest[..rest.find(quote)?])
+    })
 }
 
 /// `{{ link_list(links=report.chapters, root=page.root, current=chapter.position) }}`:

@@ -16,6 +16,7 @@ use crate::markdown::html::{self, HtmlOptions, LinkResolver};
 use crate::model::{Recommendation, Relation, Report, Site};
 use crate::routes::{ReportRoutes, Route, Routes, TrackerRoutes};
 use crate::status::{Status, Vocabulary};
+use crate::strings::Strings;
 
 #[derive(Serialize, Clone)]
 pub struct DateView {
@@ -102,7 +103,7 @@ pub struct ResponseView {
 #[derive(Serialize)]
 pub struct RelatedView {
     /// "Earlier report", "Later report", "Carried forward to", "Carried forward from".
-    pub relation: &'static str,
+    pub relation: String,
     pub title: String,
     pub report_title: String,
     pub url: String,
@@ -133,15 +134,20 @@ fn status_view(s: &Status) -> StatusView {
     }
 }
 
-fn date_view(d: crate::model::PartialDate) -> DateView {
+fn date_view(d: crate::model::PartialDate, strings: &Strings) -> DateView {
     DateView {
         iso: d.iso(),
-        display: d.long(),
+        display: d.long_in(strings),
     }
 }
 
 /// An item's row, linking to its page at `page`.
-pub fn row(item: &Recommendation, page: &Route, statuses: &Vocabulary) -> ItemRow {
+pub fn row(
+    item: &Recommendation,
+    page: &Route,
+    statuses: &Vocabulary,
+    strings: &Strings,
+) -> ItemRow {
     ItemRow {
         number: item.number.clone(),
         slug: item.slug.clone(),
@@ -152,8 +158,8 @@ pub fn row(item: &Recommendation, page: &Route, statuses: &Vocabulary) -> ItemRo
         leads: item.leads.clone(),
         lead_slugs: item.leads.iter().map(slug::slugify).collect(),
         status: status_view(statuses.get(item.status)),
-        last_update: item.responses.first().map(|r| date_view(r.date)),
-        due: item.due.map(date_view),
+        last_update: item.responses.first().map(|r| date_view(r.date, strings)),
+        due: item.due.map(|d| date_view(d, strings)),
     }
 }
 
@@ -221,6 +227,7 @@ pub fn tracker_view(
     routes: &ReportRoutes,
     tracker: &TrackerRoutes,
     statuses: &Vocabulary,
+    strings: &Strings,
     shown: &[usize],
 ) -> TrackerView {
     let items: Vec<&Recommendation> = shown.iter().map(|&i| &r.tracker.items[i]).collect();
@@ -261,7 +268,7 @@ pub fn tracker_view(
         leads: facet(Facet::Lead, &|i| i.leads.clone()),
         items: shown
             .iter()
-            .map(|&i| row(&r.tracker.items[i], &routes.items[i], statuses))
+            .map(|&i| row(&r.tracker.items[i], &routes.items[i], statuses, strings))
             .collect(),
         csv_url: tracker.csv.url().into(),
         json_url: tracker.json.url().into(),
@@ -298,6 +305,7 @@ pub fn item_view(
     heading_offset: u8,
 ) -> ItemView {
     let r = &site.reports[ri];
+    let strings = &*site.config.strings;
     let item = &r.tracker.items[ii];
     let statuses = &site.config.statuses;
     let opts = HtmlOptions {
@@ -307,14 +315,14 @@ pub fn item_view(
         raw_html: site.config.raw_html,
     };
     ItemView {
-        row: row(item, &routes.reports[ri].items[ii], statuses),
+        row: row(item, &routes.reports[ri].items[ii], statuses, strings),
         html: html::render(&item.text, &opts),
         missing_text: item.missing_text.clone(),
         responses: item
             .responses
             .iter()
             .map(|resp| ResponseView {
-                date: date_view(resp.date),
+                date: date_view(resp.date, strings),
                 period: resp.period.clone(),
                 status: status_view(statuses.get(resp.status)),
                 html: html::render(&resp.text, &opts),
@@ -328,12 +336,18 @@ pub fn item_view(
                 let other = &site.reports[rel.report];
                 let oi = &other.tracker.items[rel.item];
                 RelatedView {
-                    relation: match rel.relation {
-                        Relation::Earlier => "In an earlier report",
-                        Relation::Later => "In a later report",
-                        Relation::CarriedTo => "Carried forward to",
-                        Relation::CarriedFrom => "Carried forward from",
-                    },
+                    relation: strings
+                        .format(
+                            match rel.relation {
+                                Relation::Earlier => "relation_earlier",
+                                Relation::Later => "relation_later",
+                                Relation::CarriedTo => "relation_carried_to",
+                                Relation::CarriedFrom => "relation_carried_from",
+                            },
+                            None,
+                            &[],
+                        )
+                        .unwrap_or_default(),
                     title: format!("{} {}: {}", other.tracker.label.one, oi.number, oi.title),
                     report_title: other.meta.title.clone(),
                     url: routes.reports[rel.report].items[rel.item].url().into(),

@@ -9,9 +9,9 @@
 use serde::Serialize;
 
 use crate::config::SiteConfig;
-use crate::dates;
 use crate::model::{Chapter, Report};
 use crate::routes::{ReportRoutes, Route, Routes};
+use crate::strings::Strings;
 
 #[derive(Serialize)]
 pub struct SiteView {
@@ -34,6 +34,10 @@ pub struct SiteView {
     pub feed_url: Option<String>,
     /// The organisation's typeface, when site.yaml names one.
     pub font_family: Option<String>,
+    /// The site's own stylesheets (`branding.stylesheets`), paths from the root.
+    pub stylesheets: Vec<String>,
+    /// `branding.head`: markup for the end of `<head>` (insert with `| safe`).
+    pub extra_head: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -152,10 +156,10 @@ pub struct DateView {
     pub display: String,
 }
 
-pub fn date_view(d: jiff::civil::Date) -> DateView {
+pub fn date_view(d: jiff::civil::Date, strings: &Strings) -> DateView {
     DateView {
         iso: d.to_string(),
-        display: dates::long(d),
+        display: strings.date_long(d),
     }
 }
 
@@ -172,12 +176,13 @@ pub fn correction_views(
     r: &Report,
     routes: &ReportRoutes,
     chapter: Option<usize>,
+    strings: &Strings,
 ) -> Vec<CorrectionView> {
     r.corrections
         .iter()
         .filter(|c| chapter.is_none() || c.chapter == chapter)
         .map(|c| CorrectionView {
-            date: date_view(c.date),
+            date: date_view(c.date, strings),
             chapter: c
                 .chapter
                 .map(|i| chapter_link(&r.chapters[i], &routes.chapters[i].page)),
@@ -236,26 +241,34 @@ pub fn site_view(config: &SiteConfig, reports: &[Report], routes: &Routes) -> Si
         reports: reports
             .iter()
             .zip(&routes.reports)
-            .map(|(r, rr)| report_summary(r, rr))
+            .map(|(r, rr)| report_summary(r, rr, &config.strings))
             .collect(),
         generator: format!("rapport {}", env!("CARGO_PKG_VERSION")),
         preview: config.preview,
         accessibility_url: routes.accessibility.as_ref().map(|a| a.url().into()),
         feed_url: routes.feed.as_ref().map(|f| f.url().into()),
         font_family: config.branding.font.as_ref().map(|f| f.family.clone()),
+        stylesheets: config.branding.stylesheets.clone(),
+        extra_head: config.branding.head.clone(),
     }
 }
 
-pub fn report_summary(r: &Report, routes: &ReportRoutes) -> ReportSummary {
+pub fn report_summary(r: &Report, routes: &ReportRoutes, strings: &Strings) -> ReportSummary {
     ReportSummary {
         slug: r.slug.clone(),
         title: r.meta.title.clone(),
         subtitle: r.meta.subtitle.clone(),
         kind: r.meta.kind.key().to_string(),
-        kind_label: r.meta.kind.label().to_string(),
+        kind_label: strings
+            .format(
+                &format!("kind_{}", r.meta.kind.key().replace('-', "_")),
+                None,
+                &[],
+            )
+            .unwrap_or_else(|_| r.meta.kind.label().to_string()),
         period: r.meta.period.clone(),
         published: r.meta.published.to_string(),
-        published_display: dates::long(r.meta.published),
+        published_display: strings.date_long(r.meta.published),
         summary: r.meta.summary.clone(),
         owner: r.meta.owner.clone(),
         authors: r.meta.authors.clone(),
@@ -270,17 +283,18 @@ pub fn report_view(
     r: &Report,
     routes: &ReportRoutes,
     statuses: &crate::status::Vocabulary,
+    strings: &Strings,
     pdf: Option<PdfLink>,
 ) -> ReportView {
     let items: Vec<usize> = (0..r.tracker.items.len()).collect();
     ReportView {
-        summary: report_summary(r, routes),
+        summary: report_summary(r, routes, strings),
         chapters: chapter_links(r, routes),
         tracker: routes
             .tracker
             .as_ref()
-            .map(|t| super::tracker::tracker_view(r, routes, t, statuses, &items)),
-        corrections: correction_views(r, routes, None),
+            .map(|t| super::tracker::tracker_view(r, routes, t, statuses, strings, &items)),
+        corrections: correction_views(r, routes, None, strings),
         revisions_url: routes.revisions.as_ref().map(|p| p.url().into()),
         pdf,
     }

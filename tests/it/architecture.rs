@@ -37,7 +37,7 @@ const STAGES: &[(&str, &[&str])] = &[
     (
         "model",
         &[
-            "chart", "markdown", "status", "table", "model", "config", "theme",
+            "chart", "markdown", "status", "table", "model", "config", "theme", "strings",
         ],
     ),
     ("load", &["content", "data", "tracker"]),

@@ -2,7 +2,7 @@
 //! built page and we read the DOM it ends with.
 //!
 //! CI installs Chromium (`.ci/run`). Where the build script
-//! (`tests/support/find_tools.rs`) finds none, or `RAPPORT_SKIP_BROWSER` is
+//! (`build/find_tools.rs`) finds none, or `RAPPORT_SKIP_BROWSER` is
 //! set, the tests that need it are ignored with the reason
 //! (`cfg(has_chromium)`), so `cargo test` counts them as ignored.
 

@@ -298,7 +298,7 @@ pub fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
 
 /// The scripts the default theme ships: any other `<script>` in a page came
 /// from content, which must never happen.
-pub const THEME_SCRIPTS: &[&str] = &["assets/tracker.js", "assets/search.js"];
+pub const THEME_SCRIPTS: &[&str] = &["assets/tracker.js", "assets/search.js", "assets/strings.js"];
 
 /// Whether every `<script>` of a page is one of the theme's own files (an
 /// external file, with nothing inline).

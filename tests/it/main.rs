@@ -25,5 +25,6 @@ mod publishing;
 mod reliability;
 mod search;
 mod serve;
+mod theme_reference;
 mod themes;
 mod tracker;

@@ -1,6 +1,6 @@
 //! The PDF edition, read back with poppler's tools as a reader's software
 //! would. CI installs `poppler-utils`; where the build script
-//! (`tests/support/find_tools.rs`) finds no `pdfinfo`, `pdftotext` and
+//! (`build/find_tools.rs`) finds no `pdfinfo`, `pdftotext` and
 //! `pdffonts` on `PATH`, the tests that use them are ignored with the reason
 //! (`cfg(has_poppler)`). The tests that read the PDF with lopdf run
 //! everywhere.
@@ -132,6 +132,25 @@ fn identical_input_gives_an_identical_pdf() {
     not(has_poppler),
     ignore = "needs poppler: apt-get install poppler-utils (pdfinfo, pdftotext, pdffonts)"
 )]
+fn the_pdf_speaks_the_sites_words() {
+    let site = TestSite::fixture("fixtures/full");
+    let cfg = std::fs::read_to_string(site.dir.join("site.yaml")).unwrap();
+    site.write(
+        "site.yaml",
+        &format!("{cfg}strings:\n  contents: In this report\n  page_of: \"Tudalen {{page}} o {{pages}}\"\n"),
+    );
+    let run = site.build().success();
+    let pdf = text(&run.output.join("sample/sample.pdf"));
+    assert!(pdf.contains("In this report"), "{pdf}");
+    assert!(pdf.contains("Tudalen 2 o "), "{pdf}");
+    assert!(!pdf.contains("Contents"), "{pdf}");
+}
+
+#[test]
+#[cfg_attr(
+    not(has_poppler),
+    ignore = "needs poppler: apt-get install poppler-utils (pdfinfo, pdftotext, pdffonts)"
+)]
 fn a_site_can_override_the_pdf_template_and_its_errors_point_there() {
     let site = TestSite::fixture("fixtures/full");
     let template = std::fs::read_to_string(
@@ -140,7 +159,7 @@ fn a_site_can_override_the_pdf_template_and_its_errors_point_there() {
     .unwrap();
     site.write(
         "templates/report.typ",
-        &template.replace("[Contents]", "[What is in this report]"),
+        &template.replace("title: words.contents", "title: [What is in this report]"),
     );
     let run = site.build().success();
     assert!(text(&run.output.join("sample/sample.pdf")).contains("What is in this report"));

@@ -13,6 +13,44 @@
 const root = new URL("../", import.meta.url);
 let loading = null;
 
+// The words the script shows come from the theme's interface strings
+// (i18n/<language>.yaml): rapport writes them to assets/strings.js, which
+// every page loads first; the English here is for a theme that leaves it
+// out. `{name}` places are filled in; a string with forms per count has
+// one entry per plural category (`...One`, `...Other`, and in Welsh
+// `...Zero`, `...Two`, `...Few`, `...Many`), chosen as the browser's plural
+// rules for the page's language say.
+const STRINGS = window.rapportStrings || {};
+const ENGLISH = {
+  searchFilterType: "Type",
+  searchFilterReport: "Report",
+  searchFilterStatus: "Status",
+  searchFilterTheme: "Theme",
+  searchTypePage: "Page",
+  searchSection: "Section: {title}",
+  searchOffline: "Search needs the site to be served over the web (or by rapport serve): it cannot run from files opened on disk.",
+  searchUnavailable: "Search is not available: this copy of the site has no search index yet.",
+  searchFor: " for “{query}”",
+  searchNoResults: "No results{for}.",
+  searchResultsOne: "{n} result{for}.",
+  searchResultsOther: "{n} results{for}.",
+  searchResultsFirstOne: "{n} result{for}, showing the first {shown}.",
+  searchResultsFirstOther: "{n} results{for}, showing the first {shown}.",
+  searchAllResults: "All {n} results, with filters",
+};
+const plurals = new Intl.PluralRules(document.documentElement.lang || "en");
+
+function say(key, vars, n) {
+  let k = key;
+  if (n !== undefined) {
+    const cat = plurals.select(n);
+    k = key + cat.charAt(0).toUpperCase() + cat.slice(1);
+    if (STRINGS[k] === undefined && ENGLISH[k] === undefined) k = key + "Other";
+  }
+  const text = STRINGS[k] !== undefined ? STRINGS[k] : ENGLISH[k];
+  return text.replace(/\{(\w+)\}/g, (all, name) => (vars && name in vars ? String(vars[name]) : all));
+}
+
 function pagefind() {
   if (!loading) {
     loading = import(new URL("pagefind/pagefind.js", root).href).then(async (pf) => {
@@ -28,10 +66,10 @@ function pagefind() {
 }
 
 const FILTERS = [
-  ["type", "Type"],
-  ["report", "Report"],
-  ["status", "Status"],
-  ["theme", "Theme"],
+  ["type", say("searchFilterType")],
+  ["report", say("searchFilterReport")],
+  ["status", say("searchFilterStatus")],
+  ["theme", say("searchFilterTheme")],
 ];
 
 function el(tag, attrs, ...children) {
@@ -68,7 +106,7 @@ function result(data, headingLevel) {
   const m = data.meta || {};
   const section = bestSection(data);
   const url = section ? section.url : data.url;
-  const facts = el("p", { class: "search-result-facts" }, el("span", { class: "search-result-type" }, m.type || "Page"));
+  const facts = el("p", { class: "search-result-facts" }, el("span", { class: "search-result-type" }, m.type || say("searchTypePage")));
   if (m.status) {
     facts.append(" ", el("span", { class: `status status-${m.status_key || ""}` }, m.status));
   }
@@ -79,7 +117,7 @@ function result(data, headingLevel) {
   );
   if (where) li.append(el("p", { class: "search-result-where" }, where));
   if (section && section.title && section.title !== m.title) {
-    li.append(el("p", { class: "search-result-section" }, `Section: ${section.title}`));
+    li.append(el("p", { class: "search-result-section" }, say("searchSection", { title: section.title })));
   }
   li.append(excerpt(section ? section.excerpt : data.excerpt));
   return li;
@@ -124,8 +162,8 @@ function setup(form) {
     } catch (e) {
       if (mine === seq) {
         status.textContent = location.protocol === "file:"
-          ? "Search needs the site to be served over the web (or by rapport serve): it cannot run from files opened on disk."
-          : "Search is not available: this copy of the site has no search index yet.";
+          ? say("searchOffline")
+          : say("searchUnavailable");
       }
       return;
     }
@@ -136,16 +174,18 @@ function setup(form) {
     const data = await Promise.all(shown.map((r) => r.data()));
     if (mine !== seq) return;
     const n = search.results.length;
-    const words = q ? ` for “${q}”` : "";
+    const words = q ? say("searchFor", { query: q }) : "";
     status.textContent = n === 0
-      ? `No results${words}.`
-      : `${n} result${n === 1 ? "" : "s"}${words}` + (n > shown.length ? `, showing the first ${shown.length}.` : ".");
+      ? say("searchNoResults", { for: words })
+      : n > shown.length
+        ? say("searchResultsFirst", { n, for: words, shown: shown.length }, n)
+        : say("searchResults", { n, for: words }, n);
     list.replaceChildren(...data.map((d) => result(d, full ? 2 : 3)));
     list.hidden = n === 0;
     if (!full && n > shown.length) {
       const more = new URL("search/", root);
       more.searchParams.set("q", q);
-      list.append(el("li", { class: "search-more" }, el("a", { href: more.href }, `All ${n} results, with filters`)));
+      list.append(el("li", { class: "search-more" }, el("a", { href: more.href }, say("searchAllResults", { n }))));
     }
   }
 

@@ -9,6 +9,8 @@
   var count = document.querySelector(".filter-count");
   if (!form || !table || !count) return;
   var rows = Array.prototype.slice.call(table.tBodies[0].rows);
+  // From the theme's interface strings (assets/strings.js), or English.
+  var showing = (window.rapportStrings || {}).trackerShowing || "Showing {shown} of {total}.";
   var selects = Array.prototype.slice.call(form.querySelectorAll("select"));
   var params = new URLSearchParams(window.location.search);
   selects.forEach(function (s) {
@@ -29,7 +31,9 @@
       if (ok) shown += 1;
     });
     var filtered = selects.some(function (s) { return s.value; });
-    count.textContent = filtered ? "Showing " + shown + " of " + rows.length + "." : "";
+    count.textContent = filtered
+      ? showing.replace("{shown}", String(shown)).replace("{total}", String(rows.length))
+      : "";
     if (fromUser && window.history && window.history.replaceState) {
       var q = new URLSearchParams();
       selects.forEach(function (s) { if (s.value) q.set(s.getAttribute("data-filter"), s.value); });

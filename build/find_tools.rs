@@ -1,6 +1,5 @@
-//! The package's build script (Cargo.toml `build =`): which outside programs
-//! the integration tests can use on this machine. It is not part of the
-//! pipeline, which is `src/build.rs`.
+//! Which outside programs the integration tests can use on this machine
+//! (part of the package's build script, `build/main.rs`).
 //!
 //! A few tests drive Debian's Chromium (`tests/it/browser.rs`, `search.rs`)
 //! or read the PDF edition back with poppler's `pdfinfo`, `pdftotext` and
@@ -20,8 +19,8 @@ use std::path::{Path, PathBuf};
 
 const POPPLER: [&str; 3] = ["pdfinfo", "pdftotext", "pdffonts"];
 
-fn main() {
-    println!("cargo::rerun-if-changed=tests/support/find_tools.rs");
+pub fn run() {
+    println!("cargo::rerun-if-changed=build/find_tools.rs");
     println!("cargo::rustc-check-cfg=cfg(has_chromium)");
     println!("cargo::rustc-check-cfg=cfg(has_poppler)");
     for var in ["RAPPORT_SKIP_BROWSER", "RAPPORT_CHROMIUM", "PATH"] {
