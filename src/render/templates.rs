@@ -12,6 +12,7 @@ use serde::Serialize;
 
 use crate::config::SiteConfig;
 use crate::diagnostics::{Diagnostic, Diagnostics, SourceMap, Span};
+use crate::markdown::components::{ComponentView, ComponentWriter};
 use crate::markdown::html::esc;
 use crate::theme::{self, DEFAULT_THEME};
 use crate::vfs::{self, FileSystem};
@@ -78,10 +79,7 @@ impl Templates {
         for (name, text) in theme::DEFAULT_TEMPLATES {
             chosen.insert(
                 name.to_string(),
-                (
-                    text.to_string(),
-                    format!("(built-in theme)/templates/{name}"),
-                ),
+                (text.to_string(), built_in_origin(name)),
             );
         }
         let theme_dir = format!("themes/{}", config.theme);
@@ -113,9 +111,20 @@ impl Templates {
                 }
             }
         }
-        let mut tera = tera::Tera::new();
-        tera.register_filter("safe", safe);
-        tera.register_function("link_list", LinkList);
+        // Themes written before the component templates overrode the badge
+        // here; now nothing includes it, so say where it moved.
+        if let Some((_, origin)) = chosen.get("partials/status.html") {
+            diags.push(
+                Diagnostic::warning(
+                    "moved-template",
+                    "partials/status.html is no longer used: the status badge is written by components/status.html",
+                )
+                .config()
+                .in_file(origin.clone())
+                .with_hint("rename the file to components/status.html (it receives the same `status`), and include that name"),
+            );
+        }
+        let mut tera = new_tera();
         let origins: HashMap<String, String> = chosen
             .iter()
             .map(|(name, (_, origin))| (name.clone(), origin.clone()))
@@ -156,6 +165,19 @@ impl Templates {
             .render_to(name, &ctx.0, &mut out)
             .map_err(|e| self.diagnostic(&e))?;
         Ok(out)
+    }
+
+    /// The built-in theme's templates alone, for code (and tests) that
+    /// render Markdown outside a site build.
+    pub fn built_in() -> Templates {
+        let mut tera = new_tera();
+        tera.add_raw_templates(theme::DEFAULT_TEMPLATES.iter().copied())
+            .expect("the built-in theme's templates compile");
+        let origins = theme::DEFAULT_TEMPLATES
+            .iter()
+            .map(|(name, _)| (name.to_string(), built_in_origin(name)))
+            .collect();
+        Templates { tera, origins }
     }
 
     fn diagnostic(&self, e: &tera::Error) -> Diagnostic {
@@ -201,6 +223,49 @@ impl Templates {
                 ..base
             },
         }
+    }
+}
+
+fn new_tera() -> tera::Tera {
+    let mut tera = tera::Tera::new();
+    tera.register_filter("safe", safe);
+    tera.register_function("link_list", LinkList);
+    tera
+}
+
+/// Where error messages say a built-in template comes from.
+fn built_in_origin(name: &str) -> String {
+    format!("(built-in theme)/templates/{name}")
+}
+
+/// Report components are written by `templates/components/<name>.html`,
+/// with the component's view as the one variable (`callout`, `table`...),
+/// beside the site-wide globals.
+impl ComponentWriter for Templates {
+    fn write(&self, view: &ComponentView, out: &mut String) -> Result<(), Diagnostic> {
+        let mut ctx = tera::Context::new();
+        ctx.insert(view.variable(), view);
+        self.tera
+            .render_to(view.template(), &ctx, StringWriter(out))
+            .map_err(|e| self.diagnostic(&e))
+    }
+}
+
+/// Lets Tera write straight onto the end of a page's HTML. Tera writes
+/// whole `str`s, so every piece is UTF-8; one that were not would be
+/// refused, not written.
+struct StringWriter<'a>(&'a mut String);
+
+impl std::io::Write for StringWriter<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let s = std::str::from_utf8(buf)
+            .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))?;
+        self.0.push_str(s);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
     }
 }
 
