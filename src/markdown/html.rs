@@ -12,8 +12,8 @@ use pulldown_cmark_escape::{escape_href, escape_html, escape_html_body_text};
 use super::ast::*;
 use super::components::*;
 use super::highlight;
-use crate::diagnostics::Diagnostic;
 use super::sanitise::{RawHtmlMode, sanitise};
+use crate::diagnostics::Diagnostic;
 
 /// Turns a resolved link target into an `href` for the page being rendered.
 pub trait LinkResolver {

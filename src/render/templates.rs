@@ -77,10 +77,7 @@ impl Templates {
     ) -> Option<Templates> {
         let mut chosen: BTreeMap<String, (String, String)> = BTreeMap::new();
         for (name, text) in theme::DEFAULT_TEMPLATES {
-            chosen.insert(
-                name.to_string(),
-                (text.to_string(), built_in_origin(name)),
-            );
+            chosen.insert(name.to_string(), (text.to_string(), built_in_origin(name)));
         }
         let theme_dir = format!("themes/{}", config.theme);
         if config.theme != DEFAULT_THEME && !fs.is_dir(&theme_dir) {

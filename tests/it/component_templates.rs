@@ -75,7 +75,11 @@ fn one_status_badge_template_serves_tracker_pages_item_pages_and_chapter_lists()
     let tracker = run.page("progress-2020/recommendations/index.html");
     let chapter = run.page("progress-2020/introduction/index.html");
     for (name, page) in [("tracker", &tracker), ("chapter", &chapter)] {
-        assert!(!page.all("strong.badge").is_empty(), "{name}: {}", page.text);
+        assert!(
+            !page.all("strong.badge").is_empty(),
+            "{name}: {}",
+            page.text
+        );
         assert!(page.all("span.status").is_empty(), "{name}: {}", page.text);
     }
     let badges: Vec<String> = chapter
@@ -94,7 +98,10 @@ fn one_status_badge_template_serves_tracker_pages_item_pages_and_chapter_lists()
         .find(|p| p.is_file() && p.parent().unwrap().file_name().unwrap() != "status")
         .expect("an item page");
     let item = std::fs::read_to_string(item).unwrap();
-    assert!(item.contains("<strong class=\"badge\" data-status=\""), "{item}");
+    assert!(
+        item.contains("<strong class=\"badge\" data-status=\""),
+        "{item}"
+    );
 }
 
 #[test]
@@ -107,8 +114,7 @@ fn an_error_in_a_component_template_names_the_template_line_and_column() {
     let run = site.build();
     assert_ne!(run.code, 0, "the template error was not reported");
     assert!(
-        run.stderr
-            .contains("templates/components/stat.html:3:"),
+        run.stderr.contains("templates/components/stat.html:3:"),
         "{}",
         run.stderr
     );
@@ -144,7 +150,9 @@ fn the_default_components_keep_their_accessible_structure() {
     let notes = foreword.attr("section.footnotes", "role");
     assert_eq!(notes.as_deref(), Some("doc-endnotes"));
     assert_eq!(
-        foreword.attr("#fn-1 a[role=doc-backlink]", "href").as_deref(),
+        foreword
+            .attr("#fn-1 a[role=doc-backlink]", "href")
+            .as_deref(),
         Some("#fnref-1")
     );
     assert_eq!(foreword.text_of("#footnotes"), "Notes");
@@ -154,7 +162,11 @@ fn the_default_components_keep_their_accessible_structure() {
     // Data tables: a caption, column and row headers, a labelled scroll region.
     assert!(!figures.all("figure.data-table table caption").is_empty());
     assert!(!figures.all("figure.data-table th[scope=col]").is_empty());
-    assert!(!figures.all("figure.data-table tbody th[scope=row]").is_empty());
+    assert!(
+        !figures
+            .all("figure.data-table tbody th[scope=row]")
+            .is_empty()
+    );
     let label = figures
         .attr("figure.data-table .table-wrap[role=region]", "aria-label")
         .unwrap();
@@ -162,15 +174,19 @@ fn the_default_components_keep_their_accessible_structure() {
     // Charts: an image with a caption and its figures as a table.
     assert!(!figures.all("figure.chart-figure svg[role=img]").is_empty());
     assert!(!figures.all("figure.chart-figure figcaption").is_empty());
-    assert!(!figures
-        .all("figure.chart-figure details.chart-data th[scope=row]")
-        .is_empty());
+    assert!(
+        !figures
+            .all("figure.chart-figure details.chart-data th[scope=row]")
+            .is_empty()
+    );
 
     let run = TestSite::fixture("fixtures/tracker").build().success();
     let chapter = run.page("progress-2020/introduction/index.html");
-    assert!(!chapter
-        .all(".tracker-list .table-wrap[role=region] th[scope=row] a")
-        .is_empty());
+    assert!(
+        !chapter
+            .all(".tracker-list .table-wrap[role=region] th[scope=row] a")
+            .is_empty()
+    );
     assert!(!chapter.all(".tracker-list td span.status").is_empty());
 }
 
