@@ -210,6 +210,17 @@ pub enum CalloutKind {
 }
 
 impl CalloutKind {
+    /// The kind as a class name (`warning`).
+    pub fn key(self) -> &'static str {
+        match self {
+            CalloutKind::Note => "note",
+            CalloutKind::Tip => "tip",
+            CalloutKind::Important => "important",
+            CalloutKind::Warning => "warning",
+            CalloutKind::Caution => "caution",
+        }
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             CalloutKind::Note => "Note",

@@ -10,8 +10,10 @@ use std::fmt::Write;
 use pulldown_cmark_escape::{escape_href, escape_html, escape_html_body_text};
 
 use super::ast::*;
+use super::components::*;
 use super::highlight;
 use super::sanitise::{RawHtmlMode, sanitise};
+use crate::diagnostics::Diagnostic;
 
 /// Turns a resolved link target into an `href` for the page being rendered.
 pub trait LinkResolver {
@@ -28,9 +30,13 @@ pub struct HtmlOptions<'a> {
     pub links: &'a dyn LinkResolver,
     /// Raw HTML written in the Markdown: shown as text, or sanitised.
     pub raw_html: RawHtmlMode,
+    /// Writes the report components (callouts, tables, notes...): the
+    /// theme's component templates.
+    pub components: &'a dyn ComponentWriter,
 }
 
-pub fn render(doc: &Document, opts: &HtmlOptions) -> String {
+/// The document as HTML, or the first error of a component template.
+pub fn render(doc: &Document, opts: &HtmlOptions) -> Result<String, Diagnostic> {
     let mut prefix = String::new();
     esc(&mut prefix, opts.id_prefix);
     let mut r = Renderer {
@@ -41,10 +47,14 @@ pub fn render(doc: &Document, opts: &HtmlOptions) -> String {
         opts,
         table_count: 0,
         table_ids: Default::default(),
+        error: None,
     };
     r.blocks(&doc.blocks);
     r.footnotes(&doc.footnotes);
-    r.out
+    match r.error {
+        Some(e) => Err(e),
+        None => Ok(r.out),
+    }
 }
 
 struct Renderer<'a, 'b> {
@@ -56,6 +66,8 @@ struct Renderer<'a, 'b> {
     /// Data-table ids already used on this page: a table placed twice gets
     /// its id once, so ids stay unique.
     table_ids: std::collections::HashSet<String>,
+    /// The first error of a component template.
+    error: Option<Diagnostic>,
 }
 
 /// Private-use characters that mark where rapport's own markup goes back
@@ -247,289 +259,185 @@ impl Renderer<'_, '_> {
         }
     }
 
+    /// Renders what `f` writes into a string of its own: the HTML of a
+    /// component's nested content, handed to its template.
+    fn capture(&mut self, f: impl FnOnce(&mut Self)) -> String {
+        let saved = std::mem::take(&mut self.out);
+        f(self);
+        std::mem::replace(&mut self.out, saved)
+    }
+
+    fn inlines_html(&mut self, list: &[Inline]) -> String {
+        self.capture(|r| r.inlines(list))
+    }
+
+    fn blocks_html(&mut self, blocks: &[Block]) -> String {
+        self.capture(|r| r.blocks(blocks))
+    }
+
+    /// Writes a component through the theme's template. The first error is
+    /// kept and returned by [`render`]; rendering goes on so that the
+    /// writer's state (table numbers) stays the same either way.
+    fn write_component(&mut self, view: &ComponentView) {
+        if let Err(e) = self.opts.components.write(view, &mut self.out)
+            && self.error.is_none()
+        {
+            self.error = Some(e);
+        }
+    }
+
+    /// The page's id prefix followed by `id`, unescaped (templates escape).
+    fn full_id(&self, id: &str) -> String {
+        let mut s = String::with_capacity(self.opts.id_prefix.len() + id.len());
+        s.push_str(self.opts.id_prefix);
+        s.push_str(id);
+        s
+    }
+
     fn component(&mut self, c: &Component) {
-        match &c.kind {
-            ComponentKind::Callout(kind) => {
-                let _ = write!(
-                    self.out,
-                    "<div class=\"callout callout-{}\" role=\"note\">\n<p class=\"callout-title\">",
-                    kind.label().to_lowercase()
-                );
-                if c.title.is_empty() {
-                    self.out.push_str(kind.label());
-                } else {
-                    self.inlines(&c.title);
-                }
-                self.out.push_str("</p>\n");
-                self.blocks(&c.body);
-                self.out.push_str("</div>\n");
-            }
-            ComponentKind::CaseStudy => {
-                let l = self.level(c.heading_level);
-                self.out
-                    .push_str("<section class=\"case-study\" aria-labelledby=\"");
-                self.id(&c.id);
-                let _ = write!(self.out, "\">\n<h{l} id=\"");
-                self.id(&c.id);
-                self.out.push_str(
-                    "\"><span class=\"case-study-label\">Case study<span class=\"visually-hidden\">:</span></span> ",
-                );
-                self.inlines(&c.title);
-                let _ = writeln!(self.out, "</h{l}>");
-                self.blocks(&c.body);
-                self.out.push_str("</section>\n");
-            }
-            ComponentKind::Quote => {
-                self.out
-                    .push_str("<figure class=\"quote\">\n<blockquote>\n");
-                self.blocks(&c.body);
-                self.out.push_str("</blockquote>\n");
-                if let Some(a) = &c.attribution {
-                    self.out.push_str("<figcaption>— ");
-                    self.inlines(a);
-                    self.out.push_str("</figcaption>\n");
-                }
-                self.out.push_str("</figure>\n");
-            }
+        let view = match &c.kind {
+            ComponentKind::Callout(kind) => ComponentView::Callout(CalloutView {
+                kind: kind.key(),
+                label: kind.label(),
+                title: self.inlines_html(&c.title),
+                body: self.blocks_html(&c.body),
+            }),
+            ComponentKind::CaseStudy => ComponentView::CaseStudy(CaseStudyView {
+                id: self.full_id(&c.id),
+                level: self.level(c.heading_level),
+                title: self.inlines_html(&c.title),
+                body: self.blocks_html(&c.body),
+            }),
+            ComponentKind::Quote => ComponentView::Quote(QuoteView {
+                body: self.blocks_html(&c.body),
+                attribution: c.attribution.as_ref().map(|a| self.inlines_html(a)),
+            }),
             ComponentKind::Signature => {
-                self.out.push_str("<div class=\"signature\">\n");
+                let mut blocks = Vec::new();
                 for block in &c.body {
                     match block {
                         Block::Paragraph { content, .. } | Block::Plain(content) => {
-                            for (i, line) in content
+                            let lines = content
                                 .split(|i| matches!(i, Inline::SoftBreak | Inline::HardBreak))
-                                .enumerate()
-                            {
-                                let class = if i == 0 {
-                                    "signature-name"
-                                } else {
-                                    "signature-role"
-                                };
-                                let _ = write!(self.out, "<p class=\"{class}\">");
-                                self.inlines(line);
-                                self.out.push_str("</p>\n");
-                            }
+                                .map(|line| self.inlines_html(line))
+                                .collect();
+                            blocks.push(SignatureBlock {
+                                lines,
+                                html: String::new(),
+                            });
                         }
-                        other => self.block(other),
+                        other => {
+                            let html = self.capture(|r| r.block(other));
+                            blocks.push(SignatureBlock {
+                                lines: Vec::new(),
+                                html,
+                            });
+                        }
                     }
                 }
-                self.out.push_str("</div>\n");
+                ComponentView::Signature(SignatureView { blocks })
             }
-            ComponentKind::Stat => {
-                self.out
-                    .push_str("<div class=\"stat\">\n<p class=\"stat-figure\">");
-                self.inlines(&c.title);
-                self.out.push_str("</p>\n<div class=\"stat-label\">");
-                self.blocks(&c.body);
-                self.out.push_str("</div>\n</div>\n");
-            }
+            ComponentKind::Stat => ComponentView::Stat(StatView {
+                figure: self.inlines_html(&c.title),
+                label: self.blocks_html(&c.body),
+            }),
             // Replaced by `Block::Tracker` once the report's items are
             // loaded; one left here (inside a footnote) shows nothing.
             ComponentKind::Recommendations
             | ComponentKind::Actions
             | ComponentKind::Table
-            | ComponentKind::Chart => {}
-            ComponentKind::Correction(date) => {
-                self.out.push_str("<div class=\"correction\" role=\"note\">\n<p class=\"correction-title\"><strong>Correction</strong>");
-                if let Ok(d) = date.parse::<jiff::civil::Date>() {
-                    let _ = write!(
-                        self.out,
-                        " <time datetime=\"{d}\">{}</time>",
-                        crate::dates::long(d)
-                    );
-                }
-                self.out.push_str("</p>\n");
-                self.blocks(&c.body);
-                self.out.push_str("</div>\n");
-            }
-        }
+            | ComponentKind::Chart => return,
+            ComponentKind::Correction(date) => ComponentView::Correction(CorrectionView {
+                date: date.parse::<jiff::civil::Date>().ok().map(|d| DateView {
+                    iso: d.to_string(),
+                    display: crate::dates::long(d),
+                }),
+                body: self.blocks_html(&c.body),
+            }),
+        };
+        self.write_component(&view);
     }
 
     fn tracker(&mut self, t: &TrackerList) {
-        let l = self.level(t.heading_level);
-        let grouped = t.style == TrackerStyle::Actions;
-        // Each item has its own page in the search index; a list of them in
-        // a chapter would only repeat those hits.
-        self.out
-            .push_str("<div class=\"tracker-list\" data-pagefind-ignore>\n");
-        if grouped && !t.caption.is_empty() {
-            self.out.push_str("<p class=\"tracker-caption\">");
-            self.inlines(&t.caption);
-            self.out.push_str("</p>\n");
-        }
-        if t.groups.iter().all(|g| g.rows.is_empty()) {
-            let _ = writeln!(
-                self.out,
-                "<p>No {} match this list.</p>",
-                t.item_label.to_lowercase()
-            );
-        }
-        for g in &t.groups {
-            if let Some(title) = &g.title {
-                let _ = write!(self.out, "<h{l} id=\"");
-                self.id(&g.id);
-                self.out.push_str("\">");
-                esc(&mut self.out, title);
-                let _ = writeln!(self.out, "</h{l}>");
-            }
-            self.table_count += 1;
-            self.out
-                .push_str("<div class=\"table-wrap\" role=\"region\" tabindex=\"0\" aria-label=\"");
-            self.table_label();
-            match &g.title {
-                Some(title) => esc(&mut self.out, title),
-                None if !t.caption.is_empty() => esc(&mut self.out, &plain_text(&t.caption)),
-                None => esc(&mut self.out, &t.item_label),
-            }
-            self.out.push_str("\">\n<table>\n");
-            if !grouped && !t.caption.is_empty() {
-                self.out.push_str("<caption>");
-                self.inlines(&t.caption);
-                self.out.push_str("</caption>\n");
-            }
-            self.out
-                .push_str("<thead>\n<tr><th scope=\"col\">No.</th><th scope=\"col\">");
-            esc(&mut self.out, &t.item_label);
-            self.out.push_str("</th><th scope=\"col\">Lead</th><th scope=\"col\">Status</th></tr>\n</thead>\n<tbody>\n");
-            for row in &g.rows {
-                self.out.push_str("<tr><td>");
-                esc(&mut self.out, &row.number);
-                self.out.push_str("</td><th scope=\"row\">");
-                self.inlines(&row.title);
-                self.out.push_str("</th><td>");
-                esc(&mut self.out, &row.leads);
-                self.out.push_str("</td><td>");
-                status_badge(&mut self.out, &row.status_key, &row.status_label);
-                self.out.push_str("</td></tr>\n");
-            }
-            self.out.push_str("</tbody>\n</table>\n</div>\n");
-        }
-        self.out.push_str("</div>\n");
+        let caption = self.inlines_html(&t.caption);
+        let groups = t
+            .groups
+            .iter()
+            .map(|g| {
+                self.table_count += 1;
+                TrackerGroupView {
+                    title: g.title.as_deref(),
+                    id: self.full_id(&g.id),
+                    number: self.table_count,
+                    rows: g
+                        .rows
+                        .iter()
+                        .map(|row| TrackerRowView {
+                            number: &row.number,
+                            title: self.inlines_html(&row.title),
+                            leads: &row.leads,
+                            status: StatusView {
+                                key: &row.status_key,
+                                label: &row.status_label,
+                            },
+                        })
+                        .collect(),
+                }
+            })
+            .collect();
+        let view = ComponentView::TrackerList(TrackerListView {
+            grouped: t.style == TrackerStyle::Actions,
+            caption,
+            caption_text: plain_text(&t.caption),
+            item_label: &t.item_label,
+            level: self.level(t.heading_level),
+            empty: t.groups.iter().all(|g| g.rows.is_empty()),
+            groups,
+        });
+        self.write_component(&view);
     }
 
     fn data_table(&mut self, t: &DataTableBlock) {
         self.table_count += 1;
-        // Left out of the page's search record: each table is indexed as a
-        // record of its own (see `crate::search`), which links here.
-        self.out
-            .push_str("<figure class=\"data-table\" data-pagefind-ignore");
-        if self.table_ids.insert(t.id.clone()) {
-            self.out.push_str(" id=\"");
-            let id = t.id.clone();
-            self.id(&id);
-            self.out.push('"');
-        }
-        self.out
-            .push_str(">\n<div class=\"table-wrap\" role=\"region\" tabindex=\"0\" aria-label=\"");
-        self.table_label();
-        esc(&mut self.out, &t.caption);
-        self.out.push_str("\">\n<table>\n<caption>");
-        esc(&mut self.out, &t.caption);
-        self.out.push_str("</caption>\n<thead>\n<tr>");
-        for h in &t.heads {
-            let class = if h.numeric { " class=\"num\"" } else { "" };
-            let _ = write!(self.out, "<th scope=\"col\"{class}>");
-            esc(&mut self.out, &h.label);
-            if let Some(u) = &h.unit {
-                self.out.push_str(" <span class=\"unit\">(");
-                esc(&mut self.out, u);
-                self.out.push_str(")</span>");
-            }
-            self.out.push_str("</th>");
-        }
-        self.out.push_str("</tr>\n</thead>\n<tbody>\n");
-        for (i, row) in t.rows.iter().enumerate() {
-            let class = if t.subtotal.get(i) == Some(&true) {
-                "subtotal"
-            } else {
-                ""
-            };
-            self.data_row(row, class);
-        }
-        self.out.push_str("</tbody>\n");
-        if let Some(total) = &t.total {
-            self.out.push_str("<tfoot>\n");
-            self.data_row(total, "total");
-            self.out.push_str("</tfoot>\n");
-        }
-        self.out.push_str("</table>\n</div>\n");
-        let has_notes = t.source.is_some()
-            || !t.notes.is_empty()
-            || !t.cell_notes.is_empty()
-            || !t.downloads.is_empty();
-        if has_notes {
-            self.out.push_str("<figcaption class=\"table-notes\">\n");
-            if let Some(s) = &t.source {
-                self.out.push_str("<p class=\"table-source\">Source: ");
-                esc(&mut self.out, s);
-                self.out.push_str("</p>\n");
-            }
-            if !t.cell_notes.is_empty() {
-                self.out.push_str("<ol class=\"cell-notes\">\n");
-                for n in &t.cell_notes {
-                    self.out.push_str("<li>");
-                    esc(&mut self.out, n);
-                    self.out.push_str("</li>\n");
-                }
-                self.out.push_str("</ol>\n");
-            }
-            for n in &t.notes {
-                self.out.push_str("<p class=\"table-note\">");
-                esc(&mut self.out, n);
-                self.out.push_str("</p>\n");
-            }
-            if !t.downloads.is_empty() {
-                self.out
-                    .push_str("<p class=\"table-downloads\">Download this table: ");
-                self.inlines(&t.downloads);
-                self.out.push_str("</p>\n");
-            }
-            self.out.push_str("</figcaption>\n");
-        }
-        self.out.push_str("</figure>\n");
-    }
-
-    fn data_row(&mut self, row: &[DataCell], class: &str) {
-        if class.is_empty() {
-            self.out.push_str("<tr>");
-        } else {
-            let _ = write!(self.out, "<tr class=\"{class}\">");
-        }
-        for (i, c) in row.iter().enumerate() {
-            let tag = if i == 0 { "th" } else { "td" };
-            let scope = if i == 0 { " scope=\"row\"" } else { "" };
-            let mut classes = Vec::new();
-            if c.numeric {
-                classes.push("num".to_string());
-            }
-            if !c.tone.is_empty() {
-                classes.push(format!("dir-{}", c.tone));
-            }
-            let class = if classes.is_empty() {
-                String::new()
-            } else {
-                format!(" class=\"{}\"", classes.join(" "))
-            };
-            let _ = write!(self.out, "<{tag}{scope}{class}>");
-            match &c.spoken {
-                Some(words) => {
-                    self.out.push_str("<span aria-hidden=\"true\">");
-                    esc(&mut self.out, &c.text);
-                    self.out.push_str("</span><span class=\"visually-hidden\">");
-                    esc(&mut self.out, words);
-                    self.out.push_str("</span>");
-                }
-                None => esc(&mut self.out, &c.text),
-            }
-            if let Some(n) = c.note {
-                let _ = write!(
-                    self.out,
-                    "<sup class=\"cell-note\">{n}<span class=\"visually-hidden\"> (see note {n})</span></sup>"
-                );
-            }
-            let _ = write!(self.out, "</{tag}>");
-        }
-        self.out.push_str("</tr>\n");
+        let id = self
+            .table_ids
+            .insert(t.id.clone())
+            .then(|| self.full_id(&t.id));
+        let heads: Vec<DataHeadView> = t
+            .heads
+            .iter()
+            .map(|h| DataHeadView {
+                label: &h.label,
+                unit: h.unit.as_deref(),
+                numeric: h.numeric,
+            })
+            .collect();
+        let rows = t
+            .rows
+            .iter()
+            .enumerate()
+            .map(|(i, cells)| {
+                let class = if t.subtotal.get(i) == Some(&true) {
+                    "subtotal"
+                } else {
+                    ""
+                };
+                data_row(cells, class)
+            })
+            .collect();
+        let view = ComponentView::DataTable(DataTableView {
+            id,
+            number: self.table_count,
+            caption: &t.caption,
+            heads: &heads,
+            rows,
+            total: t.total.as_deref().map(|cells| data_row(cells, "total")),
+            source: t.source.as_deref(),
+            cell_notes: &t.cell_notes,
+            notes: &t.notes,
+            downloads: self.inlines_html(&t.downloads),
+        });
+        self.write_component(&view);
     }
 
     fn chart(&mut self, c: &ChartBlock) {
@@ -542,37 +450,29 @@ impl Renderer<'_, '_> {
         });
         self.table_count += 1;
         let id = format!("{}chart-{}", self.opts.id_prefix, self.table_count);
-        self.out.push_str("<figure class=\"chart-figure\">\n");
-        match c.kind {
+        let svg = match c.kind {
             ChartKind::Stacked => {
-                self.out
-                    .push_str(&crate::chart::stacked(&id, &c.title, &bars));
-                self.out.push_str(&crate::chart::legend(&bars));
+                let mut svg = crate::chart::stacked(&id, &c.title, &bars);
+                svg.push_str(&crate::chart::legend(&bars));
+                svg
             }
-            kind => self.out.push_str(&crate::chart::bars(
-                &id,
-                &c.title,
-                &bars,
-                kind == ChartKind::Column,
-            )),
-        }
-        // The figures as a table too, for readers who want the numbers.
-        self.out.push_str("\n<details class=\"chart-data\"><summary>The figures in this chart</summary>\n<table>\n<tbody>\n");
-        for b in &c.bars {
-            self.out.push_str("<tr><th scope=\"row\">");
-            esc(&mut self.out, &b.label);
-            self.out.push_str("</th><td class=\"num\">");
-            esc(&mut self.out, &b.display);
-            self.out.push_str("</td></tr>\n");
-        }
-        self.out
-            .push_str("</tbody>\n</table>\n</details>\n<figcaption>");
-        esc(&mut self.out, &c.title);
-        if let Some(s) = &c.source {
-            self.out.push_str(". Source: ");
-            esc(&mut self.out, s);
-        }
-        self.out.push_str("</figcaption>\n</figure>\n");
+            kind => crate::chart::bars(&id, &c.title, &bars, kind == ChartKind::Column),
+        };
+        let view = ComponentView::Chart(ChartView {
+            id,
+            title: &c.title,
+            svg,
+            bars: c
+                .bars
+                .iter()
+                .map(|b| ChartBarView {
+                    label: &b.label,
+                    display: &b.display,
+                })
+                .collect(),
+            source: c.source.as_deref(),
+        });
+        self.write_component(&view);
     }
 
     fn table(&mut self, align: &[Align], head: &[Vec<Inline>], rows: &[Vec<Vec<Inline>>]) {
@@ -629,64 +529,43 @@ impl Renderer<'_, '_> {
         if notes.is_empty() {
             return;
         }
-        let l = self.level(NOTES_HEADING_LEVEL);
-        self.out
-            .push_str("<section class=\"footnotes\" role=\"doc-endnotes\" aria-labelledby=\"");
-        self.id("footnotes");
-        self.out.push_str("\">\n<h");
-        push_num(&mut self.out, l);
-        self.out.push_str(" id=\"");
-        self.id("footnotes");
-        self.out.push_str("\">Notes</h");
-        push_num(&mut self.out, l);
-        self.out.push_str(">\n<ol>\n");
-        for note in notes {
-            self.out.push_str("<li id=\"");
-            self.note_id(note.number);
-            self.out.push_str("\">");
-            // Back-links go inside the last paragraph when there is one.
-            let backlinks = self.backlinks(note);
-            match note.blocks.split_last() {
-                Some((Block::Paragraph { content, .. } | Block::Plain(content), before)) => {
-                    self.blocks(before);
-                    self.out.push_str("<p>");
-                    self.inlines(content);
-                    self.out.push(' ');
-                    self.out.push_str(&backlinks);
-                    self.out.push_str("</p>");
+        let notes = notes
+            .iter()
+            .map(|note| {
+                // Back-links go inside the last paragraph when there is one.
+                let (blocks, last) = match note.blocks.split_last() {
+                    Some((Block::Paragraph { content, .. } | Block::Plain(content), before)) => {
+                        (self.blocks_html(before), Some(self.inlines_html(content)))
+                    }
+                    _ => (self.blocks_html(&note.blocks), None),
+                };
+                let mut id = String::with_capacity(self.opts.id_prefix.len() + 6);
+                id.push_str(self.opts.id_prefix);
+                id.push_str("fn-");
+                push_num(&mut id, note.number);
+                FootnoteView {
+                    number: note.number,
+                    id,
+                    blocks,
+                    last,
+                    backlinks: (1..=note.references)
+                        .map(|occurrence| {
+                            let mut href = String::with_capacity(self.opts.id_prefix.len() + 12);
+                            href.push('#');
+                            href.push_str(self.opts.id_prefix);
+                            push_ref_id(&mut href, note.number, occurrence);
+                            BacklinkView { href, occurrence }
+                        })
+                        .collect(),
                 }
-                _ => {
-                    self.blocks(&note.blocks);
-                    self.out.push_str(&backlinks);
-                }
-            }
-            self.out.push_str("</li>\n");
-        }
-        self.out.push_str("</ol>\n</section>\n");
-    }
-
-    fn backlinks(&self, note: &Footnote) -> String {
-        let mut s = String::new();
-        for occ in 1..=note.references {
-            s.push_str("<a class=\"footnote-back\" href=\"#");
-            s.push_str(&self.prefix);
-            push_ref_id(&mut s, note.number, occ);
-            s.push_str("\" role=\"doc-backlink\"><span aria-hidden=\"true\">↩");
-            if note.references > 1 {
-                s.push_str("<sup>");
-                push_num(&mut s, occ);
-                s.push_str("</sup>");
-            }
-            s.push_str("</span><span class=\"visually-hidden\">Back to reference ");
-            push_num(&mut s, note.number);
-            if note.references > 1 {
-                s.push_str(" (");
-                push_num(&mut s, occ);
-                s.push(')');
-            }
-            s.push_str("</span></a>");
-        }
-        s
+            })
+            .collect();
+        let view = ComponentView::Footnotes(FootnotesView {
+            id: self.full_id("footnotes"),
+            level: self.level(NOTES_HEADING_LEVEL),
+            notes,
+        });
+        self.write_component(&view);
     }
 
     fn inlines(&mut self, list: &[Inline]) {
@@ -852,14 +731,20 @@ impl Renderer<'_, '_> {
     }
 }
 
-/// A status badge: the label in words, the colour from the site's
-/// `status.css` (so colour is never the only signal).
-pub fn status_badge(out: &mut String, key: &str, label: &str) {
-    out.push_str("<span class=\"status status-");
-    esc(out, key);
-    out.push_str("\">");
-    esc(out, label);
-    out.push_str("</span>");
+fn data_row<'t>(cells: &'t [DataCell], class: &'static str) -> DataRowView<'t> {
+    DataRowView {
+        class,
+        cells: cells
+            .iter()
+            .map(|c| DataCellView {
+                text: &c.text,
+                numeric: c.numeric,
+                spoken: c.spoken.as_deref(),
+                tone: c.tone,
+                note: c.note,
+            })
+            .collect(),
+    }
 }
 
 /// `fnref-N`, or `fnref-N-K` for the K-th reference to the same note.
@@ -903,9 +788,16 @@ mod tests {
                 heading_offset: offset,
                 links: &AsWritten,
                 raw_html: Default::default(),
+                components: &*DEFAULT_THEME,
             },
         )
+        .unwrap()
     }
+
+    /// The built-in theme's component templates: the tests check the
+    /// markup a site gets by default. Compiled once for all the tests.
+    static DEFAULT_THEME: std::sync::LazyLock<crate::render::templates::Templates> =
+        std::sync::LazyLock::new(crate::render::templates::Templates::built_in);
 
     #[test]
     fn footnotes_render_with_backlinks_and_roles() {

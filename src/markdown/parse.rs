@@ -1123,8 +1123,10 @@ mod tests {
                 heading_offset: 0,
                 links: &NoLinks,
                 raw_html: Default::default(),
+                components: &crate::render::templates::Templates::built_in(),
             },
-        );
+        )
+        .unwrap();
         assert!(html.contains('x') && html.contains('y'));
     }
 

@@ -571,8 +571,9 @@ impl RenderCtx<'_> {
                 heading_offset: 0,
                 links: &links,
                 raw_html: self.site.config.raw_html,
+                components: self.templates,
             },
-        );
+        )?;
         let mut chapter = chapter_view(r, &self.routes.reports[ri], ci, body, self.strings());
         chapter.pdf = self.chapter_pdfs[ri][ci].clone();
         // The neighbours are the report view's own entries (the same
@@ -619,15 +620,16 @@ impl RenderCtx<'_> {
                         heading_offset: 1,
                         links: &links,
                         raw_html: self.site.config.raw_html,
+                        components: self.templates,
                     },
-                );
+                )?;
                 let mut view = chapter_view(r, rr, ci, body, self.strings());
                 for t in &mut view.toc {
                     t.id.insert_str(0, &prefix);
                 }
-                view
+                Ok(view)
             })
-            .collect();
+            .collect::<Result<_, _>>()?;
         let items: Vec<tracker::ItemView> = (0..r.tracker.items.len())
             .map(|ii| {
                 let item = &r.tracker.items[ii];
@@ -638,13 +640,19 @@ impl RenderCtx<'_> {
                     print: Some((ri, &item.slug)),
                 };
                 let prefix = format!("{}--", crate::routes::item_anchor(item));
-                let mut view =
-                    tracker::item_view(self.site, self.routes, ri, ii, &links, &prefix, 2);
+                let opts = HtmlOptions {
+                    id_prefix: &prefix,
+                    heading_offset: 2,
+                    links: &links,
+                    raw_html: self.site.config.raw_html,
+                    components: self.templates,
+                };
+                let mut view = tracker::item_view(self.site, self.routes, ri, ii, &opts)?;
                 // The print edition gives each item's latest response only.
                 view.responses.truncate(1);
-                view
+                Ok(view)
             })
-            .collect();
+            .collect::<Result<_, _>>()?;
         let mut ctx = PageContext::default();
         ctx.insert("page", &page);
         ctx.insert_shared("report", &self.report_views[ri]);
@@ -832,7 +840,14 @@ impl RenderCtx<'_> {
             root: &page.root,
             print: None,
         };
-        let view = tracker::item_view(self.site, self.routes, ri, ii, &links, "", 1);
+        let opts = HtmlOptions {
+            id_prefix: "",
+            heading_offset: 1,
+            links: &links,
+            raw_html: self.site.config.raw_html,
+            components: self.templates,
+        };
+        let view = tracker::item_view(self.site, self.routes, ri, ii, &opts)?;
         let statuses = &self.site.config.statuses;
         let row = |i: usize| {
             Shared::new(&tracker::row(

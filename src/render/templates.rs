@@ -13,6 +13,7 @@ use serde::Serialize;
 use super::functions;
 use crate::config::SiteConfig;
 use crate::diagnostics::{Diagnostic, Diagnostics, SourceMap, Span};
+use crate::markdown::components::{ComponentView, ComponentWriter};
 use crate::markdown::html::esc;
 use crate::theme::{self, DEFAULT_THEME};
 use crate::vfs::{self, FileSystem};
@@ -100,16 +101,20 @@ impl Templates {
     ) -> Option<Templates> {
         let chosen = gather(fs, config, diags, sources)?;
         lint(&chosen, diags);
-        let mut tera = tera::Tera::new();
-        tera.register_filter("safe", safe);
-        tera.register_function("link_list", LinkList);
-        tera.register_function("now", functions::Now(crate::dates::today()));
-        tera.register_filter("date", functions::DateFilter(config.strings.clone()));
-        tera.register_function("t", functions::Translate(config.strings.clone()));
-        tera.register_filter("plural", functions::plural);
-        // Registered now so templates that call it load; the files it knows
-        // come with `set_assets`, once the build knows what it publishes.
-        tera.register_function("asset_url", functions::AssetUrl::default());
+        // Themes written before the component templates overrode the badge
+        // here; now nothing includes it, so say where it moved.
+        if let Some(t) = chosen.get("partials/status.html") {
+            diags.push(
+                Diagnostic::warning(
+                    "moved-template",
+                    "partials/status.html is no longer used: the status badge is written by components/status.html",
+                )
+                .config()
+                .in_file(t.origin.clone())
+                .with_hint("rename the file to components/status.html (it receives the same `status`), and include that name"),
+            );
+        }
+        let mut tera = new_tera(&config.strings);
         let origins: HashMap<String, String> = chosen
             .iter()
             .map(|(name, t)| (name.clone(), t.origin.clone()))
@@ -192,6 +197,22 @@ impl Templates {
             .render_to(name, &ctx.vars, &mut out)
             .map_err(|e| self.diagnostic(&e))?;
         Ok(out)
+    }
+
+    /// The built-in theme's templates alone, for code (and tests) that
+    /// render Markdown outside a site build.
+    pub fn built_in() -> Templates {
+        let mut tera = new_tera(&Default::default());
+        tera.add_raw_templates(theme::default_templates())
+            .expect("the built-in theme's templates compile");
+        let origins = theme::default_templates()
+            .map(|(name, _)| (name.to_string(), built_in_origin(name)))
+            .collect();
+        Templates {
+            tera,
+            origins,
+            recorded: None,
+        }
     }
 
     fn diagnostic(&self, e: &tera::Error) -> Diagnostic {
@@ -358,7 +379,12 @@ fn warn_unused_overrides(chosen: &BTreeMap<String, Chosen>, diags: &Diagnostics)
         .flat_map(|t| template_references(&t.text))
         .collect();
     for (name, t) in chosen {
-        if t.built_in || built_in.contains(&name.as_str()) || named.contains(name.as_str()) {
+        // `partials/status.html` has a warning of its own (it moved).
+        if t.built_in
+            || built_in.contains(&name.as_str())
+            || named.contains(name.as_str())
+            || name == "partials/status.html"
+        {
             continue;
         }
         let nearest = built_in
@@ -400,6 +426,58 @@ pub(crate) fn template_references(text: &str) -> impl Iterator<Item = &str> {
         let rest = &rest[1..];
         Some(&rest[..rest.find(quote)?])
     })
+}
+
+/// The template engine with rapport's functions and filters
+/// (docs/themes.md, "Functions").
+fn new_tera(strings: &std::sync::Arc<crate::strings::Strings>) -> tera::Tera {
+    let mut tera = tera::Tera::new();
+    tera.register_filter("safe", safe);
+    tera.register_function("link_list", LinkList);
+    tera.register_function("now", functions::Now(crate::dates::today()));
+    tera.register_filter("date", functions::DateFilter(strings.clone()));
+    tera.register_function("t", functions::Translate(strings.clone()));
+    tera.register_filter("plural", functions::plural);
+    // Registered now so templates that call it load; the files it knows
+    // come with `set_assets`, once the build knows what it publishes.
+    tera.register_function("asset_url", functions::AssetUrl::default());
+    tera
+}
+
+/// Where error messages say a built-in template comes from.
+fn built_in_origin(name: &str) -> String {
+    format!("(built-in theme)/templates/{name}")
+}
+
+/// Report components are written by `templates/components/<name>.html`,
+/// with the component's view as the one variable (`callout`, `table`...),
+/// beside the site-wide globals.
+impl ComponentWriter for Templates {
+    fn write(&self, view: &ComponentView, out: &mut String) -> Result<(), Diagnostic> {
+        let mut ctx = tera::Context::new();
+        ctx.insert(view.variable(), view);
+        self.tera
+            .render_to(view.template(), &ctx, StringWriter(out))
+            .map_err(|e| self.diagnostic(&e))
+    }
+}
+
+/// Lets Tera write straight onto the end of a page's HTML. Tera writes
+/// whole `str`s, so every piece is UTF-8; one that were not would be
+/// refused, not written.
+struct StringWriter<'a>(&'a mut String);
+
+impl std::io::Write for StringWriter<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let s = std::str::from_utf8(buf)
+            .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))?;
+        self.0.push_str(s);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 /// `{{ link_list(links=report.chapters, root=page.root, current=chapter.position) }}`:

@@ -12,7 +12,8 @@ use std::fmt::Write;
 
 use serde::Serialize;
 
-use crate::markdown::html::{self, HtmlOptions, LinkResolver};
+use crate::diagnostics::Diagnostic;
+use crate::markdown::html::{self, HtmlOptions};
 use crate::model::{Recommendation, Relation, Report, Site};
 use crate::routes::{ReportRoutes, Route, Routes, TrackerRoutes};
 use crate::status::{Status, Vocabulary};
@@ -295,39 +296,36 @@ fn chart(counts: &[StatusCount], many: &str) -> String {
     crate::chart::stacked("status-chart", &format!("{many} by status"), &bars)
 }
 
+/// An item's page view, its text and responses rendered with `opts`; or
+/// the first error of a component template in them.
 pub fn item_view(
     site: &Site,
     routes: &Routes,
     ri: usize,
     ii: usize,
-    links: &dyn LinkResolver,
-    id_prefix: &str,
-    heading_offset: u8,
-) -> ItemView {
+    opts: &HtmlOptions,
+) -> Result<ItemView, Diagnostic> {
     let r = &site.reports[ri];
     let strings = &*site.config.strings;
     let item = &r.tracker.items[ii];
     let statuses = &site.config.statuses;
-    let opts = HtmlOptions {
-        id_prefix,
-        heading_offset,
-        links,
-        raw_html: site.config.raw_html,
-    };
-    ItemView {
-        row: row(item, &routes.reports[ri].items[ii], statuses, strings),
-        html: html::render(&item.text, &opts),
-        missing_text: item.missing_text.clone(),
-        responses: item
-            .responses
-            .iter()
-            .map(|resp| ResponseView {
+    let responses = item
+        .responses
+        .iter()
+        .map(|resp| {
+            Ok(ResponseView {
                 date: date_view(resp.date, strings),
                 period: resp.period.clone(),
                 status: status_view(statuses.get(resp.status)),
-                html: html::render(&resp.text, &opts),
+                html: html::render(&resp.text, opts)?,
             })
-            .collect(),
+        })
+        .collect::<Result<_, Diagnostic>>()?;
+    Ok(ItemView {
+        row: row(item, &routes.reports[ri].items[ii], statuses, strings),
+        html: html::render(&item.text, opts)?,
+        missing_text: item.missing_text.clone(),
+        responses,
         carried_forward_to: item.carried_forward_to.as_ref().map(|c| c.body.clone()),
         related: item
             .related
@@ -356,7 +354,7 @@ pub fn item_view(
             .collect(),
         source: item.origin.file.clone(),
         anchor: crate::routes::item_anchor(item),
-    }
+    })
 }
 
 /// The columns of `recommendations.csv`, documented in docs/authoring.md.
