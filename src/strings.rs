@@ -214,6 +214,15 @@ impl Strings {
         Ok(fill(template, count, args))
     }
 
+    /// The strings that are one text (not a list, not forms per count),
+    /// by key.
+    pub fn texts(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.entries.iter().filter_map(|(k, e)| match e {
+            Entry::Text(t) => Some((k.as_str(), t.as_str())),
+            _ => None,
+        })
+    }
+
     /// A list of strings (`months`).
     pub fn list(&self, key: &str) -> Option<&[String]> {
         match self.entries.get(key)? {
@@ -303,7 +312,7 @@ impl Strings {
 }
 
 /// `{name}` replaced by its argument, `{count}` by the count.
-pub fn fill(template: &str, count: Option<i64>, args: &[(&str, &str)]) -> String {
+fn fill(template: &str, count: Option<i64>, args: &[(&str, &str)]) -> String {
     let mut out = String::with_capacity(template.len() + 16);
     let mut rest = template;
     while let Some(open) = rest.find('{') {

@@ -175,12 +175,46 @@ impl tera::Function<tera::TeraResult<tera::Value>> for AssetUrl {
 /// `{count}`; every other argument fills the place of its name. The
 /// string and the arguments are escaped, except arguments marked `| safe`
 /// (a `<time>` element inside a sentence).
-pub struct Translate(pub Arc<Strings>);
+pub struct Translate {
+    strings: Arc<Strings>,
+    /// Each plain string (no places, no forms), escaped once: most calls
+    /// are `t(key="contents")`, made on every page, and then cost a lookup.
+    plain: HashMap<String, tera::Value>,
+    /// Each one-form string with `{places}`, escaped once (the places
+    /// survive escaping), to be filled on each call.
+    with_places: HashMap<String, String>,
+}
+
+impl Translate {
+    pub fn new(strings: Arc<Strings>) -> Translate {
+        let mut plain = HashMap::new();
+        let mut with_places = HashMap::new();
+        for (key, text) in strings.texts() {
+            let mut escaped = String::new();
+            crate::markdown::html::esc(&mut escaped, text);
+            if text.contains('{') {
+                with_places.insert(key.to_string(), escaped);
+            } else {
+                plain.insert(key.to_string(), tera::Value::safe_string(&escaped));
+            }
+        }
+        Translate {
+            strings,
+            plain,
+            with_places,
+        }
+    }
+}
 
 impl tera::Function<tera::TeraResult<tera::Value>> for Translate {
     fn call(&self, kwargs: tera::Kwargs, _: &tera::State) -> tera::TeraResult<tera::Value> {
         let key: &str = kwargs.must_get("key")?;
-        let count = match kwargs.get::<tera::Value>("count")? {
+        if let Some(v) = self.plain.get(key)
+            && kwargs.iter().nth(1).is_none()
+        {
+            return Ok(v.clone());
+        }
+        let count = match kwargs.get::<&tera::Value>("count")? {
             None => None,
             Some(v) => Some(v.as_i64().ok_or_else(|| {
                 tera::Error::message(format!(
@@ -189,41 +223,66 @@ impl tera::Function<tera::TeraResult<tera::Value>> for Translate {
                 ))
             })?),
         };
-        let mut args: Vec<(String, String)> = Vec::new();
-        for (name, value) in kwargs.iter() {
-            let Some(name) = name.as_str() else { continue };
-            if name == "key" || name == "count" {
-                continue;
-            }
-            let text = match value.as_str() {
-                Some(s) => s.to_string(),
-                None => value.to_string(),
-            };
-            let mut escaped = String::new();
-            if value.is_safe() {
-                escaped = text;
-            } else {
+        let formed;
+        let template: &str = match self.with_places.get(key) {
+            Some(t) => t,
+            None => {
+                // A plural (its form depends on the count), or a key that
+                // does not exist, which `format` explains.
+                let text = self
+                    .strings
+                    .format(key, count, &[])
+                    .map_err(tera::Error::message)?;
+                let mut escaped = String::new();
                 crate::markdown::html::esc(&mut escaped, &text);
+                formed = escaped;
+                &formed
             }
-            args.push((name.to_string(), escaped));
-        }
-        let pairs: Vec<(&str, &str)> = args.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
-        // Escape the string itself first: its `{places}` survive escaping,
-        // and the arguments put in them are escaped already.
-        let template = self
-            .0
-            .format(key, count, &[])
-            .map_err(tera::Error::message)?;
-        let mut escaped = String::new();
-        crate::markdown::html::esc(&mut escaped, &template);
-        Ok(tera::Value::safe_string(&crate::strings::fill(
-            &escaped, count, &pairs,
-        )))
+        };
+        Ok(tera::Value::safe_string(&fill(template, count, &kwargs)))
     }
 
     fn is_safe(&self) -> bool {
         true
     }
+}
+
+/// An escaped string with each `{name}` replaced by the argument of that
+/// name (escaped, unless marked safe) and `{count}` by the count; a place
+/// with no argument stays as it is.
+fn fill(template: &str, count: Option<i64>, kwargs: &tera::Kwargs) -> String {
+    let mut out = String::with_capacity(template.len() + 32);
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        let Some(close) = after.find('}') else {
+            out.push_str(&rest[open..]);
+            return out;
+        };
+        let name = &after[..close];
+        let value = (name != "key" && name != "count")
+            .then(|| kwargs.get::<&tera::Value>(name).ok().flatten())
+            .flatten();
+        match (value, count) {
+            (Some(v), _) => match v.as_str() {
+                Some(s) if v.is_safe() => out.push_str(s),
+                Some(s) => crate::markdown::html::esc(&mut out, s),
+                None => crate::markdown::html::esc(&mut out, &v.to_string()),
+            },
+            (None, Some(n)) if name == "count" => {
+                let _ = std::fmt::Write::write_fmt(&mut out, format_args!("{n}"));
+            }
+            _ => {
+                out.push('{');
+                out.push_str(name);
+                out.push('}');
+            }
+        }
+        rest = &after[close + 1..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// The fingerprint `asset_url` adds: the first 8 hex digits of the file's

@@ -436,7 +436,7 @@ fn new_tera(strings: &std::sync::Arc<crate::strings::Strings>) -> tera::Tera {
     tera.register_function("link_list", LinkList);
     tera.register_function("now", functions::Now(crate::dates::today()));
     tera.register_filter("date", functions::DateFilter(strings.clone()));
-    tera.register_function("t", functions::Translate(strings.clone()));
+    tera.register_function("t", functions::Translate::new(strings.clone()));
     tera.register_filter("plural", functions::plural);
     // Registered now so templates that call it load; the files it knows
     // come with `set_assets`, once the build knows what it publishes.
