@@ -202,6 +202,25 @@ impl Diagnostics {
     }
 }
 
+/// The option nearest to a misspelt `wanted`, for a "did you mean" hint:
+/// typing slips in short names (`ulr`) are an edit or two away, longer
+/// ones (`organization`) look alike. `None` when nothing is close.
+pub fn nearest<'a>(wanted: &str, options: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let edits_allowed = (wanted.chars().count() / 3).clamp(1, 2);
+    options
+        .into_iter()
+        .map(|o| {
+            (
+                strsim::damerau_levenshtein(wanted, o),
+                strsim::jaro_winkler(wanted, o),
+                o,
+            )
+        })
+        .min_by(|a, b| a.0.cmp(&b.0).then(b.1.total_cmp(&a.1)))
+        .filter(|(edits, score, _)| *edits <= edits_allowed || *score > 0.85)
+        .map(|(_, _, o)| o)
+}
+
 /// 1000000 -> "1,000,000".
 pub fn thousands(n: u64) -> String {
     let digits = n.to_string();

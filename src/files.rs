@@ -148,6 +148,21 @@ pub fn check(fs: &dyn FileSystem, path: &str) -> Result<Kind, Refusal> {
     Ok(kind)
 }
 
+/// Writes a new file at `path` (on disk, outside any site), making its
+/// folders: never over a file, or through a link, that is already there
+/// (`create_new`), so a command that writes a starter site or a theme
+/// cannot overwrite what appeared after it found the folder empty.
+pub fn write_new(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent)?;
+    }
+    let mut f = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)?;
+    std::io::Write::write_all(&mut f, bytes)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -42,20 +42,7 @@ pub fn init(dir: &Path) -> Result<Vec<String>, Diagnostic> {
     for (path, text) in FILES {
         let target = dir.join(path);
         let text = text.replace("PUBLISHED", &today);
-        // `create_new`: never over a file (or through a link) that
-        // appeared after the folder was found empty.
-        let result = target
-            .parent()
-            .map(std::fs::create_dir_all)
-            .unwrap_or(Ok(()))
-            .and_then(|_| {
-                std::fs::OpenOptions::new()
-                    .write(true)
-                    .create_new(true)
-                    .open(&target)
-            })
-            .and_then(|mut f| std::io::Write::write_all(&mut f, text.as_bytes()));
-        if let Err(e) = result {
+        if let Err(e) = crate::files::write_new(&target, text.as_bytes()) {
             return Err(Diagnostic::error(
                 "init",
                 format!("cannot write {}: {e}", target.display()),

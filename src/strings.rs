@@ -126,13 +126,7 @@ impl Strings {
     /// not the built-in one's.
     fn set(&mut self, key: &str, entry: Entry) -> Option<Diagnostic> {
         let Some(existing) = self.entries.get(key) else {
-            let nearest = self
-                .entries
-                .keys()
-                .map(|k| (strsim::jaro_winkler(key, k), k))
-                .max_by(|a, b| a.0.total_cmp(&b.0))
-                .filter(|(s, _)| *s > 0.8)
-                .map(|(_, k)| k.clone());
+            let nearest = crate::diagnostics::nearest(key, self.entries.keys().map(String::as_str));
             let hint = match nearest {
                 Some(k) => format!("did you mean `{k}`? The keys are those of the theme's i18n/en.yaml"),
                 None => "the keys are those of the theme's i18n/en.yaml (`rapport theme export` writes it)".into(),
@@ -314,30 +308,45 @@ impl Strings {
 /// `{name}` replaced by its argument, `{count}` by the count.
 fn fill(template: &str, count: Option<i64>, args: &[(&str, &str)]) -> String {
     let mut out = String::with_capacity(template.len() + 16);
+    fill_places(template, &mut out, |name, out| {
+        match (name, args.iter().find(|(n, _)| *n == name)) {
+            (_, Some((_, value))) => out.push_str(value),
+            ("count", None) if count.is_some() => {
+                out.push_str(&count.unwrap_or_default().to_string())
+            }
+            _ => return false,
+        }
+        true
+    });
+    out
+}
+
+/// Writes `template` to `out`, each `{name}` replaced by what `place`
+/// writes for it; a place `place` does not fill (it returns false) stays
+/// as written. The one reader of `{places}`, for `format` and for the
+/// templates' `t()`.
+pub fn fill_places(
+    template: &str,
+    out: &mut String,
+    mut place: impl FnMut(&str, &mut String) -> bool,
+) {
     let mut rest = template;
     while let Some(open) = rest.find('{') {
         out.push_str(&rest[..open]);
         let after = &rest[open + 1..];
         let Some(close) = after.find('}') else {
             out.push_str(&rest[open..]);
-            return out;
+            return;
         };
         let name = &after[..close];
-        match (name, args.iter().find(|(n, _)| *n == name)) {
-            (_, Some((_, value))) => out.push_str(value),
-            ("count", None) if count.is_some() => {
-                out.push_str(&count.unwrap_or_default().to_string())
-            }
-            _ => {
-                out.push('{');
-                out.push_str(name);
-                out.push('}');
-            }
+        if !place(name, out) {
+            out.push('{');
+            out.push_str(name);
+            out.push('}');
         }
         rest = &after[close + 1..];
     }
     out.push_str(rest);
-    out
 }
 
 /// The CLDR plural category of `n` in `language`. English and most

@@ -252,36 +252,23 @@ impl tera::Function<tera::TeraResult<tera::Value>> for Translate {
 /// with no argument stays as it is.
 fn fill(template: &str, count: Option<i64>, kwargs: &tera::Kwargs) -> String {
     let mut out = String::with_capacity(template.len() + 32);
-    let mut rest = template;
-    while let Some(open) = rest.find('{') {
-        out.push_str(&rest[..open]);
-        let after = &rest[open + 1..];
-        let Some(close) = after.find('}') else {
-            out.push_str(&rest[open..]);
-            return out;
-        };
-        let name = &after[..close];
+    crate::strings::fill_places(template, &mut out, |name, out| {
         let value = (name != "key" && name != "count")
             .then(|| kwargs.get::<&tera::Value>(name).ok().flatten())
             .flatten();
         match (value, count) {
             (Some(v), _) => match v.as_str() {
                 Some(s) if v.is_safe() => out.push_str(s),
-                Some(s) => crate::markdown::html::esc(&mut out, s),
-                None => crate::markdown::html::esc(&mut out, &v.to_string()),
+                Some(s) => crate::markdown::html::esc(out, s),
+                None => crate::markdown::html::esc(out, &v.to_string()),
             },
             (None, Some(n)) if name == "count" => {
-                let _ = std::fmt::Write::write_fmt(&mut out, format_args!("{n}"));
+                let _ = std::fmt::Write::write_fmt(out, format_args!("{n}"));
             }
-            _ => {
-                out.push('{');
-                out.push_str(name);
-                out.push('}');
-            }
+            _ => return false,
         }
-        rest = &after[close + 1..];
-    }
-    out.push_str(rest);
+        true
+    });
     out
 }
 

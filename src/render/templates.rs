@@ -341,6 +341,9 @@ fn gather(
 /// them errors). The built-in templates are checked by the tests.
 fn lint(chosen: &BTreeMap<String, Chosen>, diags: &Diagnostics) {
     warn_unused_overrides(chosen, diags);
+    if chosen.values().all(|t| t.built_in) {
+        return;
+    }
     let reference = theme::reference::Reference::shipped();
     for (name, t) in chosen.iter().filter(|(_, t)| !t.built_in) {
         let vars = reference.variables(name);
@@ -387,12 +390,7 @@ fn warn_unused_overrides(chosen: &BTreeMap<String, Chosen>, diags: &Diagnostics)
         {
             continue;
         }
-        let nearest = built_in
-            .iter()
-            .map(|b| (strsim::jaro_winkler(name, b), *b))
-            .max_by(|a, b| a.0.total_cmp(&b.0))
-            .filter(|(score, _)| *score > 0.8)
-            .map(|(_, b)| b);
+        let nearest = crate::diagnostics::nearest(name, built_in.iter().copied());
         let hint = match nearest {
             Some(b) => format!("did you mean {b}? An override must have the name of the template it replaces (`rapport theme export` writes them all)"),
             None => "name the file after the template it replaces (`rapport theme export` writes them all), or include it from a template".to_string(),

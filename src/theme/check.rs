@@ -220,26 +220,13 @@ fn check_path(
 }
 
 fn problem(message: String, options: &[&String], wanted: &str, otherwise: &str) -> Problem {
-    // Typing slips in short names (`ulr`) are few edits away; longer ones
-    // (`organization`) look alike.
-    let nearest = options
-        .iter()
-        .map(|o| {
-            (
-                strsim::damerau_levenshtein(wanted, o),
-                strsim::jaro_winkler(wanted, o),
-                *o,
-            )
-        })
-        .min_by(|a, b| a.0.cmp(&b.0).then(b.1.total_cmp(&a.1)))
-        .filter(|(edits, score, _)| *edits <= 2 || *score > 0.85)
-        .map(|(_, score, o)| (score, o));
+    let nearest = crate::diagnostics::nearest(wanted, options.iter().map(|o| o.as_str()));
     Problem {
         line: 0,
         column: 0,
         message,
         hint: match nearest {
-            Some((_, o)) => format!("did you mean `{o}`? ({otherwise})"),
+            Some(o) => format!("did you mean `{o}`? ({otherwise})"),
             None => otherwise.to_string(),
         },
     }

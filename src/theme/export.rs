@@ -42,20 +42,7 @@ pub fn export(dir: &Path) -> Result<Vec<String>, Diagnostic> {
             bytes.to_vec()
         };
         let target = dir.join(path);
-        let result = target
-            .parent()
-            .map(std::fs::create_dir_all)
-            .unwrap_or(Ok(()))
-            .and_then(|_| {
-                // `create_new`: never over a file, or through a link, that
-                // appeared after the folder was found empty.
-                std::fs::OpenOptions::new()
-                    .write(true)
-                    .create_new(true)
-                    .open(&target)
-            })
-            .and_then(|mut f| std::io::Write::write_all(&mut f, &bytes));
-        if let Err(e) = result {
+        if let Err(e) = crate::files::write_new(&target, &bytes) {
             return refuse(
                 format!("cannot write {}: {e}", target.display()),
                 "check the folder can be written to",
