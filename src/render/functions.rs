@@ -206,6 +206,17 @@ impl Translate {
     }
 }
 
+impl Translate {
+    /// The escaped text of a string with one form, `{places}` and all:
+    /// what `t(key=...)` fills in whatever the page ([`super::fold`]).
+    pub fn one_form_text(&self, key: &str) -> Option<&str> {
+        match self.plain.get(key) {
+            Some(v) => v.as_str(),
+            None => self.with_places.get(key).map(String::as_str),
+        }
+    }
+}
+
 impl tera::Function<tera::TeraResult<tera::Value>> for Translate {
     fn call(&self, kwargs: tera::Kwargs, _: &tera::State) -> tera::TeraResult<tera::Value> {
         let key: &str = kwargs.must_get("key")?;

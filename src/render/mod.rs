@@ -8,6 +8,7 @@
 //! depends on thread timing.
 
 pub mod feed;
+mod fold;
 mod functions;
 pub mod templates;
 pub mod tracker;

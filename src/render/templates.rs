@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use serde::Serialize;
 
-use super::functions;
+use super::{fold, functions};
 use crate::config::SiteConfig;
 use crate::diagnostics::{Diagnostic, Diagnostics, SourceMap, Span};
 use crate::markdown::components::{ComponentView, ComponentWriter};
@@ -86,6 +86,9 @@ pub struct Templates {
     tera: tera::Tera,
     /// Template name -> the file it came from, for error messages.
     origins: HashMap<String, String>,
+    /// Template name -> the `t()` calls folded into text as it loaded, to
+    /// put error columns back where the file has them.
+    folds: HashMap<String, fold::Folds>,
     /// When set, every page's variables are kept ([`Templates::record`]).
     recorded: Option<Recorder>,
 }
@@ -119,11 +122,15 @@ impl Templates {
             .iter()
             .map(|(name, t)| (name.clone(), t.origin.clone()))
             .collect();
-        let result =
-            tera.add_raw_templates(chosen.iter().map(|(n, t)| (n.as_str(), t.text.as_str())));
+        let (folds, result) = add_templates(
+            &mut tera,
+            &config.strings,
+            chosen.iter().map(|(n, t)| (n.as_str(), t.text.as_str())),
+        );
         let templates = Templates {
             tera,
             origins,
+            folds,
             recorded: None,
         };
         if let Err(e) = result {
@@ -202,15 +209,17 @@ impl Templates {
     /// The built-in theme's templates alone, for code (and tests) that
     /// render Markdown outside a site build.
     pub fn built_in() -> Templates {
-        let mut tera = new_tera(&Default::default());
-        tera.add_raw_templates(theme::default_templates())
-            .expect("the built-in theme's templates compile");
+        let strings = Default::default();
+        let mut tera = new_tera(&strings);
+        let (folds, result) = add_templates(&mut tera, &strings, theme::default_templates());
+        result.expect("the built-in theme's templates compile");
         let origins = theme::default_templates()
             .map(|(name, _)| (name.to_string(), built_in_origin(name)))
             .collect();
         Templates {
             tera,
             origins,
+            folds,
             recorded: None,
         }
     }
@@ -225,6 +234,10 @@ impl Templates {
                     .cloned()
                     .unwrap_or_else(|| r.filename().to_string());
                 let s = r.span();
+                let column = |line: usize, col: usize| match self.folds.get(r.filename()) {
+                    Some(f) => f.column_as_written(line, col),
+                    None => col,
+                };
                 let mut message = format!("template error: {}", r.message());
                 if let Some(src) = std::error::Error::source(e) {
                     message.push_str(&format!(" ({src})"));
@@ -241,11 +254,11 @@ impl Templates {
                     span: Some(Span {
                         start: crate::diagnostics::Position {
                             line: s.start_line as u32,
-                            column: s.start_col as u32 + 1,
+                            column: column(s.start_line, s.start_col) as u32 + 1,
                         },
                         end: crate::diagnostics::Position {
                             line: s.end_line as u32,
-                            column: s.end_col as u32 + 1,
+                            column: column(s.end_line, s.end_col) as u32 + 1,
                         },
                     }),
                     hint: Some(hint.into()),
@@ -426,6 +439,31 @@ pub(crate) fn template_references(text: &str) -> impl Iterator<Item = &str> {
     })
 }
 
+/// Adds the templates to `tera`, each interface string that cannot vary
+/// from page to page already written in ([`fold`]). Returns what was
+/// folded, by template, beside Tera's answer.
+fn add_templates<'a>(
+    tera: &mut tera::Tera,
+    strings: &std::sync::Arc<crate::strings::Strings>,
+    templates: impl Iterator<Item = (&'a str, &'a str)>,
+) -> (HashMap<String, fold::Folds>, tera::TeraResult<()>) {
+    let translate = functions::Translate::new(strings.clone());
+    let mut folds = HashMap::new();
+    let texts: Vec<(&str, std::borrow::Cow<str>)> = templates
+        .map(
+            |(name, text)| match fold::fold(text, |key| translate.one_form_text(key)) {
+                Some(f) => {
+                    folds.insert(name.to_string(), f.folds);
+                    (name, f.text.into())
+                }
+                None => (name, text.into()),
+            },
+        )
+        .collect();
+    let result = tera.add_raw_templates(texts.iter().map(|(n, t)| (*n, t.as_ref())));
+    (folds, result)
+}
+
 /// The template engine with rapport's functions and filters
 /// (docs/themes.md, "Functions").
 fn new_tera(strings: &std::sync::Arc<crate::strings::Strings>) -> tera::Tera {
@@ -454,26 +492,18 @@ impl ComponentWriter for Templates {
     fn write(&self, view: &ComponentView, out: &mut String) -> Result<(), Diagnostic> {
         let mut ctx = tera::Context::new();
         ctx.insert(view.variable(), view);
+        // Tera writes bytes, in many small pieces: they are checked to be
+        // text once, as a whole, rather than piece by piece.
+        let mut bytes = Vec::with_capacity(512);
         self.tera
-            .render_to(view.template(), &ctx, StringWriter(out))
-            .map_err(|e| self.diagnostic(&e))
-    }
-}
-
-/// Lets Tera write straight onto the end of a page's HTML. Tera writes
-/// whole `str`s, so every piece is UTF-8; one that were not would be
-/// refused, not written.
-struct StringWriter<'a>(&'a mut String);
-
-impl std::io::Write for StringWriter<'_> {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        let s = std::str::from_utf8(buf)
-            .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))?;
-        self.0.push_str(s);
-        Ok(buf.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
+            .render_to(view.template(), &ctx, &mut bytes)
+            .map_err(|e| self.diagnostic(&e))?;
+        match std::str::from_utf8(&bytes) {
+            Ok(text) => out.push_str(text),
+            // Tera writes only whole `str`s, so this cannot happen; were it
+            // to, the text is kept rather than the page lost.
+            Err(_) => out.push_str(&String::from_utf8_lossy(&bytes)),
+        }
         Ok(())
     }
 }

@@ -347,3 +347,31 @@ fn an_unknown_asset_is_a_template_error_naming_the_path() {
         run.stderr
     );
 }
+
+/// Interface strings are written into the templates as they load
+/// (`src/render/fold.rs`), which moves what follows them on the line: an
+/// error after one must still point at the column the author sees.
+#[test]
+fn an_error_after_an_interface_string_points_at_its_column_as_written() {
+    let site = TestSite::fixture("fixtures/full");
+    // `{{ t(key="contents") }}` is 23 characters and "Contents" 8.
+    site.write(
+        "templates/partials/hooks/body-end.html",
+        "<p>{{ t(key=\"contents\") }} {{ t(key=\"published_by\", organisation=site.title) }} {{ asset_url(path=\"assets/nope.css\") }}</p>",
+    );
+    let run = site.build().exit(2);
+    assert!(
+        run.stderr.contains("partials/hooks/body-end.html:1:84"),
+        "{}",
+        run.stderr
+    );
+    // The folded strings write what t() writes.
+    site.write(
+        "templates/partials/hooks/body-end.html",
+        "<p class=\"end\">{{ t(key=\"contents\") }} {{ t(key=\"published_by\", organisation=site.title) }}</p>",
+    );
+    let built = site.build().success();
+    let text = built.page("index.html").text_of("p.end");
+    assert!(text.starts_with("Contents Published by "), "{text}");
+    assert!(!text.contains('{'), "{text}");
+}
