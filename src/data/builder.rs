@@ -41,7 +41,25 @@ pub struct TableBuilder<'a> {
     rows: Vec<Row>,
     /// Each row's `good_when` cell (which way is good news), lower case.
     good_when: Vec<Option<String>>,
+    /// Rows of the data that state a total or subtotal, taken out of the
+    /// rows so they are never added in ([`TableBuilder::take_total_rows`]).
+    total_rows: Vec<TotalRow>,
 }
+
+/// A row of a spreadsheet export that states a total: its label, as the
+/// file has it, and its cells.
+struct TotalRow {
+    label: String,
+    grid: source::GridRow,
+    subtotal: bool,
+}
+
+/// The labels that mark a row of the data as the export's own total, when
+/// the schema names none (`total_rows:`), compared in lower case.
+const TOTAL_LABELS: [&str; 4] = ["total", "totals", "grand total", "overall total"];
+
+/// Labels that begin a subtotal row (`Sub-total`, `Subtotal: North`).
+const SUBTOTAL_PREFIXES: [&str; 3] = ["sub-total", "subtotal", "sub total"];
 
 impl<'a> TableBuilder<'a> {
     pub fn new(
@@ -59,6 +77,7 @@ impl<'a> TableBuilder<'a> {
             source_index: Vec::new(),
             rows: Vec::new(),
             good_when: Vec::new(),
+            total_rows: Vec::new(),
         }
     }
 
@@ -97,7 +116,12 @@ impl<'a> TableBuilder<'a> {
             let short = self.money_format(c);
             self.columns.push(Column {
                 key: norm_key(&c.key.value),
-                label: c.label.clone().unwrap_or_else(|| c.key.value.clone()),
+                // Without a label, the heading the file gives the column
+                // (`Budget 2024/25`), not the key made from it.
+                label: c.label.clone().unwrap_or_else(|| {
+                    let header = self.grid.header.get(idx).map_or("", |h| h.trim());
+                    if header.is_empty() { &c.key.value } else { header }.to_string()
+                }),
                 kind,
                 unit: c.unit.clone(),
                 formula: None,
@@ -140,6 +164,45 @@ impl<'a> TableBuilder<'a> {
                     "use `full` (£3,370,000) or `short` (£3.37m)".into(),
                 );
                 false
+            }
+        }
+    }
+
+    /// Step 1b: rows of the data that state a total (`Total`, `Grand
+    /// total`, or the schema's `total_rows:`) or a subtotal are taken out,
+    /// so that a spreadsheet's own total row is never counted as data: the
+    /// total row is made by [`TableBuilder::total`], which checks the file's
+    /// figures against it. The labels are read in the table's first text
+    /// column; `total_rows: []` keeps every row.
+    pub fn take_total_rows(&mut self, labels: Option<&[String]>) {
+        let Some(name_column) = self
+            .columns
+            .iter()
+            .position(|c| c.kind == Kind::Text)
+            .map(|i| self.source_index[i])
+        else {
+            return;
+        };
+        let labels: Vec<String> = match labels {
+            Some(l) => l.iter().map(|l| l.trim().to_lowercase()).collect(),
+            None => TOTAL_LABELS.iter().map(|l| l.to_string()).collect(),
+        };
+        if labels.is_empty() {
+            return;
+        }
+        let rows = std::mem::take(&mut self.grid.rows);
+        for g in rows {
+            let label = g.cells.get(name_column).map_or("", |c| c.trim());
+            let key = label.trim_end_matches(':').trim().to_lowercase();
+            let subtotal = SUBTOTAL_PREFIXES.iter().any(|p| key.starts_with(p));
+            if subtotal || labels.contains(&key) {
+                self.total_rows.push(TotalRow {
+                    label: label.trim_end_matches(':').trim().to_string(),
+                    grid: g,
+                    subtotal,
+                });
+            } else {
+                self.grid.rows.push(g);
             }
         }
     }
@@ -188,11 +251,7 @@ impl<'a> TableBuilder<'a> {
                 Ok(c) => cells.push(c),
                 Err(what) => {
                     let column = g.columns.get(si).copied().unwrap_or(1);
-                    let place = if grid.sheet {
-                        format!(" (cell {})", source::cell_name(g.line, column))
-                    } else {
-                        String::new()
-                    };
+                    let place = cell_place(grid.sheet, g.line, column);
                     self.data_error(
                         g.line,
                         column,
@@ -368,26 +427,103 @@ impl<'a> TableBuilder<'a> {
     }
 
     /// Step 5: the total row, with any totals the source states checked
-    /// against it.
-    pub fn total(&self, t: Option<&RawTotal>) -> Option<Row> {
-        let t = t?;
-        let summed = self.numeric_columns(&t.columns);
+    /// against it: in the schema (`total: stated:`) or as the data's own
+    /// total row. A table whose schema asks for no total still gets one
+    /// when its data has a total row, adding up the columns that row fills.
+    /// Subtotal rows of the data are reported as left out, unless the
+    /// schema makes its own (`subtotals:`).
+    pub fn total(&self, t: Option<&RawTotal>, has_subtotals: bool) -> Option<Row> {
+        let stated_row = self.total_rows.iter().find(|r| !r.subtotal);
+        if !has_subtotals {
+            for r in self.total_rows.iter().filter(|r| r.subtotal) {
+                self.diags.push(
+                    Diagnostic::warning(
+                        "subtotal-row",
+                        format!(
+                            "the row `{}` is a subtotal, so it is left out of the table: counted as a row, its figures would be added in twice",
+                            r.label
+                        ),
+                    )
+                    .in_file(&self.data_file)
+                    .at(Span::point(r.grid.line, 1))
+                    .with_hint("to show subtotals, add `subtotals:` to the schema (docs/authoring.md, \"Data tables\"); rapport adds them up itself"),
+                );
+            }
+        }
+        let (label, summed) = match (t, stated_row) {
+            (Some(t), _) => (t.label.clone(), self.numeric_columns(&t.columns)),
+            (None, Some(row)) => (row.label.clone(), self.filled_figures(row)),
+            (None, None) => return None,
+        };
         let cells = compute::summary_cells(
             &self.columns,
             self.base_width(),
             &self.rows,
             &summed,
-            &t.label,
+            &label,
         );
-        for (key, stated) in &t.stated {
+        for (key, stated) in t.iter().flat_map(|t| &t.stated) {
             self.check_stated_total(key, stated, &cells);
         }
+        if let Some(row) = stated_row {
+            self.check_total_row(row, &summed, &cells);
+        }
         Some(Row {
-            name: t.label.clone(),
+            name: label,
             slug: "total".into(),
             cells,
             line: 0,
         })
+    }
+
+    /// The source columns of figures that a total row of the data fills.
+    fn filled_figures(&self, row: &TotalRow) -> Vec<usize> {
+        (0..self.base_width())
+            .filter(|&i| self.columns[i].kind.numeric() && self.columns[i].kind != Kind::Percentage)
+            .filter(|&i| {
+                row.grid
+                    .cells
+                    .get(self.source_index[i])
+                    .is_some_and(|c| !c.trim().is_empty())
+            })
+            .collect()
+    }
+
+    /// Each figure of the data's total row, against the rows added up.
+    fn check_total_row(&self, row: &TotalRow, summed: &[usize], cells: &[Cell]) {
+        for &i in summed {
+            let si = self.source_index[i];
+            let text = row.grid.cells.get(si).map_or("", |c| c.trim());
+            if text.is_empty() {
+                continue;
+            }
+            let col = &self.columns[i];
+            let column = row.grid.columns.get(si).copied().unwrap_or(1);
+            let place = cell_place(self.grid.sheet, row.grid.line, column);
+            match compute::parse_number(text) {
+                Some(stated) if !stated_matches(text, &cells[i]) => self.data_error(
+                    row.grid.line,
+                    column,
+                    "stated-mismatch",
+                    format!(
+                        "the {} row gives {} as {}{place}, but the rows above it add up to {}",
+                        row.label,
+                        col.label,
+                        super::format::number(stated, col),
+                        cells[i].number().map_or_else(|| "nothing".to_string(), |c| super::format::number(c, col)),
+                    ),
+                    "correct the figure in the total row, or the row that is wrong: rapport adds up the rows itself and only checks the file's total".into(),
+                ),
+                Some(_) => {}
+                None => self.data_error(
+                    row.grid.line,
+                    column,
+                    "bad-cell",
+                    format!("`{text}` in the {} row is not a figure{place}", row.label),
+                    "write the total as a figure, or leave the cell empty".into(),
+                ),
+            }
+        }
     }
 
     fn check_stated_total(&self, key: &str, stated: &Spanned<serde_json::Value>, cells: &[Cell]) {
@@ -593,6 +729,16 @@ impl<'a> TableBuilder<'a> {
     }
 }
 
+/// ` (cell C7)` for a cell of a workbook; nothing for a text file, whose
+/// messages give the line and column.
+fn cell_place(sheet: bool, line: u32, column: u32) -> String {
+    if sheet {
+        format!(" (cell {})", source::cell_name(line, column))
+    } else {
+        String::new()
+    }
+}
+
 /// Whether a figure the source states is the computed one: the same
 /// direction, "n/a" where there is no value, or the same number at the
 /// precision the source printed.
@@ -639,6 +785,7 @@ mod tests {
     fn computed<'a>(diags: &'a Diagnostics, raw: &RawSchema, csv: &str) -> TableBuilder<'a> {
         let mut b = builder(diags, csv);
         b.map_columns(&raw.columns);
+        b.take_total_rows(raw.total_rows.as_deref());
         b.type_rows();
         b.add_computed(&raw.computed);
         b
@@ -684,8 +831,8 @@ mod tests {
         assert_eq!((c[0].key.as_str(), c[0].label.as_str()), ("area", "Place"));
         assert_eq!(c[1].key, "amount_2024");
         assert_eq!(
-            c[1].label, "amount-2024",
-            "the key is the label unless one is given"
+            c[1].label, "Amount 2024",
+            "the file's heading is the label unless one is given"
         );
         assert_eq!((c[1].kind, c[1].short), (Kind::Money, true));
         assert_eq!(c[1].currency, "GBP");
@@ -944,6 +1091,69 @@ mod tests {
         );
     }
 
+    const FINANCE: &str = "caption: T\nfile: t.csv\ncolumns:\n  - key: area\n  - {key: budget, type: money}\n  - {key: spent, type: money}\n";
+
+    /// A finance export's own "Total" row was added in as data: the page
+    /// said £692,340 spent against £691,000, twice the truth.
+    #[test]
+    fn a_spreadsheets_own_total_row_is_checked_and_never_added_in() {
+        let csv = "Area,Budget,Spent\nNorth,\"£120,000\",\"£121,400\"\nSouth,\"£225,500\",\"£224,770\"\nTotal,\"£345,500\",\"£346,170\"\n";
+        let diags = Diagnostics::new();
+        let raw = schema(FINANCE);
+        let b = computed(&diags, &raw, csv);
+        assert_eq!(b.rows.len(), 2, "the Total row is not a row of data");
+        let total = b.total(raw.total.as_ref(), false).unwrap();
+        assert_eq!(
+            total.cells,
+            [Cell::Text("Total".into()), num("345500"), num("346170")]
+        );
+        assert_eq!(problems(&diags), Vec::<String>::new());
+
+        // A total that does not add up is reported at its cell.
+        let wrong = csv.replace("\"£346,170\"", "\"£346,000\"");
+        let diags = Diagnostics::new();
+        let b = computed(&diags, &raw, &wrong);
+        let total = b.total(raw.total.as_ref(), false).unwrap();
+        assert_eq!(total.cells[2], num("346170"), "the total is computed");
+        assert_eq!(
+            problems(&diags),
+            ["stated-mismatch at content/r/data/t.csv:4:18"]
+        );
+        let message = &diags.sorted()[0].message;
+        assert!(
+            message.contains("£346,000") && message.contains("£346,170"),
+            "{message}"
+        );
+    }
+
+    #[test]
+    fn subtotal_rows_are_left_out_with_a_warning_and_total_labels_can_be_named() {
+        let csv = "Area,Budget,Spent\nNorth,1,2\nSub-total: north,1,2\nSouth,3,4\nAll areas,4,6\n";
+        let diags = Diagnostics::new();
+        let raw = schema(FINANCE);
+        let b = computed(&diags, &raw, csv);
+        // "All areas" is not a label rapport knows: it stays a row.
+        assert_eq!(b.rows.len(), 3);
+        b.total(None, false);
+        assert_eq!(problems(&diags), ["subtotal-row at content/r/data/t.csv:3:1"]);
+
+        let diags = Diagnostics::new();
+        let raw = schema(&format!("{FINANCE}total_rows: [All areas]\n"));
+        let b = computed(&diags, &raw, csv);
+        assert_eq!(b.rows.len(), 2);
+        let total = b.total(None, false).unwrap();
+        assert_eq!(total.name, "All areas");
+        assert_eq!(total.cells[1..], [num("4"), num("6")]);
+
+        // `total_rows: []`: every row is data.
+        let diags = Diagnostics::new();
+        let raw = schema(&format!("{FINANCE}total_rows: []\n"));
+        let b = computed(&diags, &raw, csv);
+        assert_eq!(b.rows.len(), 4);
+        assert!(b.total(None, false).is_none());
+        assert_eq!(problems(&diags), Vec::<String>::new());
+    }
+
     #[test]
     fn the_total_adds_up_its_columns_and_checks_the_stated_totals() {
         let diags = Diagnostics::new();
@@ -951,7 +1161,7 @@ mod tests {
             "{AREA_COLUMNS}computed:\n  - {{key: change, difference: [this_year, last_year]}}\ntotal:\n  columns: [this_year, last_year]\n  stated:\n    this_year: 200\n    last_year: \"£300\"\n    change: lots\n    budget: 1\n"
         ));
         let b = computed(&diags, &raw, AREAS);
-        let total = b.total(raw.total.as_ref()).unwrap();
+        let total = b.total(raw.total.as_ref(), false).unwrap();
         assert_eq!(
             (total.name.as_str(), total.slug.as_str()),
             ("Total", "total")
@@ -968,7 +1178,7 @@ mod tests {
                 "unknown-column at content/r/data/t.yaml:15:13",
             ]
         );
-        assert!(b.total(None).is_none());
+        assert!(b.total(None, false).is_none());
     }
 
     const STATED: &str = "caption: T\nfile: t.csv\ncolumns:\n  - key: area\n  - {key: this-year, type: integer}\n  - {key: last_year, type: integer}\n  - {key: printed, type: text, show: false}\ncomputed:\n  - key: pct\n    percent_change: {value: this_year, baseline: last_year}\n";
@@ -1075,7 +1285,7 @@ mod tests {
         assert_eq!(table.name, "t");
         assert_eq!(
             table.notes,
-            ["Provisional.", "change: this-year minus last_year."]
+            ["Provisional.", "change: this year minus last year."]
         );
     }
 

@@ -42,10 +42,11 @@ pub fn load_table(
     .grid(&raw)?;
     let mut b = TableBuilder::new(schema_file, diags, grid, data_file);
     b.map_columns(&raw.columns);
+    b.take_total_rows(raw.total_rows.as_deref());
     b.type_rows();
     b.add_computed(&raw.computed);
     let subtotals = b.subtotals(raw.subtotals.as_ref());
-    let total = b.total(raw.total.as_ref());
+    let total = b.total(raw.total.as_ref(), raw.subtotals.is_some());
     let accepted = b.check_stated(&raw.stated);
     b.footnotes(&raw.footnotes);
     let (columns, rows) = b.finish();

@@ -27,6 +27,10 @@ pub struct RawSchema {
     #[serde(default)]
     pub computed: Vec<RawComputed>,
     pub total: Option<RawTotal>,
+    /// The labels of rows in the data that state a total (a spreadsheet's
+    /// own "Total" row), which are checked and never added in; `Total`,
+    /// `Grand total` and a few others when absent, none when `[]`.
+    pub total_rows: Option<Vec<String>>,
     /// A subtotal after each run of rows sharing a value (by region, by year).
     pub subtotals: Option<RawSubtotals>,
     #[serde(default)]

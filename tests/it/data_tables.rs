@@ -286,3 +286,60 @@ fn bad_cell_in_a_csv_with_windows_line_endings_is_reported_at_its_line_and_colum
         run.stderr
     );
 }
+
+/// A finance export's own "Total" row was added in as data: the sentence
+/// said "spent £692,340 against a budget of £691,000" (twice the truth),
+/// the table had two Total rows and the chart's biggest bar was "Total".
+#[test]
+fn a_finance_exports_total_row_is_checked_not_added_in() {
+    let site = TestSite::fixture("fixtures/data");
+    site.write(
+        "content/r/data/funding.csv",
+        "Area,Budget,Spent\r\nNorth,\"£120,000\",\"£121,400\"\r\nSouth,\"£225,500\",\"£224,770\"\r\nTotal,\"£345,500\",\"£346,170\"\r\n\r\n",
+    );
+    site.write(
+        "content/r/data/funding.yaml",
+        "caption: Funding by area\nfile: funding.csv\ncolumns:\n  - key: area\n  - {key: budget, type: money}\n  - {key: spent, type: money}\n",
+    );
+    site.write(
+        "content/r/02-funding.md",
+        "---\ntitle: Funding\n---\n\nWe spent [](data:funding/total/spent) against a budget of [](data:funding/total/budget).\n\n> [!TABLE] funding\n\n> [!CHART] funding\n> column: spent\n",
+    );
+    let run = site.build().success();
+    let page = run.page("r/funding/index.html");
+    assert!(
+        page.text_of(".prose > p")
+            .contains("We spent £346,170 against a budget of £345,500."),
+        "{}",
+        page.text_of(".prose > p")
+    );
+    assert_eq!(
+        page.cells("figure.data-table tbody th"),
+        ["North", "South"],
+        "the Total row is not a row of data"
+    );
+    assert_eq!(
+        page.cells("figure.data-table tfoot tr > *"),
+        ["Total", "£345,500", "£346,170"]
+    );
+    let chart = page.text_of("figure.chart-figure svg");
+    assert!(chart.contains("North") && !chart.contains("Total"), "{chart}");
+
+    // A total that does not add up stops the build at its cell.
+    site.write(
+        "content/r/data/funding.csv",
+        "Area,Budget,Spent\nNorth,\"£120,000\",\"£121,400\"\nSouth,\"£225,500\",\"£224,770\"\nTotal,\"£345,500\",\"£364,170\"\n",
+    );
+    let run = site.build().exit(1);
+    assert!(
+        run.stderr.contains("content/r/data/funding.csv:4:18"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .contains("the Total row gives Spent as £364,170, but the rows above it add up to £346,170"),
+        "{}",
+        run.stderr
+    );
+}
