@@ -47,6 +47,45 @@ pub fn read(
     }
 }
 
+/// A spreadsheet export (`recommendations.csv`), read as [`read`] reads
+/// text, but in whichever encoding Excel saved it
+/// ([`crate::data::encoding`]).
+pub fn read_export(
+    sources: &SourceMap,
+    fs: &dyn FileSystem,
+    path: &str,
+    diags: &Diagnostics,
+) -> Option<Arc<str>> {
+    use crate::data::encoding::{self, Export};
+    let bytes = match fs.read(path) {
+        Ok(b) => b,
+        Err(e) => {
+            diags.push(
+                Diagnostic::error("unreadable", format!("cannot read `{path}`: {e}")).in_file(path),
+            );
+            return None;
+        }
+    };
+    let text: Arc<str> = match encoding::decode(bytes) {
+        Export::Utf8(t) => t.into(),
+        Export::Windows1252(t) => {
+            diags.push(encoding::windows_1252_warning(path));
+            t.into()
+        }
+        Export::NotText => {
+            diags.push(
+                Diagnostic::error("bad-csv", "this is not a CSV file: it is not text")
+                    .in_file(path)
+                    .with_hint("save the sheet as \"CSV UTF-8 (comma delimited)\" under this name"),
+            );
+            return None;
+        }
+    };
+    crate::controls::check(path, &text, &[], diags);
+    sources.insert(path, text.clone());
+    Some(text)
+}
+
 /// The byte ranges of `text` that YAML reads as double-quoted scalars,
 /// where an escape such as `"\0"` writes a control character: the whole of
 /// a `.yaml` file, the front matter of a chapter. Only a backslash starts an

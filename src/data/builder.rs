@@ -120,7 +120,12 @@ impl<'a> TableBuilder<'a> {
                 // (`Budget 2024/25`), not the key made from it.
                 label: c.label.clone().unwrap_or_else(|| {
                     let header = self.grid.header.get(idx).map_or("", |h| h.trim());
-                    if header.is_empty() { &c.key.value } else { header }.to_string()
+                    if header.is_empty() {
+                        &c.key.value
+                    } else {
+                        header
+                    }
+                    .to_string()
                 }),
                 kind,
                 unit: c.unit.clone(),
@@ -1135,7 +1140,10 @@ mod tests {
         // "All areas" is not a label rapport knows: it stays a row.
         assert_eq!(b.rows.len(), 3);
         b.total(None, false);
-        assert_eq!(problems(&diags), ["subtotal-row at content/r/data/t.csv:3:1"]);
+        assert_eq!(
+            problems(&diags),
+            ["subtotal-row at content/r/data/t.csv:3:1"]
+        );
 
         let diags = Diagnostics::new();
         let raw = schema(&format!("{FINANCE}total_rows: [All areas]\n"));

@@ -17,6 +17,7 @@
 
 use std::io::ErrorKind;
 
+use super::encoding::Export;
 use super::schema::{RawSchema, RawWorkbook};
 use super::source::{self, Grid};
 use super::workbook::{self, Part};
@@ -70,16 +71,21 @@ impl Read<'_> {
         let at = yaml::span_of(f, 0);
         let path = self.data_file(f, Kind::Csv)?;
         let bytes = self.read(f, &path, Kind::Csv)?;
-        // Not UTF-8 text (a workbook or picture renamed, or a sheet saved as
+        // Not text (a workbook or picture renamed, or a sheet saved as
         // "Unicode text", which is full of zero bytes): said without
         // showing any of it.
-        let text = match String::from_utf8(bytes) {
-            Ok(t) if !t.contains('\0') => t,
-            _ => {
+        let text = match super::encoding::decode(bytes) {
+            Export::Utf8(t) => t,
+            Export::Windows1252(t) => {
+                self.diags
+                    .push(super::encoding::windows_1252_warning(&path));
+                t
+            }
+            Export::NotText => {
                 self.error(
                     at,
                     "bad-csv",
-                    format!("`{}` is not a CSV file saved as UTF-8 text", f.value),
+                    format!("`{}` is not a CSV file: it is not text", f.value),
                     "save the sheet as \"CSV UTF-8 (comma delimited)\" and name that file",
                 );
                 return None;

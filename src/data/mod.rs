@@ -20,6 +20,7 @@
 
 pub mod builder;
 pub mod compute;
+pub mod encoding;
 pub mod expand;
 pub mod export;
 pub mod files;

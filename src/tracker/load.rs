@@ -265,7 +265,7 @@ pub fn load(
     }
     let csv_path = vfs::join(report_dir, ITEMS_CSV);
     if fs.is_file(&csv_path)
-        && let Some(text) = crate::sources::read(sources, fs, &csv_path, diags)
+        && let Some(text) = crate::sources::read_export(sources, fs, &csv_path, diags)
     {
         items.extend(csv_items(&cx, &csv_path, &text));
     }

@@ -323,7 +323,10 @@ fn a_finance_exports_total_row_is_checked_not_added_in() {
         ["Total", "£345,500", "£346,170"]
     );
     let chart = page.text_of("figure.chart-figure svg");
-    assert!(chart.contains("North") && !chart.contains("Total"), "{chart}");
+    assert!(
+        chart.contains("North") && !chart.contains("Total"),
+        "{chart}"
+    );
 
     // A total that does not add up stops the build at its cell.
     site.write(
@@ -337,9 +340,88 @@ fn a_finance_exports_total_row_is_checked_not_added_in() {
         run.stderr
     );
     assert!(
-        run.stderr
-            .contains("the Total row gives Spent as £364,170, but the rows above it add up to £346,170"),
+        run.stderr.contains(
+            "the Total row gives Spent as £364,170, but the rows above it add up to £346,170"
+        ),
         "{}",
         run.stderr
     );
+}
+
+/// Excel's plain "CSV" is in the Windows code page: such a file was
+/// reported as "data file funding.csv not found", with four knock-on
+/// errors. The fixtures are LibreOffice's exports of one sheet
+/// (tests/fixtures/exports/make.sh): the workbook, its CSV in Windows-1252,
+/// and its CSV in UTF-8 with a byte order mark, as Excel writes them.
+#[test]
+fn a_finance_sheet_builds_as_exported_whatever_the_format() {
+    let site = TestSite::fixture("fixtures/data");
+    let exports = fixtures().join("fixtures/exports");
+    let columns = "columns:\n  - key: area\n  - {key: budget, type: money}\n  - {key: spent, type: money}\n  - {key: change, type: money}\n";
+    let mut chapter = String::from("---\ntitle: Funding\n---\n\n");
+    // The workbook's sheet is named after the file LibreOffice read.
+    for (table, file, source) in [
+        (
+            "cp1252",
+            "funding-windows-1252.csv",
+            "file: funding-windows-1252.csv",
+        ),
+        ("bom", "funding-utf8-bom.csv", "file: funding-utf8-bom.csv"),
+        (
+            "book",
+            "funding.xlsx",
+            "workbook:\n  file: funding.xlsx\n  sheet: source",
+        ),
+    ] {
+        std::fs::copy(
+            exports.join(file),
+            site.dir.join("content/r/data").join(file),
+        )
+        .unwrap();
+        site.write(
+            &format!("content/r/data/{table}.yaml"),
+            &format!("caption: Funding ({table})\n{source}\n{columns}"),
+        );
+        chapter.push_str(&format!(
+            "\n## {table}\n\n> [!TABLE] {table}\n\nSpent: [](data:{table}/total/spent).\n"
+        ));
+    }
+    site.write("content/r/02-funding.md", &chapter);
+    let run = site.build().success();
+    // The Windows-1252 file is read, and said to be.
+    assert!(
+        run.stderr.contains("warning[not-utf8]")
+            && run
+                .stderr
+                .contains("content/r/data/funding-windows-1252.csv"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(
+        run.stderr.matches("warning[not-utf8]").count(),
+        1,
+        "{}",
+        run.stderr
+    );
+    let page = run.page("r/funding/index.html");
+    for table in ["cp1252", "bom", "book"] {
+        let figure = format!("h2#{table} + figure.data-table");
+        assert_eq!(
+            page.cells(&format!("{figure} tbody tr:first-child > *")),
+            ["Café Quarter", "£120,000", "£121,400", "£1,400"],
+            "{table}"
+        );
+        assert_eq!(
+            page.cells(&format!("{figure} tbody tr:nth-child(2) > *"))[3],
+            "-£730",
+            "{table}"
+        );
+        assert_eq!(
+            page.cells(&format!("{figure} tfoot tr > *")),
+            ["Total", "£345,500", "£346,170", "£670"],
+            "{table}"
+        );
+    }
+    let prose = page.text_of(".prose");
+    assert_eq!(prose.matches("Spent: £346,170.").count(), 3, "{prose}");
 }

@@ -442,3 +442,37 @@ fn a_count_of_one_item_reads_in_the_singular() {
     let page = run.page("progress-2020/recommendations/index.html");
     assert!(page.text_of("main").contains("6 recommendations in total."));
 }
+
+/// An action list saved as Excel's plain "CSV" is in the Windows code page;
+/// it was refused as unreadable.
+#[test]
+fn an_action_list_in_the_windows_code_page_is_read_with_a_warning() {
+    let site = TestSite::fixture("fixtures/tracker");
+    let path = site.dir.join("content/actions-2022/recommendations.csv");
+    let text = std::fs::read_to_string(&path)
+        .unwrap()
+        .replace("Review the scorecard", "Review the café scorecard");
+    // Windows-1252 writes é as the one byte 0xE9.
+    let bytes: Vec<u8> = text
+        .chars()
+        .map(|c| if c == 'é' { 0xE9 } else { c as u8 })
+        .collect();
+    std::fs::write(&path, bytes).unwrap();
+    let run = site.build().success();
+    assert!(
+        run.stderr.contains("warning[not-utf8]")
+            && run
+                .stderr
+                .contains("content/actions-2022/recommendations.csv"),
+        "{}",
+        run.stderr
+    );
+    let tracker = run.page("actions-2022/actions/index.html");
+    assert!(
+        tracker
+            .text_of(".tracker-table")
+            .contains("Review the café scorecard"),
+        "{}",
+        tracker.text_of(".tracker-table")
+    );
+}
