@@ -18,6 +18,9 @@ pub struct Table {
     pub rows: Vec<Row>,
     /// The total row, when the schema asks for one.
     pub total: Option<Row>,
+    /// Whether a figure the total would add up is not given (`[x]`), so
+    /// the total leaves it out.
+    pub total_leaves_out: bool,
     /// Subtotal rows, each shown after the row at the given index (the
     /// last of its group).
     pub subtotals: Vec<(usize, Row)>,
@@ -108,6 +111,91 @@ pub enum Cell {
     NotApplicable,
     /// A footnote marker is carried with the cell.
     Noted(Box<Cell>, String),
+    /// No figure, for the reason a statistician's shorthand gives (`[x]`,
+    /// `[c]`, `-`): never added in, and "n/a" in columns computed from it.
+    Missing(Shorthand),
+    /// A figure with a mark on it (`12 [u]`, low reliability): added in as
+    /// the figure, shown and read with its mark.
+    Marked(Box<Cell>, Shorthand),
+}
+
+/// The shorthands statisticians write for a figure that is not given: the
+/// Government Statistical Service's bracketed symbols, and the older ones
+/// found in exports (`-`, `n/a`, `..`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Shorthand {
+    /// `[x]`: not available.
+    X,
+    /// `[c]`: confidential.
+    C,
+    /// `[z]`: not applicable.
+    Z,
+    /// `[low]`: rounds to zero but is not zero.
+    Low,
+    /// `[u]`: low reliability (a mark beside a figure).
+    U,
+    /// `-` or `–`: no figure.
+    Dash,
+    /// `n/a`: not applicable.
+    NotApplicable,
+    /// `..`: not available.
+    DotDot,
+}
+
+impl Shorthand {
+    /// The shorthand a whole cell is written as, if it is one.
+    pub fn parse(text: &str) -> Option<Shorthand> {
+        Some(match text.trim().to_ascii_lowercase().as_str() {
+            "[x]" => Shorthand::X,
+            "[c]" => Shorthand::C,
+            "[z]" => Shorthand::Z,
+            "[low]" => Shorthand::Low,
+            "[u]" => Shorthand::U,
+            "-" | "\u{2013}" | "\u{2014}" => Shorthand::Dash,
+            "n/a" | "na" => Shorthand::NotApplicable,
+            ".." => Shorthand::DotDot,
+            _ => return None,
+        })
+    }
+
+    /// A figure with a mark after it (`12 [u]`): the figure's text and
+    /// the mark. Only the marks that qualify a figure count.
+    pub fn split_mark(text: &str) -> Option<(&str, Shorthand)> {
+        let t = text.trim();
+        let open = t.rfind('[')?;
+        let mark = Shorthand::parse(&t[open..])?;
+        let figure = t[..open].trim_end();
+        (mark == Shorthand::U && !figure.is_empty()).then_some((figure, mark))
+    }
+
+    /// As written in tables, in the standard form.
+    pub fn symbol(self) -> &'static str {
+        match self {
+            Shorthand::X => "[x]",
+            Shorthand::C => "[c]",
+            Shorthand::Z => "[z]",
+            Shorthand::Low => "[low]",
+            Shorthand::U => "[u]",
+            Shorthand::Dash => "-",
+            Shorthand::NotApplicable => "n/a",
+            Shorthand::DotDot => "..",
+        }
+    }
+
+    /// The interface string of its meaning (`shorthand_x`: "not
+    /// available").
+    pub fn meaning_key(self) -> &'static str {
+        match self {
+            Shorthand::X => "shorthand_x",
+            Shorthand::C => "shorthand_c",
+            Shorthand::Z => "shorthand_z",
+            Shorthand::Low => "shorthand_low",
+            Shorthand::U => "shorthand_u",
+            Shorthand::Dash => "shorthand_dash",
+            Shorthand::NotApplicable => "shorthand_na",
+            Shorthand::DotDot => "shorthand_dotdot",
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -121,8 +209,26 @@ impl Cell {
     pub fn number(&self) -> Option<Decimal> {
         match self {
             Cell::Number(n) => Some(*n),
-            Cell::Noted(c, _) => c.number(),
+            Cell::Noted(c, _) | Cell::Marked(c, _) => c.number(),
             _ => None,
+        }
+    }
+
+    /// The shorthand that stands for the cell or marks it, if any.
+    pub fn shorthand(&self) -> Option<Shorthand> {
+        match self {
+            Cell::Missing(s) | Cell::Marked(_, s) => Some(*s),
+            Cell::Noted(c, _) => c.shorthand(),
+            _ => None,
+        }
+    }
+
+    /// Whether the cell stands for a figure that is not given.
+    pub fn is_missing(&self) -> bool {
+        match self {
+            Cell::Missing(_) => true,
+            Cell::Noted(c, _) => c.is_missing(),
+            _ => false,
         }
     }
 

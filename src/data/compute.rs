@@ -12,7 +12,7 @@ use rust_decimal::Decimal;
 
 use super::builder::TableBuilder;
 use super::schema::RawSchema;
-use super::{Cell, Column, Direction, Kind, Row, Table};
+use super::{Cell, Column, Direction, Kind, Row, Shorthand, Table};
 use crate::diagnostics::{Diagnostic, Diagnostics, Span};
 use crate::vfs::FileSystem;
 use crate::yaml;
@@ -50,6 +50,15 @@ pub fn load_table(
     let accepted = b.check_stated(&raw.stated);
     b.footnotes(&raw.footnotes);
     let (columns, rows) = b.finish();
+    // Figures not given are not added in; the table says so under it.
+    let total_leaves_out = total.as_ref().is_some_and(|t| {
+        rows.iter().any(|r| {
+            r.cells
+                .iter()
+                .zip(&t.cells)
+                .any(|(c, sum)| c.is_missing() && sum.number().is_some())
+        })
+    });
     let mut notes = raw.notes;
     notes.extend(columns.iter().filter_map(|c| {
         c.formula
@@ -65,6 +74,7 @@ pub fn load_table(
         columns,
         rows,
         total,
+        total_leaves_out,
         subtotals,
         accepted,
     })
@@ -128,6 +138,7 @@ pub(super) fn fill_whole_column(col: &Column, ci: usize, rows: &mut [Row]) {
             for r in rows {
                 r.cells[ci] = match r.cells[c].number() {
                     Some(v) => Cell::Number(Decimal::from(1 + sorted.partition_point(|o| *o > v))),
+                    None if r.cells[c].is_missing() => Cell::NotApplicable,
                     None => Cell::Empty,
                 };
             }
@@ -175,6 +186,25 @@ pub(super) fn summary_cells(
 /// One row's value of a per-row formula.
 pub(super) fn compute(col: &Column, cells: &[Cell], good_when: Option<&str>) -> Cell {
     let num = |i: usize| cells.get(i).and_then(Cell::number);
+    // A figure that is not given (`[x]`, `-`) makes any figure worked out
+    // from it not applicable, rather than a blank that looks like a gap.
+    let missing = |i: usize| cells.get(i).is_some_and(Cell::is_missing);
+    let operands = match col.formula {
+        Some(Formula::Difference(a, b))
+        | Some(Formula::PercentChange {
+            value: a,
+            baseline: b,
+        })
+        | Some(Formula::Direction {
+            value: a,
+            baseline: b,
+            ..
+        }) => Some((a, b)),
+        _ => None,
+    };
+    if operands.is_some_and(|(a, b)| missing(a) || missing(b)) {
+        return Cell::NotApplicable;
+    }
     match col.formula {
         Some(Formula::Difference(a, b)) => match (num(a), num(b)) {
             (Some(x), Some(y)) => Cell::Number(x - y),
@@ -242,6 +272,14 @@ pub(super) fn parse_cell(text: &str, kind: Kind) -> Result<Cell, &'static str> {
     let t = text.trim();
     if t.is_empty() {
         return Ok(Cell::Empty);
+    }
+    if kind.numeric() || kind == Kind::Date {
+        if let Some(s) = Shorthand::parse(t) {
+            return Ok(Cell::Missing(s));
+        }
+        if let Some((figure, mark)) = Shorthand::split_mark(t) {
+            return parse_cell(figure, kind).map(|c| Cell::Marked(Box::new(c), mark));
+        }
     }
     match kind {
         Kind::Text | Kind::Period => Ok(Cell::Text(t.to_string())),

@@ -208,6 +208,10 @@ fn data_cell(cell: &Cell, col: &super::Column, notes: &mut Vec<String>) -> DataC
         }
         c => c,
     };
+    out.shorthand = inner.shorthand();
+    if let Cell::Marked(figure, _) = inner {
+        out.figure = Some(format::cell(figure, col));
+    }
     if let Cell::Direction { dir, good } = inner {
         out.spoken = Some(format::direction_words(*dir, *good));
         out.tone = match good {
@@ -217,6 +221,23 @@ fn data_cell(cell: &Cell, col: &super::Column, notes: &mut Vec<String>) -> DataC
         };
     }
     out
+}
+
+/// The shorthand of a row none of whose `cols` holds anything but figures
+/// not given (and what is worked out from them): one shorthand, the first,
+/// explains the row.
+fn no_figure(row: &Row, cols: &[usize]) -> Option<super::Shorthand> {
+    let mut first = None;
+    for &c in cols {
+        match &row.cells[c] {
+            Cell::Missing(s) => {
+                first.get_or_insert(*s);
+            }
+            Cell::NotApplicable | Cell::Empty => {}
+            _ => return None,
+        }
+    }
+    first
 }
 
 pub fn table_block(
@@ -247,6 +268,7 @@ pub fn table_block(
     // In order, each row takes the subtotals that follow it from the front
     // of the list (which is in row order).
     let mut subtotals = table.subtotals.iter().filter(|_| in_order).peekable();
+    let mut no_figures = Vec::new();
     for (index, r) in chosen_rows(table, opts, problem)? {
         rows.push(
             cols.iter()
@@ -254,6 +276,7 @@ pub fn table_block(
                 .collect(),
         );
         subtotal.push(false);
+        no_figures.push(no_figure(r, &cols[1.min(cols.len())..]));
         while let Some((_, s)) = subtotals.next_if(|s| s.0 == index) {
             rows.push(
                 cols.iter()
@@ -271,8 +294,12 @@ pub fn table_block(
                     .collect(),
             );
             subtotal.push(true);
+            no_figures.push(None);
         }
     }
+    let mut shorthands: Vec<_> = rows.iter().flatten().filter_map(|c| c.shorthand).collect();
+    shorthands.sort_unstable();
+    shorthands.dedup();
     let total = table.total.as_ref().filter(|_| show_total).map(|t| {
         cols.iter()
             .enumerate()
@@ -324,6 +351,9 @@ pub fn table_block(
             .collect(),
         rows,
         subtotal,
+        no_figures,
+        shorthands,
+        total_leaves_out: table.total_leaves_out && show_total,
         total,
         source: table.source.clone(),
         cell_notes,

@@ -26,6 +26,8 @@ fn raw(cell: &Cell) -> String {
         .to_string(),
         Cell::NotApplicable => "n/a".to_string(),
         Cell::Noted(inner, _) => raw(inner),
+        Cell::Missing(s) => s.symbol().to_string(),
+        Cell::Marked(inner, s) => format!("{} {}", raw(inner), s.symbol()),
     }
 }
 

@@ -17,12 +17,12 @@
 
 use std::io::ErrorKind;
 
-use super::encoding::Export;
 use super::schema::{RawSchema, RawWorkbook};
 use super::source::{self, Grid};
 use super::workbook::{self, Part};
 use crate::config::CONTENT_DIR;
 use crate::diagnostics::{Diagnostic, Diagnostics, SourceMap, Span};
+use crate::sources::Export;
 use crate::vfs::{self, FileSystem};
 use crate::yaml::{self, Spanned};
 
@@ -74,11 +74,10 @@ impl Read<'_> {
         // Not text (a workbook or picture renamed, or a sheet saved as
         // "Unicode text", which is full of zero bytes): said without
         // showing any of it.
-        let text = match super::encoding::decode(bytes) {
+        let text = match crate::sources::decode(bytes) {
             Export::Utf8(t) => t,
             Export::Windows1252(t) => {
-                self.diags
-                    .push(super::encoding::windows_1252_warning(&path));
+                self.diags.push(crate::sources::windows_1252_warning(&path));
                 t
             }
             Export::NotText => {

@@ -101,6 +101,8 @@ pub fn cell(c: &Cell, col: &Column) -> String {
         },
         Cell::NotApplicable => "n/a".into(),
         Cell::Noted(inner, _) => cell(inner, col),
+        Cell::Missing(s) => s.symbol().into(),
+        Cell::Marked(inner, s) => format!("{} {}", cell(inner, col), s.symbol()),
     }
 }
 

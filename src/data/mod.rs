@@ -20,7 +20,6 @@
 
 pub mod builder;
 pub mod compute;
-pub mod encoding;
 pub mod expand;
 pub mod export;
 pub mod files;
@@ -30,7 +29,7 @@ pub mod source;
 pub mod workbook;
 
 pub use crate::diagnostics::thousands;
-pub use crate::table::{Cell, Column, Direction, HINT_NAMES, Kind, Row, Table, some_of};
+pub use crate::table::{Cell, Column, Direction, HINT_NAMES, Kind, Row, Shorthand, Table, some_of};
 
 #[cfg(test)]
 mod tests {

@@ -131,6 +131,13 @@ pub struct DataTableBlock {
     pub rows: Vec<Vec<DataCell>>,
     /// Which rows are subtotals (parallel to `rows`).
     pub subtotal: Vec<bool>,
+    /// For each row with no figure at all, the shorthand its cells give
+    /// (parallel to `rows`): shown as one cell across the row.
+    pub no_figures: Vec<Option<crate::table::Shorthand>>,
+    /// The shorthands the table uses, once each, for the key below it.
+    pub shorthands: Vec<crate::table::Shorthand>,
+    /// Whether the total leaves out figures that are not given.
+    pub total_leaves_out: bool,
     /// The total row, shown last and marked as such.
     pub total: Option<Vec<DataCell>>,
     pub source: Option<String>,
@@ -159,6 +166,11 @@ pub struct DataCell {
     pub tone: &'static str,
     /// The number of the cell's note in `cell_notes`.
     pub note: Option<usize>,
+    /// The shorthand the cell is, or that marks its figure (`[x]`, `12 [u]`).
+    pub shorthand: Option<crate::table::Shorthand>,
+    /// For a marked figure, the figure without its mark (`12`), for
+    /// screen readers, which hear the mark's meaning instead.
+    pub figure: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

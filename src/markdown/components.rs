@@ -20,6 +20,11 @@ use crate::diagnostics::Diagnostic;
 pub trait ComponentWriter {
     /// Appends the markup of `view` to `out`, or says why it could not.
     fn write(&self, view: &ComponentView, out: &mut String) -> Result<(), Diagnostic>;
+
+    /// An interface string with no places, escaped for HTML: the few
+    /// words the writer puts in markup that is not a component (what a
+    /// screen reader hears before a footnote number or a task's box).
+    fn word(&self, key: &str) -> &str;
 }
 
 /// One component, ready for its template. Serialised as the inner view, so
@@ -166,6 +171,28 @@ pub struct DataTableView<'a> {
     pub notes: &'a [String],
     /// HTML: links to the table's open-data files, or empty.
     pub downloads: String,
+    /// The shorthands the table uses (`[x]`), for a key below it.
+    pub shorthands: Vec<ShorthandView>,
+    /// Whether the total leaves out figures that are not given.
+    pub total_leaves_out: bool,
+}
+
+/// A statistician's shorthand for a figure not given.
+#[derive(Serialize)]
+pub struct ShorthandView {
+    /// As printed: `[x]`, `[c]`, `-`.
+    pub symbol: &'static str,
+    /// Its meaning's interface string: `shorthand_x` ("not available").
+    pub meaning: &'static str,
+}
+
+impl ShorthandView {
+    pub fn of(s: crate::table::Shorthand) -> ShorthandView {
+        ShorthandView {
+            symbol: s.symbol(),
+            meaning: s.meaning_key(),
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -180,6 +207,9 @@ pub struct DataRowView<'a> {
     /// `subtotal`, `total` or empty.
     pub class: &'static str,
     pub cells: Vec<DataCellView<'a>>,
+    /// For a row with no figure at all, why: its first cell is written, then
+    /// one cell across the rest of the row.
+    pub no_figures: Option<ShorthandView>,
 }
 
 #[derive(Serialize)]
@@ -192,6 +222,11 @@ pub struct DataCellView<'a> {
     pub tone: &'static str,
     /// The number of the cell's note in `cell_notes`, or none.
     pub note: Option<usize>,
+    /// The shorthand the cell is or is marked with, or none: the screen
+    /// reader hears its meaning instead of the symbol.
+    pub shorthand: Option<ShorthandView>,
+    /// A marked figure without its mark (`12` of `12 [u]`), or none.
+    pub figure: Option<&'a str>,
 }
 
 #[derive(Serialize)]

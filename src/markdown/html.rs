@@ -182,15 +182,7 @@ impl Renderer<'_, '_> {
                 }
                 for item in items {
                     self.out.push_str("<li>");
-                    match item.task {
-                        Some(true) => self.out.push_str(
-                            "<span class=\"task done\" aria-hidden=\"true\">☑</span><span class=\"visually-hidden\">Done: </span>",
-                        ),
-                        Some(false) => self.out.push_str(
-                            "<span class=\"task\" aria-hidden=\"true\">☐</span><span class=\"visually-hidden\">Not done: </span>",
-                        ),
-                        None => {}
-                    }
+                    self.task_box(item.task);
                     self.blocks(&item.blocks);
                     self.out.push_str("</li>\n");
                 }
@@ -422,7 +414,14 @@ impl Renderer<'_, '_> {
                 } else {
                     ""
                 };
-                data_row(cells, class)
+                let mut row = data_row(cells, class);
+                row.no_figures = t
+                    .no_figures
+                    .get(i)
+                    .copied()
+                    .flatten()
+                    .map(ShorthandView::of);
+                row
             })
             .collect();
         let view = ComponentView::DataTable(DataTableView {
@@ -436,6 +435,8 @@ impl Renderer<'_, '_> {
             cell_notes: &t.cell_notes,
             notes: &t.notes,
             downloads: self.inlines_html(&t.downloads),
+            shorthands: t.shorthands.iter().map(|s| ShorthandView::of(*s)).collect(),
+            total_leaves_out: t.total_leaves_out,
         });
         self.write_component(&view);
     }
@@ -707,9 +708,11 @@ impl Renderer<'_, '_> {
                 self.out.push_str("\" id=\"");
                 self.out.push_str(&self.prefix);
                 push_ref_id(&mut self.out, *number, *occurrence);
-                self.out.push_str(
-                    "\" role=\"doc-noteref\"><span class=\"visually-hidden\">Note </span>",
-                );
+                self.out
+                    .push_str("\" role=\"doc-noteref\"><span class=\"visually-hidden\">");
+                self.out
+                    .push_str(self.opts.components.word("footnote_marker"));
+                self.out.push_str(" </span>");
                 push_num(&mut self.out, *number);
                 self.out.push_str("</a></sup>");
             }
@@ -718,6 +721,25 @@ impl Renderer<'_, '_> {
             Inline::RawHtml(h) => esc(&mut self.out, h),
             Inline::TaskMarker(_) => {}
         }
+    }
+
+    /// A task list's box, ticked or not, and what a screen reader hears.
+    fn task_box(&mut self, task: Option<bool>) {
+        let (mark, word) = match task {
+            Some(true) => (
+                "<span class=\"task done\" aria-hidden=\"true\">☑</span>",
+                "task_done",
+            ),
+            Some(false) => (
+                "<span class=\"task\" aria-hidden=\"true\">☐</span>",
+                "task_not_done",
+            ),
+            None => return,
+        };
+        self.out.push_str(mark);
+        self.out.push_str("<span class=\"visually-hidden\">");
+        self.out.push_str(self.opts.components.word(word));
+        self.out.push_str(" </span>");
     }
 
     fn wrap(&mut self, tag: &str, content: &[Inline]) {
@@ -742,8 +764,11 @@ fn data_row<'t>(cells: &'t [DataCell], class: &'static str) -> DataRowView<'t> {
                 spoken: c.spoken.as_deref(),
                 tone: c.tone,
                 note: c.note,
+                shorthand: c.shorthand.map(ShorthandView::of),
+                figure: c.figure.as_deref(),
             })
             .collect(),
+        no_figures: None,
     }
 }
 

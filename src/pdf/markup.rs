@@ -51,6 +51,12 @@ pub fn words(strings: &crate::strings::Strings) -> String {
     out
 }
 
+/// An interface string with its places filled (the theme's strings have
+/// every key, so none is missing).
+fn word(strings: &crate::strings::Strings, key: &str, args: &[(&str, &str)]) -> String {
+    strings.format(key, None, args).unwrap_or_default()
+}
+
 /// The strings of `words.typ`.
 const PDF_WORDS: &[&str] = &[
     "contents",
@@ -257,8 +263,7 @@ fn items(out: &mut String, site: &Site, r: &Report, links: &Links) {
             last_level: 2,
         };
         let strings = &site.config.strings;
-        let word =
-            |key: &str, args: &[(&str, &str)]| strings.format(key, None, args).unwrap_or_default();
+        let word = |key: &str, args: &[(&str, &str)]| word(strings, key, args);
         let mut facts = vec![format!("{}: {}", word("status", &[]), s.label)];
         if !item.leads.is_empty() {
             facts.push(word("item_lead", &[("leads", &item.leads.join(", "))]));
@@ -637,12 +642,25 @@ impl Writer<'_> {
             .as_ref()
             .map(|row| row.iter().map(|c| format!("strong({})", cell(c))).collect());
         self.table(&aligns, &header, &body, footer.as_deref(), Some(&t.caption));
+        let word =
+            |key: &str, args: &[(&str, &str)]| word(&self.links.site.config.strings, key, args);
         let mut notes = Vec::new();
         if let Some(s) = &t.source {
-            notes.push(format!("Source: {s}"));
+            notes.push(word("source", &[("source", s)]));
         }
         for (i, n) in t.cell_notes.iter().enumerate() {
             notes.push(format!("{}. {n}", i + 1));
+        }
+        if !t.shorthands.is_empty() {
+            let key: Vec<String> = t
+                .shorthands
+                .iter()
+                .map(|s| format!("{} {}", s.symbol(), word(s.meaning_key(), &[])))
+                .collect();
+            notes.push(format!("{} {}", word("table_key", &[]), key.join("; ")));
+        }
+        if t.total_leaves_out {
+            notes.push(word("total_leaves_out", &[]));
         }
         notes.extend(t.notes.iter().cloned());
         for n in notes {
@@ -791,7 +809,11 @@ impl Writer<'_> {
                     // PDF/UA needs a text alternative; a missing one is a
                     // `check` warning, and the file name stands in for it.
                     let alt = if image.alt.trim().is_empty() {
-                        format!("Image: {path}")
+                        word(
+                            &self.links.site.config.strings,
+                            "image_without_description",
+                            &[("file", path)],
+                        )
                     } else {
                         image.alt.clone()
                     };

@@ -175,6 +175,7 @@ impl tera::Function<tera::TeraResult<tera::Value>> for AssetUrl {
 /// `{count}`; every other argument fills the place of its name. The
 /// string and the arguments are escaped, except arguments marked `| safe`
 /// (a `<time>` element inside a sentence).
+#[derive(Clone)]
 pub struct Translate {
     strings: Arc<Strings>,
     /// Each plain string (no places, no forms), escaped once: most calls

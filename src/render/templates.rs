@@ -89,6 +89,9 @@ pub struct Templates {
     /// Template name -> the `t()` calls folded into text as it loaded, to
     /// put error columns back where the file has them.
     folds: HashMap<String, fold::Folds>,
+    /// The interface strings, escaped, for the few words the Markdown
+    /// writer puts in itself ([`ComponentWriter::word`]).
+    translate: functions::Translate,
     /// When set, every page's variables are kept ([`Templates::record`]).
     recorded: Option<Recorder>,
 }
@@ -117,20 +120,22 @@ impl Templates {
                 .with_hint("rename the file to components/status.html (it receives the same `status`), and include that name"),
             );
         }
-        let mut tera = new_tera(&config.strings);
+        let translate = functions::Translate::new(config.strings.clone());
+        let mut tera = new_tera(&config.strings, translate.clone());
         let origins: HashMap<String, String> = chosen
             .iter()
             .map(|(name, t)| (name.clone(), t.origin.clone()))
             .collect();
         let (folds, result) = add_templates(
             &mut tera,
-            &config.strings,
+            &translate,
             chosen.iter().map(|(n, t)| (n.as_str(), t.text.as_str())),
         );
         let templates = Templates {
             tera,
             origins,
             folds,
+            translate,
             recorded: None,
         };
         if let Err(e) = result {
@@ -210,8 +215,9 @@ impl Templates {
     /// render Markdown outside a site build.
     pub fn built_in() -> Templates {
         let strings = Default::default();
-        let mut tera = new_tera(&strings);
-        let (folds, result) = add_templates(&mut tera, &strings, theme::default_templates());
+        let translate = functions::Translate::new(std::sync::Arc::clone(&strings));
+        let mut tera = new_tera(&strings, translate.clone());
+        let (folds, result) = add_templates(&mut tera, &translate, theme::default_templates());
         result.expect("the built-in theme's templates compile");
         let origins = theme::default_templates()
             .map(|(name, _)| (name.to_string(), built_in_origin(name)))
@@ -220,6 +226,7 @@ impl Templates {
             tera,
             origins,
             folds,
+            translate,
             recorded: None,
         }
     }
@@ -444,10 +451,9 @@ pub(crate) fn template_references(text: &str) -> impl Iterator<Item = &str> {
 /// folded, by template, beside Tera's answer.
 fn add_templates<'a>(
     tera: &mut tera::Tera,
-    strings: &std::sync::Arc<crate::strings::Strings>,
+    translate: &functions::Translate,
     templates: impl Iterator<Item = (&'a str, &'a str)>,
 ) -> (HashMap<String, fold::Folds>, tera::TeraResult<()>) {
-    let translate = functions::Translate::new(strings.clone());
     let mut folds = HashMap::new();
     let texts: Vec<(&str, std::borrow::Cow<str>)> = templates
         .map(
@@ -466,13 +472,16 @@ fn add_templates<'a>(
 
 /// The template engine with rapport's functions and filters
 /// (docs/themes.md, "Functions").
-fn new_tera(strings: &std::sync::Arc<crate::strings::Strings>) -> tera::Tera {
+fn new_tera(
+    strings: &std::sync::Arc<crate::strings::Strings>,
+    translate: functions::Translate,
+) -> tera::Tera {
     let mut tera = tera::Tera::new();
     tera.register_filter("safe", safe);
     tera.register_function("link_list", LinkList);
     tera.register_function("now", functions::Now(crate::dates::today()));
     tera.register_filter("date", functions::DateFilter(strings.clone()));
-    tera.register_function("t", functions::Translate::new(strings.clone()));
+    tera.register_function("t", translate);
     tera.register_filter("plural", functions::plural);
     // Registered now so templates that call it load; the files it knows
     // come with `set_assets`, once the build knows what it publishes.
@@ -489,6 +498,10 @@ fn built_in_origin(name: &str) -> String {
 /// with the component's view as the one variable (`callout`, `table`...),
 /// beside the site-wide globals.
 impl ComponentWriter for Templates {
+    fn word(&self, key: &str) -> &str {
+        self.translate.one_form_text(key).unwrap_or_default()
+    }
+
     fn write(&self, view: &ComponentView, out: &mut String) -> Result<(), Diagnostic> {
         let mut ctx = tera::Context::new();
         ctx.insert(view.variable(), view);

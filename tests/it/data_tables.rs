@@ -425,3 +425,56 @@ fn a_finance_sheet_builds_as_exported_whatever_the_format() {
     let prose = page.text_of(".prose");
     assert_eq!(prose.matches("Spent: £346,170.").count(), 3, "{prose}");
 }
+
+/// Statisticians write `[x]`, `[c]`, `-` or `..` where a figure is not
+/// given; such a cell was rejected as "not a whole number".
+#[test]
+fn figures_not_given_are_shown_explained_and_never_added_in() {
+    let site = TestSite::fixture("fixtures/data");
+    site.write(
+        "content/r/data/offences.csv",
+        "Offence,Q1,Q2\nBurglary,120,[c]\nRobbery,..,40\nFraud,12 [u],-\nStalking,[x],[x]\n",
+    );
+    site.write(
+        "content/r/data/offences.yaml",
+        "caption: Offences by quarter\nfile: offences.csv\ncolumns:\n  - key: offence\n  - {key: q1, type: integer}\n  - {key: q2, type: integer}\ncomputed:\n  - {key: change, label: Change, difference: [q2, q1]}\ntotal:\n  columns: [q1, q2]\n",
+    );
+    site.write(
+        "content/r/02-offences.md",
+        "---\ntitle: Offences\n---\n\n> [!TABLE] offences\n",
+    );
+    let run = site.build().success();
+    let page = run.page("r/offences/index.html");
+    let row = |n: usize| page.cells(&format!("figure.data-table tbody tr:nth-child({n}) > *"));
+    // What a sighted reader sees and what a screen reader hears.
+    assert_eq!(row(1), ["Burglary", "120", "[c]confidential", "n/a"]);
+    assert_eq!(row(2), ["Robbery", "..not available", "40", "n/a"]);
+    assert_eq!(
+        row(3),
+        ["Fraud", "12 [u]12, low reliability", "-no figure", "n/a"]
+    );
+    // A row with no figure at all is one cell across the row.
+    assert_eq!(row(4), ["Stalking", "[x] not available"]);
+    assert_eq!(
+        page.attr("figure.data-table td.no-figures", "colspan")
+            .as_deref(),
+        Some("3")
+    );
+    // The total adds up the figures given, and says it leaves the rest out.
+    assert_eq!(
+        page.cells("figure.data-table tfoot tr > *"),
+        ["Total", "132", "40", "-92"]
+    );
+    let notes = page.text_of("figure.data-table figcaption");
+    assert!(
+        notes.contains("Key: [x] not available; [c] confidential; [u] low reliability; - no figure; .. not available"),
+        "{notes}"
+    );
+    assert!(
+        notes.contains("Totals leave out the figures that are not given."),
+        "{notes}"
+    );
+    // Open data keeps the symbols.
+    let csv = std::fs::read_to_string(run.output.join("r/data/offences.csv")).unwrap();
+    assert!(csv.contains("Stalking,[x],[x],n/a"), "{csv}");
+}
