@@ -18,22 +18,97 @@ use crate::markdown::ast::{
 };
 use crate::model::Site;
 
+/// One `key: value` line of a component's body.
+struct Opt {
+    key: String,
+    value: String,
+    /// Where the line is, once found in the chapter's text.
+    span: Option<crate::diagnostics::Span>,
+}
+
+/// The options each component knows: any other is a mistake (`colour:`,
+/// `column:` for `columns:`), reported with the nearest of these.
+const TABLE_OPTIONS: [&str; 4] = ["columns", "rows", "sort", "total"];
+const CHART_OPTIONS: [&str; 4] = ["column", "type", "rows", "sort"];
+
 /// Options written in a component's body, one `key: value` per line.
-fn options(body: &[Block]) -> Vec<(String, String)> {
+fn options(body: &[Block]) -> Vec<Opt> {
     let mut out = Vec::new();
     for block in body {
         if let Block::Paragraph { content, .. } | Block::Plain(content) = block {
             for line in content.split(|i| matches!(i, Inline::SoftBreak | Inline::HardBreak)) {
                 let line = plain_text(line);
-                if let Some((k, v)) = line.split_once(':') {
-                    out.push((k.trim().to_lowercase(), v.trim().to_string()));
-                } else if !line.trim().is_empty() {
-                    out.push((line.trim().to_lowercase(), String::new()));
+                let (key, value) = line.split_once(':').unwrap_or((line.as_str(), ""));
+                if !key.trim().is_empty() {
+                    out.push(Opt {
+                        key: key.trim().to_lowercase(),
+                        value: value.trim().to_string(),
+                        span: None,
+                    });
                 }
             }
         }
     }
     out
+}
+
+/// Finds each option's line in the chapter's text: the lines of the
+/// component's quote after `start` (its `> [!TABLE]` line), read past their
+/// `>` marks.
+fn place_options(opts: &mut [Opt], text: &str, start: usize, index: &LineIndex) {
+    let mut offset = start
+        + text[start..]
+            .find('\n')
+            .map_or(text.len() - start, |n| n + 1);
+    let mut next = 0;
+    while next < opts.len() && offset < text.len() {
+        let end = text[offset..]
+            .find('\n')
+            .map_or(text.len(), |n| offset + n + 1);
+        let line = &text[offset..end];
+        if !line.contains('>') {
+            break;
+        }
+        let content = line.trim_start_matches(|c: char| c == '>' || c.is_whitespace());
+        if content.to_lowercase().starts_with(&opts[next].key) {
+            let at = offset + (line.len() - content.len());
+            opts[next].span = Some(index.span(text, at..at + content.trim_end().len()));
+            next += 1;
+        }
+        offset = end;
+    }
+}
+
+/// Reports every option the component does not know.
+fn check_options(opts: &[Opt], known: &[&str], what: &str, problem: &mut dyn FnMut(Diagnostic)) {
+    for o in opts.iter().filter(|o| !known.contains(&o.key.as_str())) {
+        let hint = match crate::diagnostics::nearest(&o.key, known.iter().copied()) {
+            Some(n) => format!("did you mean `{n}:`? A {what} takes: {}", known.join(", ")),
+            None => format!("a {what} takes: {}", known.join(", ")),
+        };
+        problem(
+            at(
+                Diagnostic::error(
+                    "unknown-option",
+                    format!("a {what} has no option `{}`", o.key),
+                ),
+                o,
+            )
+            .with_hint(hint),
+        );
+    }
+}
+
+/// A problem with an option, placed at its line when that was found.
+fn at(d: Diagnostic, o: &Opt) -> Diagnostic {
+    match &o.span {
+        Some(s) => d.at(s.clone()),
+        None => d,
+    }
+}
+
+fn find<'o>(opts: &'o [Opt], key: &str) -> Option<&'o Opt> {
+    opts.iter().find(|o| o.key == key)
 }
 
 fn list(v: &str) -> Vec<String> {
@@ -58,7 +133,10 @@ pub fn expand(site: &mut Site, diags: &Diagnostics, sources: &SourceMap) {
             let mut problems = Vec::new();
             replace(&mut chapter.doc, &mut |c| {
                 let span = index.span(&text, body_start + c.offset..body_start + c.offset);
-                let mut problem = |d: Diagnostic| problems.push(d.in_file(&file).at(span.clone()));
+                let mut problem = |d: Diagnostic| {
+                    let d = if d.span.is_some() { d } else { d.at(span.clone()) };
+                    problems.push(d.in_file(&file));
+                };
                 let name = plain_text(&c.title).trim().to_string();
                 let Some(table) = tables.iter().find(|t| t.name == name) else {
                     problem(
@@ -74,7 +152,8 @@ pub fn expand(site: &mut Site, diags: &Diagnostics, sources: &SourceMap) {
                     );
                     return None;
                 };
-                let opts = options(&c.body);
+                let mut opts = options(&c.body);
+                place_options(&mut opts, &text, body_start + c.offset, &index);
                 Some(if c.kind == ComponentKind::Table {
                     Block::DataTable(Box::new(table_block(ri, table, &opts, &mut problem)?))
                 } else {
@@ -119,24 +198,32 @@ pub const MAX_SHOWN_ROWS: usize = 2_000;
 /// in the table; `None` (and a problem) when there are too many to show.
 fn chosen_rows<'a>(
     table: &'a Table,
-    opts: &[(String, String)],
+    opts: &[Opt],
     problem: &mut dyn FnMut(Diagnostic),
 ) -> Option<Vec<(usize, &'a Row)>> {
-    let mut rows: Vec<(usize, &Row)> = match opts.iter().find(|o| o.0 == "rows") {
+    let mut rows: Vec<(usize, &Row)> = match find(opts, "rows") {
         None => table.rows.iter().enumerate().collect(),
-        Some((_, v)) => list(v)
+        Some(o) => list(&o.value)
             .iter()
             .filter_map(|name| {
                 let slug = slug::slugify(name);
                 let r = table.rows.iter().enumerate().find(|(_, r)| r.slug == slug);
                 if r.is_none() {
-                    problem(
+                    let names = table.rows.iter().map(|r| r.name.as_str());
+                    let hint = match crate::diagnostics::nearest(name, names) {
+                        Some(n) => {
+                            format!("did you mean `{n}`? Its rows are: {}", table.row_names())
+                        }
+                        None => format!("its rows are: {}", table.row_names()),
+                    };
+                    problem(at(
                         Diagnostic::error(
                             "unknown-row",
                             format!("table `{}` has no row `{name}`", table.name),
                         )
-                        .with_hint(format!("its rows are: {}", table.row_names())),
-                    );
+                        .with_hint(hint),
+                        o,
+                    ));
                 }
                 r
             })
@@ -160,36 +247,62 @@ fn chosen_rows<'a>(
         );
         return None;
     }
-    if let Some((_, v)) = opts.iter().find(|o| o.0 == "sort") {
-        let mut parts = v.split_whitespace();
-        let key = parts.next().unwrap_or("");
-        let desc = parts.next().is_some_and(|d| d.eq_ignore_ascii_case("desc"));
-        if let Some(ci) = column(table, key, problem) {
+    if let Some(o) = find(opts, "sort") {
+        let (key, desc) = sort_order(&o.value);
+        if let Some(ci) = column(table, key, o, problem) {
             rows.sort_by(|(_, a), (_, b)| {
                 let (x, y) = (&a.cells[ci], &b.cells[ci]);
-                let o = match (x.number(), y.number()) {
+                let order = match (x.number(), y.number()) {
                     (Some(p), Some(q)) => p.cmp(&q),
+                    // Figures not given go last, whichever the order.
+                    (Some(_), None) => return std::cmp::Ordering::Less,
+                    (None, Some(_)) => return std::cmp::Ordering::Greater,
                     _ => format::cell(x, &table.columns[ci])
                         .cmp(&format::cell(y, &table.columns[ci])),
                 };
-                if desc { o.reverse() } else { o }
+                if desc { order.reverse() } else { order }
             });
         }
     }
     Some(rows)
 }
 
-fn column(table: &Table, key: &str, problem: &mut dyn FnMut(Diagnostic)) -> Option<usize> {
+/// `sort: <column> [asc|ascending|desc|descending]`: the column (which may
+/// have spaces in it) and whether the order is descending.
+fn sort_order(value: &str) -> (&str, bool) {
+    let value = value.trim();
+    if let Some((column, order)) = value.rsplit_once(char::is_whitespace) {
+        match order.to_ascii_lowercase().as_str() {
+            "desc" | "descending" => return (column.trim(), true),
+            "asc" | "ascending" => return (column.trim(), false),
+            _ => {}
+        }
+    }
+    (value, false)
+}
+
+/// The column `key` names, from the option `o`; a problem at its line
+/// (with the nearest column's key) when there is none.
+fn column(table: &Table, key: &str, o: &Opt, problem: &mut dyn FnMut(Diagnostic)) -> Option<usize> {
     let k = super::source::norm_key(key);
     let found = table.columns.iter().position(|c| c.key == k);
     if found.is_none() {
-        problem(
+        let keys = table.columns.iter().map(|c| c.key.as_str());
+        let hint = match crate::diagnostics::nearest(&k, keys) {
+            Some(n) => format!(
+                "did you mean `{n}`? Its columns are: {}",
+                table.column_keys()
+            ),
+            None => format!("its columns are: {}", table.column_keys()),
+        };
+        problem(at(
             Diagnostic::error(
                 "unknown-column",
                 format!("table `{}` has no column `{key}`", table.name),
             )
-            .with_hint(format!("its columns are: {}", table.column_keys())),
-        );
+            .with_hint(hint),
+            o,
+        ));
     }
     found
 }
@@ -240,29 +353,41 @@ fn no_figure(row: &Row, cols: &[usize]) -> Option<super::Shorthand> {
     first
 }
 
-pub fn table_block(
+fn table_block(
     ri: usize,
     table: &Table,
-    opts: &[(String, String)],
+    opts: &[Opt],
     problem: &mut dyn FnMut(Diagnostic),
 ) -> Option<DataTableBlock> {
-    let cols: Vec<usize> = match opts.iter().find(|o| o.0 == "columns") {
-        Some((_, v)) => list(v)
+    check_options(opts, &TABLE_OPTIONS, "table", problem);
+    let cols: Vec<usize> = match find(opts, "columns") {
+        Some(o) => list(&o.value)
             .iter()
-            .filter_map(|k| column(table, k, problem))
+            .filter_map(|k| column(table, k, o, problem))
             .collect(),
         None => (0..table.columns.len())
             .filter(|&i| table.columns[i].shown)
             .collect(),
     };
-    let show_total = opts
-        .iter()
-        .find(|o| o.0 == "total")
-        .is_none_or(|(_, v)| !matches!(v.to_lowercase().as_str(), "no" | "false" | "hide"));
+    let show_total = match find(opts, "total") {
+        None => true,
+        Some(o) => match o.value.to_lowercase().as_str() {
+            "yes" | "true" | "show" => true,
+            "no" | "false" | "hide" => false,
+            other => {
+                problem(at(
+                    Diagnostic::error("bad-option", format!("`total: {other}` is neither yes nor no")),
+                    o,
+                )
+                .with_hint("write `total: no` to leave the total row out, or remove the line to show it"));
+                true
+            }
+        },
+    };
     let mut cell_notes = Vec::new();
     // Subtotals follow their group, so they are shown only when the rows are
     // in their own order.
-    let in_order = !opts.iter().any(|o| o.0 == "rows" || o.0 == "sort");
+    let in_order = find(opts, "rows").is_none() && find(opts, "sort").is_none();
     let mut rows: Vec<Vec<DataCell>> = Vec::new();
     let mut subtotal = Vec::new();
     // In order, each row takes the subtotals that follow it from the front
@@ -364,46 +489,50 @@ pub fn table_block(
 
 fn chart_block(
     table: &Table,
-    opts: &[(String, String)],
+    opts: &[Opt],
     problem: &mut dyn FnMut(Diagnostic),
 ) -> Option<ChartBlock> {
-    let Some((_, key)) = opts.iter().find(|o| o.0 == "column") else {
+    check_options(opts, &CHART_OPTIONS, "chart", problem);
+    let Some(column_opt) = find(opts, "column") else {
         problem(
             Diagnostic::error("chart-column", "a chart needs the column to draw")
                 .with_hint("add a line `column: <column key>` inside the chart"),
         );
         return None;
     };
-    let ci = column(table, key, problem)?;
+    let key = column_opt.value.as_str();
+    let ci = column(table, key, column_opt, problem)?;
     let col = &table.columns[ci];
     if !col.kind.numeric() {
-        problem(
+        problem(at(
             Diagnostic::error(
                 "not-numeric",
                 format!("column `{key}` does not hold figures"),
             )
             .with_hint("chart a money, integer, decimal or percentage column"),
-        );
+            column_opt,
+        ));
         return None;
     }
-    let kind = match opts
-        .iter()
-        .find(|o| o.0 == "type")
-        .map(|o| o.1.to_lowercase())
-    {
+    let kind = match find(opts, "type") {
         None => ChartKind::Bar,
-        Some(t) if t == "bar" => ChartKind::Bar,
-        Some(t) if t == "column" => ChartKind::Column,
-        Some(t) if t == "stacked" => ChartKind::Stacked,
-        Some(t) => {
-            problem(
-                Diagnostic::error("chart-type", format!("`{t}` is not a chart type"))
-                    .with_hint("use `type: bar` (horizontal), `type: column` (vertical) or `type: stacked` (parts of a whole)"),
-            );
-            ChartKind::Bar
-        }
+        Some(o) => match o.value.to_lowercase().as_str() {
+            "bar" => ChartKind::Bar,
+            "column" => ChartKind::Column,
+            "stacked" => ChartKind::Stacked,
+            t => {
+                problem(at(
+                    Diagnostic::error("chart-type", format!("`{t}` is not a chart type"))
+                        .with_hint("use `type: bar` (horizontal), `type: column` (vertical) or `type: stacked` (parts of a whole)"),
+                    o,
+                ));
+                ChartKind::Bar
+            }
+        },
     };
-    let bars = chosen_rows(table, opts, problem)?
+    let rows = chosen_rows(table, opts, problem)?;
+    let chosen_some = !rows.is_empty();
+    let bars: Vec<ChartBar> = rows
         .into_iter()
         .filter_map(|(_, r)| {
             let v = r.cells[ci].number()?;
@@ -414,6 +543,20 @@ fn chart_block(
             })
         })
         .collect();
+    if bars.is_empty() {
+        // Rows named in `rows:` that do not exist are reported already.
+        if chosen_some || find(opts, "rows").is_none() {
+            problem(at(
+                Diagnostic::error(
+                    "chart-empty",
+                    format!("there is no figure to draw in column `{key}`"),
+                )
+                .with_hint("chart a column with figures in it, or choose rows that have them"),
+                column_opt,
+            ));
+        }
+        return None;
+    }
     Some(ChartBlock {
         title: format!("{}: {}", table.caption, col.label),
         kind,

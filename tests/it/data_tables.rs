@@ -478,3 +478,75 @@ fn figures_not_given_are_shown_explained_and_never_added_in() {
     let csv = std::fs::read_to_string(run.output.join("r/data/offences.csv")).unwrap();
     assert!(csv.contains("Stalking,[x],[x],n/a"), "{csv}");
 }
+
+/// Misspelt options were ignored without a word (`column:` for `columns:`,
+/// `colour:`), `sort: x descending` sorted ascending, and errors about an
+/// option pointed at the `> [!CHART]` line, not the option's own.
+#[test]
+fn every_option_is_checked_at_its_own_line() {
+    let site = TestSite::fixture("fixtures/data");
+    site.write(
+        "content/r/02-options.md",
+        "---\ntitle: Options\n---\n\n> [!TABLE] crime\n> column: offence, y2023\n> total: nope\n\n> [!CHART] crime\n> column: y2023\n> colour: red\n> rows: Burglery\n",
+    );
+    let run = site.run(&["check"]).exit(1);
+    let wanted = [
+        (
+            "content/r/02-options.md:6:3",
+            "a table has no option `column`",
+            "did you mean `columns:`?",
+        ),
+        (
+            "content/r/02-options.md:7:3",
+            "`total: nope` is neither yes nor no",
+            "total: no",
+        ),
+        (
+            "content/r/02-options.md:11:3",
+            "a chart has no option `colour`",
+            "a chart takes: column, type, rows, sort",
+        ),
+        (
+            "content/r/02-options.md:12:3",
+            "table `crime` has no row `Burglery`",
+            "did you mean `Burglary`?",
+        ),
+    ];
+    for (place, message, hint) in wanted {
+        let at = run
+            .stderr
+            .find(place)
+            .unwrap_or_else(|| panic!("nothing at {place}:\n{}", run.stderr));
+        let before = &run.stderr[..at];
+        let block = &run.stderr[before.rfind("error[").unwrap()..];
+        assert!(block.contains(message), "{place}: {block}");
+        assert!(
+            block[..block[1..].find("error[").map_or(block.len(), |n| n + 1)].contains(hint),
+            "{place}: {block}"
+        );
+    }
+}
+
+#[test]
+fn sort_takes_a_column_with_spaces_and_a_direction_in_words() {
+    let site = TestSite::fixture("fixtures/data");
+    site.write(
+        "content/r/data/areas.csv",
+        "Area,This year\nLeeds,120\nYork,80\nHull,[x]\nBath,200\n",
+    );
+    site.write(
+        "content/r/data/areas.yaml",
+        "caption: Areas\nfile: areas.csv\ncolumns:\n  - key: area\n  - {key: this year, type: integer}\n",
+    );
+    site.write(
+        "content/r/02-sorted.md",
+        "---\ntitle: Sorted\n---\n\n> [!TABLE] areas\n> sort: This year descending\n\n> [!TABLE] areas\n> sort: this year asc\n",
+    );
+    let run = site.build().success();
+    let page = run.page("r/sorted/index.html");
+    let first_column =
+        |n: usize| page.cells(&format!("figure.data-table:nth-of-type({n}) tbody th"));
+    // A figure not given goes last either way.
+    assert_eq!(first_column(1), ["Bath", "Leeds", "York", "Hull"]);
+    assert_eq!(first_column(2), ["York", "Leeds", "Bath", "Hull"]);
+}
