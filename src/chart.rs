@@ -61,77 +61,202 @@ pub fn bars_of<'a>(c: &'a ChartBlock, paint: impl Fn(usize) -> String) -> Vec<Ba
         .collect()
 }
 
+/// How wide a text is drawn at the charts' 14px, a little wider than most
+/// fonts draw it so that nothing is clipped: labels and values get the room
+/// they need rather than a fixed column.
+fn text_width(s: &str) -> f64 {
+    s.chars().count() as f64 * 8.2 + 4.0
+}
+
+/// The widest text of `texts`.
+fn widest<'a>(texts: impl Iterator<Item = &'a str>) -> f64 {
+    texts.map(text_width).fold(0.0, f64::max)
+}
+
+/// Words of `s` on lines no wider than `width`.
+fn wrap(s: &str, width: f64) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    for word in s.split_whitespace() {
+        match lines.last_mut() {
+            Some(line) if text_width(&format!("{line} {word}")) <= width => {
+                line.push(' ');
+                line.push_str(word);
+            }
+            _ => lines.push(word.to_string()),
+        }
+    }
+    lines
+}
+
 /// A chart; `id` keeps the title and description ids unique in the page.
+/// Bars run from a zero line, so a negative figure points the other way.
 pub fn bars(id: &str, title: &str, bars: &[Bar], vertical: bool) -> String {
     if bars.is_empty() {
         return String::new();
     }
-    let max = bars.iter().map(|b| b.value.abs()).fold(0.0f64, f64::max);
-    let max = if max > 0.0 { max } else { 1.0 };
+    let scale = Scale::of(bars);
     let desc: Vec<String> = bars
         .iter()
         .map(|b| format!("{}: {}", b.label, b.display))
         .collect();
-    let mut svg = String::new();
-    let (width, height) = if vertical {
-        (70.0 * bars.len() as f64 + 20.0, 260.0)
+    let (body, width, height) = if vertical {
+        columns(bars, &scale)
     } else {
-        (500.0, 30.0 * bars.len() as f64 + 10.0)
+        rows(bars, &scale)
     };
+    let mut svg = String::new();
     let _ = write!(
         svg,
-        "<svg class=\"chart\" role=\"img\" aria-labelledby=\"{id}-title {id}-desc\" viewBox=\"0 0 {width} {height}\" width=\"100%\" preserveAspectRatio=\"xMinYMin meet\">"
+        "<svg class=\"chart\" role=\"img\" aria-labelledby=\"{id}-title {id}-desc\" viewBox=\"0 0 {width:.1} {height:.1}\" width=\"100%\" preserveAspectRatio=\"xMinYMin meet\">"
     );
     let _ = write!(svg, "<title id=\"{id}-title\">");
     esc(&mut svg, title);
     let _ = write!(svg, "</title><desc id=\"{id}-desc\">");
     esc(&mut svg, &desc.join("; "));
     svg.push_str("</desc>");
-    for (i, b) in bars.iter().enumerate() {
-        if vertical {
-            let x = 10.0 + 70.0 * i as f64;
-            let h = (180.0 * b.value.abs() / max).max(2.0);
-            let y = 200.0 - h;
-            let _ = write!(
-                svg,
-                "<rect x=\"{x:.1}\" y=\"{y:.1}\" width=\"50\" height=\"{h:.1}\" class=\"{}\"/><text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\" class=\"chart-value\">",
-                b.class,
-                x + 25.0,
-                y - 5.0
-            );
-            esc(&mut svg, b.display);
-            let _ = write!(
-                svg,
-                "</text><text x=\"{:.1}\" y=\"220\" text-anchor=\"middle\" class=\"chart-label\">",
-                x + 25.0
-            );
-            esc(&mut svg, b.label);
-            svg.push_str("</text>");
-        } else {
-            let (label_w, bar_w) = (190.0, 220.0);
-            let y = 5.0 + 30.0 * i as f64;
-            let w = (bar_w * b.value.abs() / max).max(2.0);
-            let _ = write!(
-                svg,
-                "<text x=\"{}\" y=\"{:.1}\" text-anchor=\"end\" class=\"chart-label\">",
-                label_w - 8.0,
-                y + 19.0
-            );
-            esc(&mut svg, b.label);
-            let _ = write!(
-                svg,
-                "</text><rect x=\"{label_w}\" y=\"{:.1}\" width=\"{w:.1}\" height=\"22\" class=\"{}\"/><text x=\"{:.1}\" y=\"{:.1}\" class=\"chart-value\">",
-                y + 4.0,
-                b.class,
-                label_w + w + 6.0,
-                y + 19.0
-            );
-            esc(&mut svg, b.display);
-            svg.push_str("</text>");
-        }
-    }
+    svg.push_str(&body);
     svg.push_str("</svg>");
     svg
+}
+
+/// The figures' range, always including zero.
+struct Scale {
+    low: f64,
+    high: f64,
+}
+
+impl Scale {
+    fn of(bars: &[Bar]) -> Scale {
+        let low = bars.iter().map(|b| b.value).fold(0.0, f64::min);
+        let high = bars.iter().map(|b| b.value).fold(0.0, f64::max);
+        Scale { low, high }
+    }
+
+    fn span(&self) -> f64 {
+        if self.high > self.low {
+            self.high - self.low
+        } else {
+            1.0
+        }
+    }
+
+    /// A bar's length along `room`: at least 2 so a small figure shows,
+    /// nothing for zero.
+    fn length(&self, value: f64, room: f64) -> f64 {
+        if value == 0.0 {
+            0.0
+        } else {
+            (room * value.abs() / self.span()).max(2.0)
+        }
+    }
+}
+
+const ZERO_LINE: &str = "stroke=\"#1b1b1b\" stroke-width=\"1\" class=\"chart-zero\"";
+
+/// Horizontal bars: labels on the left, as wide as the longest; values at
+/// each bar's end, on whichever side it points.
+fn rows(bars: &[Bar], scale: &Scale) -> (String, f64, f64) {
+    let label_w = widest(bars.iter().map(|b| b.label)) + 8.0;
+    let value_w = widest(bars.iter().map(|b| b.display)) + 6.0;
+    let room = 240.0;
+    let left = label_w + if scale.low < 0.0 { value_w } else { 0.0 };
+    let zero = left + room * -scale.low / scale.span();
+    let width = left
+        + room
+        + if scale.high > 0.0 || scale.low == 0.0 {
+            value_w
+        } else {
+            0.0
+        };
+    let height = 30.0 * bars.len() as f64 + 10.0;
+    let mut svg = String::new();
+    for (i, b) in bars.iter().enumerate() {
+        let y = 5.0 + 30.0 * i as f64;
+        let len = scale.length(b.value, room);
+        let x = if b.value < 0.0 { zero - len } else { zero };
+        let _ = write!(
+            svg,
+            "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\" class=\"chart-label\">",
+            label_w - 8.0,
+            y + 19.0
+        );
+        esc(&mut svg, b.label);
+        let (value_x, anchor) = if b.value < 0.0 {
+            (x - 6.0, "end")
+        } else {
+            (x + len + 6.0, "start")
+        };
+        let _ = write!(
+            svg,
+            "</text><rect x=\"{x:.1}\" y=\"{:.1}\" width=\"{len:.1}\" height=\"22\" class=\"{}\"/><text x=\"{value_x:.1}\" y=\"{:.1}\" text-anchor=\"{anchor}\" class=\"chart-value\">",
+            y + 4.0,
+            b.class,
+            y + 19.0
+        );
+        esc(&mut svg, b.display);
+        svg.push_str("</text>");
+    }
+    if scale.low < 0.0 {
+        let _ = write!(
+            svg,
+            "<line x1=\"{zero:.1}\" y1=\"2\" x2=\"{zero:.1}\" y2=\"{:.1}\" {ZERO_LINE}/>",
+            height - 2.0
+        );
+    }
+    (svg, width, height)
+}
+
+/// Vertical columns: each as wide as its value, labels under the chart
+/// wrapped onto lines as wide as the column's slot.
+fn columns(bars: &[Bar], scale: &Scale) -> (String, f64, f64) {
+    let value_w = widest(bars.iter().map(|b| b.display));
+    let slot = (value_w + 20.0).clamp(70.0, 200.0);
+    let room = 180.0;
+    let top = 24.0;
+    let zero = top + room * scale.high / scale.span();
+    let below = top + room + if scale.low < 0.0 { 20.0 } else { 0.0 };
+    let labels: Vec<Vec<String>> = bars.iter().map(|b| wrap(b.label, slot - 8.0)).collect();
+    let lines = labels.iter().map(Vec::len).max().unwrap_or(1) as f64;
+    let width = slot * bars.len() as f64 + 20.0;
+    let height = below + 20.0 + 17.0 * lines;
+    let mut svg = String::new();
+    for (i, (b, label)) in bars.iter().zip(&labels).enumerate() {
+        let middle = 10.0 + slot * i as f64 + slot / 2.0;
+        let bar_w = slot - 20.0;
+        let h = scale.length(b.value, room);
+        let (y, value_y) = if b.value < 0.0 {
+            (zero, zero + h + 16.0)
+        } else {
+            (zero - h, zero - h - 6.0)
+        };
+        let _ = write!(
+            svg,
+            "<rect x=\"{:.1}\" y=\"{y:.1}\" width=\"{bar_w:.1}\" height=\"{h:.1}\" class=\"{}\"/><text x=\"{middle:.1}\" y=\"{value_y:.1}\" text-anchor=\"middle\" class=\"chart-value\">",
+            middle - bar_w / 2.0,
+            b.class
+        );
+        esc(&mut svg, b.display);
+        let _ = write!(
+            svg,
+            "</text><text x=\"{middle:.1}\" y=\"{:.1}\" text-anchor=\"middle\" class=\"chart-label\">",
+            below + 20.0
+        );
+        for (n, line) in label.iter().enumerate() {
+            let dy = if n == 0 { 0.0 } else { 17.0 };
+            let _ = write!(svg, "<tspan x=\"{middle:.1}\" dy=\"{dy}\">");
+            esc(&mut svg, line);
+            svg.push_str("</tspan>");
+        }
+        svg.push_str("</text>");
+    }
+    if scale.low < 0.0 {
+        let _ = write!(
+            svg,
+            "<line x1=\"6\" y1=\"{zero:.1}\" x2=\"{:.1}\" y2=\"{zero:.1}\" {ZERO_LINE}/>",
+            width - 6.0
+        );
+    }
+    (svg, width, height)
 }
 
 /// A single bar split into segments, for parts of a whole (statuses, shares

@@ -543,6 +543,24 @@ fn chart_block(
             })
         })
         .collect();
+    if kind == ChartKind::Stacked
+        && let Some(b) = bars.iter().find(|b| b.value < 0.0)
+    {
+        problem(at(
+            Diagnostic::error(
+                "chart-negative",
+                format!(
+                    "a stacked chart shows the parts of a whole, and `{}` is below zero ({})",
+                    b.label, b.display
+                ),
+            )
+            .with_hint(
+                "use `type: bar` or `type: column`, which draw figures below zero from a zero line",
+            ),
+            find(opts, "type").unwrap_or(column_opt),
+        ));
+        return None;
+    }
     if bars.is_empty() {
         // Rows named in `rows:` that do not exist are reported already.
         if chosen_some || find(opts, "rows").is_none() {

@@ -550,3 +550,84 @@ fn sort_takes_a_column_with_spaces_and_a_direction_in_words() {
     assert_eq!(first_column(1), ["Bath", "Leeds", "York", "Hull"]);
     assert_eq!(first_column(2), ["York", "Leeds", "Bath", "Hull"]);
 }
+
+/// Column charts drew negative figures as upward bars, and stacked charts
+/// took negative parts and printed shares such as "(100%)".
+#[test]
+fn charts_draw_figures_below_zero_from_a_zero_line() {
+    let site = TestSite::fixture("fixtures/data");
+    site.write(
+        "content/r/data/budget-change.csv",
+        "Service,Change\nStreet lighting,\"-£6,400\"\nYouth services with a long name that needs room,\"£12,000\"\n",
+    );
+    site.write(
+        "content/r/data/budget-change.yaml",
+        "caption: Change in budget\nfile: budget-change.csv\ncolumns:\n  - key: service\n  - {key: change, type: money}\n",
+    );
+    site.write(
+        "content/r/02-change.md",
+        "---\ntitle: Change\n---\n\n> [!CHART] budget-change\n> column: change\n\n> [!CHART] budget-change\n> column: change\n> type: column\n",
+    );
+    let run = site.build().success();
+    let page = run.page("r/change/index.html");
+    for n in [1, 2] {
+        let svg = page.all("figure.chart-figure svg")[n - 1].html();
+        let zero: f64 = {
+            let line = &svg[svg.find("<line").expect("a zero line")..];
+            let attr = if n == 1 { "x1=\"" } else { "y1=\"" };
+            let from = line.find(attr).unwrap() + attr.len();
+            line[from..from + line[from..].find('"').unwrap()]
+                .parse()
+                .unwrap()
+        };
+        let rects: Vec<(f64, f64)> = svg
+            .match_indices("<rect ")
+            .map(|(i, _)| {
+                let rect = &svg[i..i + svg[i..].find('>').unwrap()];
+                let get = |a: &str| -> f64 {
+                    let from = rect.find(&format!(" {a}=\"")).unwrap() + a.len() + 3;
+                    rect[from..from + rect[from..].find('"').unwrap()]
+                        .parse()
+                        .unwrap()
+                };
+                if n == 1 {
+                    (get("x"), get("width"))
+                } else {
+                    (get("y"), get("height"))
+                }
+            })
+            .collect();
+        // Horizontal: the cut ends at the zero line, the rise starts there.
+        // Vertical: the cut hangs below the zero line, the rise stands on it.
+        let (cut, rise) = (rects[0], rects[1]);
+        if n == 1 {
+            assert!(
+                (cut.0 + cut.1 - zero).abs() < 0.2 && (rise.0 - zero).abs() < 0.2,
+                "{svg}"
+            );
+        } else {
+            assert!(
+                (cut.0 - zero).abs() < 0.2 && (rise.0 + rise.1 - zero).abs() < 0.2,
+                "{svg}"
+            );
+        }
+        assert!(svg.contains("-£6,400"), "{svg}");
+    }
+    // A stacked chart cannot show a part below zero.
+    site.write(
+        "content/r/02-change.md",
+        "---\ntitle: Change\n---\n\n> [!CHART] budget-change\n> column: change\n> type: stacked\n",
+    );
+    let run = site.build().exit(1);
+    assert!(
+        run.stderr.contains("content/r/02-change.md:7:3"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .contains("`Street lighting` is below zero (-£6,400)"),
+        "{}",
+        run.stderr
+    );
+}
