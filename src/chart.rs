@@ -90,9 +90,13 @@ fn wrap(s: &str, width: f64) -> Vec<String> {
 
 /// A chart; `id` keeps the title and description ids unique in the page.
 /// Bars run from a zero line, so a negative figure points the other way.
-pub fn bars(id: &str, title: &str, bars: &[Bar], vertical: bool) -> String {
+///
+/// The drawing is given its natural width (its text at the page's 14px) as
+/// well as its view box, so a page shrinks it only on a screen narrower than
+/// that and never blows it up; the width is returned for the PDF.
+pub fn bars(id: &str, title: &str, bars: &[Bar], vertical: bool) -> (String, f64) {
     if bars.is_empty() {
-        return String::new();
+        return (String::new(), 0.0);
     }
     let scale = Scale::of(bars);
     let desc: Vec<String> = bars
@@ -107,7 +111,7 @@ pub fn bars(id: &str, title: &str, bars: &[Bar], vertical: bool) -> String {
     let mut svg = String::new();
     let _ = write!(
         svg,
-        "<svg class=\"chart\" role=\"img\" aria-labelledby=\"{id}-title {id}-desc\" viewBox=\"0 0 {width:.1} {height:.1}\" width=\"100%\" preserveAspectRatio=\"xMinYMin meet\">"
+        "<svg class=\"chart\" role=\"img\" aria-labelledby=\"{id}-title {id}-desc\" viewBox=\"0 0 {width:.1} {height:.1}\" width=\"{width:.0}\" preserveAspectRatio=\"xMinYMin meet\">"
     );
     let _ = write!(svg, "<title id=\"{id}-title\">");
     esc(&mut svg, title);
@@ -116,7 +120,7 @@ pub fn bars(id: &str, title: &str, bars: &[Bar], vertical: bool) -> String {
     svg.push_str("</desc>");
     svg.push_str(&body);
     svg.push_str("</svg>");
-    svg
+    (svg, width)
 }
 
 /// The figures' range, always including zero.
@@ -153,34 +157,39 @@ impl Scale {
 
 const ZERO_LINE: &str = "stroke=\"#1b1b1b\" stroke-width=\"1\" class=\"chart-zero\"";
 
-/// Horizontal bars: labels on the left, as wide as the longest; values at
-/// each bar's end, on whichever side it points.
+/// Horizontal bars, each under its label (a label beside its bar would
+/// take the width a phone does not have); the value at the bar's end, on
+/// whichever side it points.
 fn rows(bars: &[Bar], scale: &Scale) -> (String, f64, f64) {
-    let label_w = widest(bars.iter().map(|b| b.label)) + 8.0;
     let value_w = widest(bars.iter().map(|b| b.display)) + 6.0;
-    let room = 240.0;
-    let left = label_w + if scale.low < 0.0 { value_w } else { 0.0 };
+    let room = 200.0;
+    let left = 4.0 + if scale.low < 0.0 { value_w } else { 0.0 };
     let zero = left + room * -scale.low / scale.span();
-    let width = left
-        + room
-        + if scale.high > 0.0 || scale.low == 0.0 {
-            value_w
-        } else {
-            0.0
-        };
-    let height = 30.0 * bars.len() as f64 + 10.0;
+    let right = if scale.high > 0.0 || scale.low == 0.0 {
+        value_w
+    } else {
+        0.0
+    };
+    let width = (left + room + right + 4.0).max(300.0);
+    let labels: Vec<Vec<String>> = bars.iter().map(|b| wrap(b.label, width - 8.0)).collect();
     let mut svg = String::new();
-    for (i, b) in bars.iter().enumerate() {
-        let y = 5.0 + 30.0 * i as f64;
-        let len = scale.length(b.value, room);
-        let x = if b.value < 0.0 { zero - len } else { zero };
+    let mut y = 4.0;
+    for (b, label) in bars.iter().zip(&labels) {
         let _ = write!(
             svg,
-            "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\" class=\"chart-label\">",
-            label_w - 8.0,
-            y + 19.0
+            "<text x=\"4\" y=\"{:.1}\" class=\"chart-label\">",
+            y + 14.0
         );
-        esc(&mut svg, b.label);
+        for (n, line) in label.iter().enumerate() {
+            let dy = if n == 0 { 0.0 } else { 17.0 };
+            let _ = write!(svg, "<tspan x=\"4\" dy=\"{dy}\">");
+            esc(&mut svg, line);
+            svg.push_str("</tspan>");
+        }
+        svg.push_str("</text>");
+        y += 17.0 * label.len() as f64 + 4.0;
+        let len = scale.length(b.value, room);
+        let x = if b.value < 0.0 { zero - len } else { zero };
         let (value_x, anchor) = if b.value < 0.0 {
             (x - 6.0, "end")
         } else {
@@ -188,22 +197,24 @@ fn rows(bars: &[Bar], scale: &Scale) -> (String, f64, f64) {
         };
         let _ = write!(
             svg,
-            "</text><rect x=\"{x:.1}\" y=\"{:.1}\" width=\"{len:.1}\" height=\"22\" class=\"{}\"/><text x=\"{value_x:.1}\" y=\"{:.1}\" text-anchor=\"{anchor}\" class=\"chart-value\">",
-            y + 4.0,
+            "<rect x=\"{x:.1}\" y=\"{y:.1}\" width=\"{len:.1}\" height=\"20\" class=\"{}\"/><text x=\"{value_x:.1}\" y=\"{:.1}\" text-anchor=\"{anchor}\" class=\"chart-value\">",
             b.class,
-            y + 19.0
+            y + 15.0
         );
         esc(&mut svg, b.display);
         svg.push_str("</text>");
+        // The zero line runs through the bars, not across their labels.
+        if scale.low < 0.0 {
+            let _ = write!(
+                svg,
+                "<line x1=\"{zero:.1}\" y1=\"{:.1}\" x2=\"{zero:.1}\" y2=\"{:.1}\" {ZERO_LINE}/>",
+                y - 3.0,
+                y + 23.0
+            );
+        }
+        y += 30.0;
     }
-    if scale.low < 0.0 {
-        let _ = write!(
-            svg,
-            "<line x1=\"{zero:.1}\" y1=\"2\" x2=\"{zero:.1}\" y2=\"{:.1}\" {ZERO_LINE}/>",
-            height - 2.0
-        );
-    }
-    (svg, width, height)
+    (svg, width, y)
 }
 
 /// Vertical columns: each as wide as its value, labels under the chart

@@ -457,7 +457,7 @@ impl Renderer<'_, '_> {
                 svg.push_str(&crate::chart::legend(&bars));
                 svg
             }
-            kind => crate::chart::bars(&id, &c.title, &bars, kind == ChartKind::Column),
+            kind => crate::chart::bars(&id, &c.title, &bars, kind == ChartKind::Column).0,
         };
         let view = ComponentView::Chart(ChartView {
             id,

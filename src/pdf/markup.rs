@@ -682,9 +682,16 @@ impl Writer<'_> {
             };
             format!("\" fill=\"{colour}")
         });
-        let svg = match c.kind {
-            ChartKind::Stacked => crate::chart::stacked("chart", &c.title, &bars),
+        let (svg, natural) = match c.kind {
+            ChartKind::Stacked => (crate::chart::stacked("chart", &c.title, &bars), 0.0),
             kind => crate::chart::bars("chart", &c.title, &bars, kind == ChartKind::Column),
+        };
+        // At its natural size (14px text is 10.5pt), no wider than the text
+        // column; a stacked bar spans the column.
+        let width = if natural > 0.0 {
+            format!("{:.0}pt", (natural * 0.75).min(450.0))
+        } else {
+            "100%".to_string()
         };
         let alt: Vec<String> = c
             .bars
@@ -693,7 +700,7 @@ impl Writer<'_> {
             .collect();
         let _ = writeln!(
             self.out,
-            "#figure(caption: [#{}], image(bytes({}), format: \"svg\", alt: {}, width: 100%))\n",
+            "#figure(caption: [#{}], image(bytes({}), format: \"svg\", alt: {}, width: {width}))\n",
             lit(&c.title),
             lit(&svg),
             lit(&format!("{}. {}", c.title, alt.join("; ")))
