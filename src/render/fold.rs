@@ -138,11 +138,15 @@ fn advance(s: &str, line: &mut usize, column: &mut usize) {
     }
 }
 
+/// A `t()` call as written: its length, its key, and each argument's name
+/// and variable path.
+type Call<'a> = (usize, &'a str, Vec<(&'a str, &'a str)>);
+
 /// `{{ t(key="name", place=path.to.value) }}` at the start of `s`: its
 /// length, the key, and each argument's name and expression. Whitespace
 /// control (`{{-`), `count` (a plural), and arguments that are not plain
 /// variable paths (a filter, a literal) are left to Tera.
-fn call(s: &str) -> Option<(usize, &str, Vec<(&str, &str)>)> {
+fn call(s: &str) -> Option<Call<'_>> {
     let mut p = Parser { s, at: 0 };
     p.eat("{{")?;
     p.spaces();
