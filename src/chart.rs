@@ -123,6 +123,18 @@ pub fn bars(id: &str, title: &str, bars: &[Bar], vertical: bool) -> (String, f64
     (svg, width)
 }
 
+/// A wrapped label's lines, one under another from `x`, and the end of
+/// their `<text>`.
+fn label_lines(svg: &mut String, x: f64, lines: &[String]) {
+    for (n, line) in lines.iter().enumerate() {
+        let dy = if n == 0 { 0.0 } else { 17.0 };
+        let _ = write!(svg, "<tspan x=\"{x:.1}\" dy=\"{dy}\">");
+        esc(svg, line);
+        svg.push_str("</tspan>");
+    }
+    svg.push_str("</text>");
+}
+
 /// The figures' range, always including zero.
 struct Scale {
     low: f64,
@@ -180,13 +192,7 @@ fn rows(bars: &[Bar], scale: &Scale) -> (String, f64, f64) {
             "<text x=\"4\" y=\"{:.1}\" class=\"chart-label\">",
             y + 14.0
         );
-        for (n, line) in label.iter().enumerate() {
-            let dy = if n == 0 { 0.0 } else { 17.0 };
-            let _ = write!(svg, "<tspan x=\"4\" dy=\"{dy}\">");
-            esc(&mut svg, line);
-            svg.push_str("</tspan>");
-        }
-        svg.push_str("</text>");
+        label_lines(&mut svg, 4.0, label);
         y += 17.0 * label.len() as f64 + 4.0;
         let len = scale.length(b.value, room);
         let x = if b.value < 0.0 { zero - len } else { zero };
@@ -252,13 +258,7 @@ fn columns(bars: &[Bar], scale: &Scale) -> (String, f64, f64) {
             "</text><text x=\"{middle:.1}\" y=\"{:.1}\" text-anchor=\"middle\" class=\"chart-label\">",
             below + 20.0
         );
-        for (n, line) in label.iter().enumerate() {
-            let dy = if n == 0 { 0.0 } else { 17.0 };
-            let _ = write!(svg, "<tspan x=\"{middle:.1}\" dy=\"{dy}\">");
-            esc(&mut svg, line);
-            svg.push_str("</tspan>");
-        }
-        svg.push_str("</text>");
+        label_lines(&mut svg, middle, label);
     }
     if scale.low < 0.0 {
         let _ = write!(

@@ -302,6 +302,24 @@ pub enum Formula {
 }
 
 impl Formula {
+    /// The two columns a per-row comparison (difference, % change,
+    /// direction) is worked out from: the value and the baseline.
+    pub fn operands(&self) -> Option<(usize, usize)> {
+        match *self {
+            Formula::Difference(a, b)
+            | Formula::PercentChange {
+                value: a,
+                baseline: b,
+            }
+            | Formula::Direction {
+                value: a,
+                baseline: b,
+                ..
+            } => Some((a, b)),
+            Formula::Share(_) | Formula::Rank(_) => None,
+        }
+    }
+
     /// The convention, stated in the output beside the table.
     pub fn describe(&self, cols: &[Column]) -> String {
         let l = |i: usize| cols[i].label.clone();

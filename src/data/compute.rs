@@ -165,18 +165,14 @@ pub(super) fn summary_cells(
         cells[i] = Cell::Number(rows.iter().filter_map(|r| r.cells[i].number()).sum());
     }
     for ci in base_width..columns.len() {
-        cells[ci] = match columns[ci].formula {
-            Some(Formula::Share(c)) if summed.contains(&c) => Cell::Number(Decimal::ONE_HUNDRED),
-            Some(Formula::Difference(a, b))
-            | Some(Formula::PercentChange {
-                value: a,
-                baseline: b,
-            })
-            | Some(Formula::Direction {
-                value: a,
-                baseline: b,
-                ..
-            }) if summed.contains(&a) && summed.contains(&b) => compute(&columns[ci], &cells, None),
+        let formula = columns[ci].formula.as_ref();
+        cells[ci] = match (formula, formula.and_then(Formula::operands)) {
+            (Some(Formula::Share(c)), _) if summed.contains(c) => {
+                Cell::Number(Decimal::ONE_HUNDRED)
+            }
+            (_, Some((a, b))) if summed.contains(&a) && summed.contains(&b) => {
+                compute(&columns[ci], &cells, None)
+            }
             _ => Cell::Empty,
         };
     }
@@ -189,19 +185,7 @@ pub(super) fn compute(col: &Column, cells: &[Cell], good_when: Option<&str>) -> 
     // A figure that is not given (`[x]`, `-`) makes any figure worked out
     // from it not applicable, rather than a blank that looks like a gap.
     let missing = |i: usize| cells.get(i).is_some_and(Cell::is_missing);
-    let operands = match col.formula {
-        Some(Formula::Difference(a, b))
-        | Some(Formula::PercentChange {
-            value: a,
-            baseline: b,
-        })
-        | Some(Formula::Direction {
-            value: a,
-            baseline: b,
-            ..
-        }) => Some((a, b)),
-        _ => None,
-    };
+    let operands = col.formula.as_ref().and_then(Formula::operands);
     if operands.is_some_and(|(a, b)| missing(a) || missing(b)) {
         return Cell::NotApplicable;
     }
