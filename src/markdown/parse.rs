@@ -550,7 +550,9 @@ impl<'a, I: Iterator<Item = (Event<'a>, std::ops::Range<usize>)>> Builder<'a, I>
             ComponentKind::CaseStudy => {
                 Some("the case study's title, e.g. `> [!CASE-STUDY] Mentoring in Lozells`")
             }
-            ComponentKind::Stat => Some("the figure, e.g. `> [!STAT] £4,034,000`"),
+            ComponentKind::Stat => Some(
+                "the figure, e.g. `> [!STAT] £4,034,000`, or one from a table: `> [!STAT] [](data:budget/total/amount)`",
+            ),
             ComponentKind::Table | ComponentKind::Chart => {
                 Some("the table's name, e.g. `> [!TABLE] funding-by-area`")
             }
@@ -559,8 +561,14 @@ impl<'a, I: Iterator<Item = (Event<'a>, std::ops::Range<usize>)>> Builder<'a, I>
             }
             _ => None,
         };
+        // `> [!STAT] [](data:budget/total/amount)`: the figure is written
+        // in by rapport, so an empty link to one is a title.
+        let figure_link = title
+            .iter()
+            .any(|i| matches!(i, Inline::Link(l) if l.dest.starts_with("data:")));
         if let Some(example) = needs_title
             && title_text.is_empty()
+            && !figure_link
         {
             self.problems.push(Problem {
                 severity: Severity::Error,

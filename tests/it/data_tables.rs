@@ -631,3 +631,22 @@ fn charts_draw_figures_below_zero_from_a_zero_line() {
         run.stderr
     );
 }
+
+/// `[!STAT] [](data:…)` failed with "needs a title", so headline figures
+/// had to be typed by hand.
+#[test]
+fn a_headline_statistic_can_be_a_computed_figure() {
+    let site = TestSite::fixture("fixtures/data");
+    site.write(
+        "content/r/02-headline.md",
+        "---\ntitle: Headline\n---\n\n> [!STAT] [](data:budget/total/amount)\n> The unit's budget for its first year.\n",
+    );
+    let run = site.build().success();
+    let page = run.page("r/headline/index.html");
+    assert_eq!(page.text_of(".stat-figure"), "£4.03m");
+    assert!(
+        page.text_of(".stat").contains("budget for its first year"),
+        "{}",
+        page.text_of(".stat")
+    );
+}
