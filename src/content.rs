@@ -307,7 +307,8 @@ impl ReportFiles {
                 }
                 continue;
             }
-            if rel.ends_with(".md") && !rel.contains('/') {
+            // `06-summary.MD`, as some editors save it, is a chapter too.
+            if is_markdown(rel) && !rel.contains('/') {
                 files.chapters.push(path.clone());
             } else {
                 match crate::files::check(fs, path) {
@@ -318,6 +319,11 @@ impl ReportFiles {
         }
         files
     }
+}
+
+/// A Markdown file, whatever the case of its extension.
+fn is_markdown(name: &str) -> bool {
+    name.len() > 3 && name[name.len() - 3..].eq_ignore_ascii_case(".md")
 }
 
 /// The report's chapters, loaded in parallel, drafts left out unless
@@ -360,7 +366,30 @@ fn load_chapters(
         let key = |c: &Chapter| (c.order.unwrap_or(i64::MAX), c.file.clone());
         key(a).cmp(&key(b))
     });
+    warn_same_titles(&chapters, diags);
     chapters
+}
+
+/// Two chapters with one title: often a file copied in the folder ("Copy
+/// of 04-our-partners.md"), which would be published as a second chapter.
+fn warn_same_titles(chapters: &[Chapter], diags: &Diagnostics) {
+    let mut seen: HashMap<String, &Chapter> = HashMap::new();
+    for c in chapters {
+        match seen.get(&c.title.to_lowercase()) {
+            Some(first) => diags.push(
+                Diagnostic::warning(
+                    "same-title",
+                    format!("chapter `{}` has the same title as {}", c.title, first.file),
+                )
+                .in_file(&c.file)
+                .at_line(1, 1)
+                .with_hint("give each chapter its own title; if this file is a copy, delete it or move it out of the report folder"),
+            ),
+            None => {
+                seen.insert(c.title.to_lowercase(), c);
+            }
+        }
+    }
 }
 
 /// The report's corrections, oldest first, each naming its chapter by
@@ -646,11 +675,12 @@ fn load_chapter(
             return None;
         }
     };
-    let file_stem = path
-        .rsplit('/')
-        .next()
-        .unwrap_or(path)
-        .trim_end_matches(".md");
+    let name = path.rsplit('/').next().unwrap_or(path);
+    let file_stem = if is_markdown(name) {
+        &name[..name.len() - 3]
+    } else {
+        name
+    };
     let slug = match &raw.slug {
         Some(s) => {
             if !valid_slug(&s.value) {

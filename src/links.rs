@@ -34,6 +34,9 @@ struct LinkIndex {
     unpublished: HashMap<String, crate::files::Refusal>,
     /// Those of them that a link or image points at (already an error there).
     linked_unpublished: std::sync::Mutex<HashSet<String>>,
+    /// Published files that a link or image points at: only these are
+    /// published.
+    linked_assets: std::sync::Mutex<HashSet<String>>,
     anchors: Vec<Vec<HashSet<String>>>,
     report_dirs: Vec<String>,
     report_slugs: HashMap<String, usize>,
@@ -57,6 +60,7 @@ pub fn resolve_links(
         assets: HashMap::new(),
         unpublished: HashMap::new(),
         linked_unpublished: Default::default(),
+        linked_assets: Default::default(),
         anchors: Vec::new(),
         report_dirs: site.reports.iter().map(|r| r.dir.clone()).collect(),
         report_slugs: HashMap::new(),
@@ -137,6 +141,13 @@ pub fn resolve_links(
             .unwrap_or_else(|e| e.into_inner()),
     );
     warn_unpublished(site, &linked, diags);
+    let linked_assets = std::mem::take(
+        &mut *index
+            .linked_assets
+            .lock()
+            .unwrap_or_else(|e| e.into_inner()),
+    );
+    keep_linked_assets(site, &linked_assets, diags);
     for (r, anchors) in site.reports.iter_mut().zip(index.anchors) {
         for (c, a) in r.chapters.iter_mut().zip(anchors) {
             c.anchors = a;
@@ -399,6 +410,11 @@ fn resolve(
         return Ok(LinkTarget::Report { report: r });
     }
     if let Some((r, p)) = index.assets.get(&resolved) {
+        index
+            .linked_assets
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(resolved.clone());
         return Ok(LinkTarget::Asset {
             report: *r,
             path: p.clone(),
@@ -473,18 +489,84 @@ fn warn_unpublished(site: &Site, linked: &HashSet<String>, diags: &Diagnostics) 
             if linked.contains(&path) {
                 continue;
             }
+            let name = file.rsplit('/').next().unwrap_or(file);
+            let (reason, hint) = match stray(name) {
+                Some((what, hint)) => (what.to_string(), hint),
+                None => (why.reason.clone(), why.hint.clone()),
+            };
             let mut d = Diagnostic::warning(
                 "unpublished-file",
-                format!("`{file}` is not published: {}", why.reason),
+                format!("`{file}` is not published: {reason}"),
             )
             .in_file(&path)
-            .with_hint(why.hint.clone());
+            .with_hint(hint);
             if let Some((line, column)) = why.at {
                 d = d.at_line(line, column);
             }
             diags.push(d);
         }
     }
+}
+
+/// Publishes only the files of a report folder that something links to or
+/// shows: a folder also collects notes, drafts, a copy of a chapter, and
+/// the lock files Word and Excel leave beside an open document, none of
+/// which a reader should find on the web. Each left out gets a warning
+/// saying what it looks like.
+fn keep_linked_assets(site: &mut Site, linked: &HashSet<String>, diags: &Diagnostics) {
+    for r in &mut site.reports {
+        let dir = r.dir.clone();
+        r.assets.retain(|a| {
+            let path = vfs::join(&dir, a);
+            if linked.contains(&path) {
+                return true;
+            }
+            let name = a.rsplit('/').next().unwrap_or(a);
+            let (what, hint) = stray(name).unwrap_or_else(|| {
+                (
+                    "no chapter, item or table links to it",
+                    format!(
+                        "link to it from a chapter to publish it (`[Title]({name})`), or move it out of the report folder"
+                    ),
+                )
+            });
+            diags.push(
+                Diagnostic::warning("unlinked-file", format!("`{a}` is not published: {what}"))
+                    .in_file(path)
+                    .with_hint(hint),
+            );
+            false
+        });
+    }
+}
+
+/// What a file's name says it is when it is a stray (a lock file, a
+/// backup, a copy), and what to do with it.
+fn stray(name: &str) -> Option<(&'static str, String)> {
+    let lower = name.to_lowercase();
+    Some(if lower.starts_with("~$") || lower.starts_with(".~lock.") {
+        (
+            "it is a lock file, which Word, Excel or LibreOffice leaves beside a document while it is open",
+            "close the document, or delete the file: it never belongs in a report folder".into(),
+        )
+    } else if lower.ends_with('~')
+        || [".bak", ".swp", ".tmp", ".orig"]
+            .iter()
+            .any(|e| lower.ends_with(e))
+    {
+        (
+            "it looks like a backup an editor made",
+            "delete it, or move it out of the report folder".into(),
+        )
+    } else if lower.starts_with("copy of ") || lower.contains(" - copy") || lower.contains(" (1).")
+    {
+        (
+            "it looks like a copy of another file",
+            "delete the copy, or link to it from a chapter if it should be published".into(),
+        )
+    } else {
+        return None;
+    })
 }
 
 /// `rec:12` (this report) or `rec:other-report/12`.

@@ -646,3 +646,73 @@ fn new_files_get_the_next_free_number_and_build() {
         run.stderr
     );
 }
+
+/// Every file in a report folder was published: notes, a Word lock file
+/// (`~$draft.docx`), a "Copy of" chapter as a second chapter with the same
+/// title, and `06-summary.MD` was published as a file, not read as a chapter.
+#[test]
+fn only_files_something_links_to_are_published() {
+    let site = TestSite::fixture("fixtures/full");
+    let dir = "content/sample";
+    for name in [
+        "~$draft.docx",
+        "accounts.pdf",
+        "old-accounts.pdf",
+        "plan.pdf~",
+        "Copy of accounts.pdf",
+    ] {
+        site.write(&format!("{dir}/{name}"), "%PDF-1.4\n");
+    }
+    site.write(
+        &format!("{dir}/05-accounts.md"),
+        "---\ntitle: Accounts\n---\n\nThe [annual accounts](accounts.pdf).\n",
+    );
+    site.write(
+        &format!("{dir}/Copy of 05-accounts.md"),
+        "---\ntitle: Accounts\n---\n\nAn old draft.\n",
+    );
+    site.write(
+        &format!("{dir}/06-summary.MD"),
+        "---\ntitle: Summary\n---\n\nIn short.\n",
+    );
+    let run = site.build().success();
+    assert!(
+        run.output.join("sample/accounts.pdf").exists(),
+        "a linked file is published"
+    );
+    for left_out in [
+        "~$draft.docx",
+        "old-accounts.pdf",
+        "plan.pdf~",
+        "Copy of accounts.pdf",
+        "06-summary.MD",
+    ] {
+        assert!(
+            !run.output.join("sample").join(left_out).exists(),
+            "{left_out} was published"
+        );
+    }
+    for (file, why) in [
+        ("~$draft.docx", "it is a lock file"),
+        ("old-accounts.pdf", "no chapter, item or table links to it"),
+        ("plan.pdf~", "it looks like a backup"),
+        (
+            "Copy of accounts.pdf",
+            "it looks like a copy of another file",
+        ),
+    ] {
+        assert!(
+            run.stderr
+                .contains(&format!("`{file}` is not published: {why}")),
+            "{file}: {}",
+            run.stderr
+        );
+    }
+    // The upper-case extension is a chapter; the copy is flagged by its title.
+    assert!(run.output.join("sample/summary/index.html").exists());
+    assert!(
+        run.stderr.contains("warning[same-title]: chapter `Accounts` has the same title as content/sample/05-accounts.md"),
+        "{}",
+        run.stderr
+    );
+}

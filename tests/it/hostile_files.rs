@@ -96,6 +96,11 @@ fn files_that_can_run_script_are_left_out_in_any_letter_case_or_double_extension
         "content/sample/files/summary.PDF",
         "%PDF-1.7 a real download",
     );
+    // Only what a chapter links to is published.
+    site.write(
+        "content/sample/05-summary.md",
+        "---\ntitle: Summary\n---\n\nThe [summary](files/summary.PDF).\n",
+    );
     let found = problems(&site);
     let run = site.build().success();
     for name in names {
