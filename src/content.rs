@@ -203,6 +203,19 @@ fn load_report(
         RawReport::placeholder(slug)
     });
     if raw.draft && !opts.drafts {
+        // Said, so that a report marked as a draft long ago is not
+        // missing from the site without anyone noticing.
+        diags.push(
+            Diagnostic::warning(
+                "draft-report",
+                format!("report `{slug}` is a draft and is left out of this build"),
+            )
+            .in_file(&file)
+            .at_line(1, 1)
+            .with_hint(
+                "remove `draft: true` from report.yaml when it is ready; `--drafts` shows drafts",
+            ),
+        );
         return None;
     }
     let kind = report_kind(raw.kind.as_ref(), &file, diags);

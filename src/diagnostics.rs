@@ -253,6 +253,7 @@ pub const OPTIONAL_CHECKS: &[(&str, &str)] = &[
         "draft-content",
         "a published report with draft chapters left out",
     ),
+    ("draft-report", "a report marked as a draft, left out"),
     ("draft-marker", "TODO, TBC or [DRAFT] left in the text"),
     ("number-gap", "recommendation numbers that jump"),
     ("no-text", "a recommendation without its text"),

@@ -65,8 +65,29 @@ pub fn run(args: Args) -> i32 {
             .map(|o| o.files.keys().filter(|k| k.ends_with(".html")).count())
             .unwrap_or(0);
         let reports = outcome.site.as_ref().map(|s| s.reports.len()).unwrap_or(0);
+        let drafts = |code: &str| {
+            outcome
+                .diagnostics
+                .iter()
+                .filter(|d| d.code == code)
+                .count()
+        };
+        let left_out = [
+            counted(drafts("draft-report"), "draft report", "draft reports"),
+            counted(drafts("draft-content"), "draft chapter", "draft chapters"),
+        ]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>();
+        let left_out = if left_out.is_empty() {
+            String::new()
+        } else {
+            format!("; left out: {}", left_out.join(", "))
+        };
         eprintln!(
-            "built {reports} report(s), {pages} page(s) into {} in {} ms",
+            "built {} and {} into {} in {} ms{left_out}",
+            counted(reports, "report", "reports").unwrap_or_else(|| "0 reports".into()),
+            counted(pages, "page", "pages").unwrap_or_else(|| "0 pages".into()),
             out.display(),
             start.elapsed().as_millis()
         );
@@ -87,4 +108,13 @@ fn peak_memory_kib() -> Option<u64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
     let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
     line.split_whitespace().nth(1)?.parse().ok()
+}
+
+/// "1 report", "3 reports"; none for 0.
+fn counted(n: usize, one: &str, many: &str) -> Option<String> {
+    match n {
+        0 => None,
+        1 => Some(format!("1 {one}")),
+        n => Some(format!("{n} {many}")),
+    }
 }

@@ -716,3 +716,30 @@ fn only_files_something_links_to_are_published() {
         run.stderr
     );
 }
+
+/// `build` said "built 1 report(s)" and not that drafts were left out; a
+/// draft report was left out without a word.
+#[test]
+fn build_says_what_it_left_out_as_drafts() {
+    let site = TestSite::fixture("fixtures/full");
+    site.write(
+        "content/plans/report.yaml",
+        "title: Plans\npublished: 2025-01-01\ndraft: true\n",
+    );
+    site.write("content/plans/01-a.md", "---\ntitle: A\n---\n\nText.\n");
+    let run = site.build().success();
+    assert!(
+        run.stderr.contains(
+            "warning[draft-report]: report `plans` is a draft and is left out of this build"
+        ),
+        "{}",
+        run.stderr
+    );
+    let summary = run.stderr.lines().last().unwrap();
+    assert!(summary.starts_with("built 1 report and "), "{summary}");
+    assert!(
+        summary.ends_with("; left out: 1 draft report, 1 draft chapter"),
+        "{summary}"
+    );
+    assert!(!run.output.join("plans").exists());
+}
