@@ -107,6 +107,20 @@ fn at(d: Diagnostic, o: &Opt) -> Diagnostic {
     }
 }
 
+/// "did you mean `Burglary`? Its rows are: ..." or, with nothing near,
+/// "its rows are: ...".
+fn nearest_hint<'a>(
+    wanted: &str,
+    names: impl Iterator<Item = &'a str>,
+    what: &str,
+    all: &str,
+) -> String {
+    match crate::diagnostics::nearest(wanted, names) {
+        Some(n) => format!("did you mean `{n}`? Its {what} are: {all}"),
+        None => format!("its {what} are: {all}"),
+    }
+}
+
 fn find<'o>(opts: &'o [Opt], key: &str) -> Option<&'o Opt> {
     opts.iter().find(|o| o.key == key)
 }
@@ -210,12 +224,7 @@ fn chosen_rows<'a>(
                 let r = table.rows.iter().enumerate().find(|(_, r)| r.slug == slug);
                 if r.is_none() {
                     let names = table.rows.iter().map(|r| r.name.as_str());
-                    let hint = match crate::diagnostics::nearest(name, names) {
-                        Some(n) => {
-                            format!("did you mean `{n}`? Its rows are: {}", table.row_names())
-                        }
-                        None => format!("its rows are: {}", table.row_names()),
-                    };
+                    let hint = nearest_hint(name, names, "rows", &table.row_names());
                     problem(at(
                         Diagnostic::error(
                             "unknown-row",
@@ -288,13 +297,7 @@ fn column(table: &Table, key: &str, o: &Opt, problem: &mut dyn FnMut(Diagnostic)
     let found = table.columns.iter().position(|c| c.key == k);
     if found.is_none() {
         let keys = table.columns.iter().map(|c| c.key.as_str());
-        let hint = match crate::diagnostics::nearest(&k, keys) {
-            Some(n) => format!(
-                "did you mean `{n}`? Its columns are: {}",
-                table.column_keys()
-            ),
-            None => format!("its columns are: {}", table.column_keys()),
-        };
+        let hint = nearest_hint(&k, keys, "columns", &table.column_keys());
         problem(at(
             Diagnostic::error(
                 "unknown-column",
