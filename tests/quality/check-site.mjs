@@ -15,7 +15,8 @@
 //   keyboard  Tab through the page: every link and control receives focus, and each one
 //             shows a focus indicator (its outline or box-shadow differs from unfocused)
 //   reflow    at 320 px the page does not scroll sideways; content wider than the screen
-//             only scrolls inside its own region, which must be focusable and labelled
+//             only scrolls inside its own region, which must be focusable and labelled;
+//             every chart's text is drawn at 12 CSS px or more, none outside its chart
 //   vnu       the Nu HTML Checker over every HTML page in one run: zero errors
 //   data      every .xml parses as XML (Chromium's parser), every .json as JSON
 //   links     every internal href/src and #fragment resolves (served over HTTP)
@@ -423,6 +424,26 @@ function reflowProbe() {
       const focusable = el.tabIndex >= 0 || el.querySelector('a[href], button, input, select, textarea, [tabindex]:not([tabindex="-1"])');
       if (!focusable || !named) {
         problems.push(`${describe(el)} scrolls sideways but is not ${!focusable ? 'focusable' : ''}${!focusable && !named ? ' or ' : ''}${!named ? 'labelled (aria-label/aria-labelledby)' : ''}`);
+      }
+    }
+  }
+  // Charts are SVG scaled to fit: text drawn at 14px in a wide drawing shrinks with it on
+  // a phone. Each text's drawn size is its font size times the drawing's scale.
+  for (const svg of document.querySelectorAll('svg.chart')) {
+    const box = svg.getBoundingClientRect();
+    const view = svg.viewBox && svg.viewBox.baseVal;
+    if (!view || !view.width || !box.width) continue;
+    const scale = box.width / view.width;
+    for (const text of svg.querySelectorAll('text')) {
+      const size = parseFloat(getComputedStyle(text).fontSize) * scale;
+      const r = text.getBoundingClientRect();
+      if (size < 12) {
+        problems.push(`chart text "${text.textContent.slice(0, 40)}" is drawn at ${size.toFixed(1)}px, under 12px`);
+        break;
+      }
+      if (r.left < box.left - 1 || r.right > box.right + 1 || r.top < box.top - 1 || r.bottom > box.bottom + 1) {
+        problems.push(`chart text "${text.textContent.slice(0, 40)}" runs outside its chart`);
+        break;
       }
     }
   }
