@@ -7,6 +7,8 @@
 
 use serde::Deserialize;
 
+pub mod publisher;
+
 use crate::colour::{contrast_ratio, normalise_hex, parse_hex};
 use crate::diagnostics::{Diagnostic, Diagnostics, Span};
 use crate::markdown::RawHtmlMode;
@@ -24,7 +26,11 @@ pub const CONFIG_FILE: &str = "site.yaml";
 #[serde(deny_unknown_fields)]
 struct RawConfig {
     title: String,
-    organisation: String,
+    /// The publisher's name, when nothing else about it is given.
+    organisation: Option<Spanned<String>>,
+    publisher: Option<crate::config::publisher::RawPublisher>,
+    /// A "Made with rapport" line in the footer (default off).
+    made_with: Option<bool>,
     base_url: Option<Spanned<String>>,
     language: Option<String>,
     theme: Option<Spanned<String>>,
@@ -162,7 +168,11 @@ pub fn normalise_base_url(url: &str) -> Result<String, String> {
 #[derive(Debug, Clone)]
 pub struct SiteConfig {
     pub title: String,
+    /// The publisher's name (`publisher.name`, or `organisation`).
     pub organisation: String,
+    pub publisher: crate::config::publisher::Publisher,
+    /// Say "Made with rapport" in the footer.
+    pub made_with: bool,
     /// Always ends with `/` (empty when not configured).
     pub base_url: String,
     pub language: String,
@@ -235,11 +245,16 @@ pub fn load(
     sources: &crate::diagnostics::SourceMap,
 ) -> Option<SiteConfig> {
     let raw = read(fs, diags, sources)?;
-    let mut problems = Problems { diags, ok: true };
+    let mut problems = Problems::in_site(diags);
     let p = &mut problems;
     let base_url = base_url(raw.base_url, p);
     let theme = theme(raw.theme, p);
     let branding = branding(fs, raw.branding, p);
+    let mut publisher = site_publisher(fs, raw.organisation, raw.publisher, &branding, p);
+    if !publisher.has_contact() {
+        // The accessibility contact is the route to another format too.
+        publisher.email = raw.accessibility.as_ref().map(|a| a.email.clone());
+    }
     check_contrast(&branding.colours, p);
     let statuses = statuses(raw.statuses, p);
     if let Some(a) = &raw.accessibility {
@@ -262,7 +277,9 @@ pub fn load(
     }
     Some(SiteConfig {
         title: raw.title,
-        organisation: raw.organisation,
+        organisation: publisher.name.clone(),
+        publisher,
+        made_with: raw.made_with.unwrap_or(false),
         base_url,
         language,
         theme,
@@ -280,18 +297,75 @@ pub fn load(
     })
 }
 
-/// Where the steps of [`load`] report: each problem is a config-class
-/// diagnostic in site.yaml, and any error means no configuration.
-struct Problems<'a> {
+/// Where the steps of [`load`] (and the checks site.yaml shares with
+/// report.yaml) report: each problem is a diagnostic in one file, and any
+/// error in site.yaml means no configuration.
+pub(crate) struct Problems<'a> {
     diags: &'a Diagnostics,
     ok: bool,
+    file: &'a str,
+    /// site.yaml's problems stop the whole build before content is read.
+    config: bool,
 }
 
-impl Problems<'_> {
-    fn push(&mut self, d: Diagnostic) {
-        self.ok = self.ok && !d.is_error();
-        self.diags.push(d.config().in_file(CONFIG_FILE));
+impl<'a> Problems<'a> {
+    fn in_site(diags: &'a Diagnostics) -> Self {
+        Problems {
+            diags,
+            ok: true,
+            file: CONFIG_FILE,
+            config: true,
+        }
     }
+
+    pub(crate) fn in_file(diags: &'a Diagnostics, file: &'a str) -> Self {
+        Problems {
+            diags,
+            ok: true,
+            file,
+            config: false,
+        }
+    }
+
+    pub(crate) fn push(&mut self, d: Diagnostic) {
+        self.ok = self.ok && !d.is_error();
+        let d = d.in_file(self.file);
+        self.diags.push(if self.config { d.config() } else { d });
+    }
+}
+
+/// The site's publisher: `publisher:`, with `organisation:` as the short
+/// way to give only its name, and the older `branding:` logo and footer
+/// as its logo and strapline.
+fn site_publisher(
+    fs: &dyn FileSystem,
+    organisation: Option<Spanned<String>>,
+    raw: Option<crate::config::publisher::RawPublisher>,
+    branding: &Branding,
+    p: &mut Problems,
+) -> crate::config::publisher::Publisher {
+    let raw = raw.unwrap_or_default();
+    let name = raw
+        .name
+        .as_ref()
+        .or(organisation.as_ref())
+        .map(|n| n.value.trim().to_string())
+        .filter(|n| !n.is_empty());
+    if name.is_none() {
+        p.push(
+            Diagnostic::error("no-publisher", "site.yaml does not say who publishes the site")
+                .at(Span::point(1, 1))
+                .with_hint("add the organisation's name: `publisher:` then, indented under it, `name: Example Borough Council`"),
+        );
+    }
+    let mut publisher = crate::config::publisher::load(fs, raw, name.unwrap_or_default(), p);
+    if publisher.logo.is_none() && publisher.logo_on_dark.is_none() {
+        publisher.logo_on_dark = branding.logo.clone();
+        publisher.logo = branding.logo.clone();
+        publisher.logo_alt = publisher.logo_alt.or_else(|| branding.logo_alt.clone());
+    }
+    publisher.strapline = publisher.strapline.or_else(|| branding.footer.clone());
+    publisher
 }
 
 /// site.yaml's text, parsed; `None` once a file that cannot be read or
@@ -378,7 +452,9 @@ fn branding(fs: &dyn FileSystem, raw: Option<RawBranding>, p: &mut Problems) -> 
         p,
     );
     let logo = b.logo.map(|l| {
-        check_logo(fs, &l, b.logo_alt.as_deref(), p);
+        if let Some(d) = logo_problem(fs, &l, b.logo_alt.as_deref(), "logo") {
+            p.push(d);
+        }
         l.value
     });
     Branding {
@@ -420,10 +496,38 @@ fn check_stylesheet(fs: &dyn FileSystem, s: &Spanned<String>, p: &mut Problems) 
     }
 }
 
+/// A report's own `branding:` in report.yaml: the colours of its
+/// publisher's brand, over the site's.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawReportBranding {
+    primary_colour: Option<Spanned<String>>,
+    accent_colour: Option<Spanned<String>>,
+}
+
+/// A report's colours: its own primary and accent over the site's, checked
+/// for contrast as the site's are.
+pub(crate) fn report_colours(raw: RawReportBranding, site: &Colours, p: &mut Problems) -> Colours {
+    let colours = given_colours(
+        site.clone(),
+        [raw.primary_colour, raw.accent_colour, None, None],
+        p,
+    );
+    check_contrast(&colours, p);
+    colours
+}
+
 /// The branding colours given (primary, accent, text, background), each
 /// as `#rrggbb`; the default theme's for those not given or not colours.
 fn colours(given: [Option<Spanned<String>>; 4], p: &mut Problems) -> Colours {
-    let mut colours = Colours::default();
+    given_colours(Colours::default(), given, p)
+}
+
+fn given_colours(
+    mut colours: Colours,
+    given: [Option<Spanned<String>>; 4],
+    p: &mut Problems,
+) -> Colours {
     let slots = [
         &mut colours.primary,
         &mut colours.accent,
@@ -445,35 +549,38 @@ fn colours(given: [Option<Spanned<String>>; 4], p: &mut Problems) -> Colours {
 }
 
 /// The logo must be an image file in the site, within the image budget,
-/// with text for screen readers; the first problem found is reported.
-fn check_logo(fs: &dyn FileSystem, l: &Spanned<String>, alt: Option<&str>, p: &mut Problems) {
+/// with text for screen readers; the first problem found, if any. `key` is
+/// the setting it was given under (`logo`, `logo_on_dark`).
+pub(crate) fn logo_problem(
+    fs: &dyn FileSystem,
+    l: &Spanned<String>,
+    alt: Option<&str>,
+    key: &str,
+) -> Option<Diagnostic> {
     if let Some(d) = unusable_file(fs, l, "logo", "static/logo.svg") {
-        p.push(d);
-    } else if crate::files::kind_of(&l.value) != Ok(crate::files::Kind::Image)
+        return Some(d);
+    }
+    let d = if crate::files::kind_of(&l.value) != Ok(crate::files::Kind::Image)
         || crate::vfs::is_hidden(&l.value)
     {
-        p.push(
-            Diagnostic::error(
-                "not-an-image",
-                format!("the logo `{}` is not an image file", l.value),
-            )
-            .at(yaml::span_of(l, 0))
-            .with_hint(format!(
-                "the logo can be a {} file in static/, e.g. static/logo.svg",
-                crate::files::IMAGES.join(", ")
-            )),
-        );
+        Diagnostic::error(
+            "not-an-image",
+            format!("the logo `{}` is not an image file", l.value),
+        )
+        .with_hint(format!(
+            "the logo can be a {} file in static/, e.g. static/logo.svg",
+            crate::files::IMAGES.join(", ")
+        ))
     } else if let Err(refusal) = crate::images::check(fs, &l.value) {
-        p.push(refusal.diagnostic(&l.value).at(yaml::span_of(l, 0)));
+        refusal.diagnostic(&l.value)
     } else if alt.is_none_or(|a| a.trim().is_empty()) {
-        p.push(
-            Diagnostic::error("image-alt", "the logo has no `logo_alt` text")
-                .at(yaml::span_of(l, 0))
-                .with_hint(
-                    "add `logo_alt: <organisation> logo` under branding so screen readers can name it",
-                ),
-        );
-    }
+        Diagnostic::error("image-alt", format!("the `{key}` has no `logo_alt` text")).with_hint(
+            "add `logo_alt: <organisation> logo` beside it so screen readers can name it",
+        )
+    } else {
+        return None;
+    };
+    Some(d.at(yaml::span_of(l, 0)))
 }
 
 /// The brand font, keeping only the files that are .ttf or .otf and there.

@@ -138,6 +138,10 @@ struct RawReport {
     corrections: Vec<RawCorrection>,
     /// `false` leaves "Last updated" off every chapter (an archived paper).
     last_updated: Option<bool>,
+    /// A partner's report on this site: its own publisher.
+    publisher: Option<crate::config::publisher::RawPublisher>,
+    /// Its publisher's colours.
+    branding: Option<config::RawReportBranding>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -168,8 +172,46 @@ impl RawReport {
             items_label: None,
             corrections: Vec::new(),
             last_updated: None,
+            publisher: None,
+            branding: None,
         }
     }
+}
+
+/// The report's publisher and colours: its own over the site's.
+fn brand(
+    fs: &dyn FileSystem,
+    (publisher, line): (Option<crate::config::publisher::RawPublisher>, u32),
+    branding: Option<config::RawReportBranding>,
+    config: &config::SiteConfig,
+    file: &str,
+    diags: &Diagnostics,
+) -> (crate::config::publisher::Publisher, config::Colours) {
+    let mut p = config::Problems::in_file(diags, file);
+    let colours = match branding {
+        Some(b) => config::report_colours(b, &config.branding.colours, &mut p),
+        None => config.branding.colours.clone(),
+    };
+    let Some(raw) = publisher else {
+        return (config.publisher.clone(), colours);
+    };
+    let name = raw.name.as_ref().map(|n| n.value.trim().to_string());
+    let name = match name.filter(|n| !n.is_empty()) {
+        Some(n) => n,
+        None => {
+            p.push(
+                Diagnostic::error("no-publisher", "the report's `publisher:` has no `name`")
+                    .at_line(line, 1)
+                    .with_hint(format!(
+                        "under `publisher:`, add `name:` and the organisation's name, or remove `publisher:` to publish it as {}",
+                        config.publisher.name
+                    )),
+            );
+            config.publisher.name.clone()
+        }
+    };
+    let own = crate::config::publisher::load(fs, raw, name, &mut p);
+    (own.over(&config.publisher), colours)
 }
 
 fn load_report(
@@ -232,6 +274,18 @@ fn load_report(
         );
     }
     let corrections = corrections(&raw.corrections, &chapters, &file, diags);
+    let publisher_line = text
+        .lines()
+        .position(|l| l.starts_with("publisher:"))
+        .map_or(1, |i| i as u32 + 1);
+    let (publisher, colours) = brand(
+        fs,
+        (raw.publisher, publisher_line),
+        raw.branding,
+        config,
+        &file,
+        diags,
+    );
     let label = item_label(raw.item_label, raw.items_label);
     let mut items = tracker::load::load(fs, dir, &config.statuses, opts, diags, sources);
     tracker::finish(&mut items, &label, diags);
@@ -251,6 +305,8 @@ fn load_report(
             authors: raw.authors,
             summary: raw.summary,
             last_updated: raw.last_updated.unwrap_or(true),
+            publisher,
+            colours,
         },
         chapters,
         assets: files.assets,

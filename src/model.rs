@@ -63,6 +63,11 @@ pub struct ReportMeta {
     /// change after `published` (report.yaml's `last_updated: false` turns
     /// it off for an archived paper).
     pub last_updated: bool,
+    /// Who publishes it: the site's publisher unless report.yaml names
+    /// another.
+    pub publisher: crate::config::publisher::Publisher,
+    /// Its colours: the site's unless report.yaml's `branding:` sets them.
+    pub colours: crate::config::Colours,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

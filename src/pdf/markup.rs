@@ -126,18 +126,19 @@ pub fn document_with(site: &Site, routes: &Routes, ri: usize, only: Option<usize
         None => (cfg.language.to_lowercase(), None),
     };
     let mut out = String::from("#import \"report.typ\": *\n");
+    let publisher = &meta.publisher;
     let authors: Vec<String> = if meta.authors.is_empty() {
-        vec![
-            meta.owner
-                .clone()
-                .unwrap_or_else(|| cfg.organisation.clone()),
-        ]
+        vec![meta.owner.clone().unwrap_or_else(|| publisher.name.clone())]
     } else {
         meta.authors.clone()
     };
+    let logo = |l: &Option<String>| match l {
+        Some(l) if is_raster_or_svg(l) => lit(&format!("/{l}")),
+        _ => "none".into(),
+    };
     let _ = writeln!(
         out,
-        "#show: report.with(\n  title: {},\n  subtitle: {},\n  kind: {},\n  period: {},\n  published: {},\n  organisation: {},\n  owner: {},\n  authors: ({}),\n  summary: {},\n  strapline: {},\n  logo: {},\n  logo-alt: {},\n  primary: rgb({}),\n  lang: {},\n  region: {},\n  date: datetime(year: {}, month: {}, day: {}),\n)",
+        "#show: report.with(\n  title: {},\n  subtitle: {},\n  kind: {},\n  period: {},\n  published: {},\n  organisation: {},\n  owner: {},\n  authors: ({}),\n  summary: {},\n  strapline: {},\n  logo: {},\n  logo-alt: {},\n  primary: rgb({}),\n  lang: {},\n  region: {},\n  date: datetime(year: {}, month: {}, day: {}),\n  publisher: {},\n)",
         lit(&match only {
             Some(ci) => r.chapters[ci].title.clone(),
             None => meta.title.clone(),
@@ -156,22 +157,20 @@ pub fn document_with(site: &Site, routes: &Routes, ri: usize, only: Option<usize
             .unwrap_or_else(|_| meta.kind.label().to_string())),
         opt(&meta.period),
         lit(&cfg.strings.date_long(meta.published)),
-        lit(&cfg.organisation),
+        lit(&publisher.name),
         opt(&meta.owner),
         authors.iter().map(|a| lit(a) + ",").collect::<String>(),
         opt(&meta.summary),
-        opt(&cfg.branding.footer),
-        match &cfg.branding.logo {
-            Some(l) if is_raster_or_svg(l) => lit(&format!("/{l}")),
-            _ => "none".into(),
-        },
-        opt(&cfg.branding.logo_alt),
-        lit(&cfg.branding.colours.primary),
+        opt(&publisher.strapline),
+        logo(&publisher.logo),
+        opt(&publisher.logo_alt),
+        lit(&meta.colours.primary),
         lit(&lang),
         region.as_deref().map(lit).unwrap_or_else(|| "none".into()),
         meta.published.year(),
         meta.published.month(),
         meta.published.day(),
+        publisher_dict(publisher, &cfg.strings, logo(&publisher.logo_on_dark)),
     );
     let corrections: Vec<_> = r
         .corrections
@@ -236,6 +235,44 @@ pub fn document_with(site: &Site, routes: &Routes, ri: usize, only: Option<usize
         table_cells: tally.table_cells,
         image_pixels: tally.images.values().sum(),
     }
+}
+
+/// The `publisher:` argument of `report`: who publishes the report and how
+/// to reach them, with the back page's sentences already in the site's
+/// words.
+fn publisher_dict(
+    p: &crate::config::publisher::Publisher,
+    strings: &crate::strings::Strings,
+    logo_on_dark: String,
+) -> String {
+    let published = word(strings, "back_page_published", &[("organisation", &p.name)]);
+    let formats = p
+        .other_formats
+        .clone()
+        .unwrap_or_else(|| word(strings, "other_formats", &[]));
+    let mut contact = Vec::new();
+    for (key, value) in [
+        ("contact_email", &p.email),
+        ("contact_phone", &p.phone),
+        ("contact_website", &p.url),
+    ] {
+        if let Some(v) = value {
+            contact.push(format!("{}: {v}", word(strings, key, &[])));
+        }
+    }
+    let list = |items: &[String]| items.iter().map(|i| lit(i) + ",").collect::<String>();
+    format!(
+        "(name: {}, contact-name: {}, logo-on-dark: {}, address: ({}), contact: ({}), title: {}, published: {}, other-formats: {}, has-contact: {})",
+        lit(&p.name),
+        lit(p.contact_name()),
+        logo_on_dark,
+        list(&p.address),
+        list(&contact),
+        lit(&word(strings, "back_page_title", &[])),
+        lit(&published),
+        lit(&formats),
+        p.has_contact() || p.url.is_some(),
+    )
 }
 
 fn opt(s: &Option<String>) -> String {

@@ -20,9 +20,15 @@ pub struct SiteView {
     pub description: Option<String>,
     pub language: String,
     pub base_url: String,
+    /// The publisher's logo for the header (`publisher.logo_on_dark`, else
+    /// `publisher.logo`).
     pub logo: Option<String>,
     pub logo_alt: Option<String>,
+    /// The publisher's strapline.
     pub footer: Option<String>,
+    pub publisher: PublisherView,
+    /// Whether the footer says "Made with rapport" (`made_with: true`).
+    pub made_with: bool,
     pub colours: ColoursView,
     pub reports: Vec<ReportSummary>,
     pub generator: String,
@@ -40,7 +46,60 @@ pub struct SiteView {
     pub extra_head: Option<String>,
 }
 
-#[derive(Serialize)]
+/// Who publishes the site or a report (`crate::publisher`).
+#[derive(Serialize, Clone)]
+pub struct PublisherView {
+    pub name: String,
+    pub strapline: Option<String>,
+    /// For light backgrounds.
+    pub logo: Option<String>,
+    /// For dark backgrounds.
+    pub logo_on_dark: Option<String>,
+    pub logo_alt: Option<String>,
+    pub url: Option<String>,
+    /// `url` as readers see it: `www.example.gov.uk`.
+    pub url_display: Option<String>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    /// `tel:` form of `phone`, digits and `+` only.
+    pub phone_link: Option<String>,
+    pub address: Vec<String>,
+    /// The publisher's own words for asking for another format.
+    pub other_formats: Option<String>,
+    /// Whether there is any way to contact it (email, phone or address).
+    pub has_contact: bool,
+    /// Whose the contacts are: `name`, or the site's publisher's when the
+    /// report's publisher gives none of its own.
+    pub contact_name: String,
+}
+
+pub fn publisher_view(p: &crate::config::publisher::Publisher) -> PublisherView {
+    PublisherView {
+        name: p.name.clone(),
+        strapline: p.strapline.clone(),
+        logo: p.logo.clone(),
+        logo_on_dark: p.logo_on_dark.clone(),
+        logo_alt: p.logo_alt.clone(),
+        url: p.url.clone(),
+        url_display: p.url.as_ref().map(|u| {
+            let host = u.split_once("://").map_or(u.as_str(), |(_, rest)| rest);
+            host.trim_end_matches('/').to_string()
+        }),
+        email: p.email.clone(),
+        phone: p.phone.clone(),
+        phone_link: p.phone.as_ref().map(|n| {
+            n.chars()
+                .filter(|c| c.is_ascii_digit() || *c == '+')
+                .collect()
+        }),
+        address: p.address.clone(),
+        other_formats: p.other_formats.clone(),
+        has_contact: p.has_contact(),
+        contact_name: p.contact_name().to_string(),
+    }
+}
+
+#[derive(Serialize, Clone)]
 pub struct ColoursView {
     pub primary: String,
     pub accent: String,
@@ -64,6 +123,10 @@ pub struct ReportSummary {
     pub published_display: String,
     pub summary: Option<String>,
     pub owner: Option<String>,
+    /// Its publisher: the site's unless report.yaml names another.
+    pub publisher: PublisherView,
+    /// Its colours: the site's unless report.yaml's `branding:` sets them.
+    pub colours: ColoursView,
     pub authors: Vec<String>,
     pub draft: bool,
     pub url: String,
@@ -229,15 +292,16 @@ pub fn site_view(config: &SiteConfig, reports: &[Report], routes: &Routes) -> Si
         description: config.description.clone(),
         language: config.language.clone(),
         base_url: config.base_url.clone(),
-        logo: config.branding.logo.clone(),
-        logo_alt: config.branding.logo_alt.clone(),
-        footer: config.branding.footer.clone(),
-        colours: ColoursView {
-            primary: config.branding.colours.primary.clone(),
-            accent: config.branding.colours.accent.clone(),
-            text: config.branding.colours.text.clone(),
-            background: config.branding.colours.background.clone(),
-        },
+        logo: config
+            .publisher
+            .logo_on_dark
+            .clone()
+            .or_else(|| config.publisher.logo.clone()),
+        logo_alt: config.publisher.logo_alt.clone(),
+        footer: config.publisher.strapline.clone(),
+        publisher: publisher_view(&config.publisher),
+        made_with: config.made_with,
+        colours: colours_view(&config.branding.colours),
         reports: reports
             .iter()
             .zip(&routes.reports)
@@ -250,6 +314,15 @@ pub fn site_view(config: &SiteConfig, reports: &[Report], routes: &Routes) -> Si
         font_family: config.branding.font.as_ref().map(|f| f.family.clone()),
         stylesheets: config.branding.stylesheets.clone(),
         extra_head: config.branding.head.clone(),
+    }
+}
+
+fn colours_view(c: &crate::config::Colours) -> ColoursView {
+    ColoursView {
+        primary: c.primary.clone(),
+        accent: c.accent.clone(),
+        text: c.text.clone(),
+        background: c.background.clone(),
     }
 }
 
@@ -271,6 +344,8 @@ pub fn report_summary(r: &Report, routes: &ReportRoutes, strings: &Strings) -> R
         published_display: strings.date_long(r.meta.published),
         summary: r.meta.summary.clone(),
         owner: r.meta.owner.clone(),
+        publisher: publisher_view(&r.meta.publisher),
+        colours: colours_view(&r.meta.colours),
         authors: r.meta.authors.clone(),
         draft: r.meta.draft,
         url: routes.home.url().into(),

@@ -37,7 +37,15 @@ const STAGES: &[(&str, &[&str])] = &[
     (
         "model",
         &[
-            "chart", "markdown", "status", "table", "model", "config", "theme", "strings",
+            "chart",
+            "markdown",
+            "status",
+            "table",
+            "model",
+            "config",
+            "publisher",
+            "theme",
+            "strings",
         ],
     ),
     ("load", &["content", "data", "tracker"]),

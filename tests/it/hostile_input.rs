@@ -301,7 +301,7 @@ fn image_in_a_site_template_is_measured_before_the_pdf_engine_decodes_it() {
         std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default/pdf/report.typ"),
     )
     .unwrap();
-    let cover = "if logo != none { image(logo, height: 2cm, alt: logo-alt) }";
+    let cover = "if logo != none { image(logo, height: 1.6cm, alt: logo-alt) }";
     assert!(template.contains(cover));
     site.write(
         "templates/report.typ",

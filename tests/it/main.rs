@@ -22,6 +22,7 @@ mod invalid_sites;
 mod links;
 mod output_safety;
 mod pdf;
+mod publisher;
 mod publishing;
 mod reliability;
 mod search;

@@ -28,7 +28,7 @@ const ENGLISH = {
   searchFilterTheme: "Theme",
   searchTypePage: "Page",
   searchSection: "Section: {title}",
-  searchOffline: "Search needs the site to be served over the web (or by rapport serve): it cannot run from files opened on disk.",
+  searchOffline: "Search works only when the site is opened from a web server, not from files on this computer.",
   searchUnavailable: "Search is not available: this copy of the site has no search index yet.",
   searchFor: " for “{query}”",
   searchNoResults: "No results{for}.",
