@@ -638,7 +638,10 @@ fn check_contrast(colours: &Colours, p: &mut Problems) {
 }
 
 /// What a recommendation's status may be: the defaults unless listed.
-fn statuses(raw: Option<Vec<Spanned<crate::status::RawStatus>>>, p: &mut Problems) -> Vocabulary {
+pub(crate) fn statuses(
+    raw: Option<Vec<Spanned<crate::status::RawStatus>>>,
+    p: &mut Problems,
+) -> Vocabulary {
     let Some(list) = raw else {
         return Vocabulary::default();
     };

@@ -142,6 +142,15 @@ struct RawReport {
     publisher: Option<crate::config::publisher::RawPublisher>,
     /// Its publisher's colours.
     branding: Option<config::RawReportBranding>,
+    /// Its items' statuses: `decisions`, or a list as in site.yaml.
+    statuses: Option<RawStatuses>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum RawStatuses {
+    Named(String),
+    List(Vec<Spanned<crate::status::RawStatus>>),
 }
 
 #[derive(Debug, Deserialize)]
@@ -174,7 +183,52 @@ impl RawReport {
             last_updated: None,
             publisher: None,
             branding: None,
+            statuses: None,
         }
+    }
+}
+
+/// The line (from 1) where a top-level key of a YAML file is written, for
+/// a problem in a value whose own position the parser could not keep.
+fn key_line(text: &str, key: &str) -> u32 {
+    text.lines()
+        .position(|l| {
+            l.strip_prefix(key)
+                .is_some_and(|rest| rest.starts_with(':'))
+        })
+        .map_or(1, |i| i as u32 + 1)
+}
+
+/// What the report's items' statuses may be.
+fn report_statuses(
+    (raw, line): (Option<RawStatuses>, u32),
+    label: &ItemLabel,
+    config: &config::SiteConfig,
+    file: &str,
+    diags: &Diagnostics,
+) -> crate::status::Vocabulary {
+    match raw {
+        Some(RawStatuses::List(list)) => {
+            config::statuses(Some(list), &mut config::Problems::in_file(diags, file))
+        }
+        Some(RawStatuses::Named(name)) => crate::status::Vocabulary::named(&name)
+            .unwrap_or_else(|| {
+                diags.push(
+                    Diagnostic::error(
+                        "unknown-statuses",
+                        format!("there is no built-in list of statuses called `{name}`"),
+                    )
+                    .in_file(file)
+                    .at_line(line, "statuses: ".len() as u32 + 1)
+                    .with_hint("write `statuses: decisions` for a board's decisions, or list the statuses as in site.yaml"),
+                );
+                config.statuses.clone()
+            }),
+        // A board's decisions are agreed or deferred, not implemented.
+        None if crate::status::normalise(&label.one) == "decision" => {
+            crate::status::Vocabulary::decisions()
+        }
+        None => config.statuses.clone(),
     }
 }
 
@@ -274,10 +328,7 @@ fn load_report(
         );
     }
     let corrections = corrections(&raw.corrections, &chapters, &file, diags);
-    let publisher_line = text
-        .lines()
-        .position(|l| l.starts_with("publisher:"))
-        .map_or(1, |i| i as u32 + 1);
+    let publisher_line = key_line(&text, "publisher");
     let (publisher, colours) = brand(
         fs,
         (raw.publisher, publisher_line),
@@ -287,7 +338,14 @@ fn load_report(
         diags,
     );
     let label = item_label(raw.item_label, raw.items_label);
-    let mut items = tracker::load::load(fs, dir, &config.statuses, opts, diags, sources);
+    let statuses = report_statuses(
+        (raw.statuses, key_line(&text, "statuses")),
+        &label,
+        config,
+        &file,
+        diags,
+    );
+    let mut items = tracker::load::load(fs, dir, &statuses, opts, diags, sources);
     tracker::finish(&mut items, &label, diags);
     check_chapter_slugs(&chapters, &files.assets, &label.dir, diags);
     check_asset_names(slug, dir, &files.assets, diags);
@@ -311,7 +369,11 @@ fn load_report(
         chapters,
         assets: files.assets,
         unpublished: files.unpublished,
-        tracker: Tracker { label, items },
+        tracker: Tracker {
+            label,
+            items,
+            statuses,
+        },
         tables: load_tables(fs, &files.tables, diags, sources),
         corrections,
     })

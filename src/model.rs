@@ -139,6 +139,9 @@ pub struct Chapter {
 pub struct Tracker {
     pub label: ItemLabel,
     pub items: Vec<Recommendation>,
+    /// What its items' statuses may be: report.yaml's `statuses:`, the
+    /// decisions' words for a report of decisions, else the site's.
+    pub statuses: crate::status::Vocabulary,
 }
 
 /// What a report calls its items: "Recommendation", "Action", "Decision".
@@ -173,6 +176,8 @@ pub struct Recommendation {
     pub missing_text: Option<String>,
     pub theme: Option<String>,
     pub leads: Vec<String>,
+    /// Who works on it with the lead.
+    pub partners: Vec<String>,
     pub due: Option<PartialDate>,
     /// Index into the site's status vocabulary.
     pub status: usize,

@@ -357,7 +357,7 @@ mod tests {
             .add("content/board/01-paper.md", "---\ntitle: Paper\n---\n")
             .add(
                 "content/board/recommendations.yaml",
-                "- number: 1\n  title: Agree\n  text: Agreed.\n  status: in progress\n",
+                "- number: 1\n  title: Agree\n  text: Agreed.\n  status: agreed\n",
             );
         let routes = Routes::new(&load(&fs));
         let r = &routes.reports[0];
@@ -365,8 +365,8 @@ mod tests {
         assert_eq!(tracker.page.path(), "board/decisions/index.html");
         assert_eq!(r.items[0].url(), "board/decisions/1/");
         assert_eq!(
-            tracker.filter("status", "in-progress").path(),
-            "board/decisions/status/in-progress/index.html"
+            tracker.filter("status", "agreed").path(),
+            "board/decisions/status/agreed/index.html"
         );
         assert_eq!(tracker.csv.path(), "board/recommendations.csv");
         assert_eq!(tracker.json.url(), "board/recommendations.json");

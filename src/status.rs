@@ -73,7 +73,55 @@ const DEFAULTS: &[(&str, &str, &str, &str)] = &[
         "#00677f",
         "The work continues under another body or in a later plan.",
     ),
+    NO_UPDATE,
 ];
+
+/// What an item with no status and no response shows: the report says
+/// nothing about its progress, which is not the same as "not started".
+const NO_UPDATE: (&str, &str, &str, &str) = (
+    "no-update",
+    "No update reported",
+    "#505a5f",
+    "The report gives no update on this yet.",
+);
+
+/// The words of a board's decisions: what a paper put to the board, and
+/// what the board did with it.
+const DECISIONS: &[(&str, &str, &str, &str)] = &[
+    (
+        "for-decision",
+        "For decision",
+        "#505a5f",
+        "Put to the board; the paper does not record its decision.",
+    ),
+    (
+        "agreed",
+        "Agreed",
+        "#00703c",
+        "The board agreed the recommendation.",
+    ),
+    (
+        "noted",
+        "Noted",
+        "#1d70b8",
+        "The board noted the report or recommendation.",
+    ),
+    (
+        "deferred",
+        "Deferred",
+        "#8f4e00",
+        "The board put off its decision to a later meeting.",
+    ),
+    (
+        "not-agreed",
+        "Not agreed",
+        "#a8281a",
+        "The board did not agree the recommendation.",
+    ),
+];
+
+/// The keys an item with nothing reported takes, in the order looked for.
+const UNREPORTED: &[&str] = &["no-update", "for-decision"];
 
 /// The ordered list of statuses a site uses.
 #[derive(Debug, Clone, Serialize)]
@@ -81,14 +129,43 @@ pub struct Vocabulary(pub Vec<Status>);
 
 impl Default for Vocabulary {
     fn default() -> Self {
+        Vocabulary::built_in(DEFAULTS)
+    }
+}
+
+impl Vocabulary {
+    fn built_in(list: &[(&str, &str, &str, &str)]) -> Self {
         Vocabulary(
-            DEFAULTS
-                .iter()
+            list.iter()
                 .map(|(key, label, colour, description)| {
                     status(key.to_string(), label, colour, description)
                 })
                 .collect(),
         )
+    }
+
+    /// A board's decisions: for decision, agreed, noted, deferred, not
+    /// agreed (`statuses: decisions` in report.yaml, and the default for a
+    /// report whose items are decisions).
+    pub fn decisions() -> Self {
+        Vocabulary::built_in(DECISIONS)
+    }
+
+    /// A named built-in vocabulary.
+    pub fn named(name: &str) -> Option<Self> {
+        match normalise(name).as_str() {
+            "decisions" => Some(Vocabulary::decisions()),
+            "default" | "recommendations" => Some(Vocabulary::default()),
+            _ => None,
+        }
+    }
+
+    /// The status of an item with no status and no response.
+    pub fn unreported(&self) -> usize {
+        UNREPORTED
+            .iter()
+            .find_map(|k| self.0.iter().position(|s| s.key == *k))
+            .unwrap_or(0)
     }
 }
 
@@ -168,6 +245,12 @@ impl Vocabulary {
             }
             list.push(s);
         }
+        // A site's own list still needs a status for items nothing is
+        // reported on; its own `no-update` (or `for-decision`) wins.
+        if !list.iter().any(|s| UNREPORTED.contains(&s.key.as_str())) {
+            let (key, label, colour, description) = NO_UPDATE;
+            list.push(status(key.to_string(), label, colour, description));
+        }
         (Vocabulary(list), problems)
     }
 
@@ -208,7 +291,11 @@ mod tests {
 
     #[test]
     fn default_badges_are_readable() {
-        for s in &Vocabulary::default().0 {
+        for s in Vocabulary::default()
+            .0
+            .iter()
+            .chain(&Vocabulary::decisions().0)
+        {
             let r = crate::colour::contrast_ratio(
                 crate::colour::parse_hex(&s.text_colour).unwrap(),
                 crate::colour::parse_hex(&s.colour).unwrap(),
@@ -238,5 +325,15 @@ mod tests {
         assert_eq!(v.0[0].text_colour, "#0b0c0c");
         assert_eq!(problems.len(), 1);
         assert!(problems[0].1.contains("listed twice"));
+        // Items nothing is reported on still have a status to show.
+        assert_eq!(v.get(v.unreported()).label, "No update reported");
+    }
+
+    #[test]
+    fn nothing_reported_is_no_update_or_for_decision_never_not_started() {
+        let v = Vocabulary::default();
+        assert_eq!(v.get(v.unreported()).key, "no-update");
+        let d = Vocabulary::decisions();
+        assert_eq!(d.get(d.unreported()).key, "for-decision");
     }
 }

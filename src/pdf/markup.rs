@@ -287,7 +287,7 @@ fn is_raster_or_svg(path: &str) -> bool {
 }
 
 fn items(out: &mut String, site: &Site, r: &Report, links: &Links) {
-    let statuses = &site.config.statuses;
+    let statuses = &r.tracker.statuses;
     let _ = writeln!(out, "\n#chapter({}) <items>\n", lit(&r.tracker.label.many));
     for item in &r.tracker.items {
         let s = statuses.get(item.status);

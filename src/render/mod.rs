@@ -145,11 +145,10 @@ pub fn prepare(
     })?;
     let routes = Routes::new(site);
     templates.set_global("site", &site_view(&site.config, &site.reports, &routes));
-    let statuses = &site.config.statuses;
     let filters: Vec<Vec<(tracker::Facet, String, String)>> = site
         .reports
         .iter()
-        .map(|r| tracker::filter_pages(r, statuses))
+        .map(|r| tracker::filter_pages(r, &r.tracker.statuses))
         .collect();
     let jobs = plan_pages(site, &routes, &filters);
     let pdfs = timings.time("pdf", || pdf_editions(fs, site, &routes, diags));
@@ -224,7 +223,7 @@ fn shared_views(
             Shared::new(&report_view(
                 r,
                 rr,
-                &site.config.statuses,
+                &r.tracker.statuses,
                 &site.config.strings,
                 link,
             ))
@@ -273,7 +272,13 @@ fn theme_files(fs: &dyn FileSystem, site: &Site, out: &mut Output) {
     }
     out.files.insert(
         Routes::asset("status.css").into_path(),
-        OutputFile::Bytes(tracker::status_css(&site.config.statuses).into_bytes()),
+        OutputFile::Bytes(
+            tracker::status_css(
+                std::iter::once(&site.config.statuses)
+                    .chain(site.reports.iter().map(|r| &r.tracker.statuses)),
+            )
+            .into_bytes(),
+        ),
     );
     out.files.insert(
         Routes::asset("strings.js").into_path(),
@@ -775,7 +780,7 @@ impl RenderCtx<'_> {
             .tracker
             .as_ref()
             .expect("planned for a report with items");
-        let statuses = &self.site.config.statuses;
+        let statuses = &r.tracker.statuses;
         let many = &r.tracker.label.many;
         let all = 0..r.tracker.items.len();
         let (title, items, filter_view) = match filter {
@@ -849,7 +854,7 @@ impl RenderCtx<'_> {
             components: self.templates,
         };
         let view = tracker::item_view(self.site, self.routes, ri, ii, &opts)?;
-        let statuses = &self.site.config.statuses;
+        let statuses = &r.tracker.statuses;
         let row = |i: usize| {
             Shared::new(&tracker::row(
                 &r.tracker.items[i],

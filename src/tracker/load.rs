@@ -45,6 +45,9 @@ struct RawItem {
     theme: Option<String>,
     #[serde(default)]
     lead: Leads,
+    /// Who works with the lead: kept apart, because the lead answers for it.
+    #[serde(default)]
+    partners: Leads,
     due: Option<Spanned<Scalar>>,
     status: Option<Spanned<String>>,
     #[serde(default)]
@@ -83,6 +86,7 @@ struct ItemIn {
     missing_text: Option<String>,
     theme: Option<String>,
     leads: Vec<String>,
+    partners: Vec<String>,
     due: Option<Pos<String>>,
     status: Option<Pos<String>>,
     responses: Vec<ResponseIn>,
@@ -141,6 +145,7 @@ impl RawItem {
             missing_text: self.missing_text,
             theme: self.theme,
             leads: self.lead.into_vec(),
+            partners: self.partners.into_vec(),
             due: self.due.map(|d| ps(d, o)),
             status: self.status.map(|s| p(s, o)),
             responses: self
@@ -357,7 +362,7 @@ impl Cx<'_> {
             responses.push(Response {
                 date,
                 period: r.period,
-                status: status.unwrap_or(0),
+                status: status.unwrap_or_else(|| self.statuses.unreported()),
                 text: doc,
                 origin,
             });
@@ -365,9 +370,10 @@ impl Cx<'_> {
         // Newest first; responses on the same date keep their written order.
         responses.sort_by_key(|r| std::cmp::Reverse(r.date));
 
+        let unreported = self.statuses.unreported();
         let status = match &raw.status {
-            Some(s) => self.status(s, file).unwrap_or(0),
-            None => responses.first().map(|r| r.status).unwrap_or(0),
+            Some(s) => self.status(s, file).unwrap_or(unreported),
+            None => responses.first().map_or(unreported, |r| r.status),
         };
         let due = raw.due.as_ref().and_then(|d| self.date(d, file));
         if number.is_empty() {
@@ -389,6 +395,7 @@ impl Cx<'_> {
                 .map(|t| t.trim().to_string())
                 .filter(|t| !t.is_empty()),
             leads: raw.leads,
+            partners: raw.partners,
             due,
             status,
             responses,
@@ -410,7 +417,14 @@ impl Cx<'_> {
                 Diagnostic::error("unknown-status", format!("`{}` is not a status", s.v))
                     .in_file(file)
                     .at(s.at.clone())
-                    .with_hint(format!("use one of: {}", self.statuses.listing())),
+                    .with_hint(if self.statuses.find("for decision").is_some() {
+                        format!(
+                            "this report's items are decisions, so use one of: {}; or write `statuses: default` in report.yaml for the site's statuses",
+                            self.statuses.listing()
+                        )
+                    } else {
+                        format!("use one of: {}", self.statuses.listing())
+                    }),
             );
         }
         found
@@ -525,6 +539,7 @@ const CSV_COLUMNS: &[&str] = &[
     "missing_text",
     "theme",
     "lead",
+    "partners",
     "due",
     "status",
     "response_date",
@@ -554,6 +569,7 @@ fn csv_items(cx: &Cx, file: &str, text: &str) -> Vec<Recommendation> {
         let name = h.trim().to_lowercase().replace([' ', '-'], "_");
         let name = match name.as_str() {
             "leads" | "owner" => "lead".to_string(),
+            "partner" => "partners".to_string(),
             "id" => "number".to_string(),
             _ => name,
         };
@@ -630,6 +646,7 @@ fn csv_items(cx: &Cx, file: &str, text: &str) -> Vec<Recommendation> {
             missing_text: get("missing_text").map(String::from),
             theme: get("theme").map(String::from),
             leads: get("lead").map(split_leads).unwrap_or_default(),
+            partners: get("partners").map(split_leads).unwrap_or_default(),
             due: get("due").map(|d| pos("due", d)),
             // With one response per row, its status is the item's status.
             status: get("response_date")

@@ -242,11 +242,11 @@ pub fn link_related(site: &mut Site, diags: &Diagnostics) {
 /// list it asks for. Its body holds filters, one per line:
 /// `status: in progress`, `theme: Education`, `lead: West Midlands Police`.
 pub fn expand_components(site: &mut Site, diags: &Diagnostics, sources: &SourceMap) {
-    let statuses = &site.config.statuses;
     // As in `data::expand`: every chapter is visited, few have a list, so
     // in parallel and with lines counted only when needed.
     site.reports.par_iter_mut().enumerate().for_each(|(ri, report)| {
         let tracker = &report.tracker;
+        let statuses = &tracker.statuses;
         report.chapters.par_iter_mut().for_each(|chapter| {
             let text = sources.get(&chapter.file).unwrap_or_default();
             let index = std::cell::LazyCell::new(|| LineIndex::new(&text));

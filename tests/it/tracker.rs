@@ -27,10 +27,13 @@ fn tracker_counts_statuses_as_text_and_as_an_accessible_chart() {
     assert_eq!(
         counts,
         [
-            "Not started 3 – No work has begun on this yet.",
+            "Not started 1 – No work has begun on this yet.",
             "In progress 1 – Work has begun and is continuing.",
             "Implemented 1 – The recommendation has been carried out in full.",
             "Carried forward 1 – The work continues under another body or in a later plan.",
+            // Two items with no status and no response: the report says
+            // nothing of them, which is not "not started".
+            "No update reported 2 – The report gives no update on this yet.",
         ]
         .map(|s| s.to_string())
     );
@@ -39,9 +42,9 @@ fn tracker_counts_statuses_as_text_and_as_an_accessible_chart() {
     assert_eq!(page.text_of("svg title"), "Recommendations by status");
     assert_eq!(
         page.text_of("svg desc"),
-        "Not started: 3; In progress: 1; Implemented: 1; Carried forward: 1"
+        "Not started: 1; In progress: 1; Implemented: 1; Carried forward: 1; No update reported: 2"
     );
-    assert_eq!(page.all("svg rect").len(), 4);
+    assert_eq!(page.all("svg rect").len(), 5);
     // The report's home page carries the same counts.
     let home = run.page("progress-2020/index.html");
     assert!(
@@ -262,12 +265,12 @@ fn open_data_files_list_every_item() {
     let lines: Vec<&str> = csv.lines().collect();
     assert_eq!(
         lines[0],
-        "number,title,theme,lead,due,status,status_label,last_update,url"
+        "number,title,theme,lead,partners,due,status,status_label,last_update,url"
     );
     assert_eq!(lines.len(), 7);
     assert_eq!(
         lines[2],
-        "2,Mentoring for young people,Prevention,Fixture Council; Fixture Police,2020-12-31,carried-forward,Carried forward,2020-11-30,https://example.org/reports/progress-2020/recommendations/2/"
+        "2,Mentoring for young people,Prevention,Fixture Council; Fixture Police,,2020-12-31,carried-forward,Carried forward,2020-11-30,https://example.org/reports/progress-2020/recommendations/2/"
     );
     let json: serde_json::Value = serde_json::from_str(
         &std::fs::read_to_string(run.output.join("actions-2022/recommendations.json")).unwrap(),
@@ -321,7 +324,7 @@ fn decisions_from_one_yaml_file() {
     );
     assert_eq!(
         page.cells(".tracker-list tbody .status"),
-        ["Implemented", "In progress"]
+        ["Agreed", "Noted"]
     );
     let item = run.page("decisions/decisions/1/index.html");
     assert_eq!(item.text_of(".item-text strong"), "public health");
@@ -474,5 +477,123 @@ fn an_action_list_in_the_windows_code_page_is_read_with_a_warning() {
             .contains("Review the café scorecard"),
         "{}",
         tracker.text_of(".tracker-table")
+    );
+}
+
+#[test]
+fn an_item_nothing_is_reported_on_says_so_instead_of_not_started() {
+    let site = TestSite::fixture("fixtures/tracker");
+    site.write(
+        "content/actions-2022/recommendations.csv",
+        "Number,Title,Lead,Partners\nA1,Review the scorecard,Fixture Commission,Fixture Police; Fixture Schools\n",
+    );
+    let run = site.build().success();
+    let item = run.page("actions-2022/actions/a1/index.html");
+    assert_eq!(item.text_of(".item-facts .status"), "No update reported");
+    assert!(
+        !item.text.contains("Not started"),
+        "never claimed as not started"
+    );
+    let json: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(run.output.join("actions-2022/recommendations.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(json["items"][0]["status"], "no-update");
+    assert_eq!(
+        json["items"][0]["partners"],
+        serde_json::json!(["Fixture Police", "Fixture Schools"])
+    );
+}
+
+#[test]
+fn leads_and_partners_are_separate_fields() {
+    let site = TestSite::fixture("fixtures/tracker");
+    site.write(
+        "content/decisions/recommendations.yaml",
+        "- number: 1\n  title: Support the new unit\n  lead: Board members\n  partners: [Local authorities, Public Health England]\n",
+    );
+    let run = site.build().success();
+    let item = run.page("decisions/decisions/1/index.html");
+    let facts: Vec<String> = item.cells(".item-facts dt");
+    let values: Vec<String> = item.cells(".item-facts dd");
+    let lead = facts.iter().position(|f| f == "Lead").unwrap();
+    let partners = facts.iter().position(|f| f == "Partners").unwrap();
+    assert_eq!(values[lead], "Board members");
+    assert_eq!(values[partners], "Local authorities, Public Health England");
+    let csv = std::fs::read_to_string(run.output.join("decisions/recommendations.csv")).unwrap();
+    assert!(
+        csv.lines()
+            .nth(1)
+            .unwrap()
+            .contains(",Board members,Local authorities; Public Health England,"),
+        "{csv}"
+    );
+}
+
+#[test]
+fn a_boards_decisions_take_the_boards_words() {
+    let site = TestSite::fixture("fixtures/tracker");
+    site.write(
+        "content/decisions/recommendations.yaml",
+        "- number: 1\n  title: Support the new unit\n- number: 2\n  title: Note the budget\n  responses:\n    - date: 2019-05-01\n      status: deferred\n",
+    );
+    let run = site.build().success();
+    let page = run.page("decisions/paper/index.html");
+    assert_eq!(
+        page.cells(".tracker-list tbody .status"),
+        ["For decision", "Deferred"],
+        "nothing recorded is 'for decision', never 'not started'"
+    );
+    // A status of the recommendations' words is refused with the way out.
+    site.write(
+        "content/decisions/recommendations.yaml",
+        "- number: 1\n  title: Support the new unit\n  status: implemented\n",
+    );
+    let run = site.run(&["check"]);
+    assert_ne!(run.code, 0);
+    assert!(
+        run.stderr.contains("`implemented` is not a status"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .contains("for decision, agreed, noted, deferred, not agreed"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("statuses: default"), "{}", run.stderr);
+    // ...and `statuses: default` gives the site's words back.
+    site.write(
+        "content/decisions/report.yaml",
+        "title: Board paper\nkind: board paper\npublished: 2019-05-01\nitem_label: Decision\nstatuses: default\n",
+    );
+    let run = site.build().success();
+    assert_eq!(
+        run.page("decisions/decisions/1/index.html")
+            .text_of(".item-facts .status"),
+        "Implemented"
+    );
+}
+
+#[test]
+fn a_report_can_name_its_statuses_and_a_misspelt_name_is_found() {
+    let site = TestSite::fixture("fixtures/tracker");
+    site.write(
+        "content/actions-2022/report.yaml",
+        "title: One year on\nkind: progress report\npublished: 2022-01-15\nitem_label: Action\nstatuses: decisoins\n",
+    );
+    let run = site.run(&["check"]);
+    assert_ne!(run.code, 0);
+    assert!(
+        run.stderr
+            .contains("there is no built-in list of statuses called `decisoins`"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("content/actions-2022/report.yaml:5:"),
+        "{}",
+        run.stderr
     );
 }
