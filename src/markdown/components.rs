@@ -162,6 +162,11 @@ pub struct DataTableView<'a> {
     /// tables and charts.
     pub number: usize,
     pub caption: &'a str,
+    /// The id of the caption, which is shown above the scrolling region so
+    /// a phone never clips it, and names the table (`aria-labelledby`).
+    pub caption_id: String,
+    /// Too wide for the text column: the table may take the page's width.
+    pub wide: bool,
     pub heads: &'a [DataHeadView<'a>],
     pub rows: Vec<DataRowView<'a>>,
     pub total: Option<DataRowView<'a>>,

@@ -428,6 +428,8 @@ impl Renderer<'_, '_> {
             id,
             number: self.table_count,
             caption: &t.caption,
+            caption_id: self.full_id(&format!("table-{}-caption", self.table_count)),
+            wide: is_wide(t),
             heads: &heads,
             rows,
             total: t.total.as_deref().map(|cells| data_row(cells, "total")),
@@ -773,6 +775,37 @@ fn data_row<'t>(cells: &'t [DataCell], class: &'static str) -> DataRowView<'t> {
 }
 
 /// `fnref-N`, or `fnref-N-K` for the K-th reference to the same note.
+/// Whether a data table needs more than the text column: an estimate of
+/// its natural width from the longest word of each header and the widest
+/// cell of each column, against the column's width in characters.
+fn is_wide(t: &DataTableBlock) -> bool {
+    const TEXT_COLUMN_CHARS: usize = 70;
+    let mut widths: Vec<usize> = t
+        .heads
+        .iter()
+        .map(|h| {
+            h.label
+                .split_whitespace()
+                .map(|w| w.chars().count())
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    for row in t.rows.iter().chain(&t.total) {
+        for (i, cell) in row.iter().enumerate().skip(1) {
+            if let Some(w) = widths.get_mut(i) {
+                *w = (*w).max(cell.text.chars().count());
+            }
+        }
+    }
+    // A row label wraps well; count it at a readable width.
+    if let Some(first) = widths.first_mut() {
+        *first = (*first).max(16);
+    }
+    // Each column's padding is worth about three characters.
+    widths.iter().map(|w| w + 3).sum::<usize>() > TEXT_COLUMN_CHARS
+}
+
 fn push_ref_id(out: &mut String, number: usize, occurrence: usize) {
     out.push_str("fnref-");
     push_num(out, number);

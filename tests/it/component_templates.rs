@@ -160,7 +160,7 @@ fn the_default_components_keep_their_accessible_structure() {
     let run = TestSite::fixture("fixtures/data").build().success();
     let figures = run.page("r/figures/index.html");
     // Data tables: a caption, column and row headers, a labelled scroll region.
-    assert!(!figures.all("figure.data-table table caption").is_empty());
+    assert!(!figures.all("figure.data-table .table-caption").is_empty());
     assert!(!figures.all("figure.data-table th[scope=col]").is_empty());
     assert!(
         !figures

@@ -236,7 +236,7 @@ fn table_inside_a_footnote_or_definition_is_expanded() {
     let run = site.build().success();
     let page = run.page("r/notes/index.html");
     assert_eq!(
-        page.cells("dd figure.data-table caption"),
+        page.cells("dd figure.data-table .table-caption"),
         ["The unit's budget, 2019/20"]
     );
     assert_eq!(
@@ -649,4 +649,73 @@ fn a_headline_statistic_can_be_a_computed_figure() {
         "{}",
         page.text_of(".stat")
     );
+}
+
+/// On a phone a table's caption sat inside its scrolling region, as wide as
+/// the table, and was cut off at the screen's edge; now it is above the
+/// region and names the table. A table too wide for the text column is
+/// marked so a desktop gives it the page's width.
+#[test]
+fn a_tables_caption_sits_above_its_scrolling_region_and_names_the_table() {
+    let site = TestSite::fixture("fixtures/data");
+    site.write(
+        "content/r/data/narrow.csv",
+        "Area,Budget\nNorth,100\nSouth,200\n",
+    );
+    site.write(
+        "content/r/data/narrow.yaml",
+        "caption: Budget by area\nfile: narrow.csv\ncolumns:\n  - key: area\n  - {key: budget, type: integer}\n",
+    );
+    site.write(
+        "content/r/data/wide.csv",
+        "Measure,Year to date 2023/24,Year to date 2022/23,MSG rank,Group rate per 1000,City rate per 1000,Force rank\nAnti-social behaviour incidents,6283,5143,4,12.5,13.1,2\n",
+    );
+    site.write(
+        "content/r/data/wide.yaml",
+        "caption: Crime in the city, first half of 2023/24 against 2022/23\nfile: wide.csv\ncolumns:\n  - key: measure\n  - {key: year to date 2023/24, type: integer}\n  - {key: year to date 2022/23, type: integer}\n  - {key: msg rank, type: integer}\n  - {key: group rate per 1000, type: number}\n  - {key: city rate per 1000, type: number}\n  - {key: force rank, type: integer}\ncomputed:\n  - {key: change, label: Difference, difference: [year to date 2023/24, year to date 2022/23]}\n  - {key: pct, label: \"% change\", percent_change: {value: year to date 2023/24, baseline: year to date 2022/23}}\n",
+    );
+    site.write(
+        "content/r/02-tables.md",
+        "---\ntitle: Tables\n---\n\n> [!TABLE] narrow\n\n> [!TABLE] wide\n",
+    );
+    let run = site.build().success();
+    let page = run.page("r/tables/index.html");
+    assert!(
+        page.all("figure.data-table caption").is_empty(),
+        "no <caption> inside the scroll"
+    );
+    assert!(page.all(".table-wrap .table-caption").is_empty());
+    let figures = page.all("figure.data-table");
+    assert_eq!(figures.len(), 2);
+    for figure in &figures {
+        let caption = figure
+            .select(&scraper::Selector::parse("figure > p.table-caption").unwrap())
+            .next()
+            .expect("a caption above the region");
+        let table = figure
+            .select(&scraper::Selector::parse(".table-wrap > table").unwrap())
+            .next()
+            .unwrap();
+        assert_eq!(
+            table.value().attr("aria-labelledby"),
+            caption.value().attr("id"),
+            "the caption names the table"
+        );
+    }
+    assert_eq!(
+        page.text_of("figure.data-table-wide .table-caption"),
+        "Crime in the city, first half of 2023/24 against 2022/23"
+    );
+    assert_eq!(
+        page.all("figure.data-table-wide").len(),
+        1,
+        "only the wide one"
+    );
+    // Two tables, two distinct caption ids.
+    let ids: Vec<String> = page
+        .all("p.table-caption")
+        .iter()
+        .map(|p| p.value().attr("id").unwrap().to_string())
+        .collect();
+    assert_ne!(ids[0], ids[1]);
 }

@@ -213,7 +213,7 @@ fn chapters_list_and_cross_reference_items() {
     let tables = page.all(".tracker-list table");
     assert_eq!(tables.len(), 2);
     assert_eq!(
-        page.text_of(".tracker-list caption"),
+        page.text_of(".tracker-list .table-caption"),
         "Recommendations still in progress"
     );
     let rows = page.cells(".tracker-list tbody td:first-child");
@@ -401,11 +401,11 @@ fn tracker_list_inside_a_footnote_or_definition_is_expanded() {
     let run = site.build().success();
     let page = run.page("progress-2020/notes/index.html");
     assert_eq!(
-        page.cells("dd .tracker-list caption"),
+        page.cells("dd .tracker-list .table-caption"),
         ["Led by the police"]
     );
     assert_eq!(
-        page.cells(".footnotes .tracker-list caption"),
+        page.cells(".footnotes .tracker-list .table-caption"),
         ["Still in progress"]
     );
     // The same rows as the introduction's lists with the same filters.
