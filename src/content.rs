@@ -138,6 +138,8 @@ struct RawReport {
     corrections: Vec<RawCorrection>,
     /// `false` leaves "Last updated" off every chapter (an archived paper).
     last_updated: Option<bool>,
+    /// How deep the PDF's contents go: 1 chapters, 2 sections (default), 3.
+    contents_depth: Option<Spanned<u8>>,
     /// A partner's report on this site: its own publisher.
     publisher: Option<crate::config::publisher::RawPublisher>,
     /// Its publisher's colours.
@@ -181,6 +183,7 @@ impl RawReport {
             items_label: None,
             corrections: Vec::new(),
             last_updated: None,
+            contents_depth: None,
             publisher: None,
             branding: None,
             statuses: None,
@@ -197,6 +200,26 @@ fn key_line(text: &str, key: &str) -> u32 {
                 .is_some_and(|rest| rest.starts_with(':'))
         })
         .map_or(1, |i| i as u32 + 1)
+}
+
+/// `contents_depth:`, from 1 (chapters only) to 3; 2 when not given.
+fn contents_depth(raw: Option<&Spanned<u8>>, file: &str, diags: &Diagnostics) -> u8 {
+    match raw {
+        None => 2,
+        Some(d) if (1..=3).contains(&d.value) => d.value,
+        Some(d) => {
+            diags.push(
+                Diagnostic::error(
+                    "bad-contents-depth",
+                    format!("`contents_depth: {}` is not 1, 2 or 3", d.value),
+                )
+                .in_file(file)
+                .at(yaml::span_of(d, 0))
+                .with_hint("write 1 to list chapters only, 2 for chapters and their sections, 3 for one level more"),
+            );
+            2
+        }
+    }
 }
 
 /// What the report's items' statuses may be.
@@ -363,6 +386,7 @@ fn load_report(
             authors: raw.authors,
             summary: raw.summary,
             last_updated: raw.last_updated.unwrap_or(true),
+            contents_depth: contents_depth(raw.contents_depth.as_ref(), &file, diags),
             publisher,
             colours,
         },

@@ -68,6 +68,8 @@ pub struct ReportMeta {
     pub publisher: crate::config::publisher::Publisher,
     /// Its colours: the site's unless report.yaml's `branding:` sets them.
     pub colours: crate::config::Colours,
+    /// How deep the PDF's contents go (1 to 3).
+    pub contents_depth: u8,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -57,6 +57,27 @@ fn word(strings: &crate::strings::Strings, key: &str, args: &[(&str, &str)]) -> 
     strings.format(key, None, args).unwrap_or_default()
 }
 
+/// A direction arrow (`▲`, `▼`, or `▬` for no change) as a small SVG in the
+/// web's colours for a good or bad change.
+fn direction_svg(arrow: &str, tone: &str) -> String {
+    let fill = match tone {
+        "good" => "#00703c",
+        "bad" => "#a8281a",
+        _ => "#0b0c0c",
+    };
+    let shape = match arrow.trim() {
+        "▲" => "<polygon points='0,10 5,0 10,10'/>",
+        "▼" => "<polygon points='0,0 10,0 5,10'/>",
+        _ => "<rect x='0' y='4' width='10' height='3'/>",
+    };
+    format!(
+        "<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 10 10' width='10' height='10' fill='{fill}'>{shape}</svg>"
+    )
+}
+
+/// Tables of up to this many body rows are never split across pages.
+const SHORT_TABLE_ROWS: usize = 15;
+
 /// The strings of `words.typ`.
 const PDF_WORDS: &[&str] = &[
     "contents",
@@ -138,7 +159,7 @@ pub fn document_with(site: &Site, routes: &Routes, ri: usize, only: Option<usize
     };
     let _ = writeln!(
         out,
-        "#show: report.with(\n  title: {},\n  subtitle: {},\n  kind: {},\n  period: {},\n  published: {},\n  organisation: {},\n  owner: {},\n  authors: ({}),\n  summary: {},\n  strapline: {},\n  logo: {},\n  logo-alt: {},\n  primary: rgb({}),\n  lang: {},\n  region: {},\n  date: datetime(year: {}, month: {}, day: {}),\n  publisher: {},\n)",
+        "#show: report.with(\n  title: {},\n  subtitle: {},\n  kind: {},\n  period: {},\n  published: {},\n  organisation: {},\n  owner: {},\n  authors: ({}),\n  summary: {},\n  strapline: {},\n  logo: {},\n  logo-alt: {},\n  primary: rgb({}),\n  lang: {},\n  region: {},\n  date: datetime(year: {}, month: {}, day: {}),\n  publisher: {},\n  contents-depth: {},\n)",
         lit(&match only {
             Some(ci) => r.chapters[ci].title.clone(),
             None => meta.title.clone(),
@@ -171,6 +192,7 @@ pub fn document_with(site: &Site, routes: &Routes, ri: usize, only: Option<usize
         meta.published.month(),
         meta.published.day(),
         publisher_dict(publisher, &cfg.strings, logo(&publisher.logo_on_dark)),
+        meta.contents_depth,
     );
     let corrections: Vec<_> = r
         .corrections
@@ -304,6 +326,12 @@ fn items(out: &mut String, site: &Site, r: &Report, links: &Links) {
         let mut facts = vec![format!("{}: {}", word("status", &[]), s.label)];
         if !item.leads.is_empty() {
             facts.push(word("item_lead", &[("leads", &item.leads.join(", "))]));
+        }
+        if !item.partners.is_empty() {
+            facts.push(word(
+                "item_partners",
+                &[("partners", &item.partners.join(", "))],
+            ));
         }
         if let Some(d) = item.due {
             facts.push(word("item_due", &[("date", &d.long_in(strings))]));
@@ -591,11 +619,21 @@ impl Writer<'_> {
             let _ = write!(t, ", table.footer(repeat: false, {})", f.join(", "));
         }
         t.push(')');
+        // A short table is kept on one page; a long one starts where its
+        // caption, header and first rows fit, then repeats its header.
+        let rows = body.len() / cols;
         match caption {
+            Some(c) if rows <= SHORT_TABLE_ROWS => {
+                let _ = writeln!(
+                    self.out,
+                    "#block(breakable: false, figure(kind: table, caption: [#{}], {t}))\n",
+                    lit(c)
+                );
+            }
             Some(c) => {
                 let _ = writeln!(
                     self.out,
-                    "#figure(kind: table, caption: [#{}], {t})\n",
+                    "#need-space(9em)\n#figure(kind: table, caption: [#{}], {t})\n",
                     lit(c)
                 );
             }
@@ -656,10 +694,16 @@ impl Writer<'_> {
             })
             .collect();
         let cell = |c: &DataCell| {
-            let mut s = format!(
-                "[#{}",
-                lit(c.spoken.as_deref().map_or(c.text.as_str(), |w| w))
-            );
+            let mut s = match &c.spoken {
+                // A direction is drawn as on the web, an arrow in its
+                // tone's colour, with its words as the arrow's alternative.
+                Some(words) => format!(
+                    "[#box(image(bytes({}), height: 0.7em, alt: {}))",
+                    lit(&direction_svg(&c.text, c.tone)),
+                    lit(words)
+                ),
+                None => format!("[#{}", lit(&c.text)),
+            };
             if let Some(n) = c.note {
                 let _ = write!(s, "#super[#{}]", lit(&n.to_string()));
             }

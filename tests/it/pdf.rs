@@ -387,3 +387,243 @@ fn link_to_a_case_study_builds_the_pdf() {
         page.hrefs()
     );
 }
+
+/// One line of `pdftotext -bbox-layout`: its page (from 1), the page's
+/// height, the line's bottom edge and its text.
+struct PdfLine {
+    page: usize,
+    page_height: f64,
+    bottom: f64,
+    text: String,
+}
+
+fn pdf_lines(pdf: &std::path::Path) -> Vec<PdfLine> {
+    let xml = tool("pdftotext", &["-bbox-layout", pdf.to_str().unwrap(), "-"]);
+    let attr = |tag: &str, name: &str| -> f64 {
+        let start = tag.find(&format!("{name}=\"")).unwrap() + name.len() + 2;
+        tag[start..].split('"').next().unwrap().parse().unwrap()
+    };
+    let mut out = Vec::new();
+    let (mut page, mut height) = (0, 0.0);
+    for part in xml.split('<').skip(1) {
+        if part.starts_with("page ") {
+            page += 1;
+            height = attr(part, "height");
+        } else if part.starts_with("line ") {
+            out.push(PdfLine {
+                page,
+                page_height: height,
+                bottom: attr(part, "yMax"),
+                text: String::new(),
+            });
+        } else if part.starts_with("word ") {
+            let word = part.split_once('>').unwrap().1;
+            let line = out.last_mut().unwrap();
+            if !line.text.is_empty() {
+                line.text.push(' ');
+            }
+            line.text.push_str(word);
+        }
+    }
+    out
+}
+
+/// Headings and table captions were left at the foot of a page, away from
+/// what they introduce (a table caption on page 13 of the 2022/23 annual
+/// report, its table on page 14); and a five-row table split in two.
+#[test]
+#[cfg_attr(
+    not(has_poppler),
+    ignore = "needs poppler: apt-get install poppler-utils (pdftotext)"
+)]
+fn headings_and_table_captions_are_never_left_at_the_foot_of_a_page() {
+    let site = TestSite::fixture("fixtures/data");
+    let long: String = (1..=22)
+        .map(|i| format!("Long row {i},{}\n", i * 10))
+        .collect();
+    site.write("content/r/data/long.csv", &format!("Area,Budget\n{long}"));
+    site.write(
+        "content/r/data/long.yaml",
+        "caption: Long table of budgets\nfile: long.csv\ncolumns:\n  - key: area\n  - {key: budget, type: integer}\n",
+    );
+    let short: String = (1..=5).map(|i| format!("Short row {i},{i}\n")).collect();
+    site.write("content/r/data/short.csv", &format!("Area,Count\n{short}"));
+    site.write(
+        "content/r/data/short.yaml",
+        "caption: Short table of counts\nfile: short.csv\ncolumns:\n  - key: area\n  - {key: count, type: integer}\n",
+    );
+    // Sections of every length, so without keep-with-next some heading or
+    // caption lands at a page's foot.
+    let mut text = String::from("---\ntitle: Layout\n---\n\n");
+    for i in 1..=30 {
+        text.push_str(&format!("## Section {i}\n\n"));
+        for _ in 0..(i % 7) {
+            text.push_str("A paragraph of ordinary length that fills two lines or so of the page, so that the sections end at every height.\n\n");
+        }
+        if i % 5 == 0 {
+            text.push_str("> [!TABLE] long\n\n");
+        } else if i % 3 == 0 {
+            text.push_str("> [!TABLE] short\n\n");
+        }
+    }
+    site.write("content/r/02-layout.md", &text);
+    let run = site.build().success();
+    let lines = pdf_lines(&run.output.join("r/r.pdf"));
+    assert!(
+        lines.iter().any(|l| l.text == "Section 30"),
+        "the chapter is in the PDF"
+    );
+    let mut checked = 0;
+    for l in &lines {
+        let heading = l.text.starts_with("Section ") && l.text.len() <= "Section 30".len();
+        let caption = l.text.starts_with("Table ") && l.text.contains(" table of ");
+        if heading || caption {
+            checked += 1;
+            // Something of what it introduces follows it on its page (the
+            // footer, below the text area, does not count).
+            let followed = lines.iter().any(|o| {
+                o.page == l.page && o.bottom > l.bottom + 1.0 && o.bottom < 0.92 * o.page_height
+            });
+            assert!(
+                followed,
+                "\"{}\" is the last thing on page {}, at {:.0} of {:.0} pt",
+                l.text, l.page, l.bottom, l.page_height
+            );
+        }
+    }
+    assert!(checked > 30, "headings and captions found: {checked}");
+    // Each five-row table is on one page.
+    let mut pages = std::collections::BTreeMap::<usize, usize>::new();
+    for l in lines.iter().filter(|l| l.text.starts_with("Short row ")) {
+        *pages.entry(l.page).or_default() += 1;
+    }
+    assert!(!pages.is_empty());
+    for (page, rows) in pages {
+        assert_eq!(
+            rows % 5,
+            0,
+            "page {page} has {rows} rows of a five-row table"
+        );
+    }
+}
+
+/// Every `/Alt` of the structure tree: the words assistive technology
+/// reads for a figure or an image.
+fn structure_alts(
+    doc: &lopdf::Document,
+    obj: &lopdf::Object,
+    alts: &mut Vec<String>,
+    depth: usize,
+) {
+    if depth > 64 {
+        return;
+    }
+    let obj = match obj {
+        lopdf::Object::Reference(id) => match doc.get_object(*id) {
+            Ok(o) => o,
+            Err(_) => return,
+        },
+        o => o,
+    };
+    match obj {
+        lopdf::Object::Array(kids) => {
+            for k in kids {
+                structure_alts(doc, k, alts, depth + 1);
+            }
+        }
+        lopdf::Object::Dictionary(d) => {
+            if let Ok(s) = d.get(b"Alt").and_then(lopdf::decode_text_string) {
+                alts.push(s);
+            }
+            if let Ok(k) = d.get(b"K") {
+                structure_alts(doc, k, alts, depth + 1);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Directions were printed in the PDF as their spoken words ("down, a
+/// fall") where the web shows an arrow; now the PDF draws the arrow too and
+/// gives the words as its alternative.
+#[test]
+fn direction_arrows_are_drawn_in_the_pdf_with_their_words_as_alternative() {
+    let run = TestSite::fixture("fixtures/data").build().success();
+    let doc = lopdf::Document::load(run.output.join("r/r.pdf")).expect("a PDF lopdf can read");
+    let root = doc
+        .catalog()
+        .unwrap()
+        .get(b"StructTreeRoot")
+        .unwrap()
+        .clone();
+    let mut alts = Vec::new();
+    structure_alts(&doc, &root, &mut alts, 0);
+    let arrows: Vec<&String> = alts
+        .iter()
+        .filter(|a| a.starts_with("up,") || a.starts_with("down,"))
+        .collect();
+    assert!(!arrows.is_empty(), "arrows with their words: {alts:?}");
+}
+
+#[test]
+#[cfg_attr(
+    not(has_poppler),
+    ignore = "needs poppler: apt-get install poppler-utils (pdftotext)"
+)]
+fn the_contents_list_chapters_and_sections_not_items_and_its_depth_can_be_set() {
+    const TITLE: &str = "Commission progress report";
+    let site = TestSite::fixture("fixtures/tracker");
+    let run = site.build().success();
+    let pdf = run.output.join("progress-2020/progress-2020.pdf");
+    let contents = tool(
+        "pdftotext",
+        &["-f", "2", "-l", "2", "-layout", pdf.to_str().unwrap(), "-"],
+    );
+    assert!(contents.contains("Contents"), "{contents}");
+    assert!(
+        contents.contains("Recommendations"),
+        "the items' chapter: {contents}"
+    );
+    assert!(
+        !contents.contains("Recommendation 4.10"),
+        "items are bookmarked, not listed: {contents}"
+    );
+    // The running header names the chapter of the page.
+    let last = tool("pdftotext", &["-layout", pdf.to_str().unwrap(), "-"]);
+    let header = |chapter: &str| {
+        last.lines()
+            .any(|l| l.trim_start().starts_with(TITLE) && l.trim_end().ends_with(chapter))
+    };
+    assert!(header("Introduction"), "{last}");
+    assert!(header("Recommendations"), "{last}");
+    // contents_depth: 1 lists the chapters only.
+    let report =
+        std::fs::read_to_string(site.dir.join("content/progress-2020/report.yaml")).unwrap();
+    site.write(
+        "content/progress-2020/report.yaml",
+        &format!("{report}contents_depth: 1\n"),
+    );
+    site.write(
+        "content/progress-2020/01-introduction.md",
+        "---\ntitle: Introduction\n---\n\n## A section heading\n\nText.\n",
+    );
+    let run = site.build().success();
+    let contents = tool(
+        "pdftotext",
+        &["-f", "2", "-l", "2", "-layout", pdf.to_str().unwrap(), "-"],
+    );
+    assert!(contents.contains("Introduction"), "{contents}");
+    assert!(!contents.contains("A section heading"), "{contents}");
+    drop(run);
+    site.write(
+        "content/progress-2020/report.yaml",
+        &format!("{report}contents_depth: 7\n"),
+    );
+    let run = site.build();
+    assert_ne!(run.code, 0);
+    assert!(
+        run.stderr.contains("`contents_depth: 7` is not 1, 2 or 3"),
+        "{}",
+        run.stderr
+    );
+}
