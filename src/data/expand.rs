@@ -137,6 +137,8 @@ pub fn expand(site: &mut Site, diags: &Diagnostics, sources: &SourceMap) {
     // Every chapter is visited on every build (and every save in `serve`),
     // most with nothing to expand: in parallel, and lines counted only for
     // a chapter that has a table.
+    let strings = site.config.strings.clone();
+    let strings = &*strings;
     site.reports.par_iter_mut().enumerate().for_each(|(ri, report)| {
         let tables = &report.tables;
         report.chapters.par_iter_mut().for_each(|chapter| {
@@ -169,7 +171,13 @@ pub fn expand(site: &mut Site, diags: &Diagnostics, sources: &SourceMap) {
                 let mut opts = options(&c.body);
                 place_options(&mut opts, &text, body_start + c.offset, &index);
                 Some(if c.kind == ComponentKind::Table {
-                    Block::DataTable(Box::new(table_block(ri, table, &opts, &mut problem)?))
+                    Block::DataTable(Box::new(table_block(
+                        ri,
+                        table,
+                        &opts,
+                        strings,
+                        &mut problem,
+                    )?))
                 } else {
                     Block::Chart(Box::new(chart_block(table, &opts, &mut problem)?))
                 })
@@ -310,7 +318,12 @@ fn column(table: &Table, key: &str, o: &Opt, problem: &mut dyn FnMut(Diagnostic)
     found
 }
 
-fn data_cell(cell: &Cell, col: &super::Column, notes: &mut Vec<String>) -> DataCell {
+fn data_cell(
+    cell: &Cell,
+    col: &super::Column,
+    strings: &crate::strings::Strings,
+    notes: &mut Vec<String>,
+) -> DataCell {
     let mut out = DataCell {
         text: format::cell(cell, col),
         numeric: col.kind.numeric() || col.kind == Kind::Direction,
@@ -329,7 +342,7 @@ fn data_cell(cell: &Cell, col: &super::Column, notes: &mut Vec<String>) -> DataC
         out.figure = Some(format::cell(figure, col));
     }
     if let Cell::Direction { dir, good } = inner {
-        out.spoken = Some(format::direction_words(*dir, *good));
+        out.spoken = Some(format::direction_words(*dir, *good, strings));
         out.tone = match good {
             Some(true) => "good",
             Some(false) => "bad",
@@ -360,6 +373,7 @@ fn table_block(
     ri: usize,
     table: &Table,
     opts: &[Opt],
+    strings: &crate::strings::Strings,
     problem: &mut dyn FnMut(Diagnostic),
 ) -> Option<DataTableBlock> {
     check_options(opts, &TABLE_OPTIONS, "table", problem);
@@ -400,7 +414,7 @@ fn table_block(
     for (index, r) in chosen_rows(table, opts, problem)? {
         rows.push(
             cols.iter()
-                .map(|&c| data_cell(&r.cells[c], &table.columns[c], &mut cell_notes))
+                .map(|&c| data_cell(&r.cells[c], &table.columns[c], strings, &mut cell_notes))
                 .collect(),
         );
         subtotal.push(false);
@@ -416,7 +430,7 @@ fn table_block(
                                 ..DataCell::default()
                             }
                         } else {
-                            data_cell(&s.cells[c], &table.columns[c], &mut cell_notes)
+                            data_cell(&s.cells[c], &table.columns[c], strings, &mut cell_notes)
                         }
                     })
                     .collect(),
@@ -438,18 +452,17 @@ fn table_block(
                         ..DataCell::default()
                     }
                 } else {
-                    data_cell(&t.cells[c], &table.columns[c], &mut cell_notes)
+                    data_cell(&t.cells[c], &table.columns[c], strings, &mut cell_notes)
                 }
             })
             .collect()
     });
     let mut notes: Vec<String> = table.notes.clone();
-    notes.extend(
-        table
-            .accepted
-            .iter()
-            .map(|a| format!("Corrected figure. {a}")),
-    );
+    notes.extend(table.accepted.iter().map(|a| {
+        strings
+            .format("corrected_figure", None, &[("note", a)])
+            .unwrap_or_default()
+    }));
     let download = |ext: &str| {
         let file = crate::addresses::table_file(&table.name, ext);
         Inline::Link(Box::new(crate::markdown::ast::Link {

@@ -106,17 +106,27 @@ pub fn cell(c: &Cell, col: &Column) -> String {
     }
 }
 
-/// What a screen reader should hear for a direction arrow.
-pub fn direction_words(dir: Direction, good: Option<bool>) -> String {
-    let base = match dir {
-        Direction::Up => "up",
-        Direction::Down => "down",
-        Direction::Same => "no change",
-    };
+/// What a screen reader should hear for a direction arrow, in the site's
+/// words (`direction_up`, `direction_better` ... in the theme's strings).
+pub fn direction_words(
+    dir: Direction,
+    good: Option<bool>,
+    strings: &crate::strings::Strings,
+) -> String {
+    let word =
+        |key: &str, args: &[(&str, &str)]| strings.format(key, None, args).unwrap_or_default();
+    let base = word(
+        match dir {
+            Direction::Up => "direction_up",
+            Direction::Down => "direction_down",
+            Direction::Same => "direction_same",
+        },
+        &[],
+    );
     match (dir, good) {
-        (Direction::Same, _) | (_, None) => base.to_string(),
-        (_, Some(true)) => format!("{base}, an improvement"),
-        (_, Some(false)) => format!("{base}, a deterioration"),
+        (Direction::Same, _) | (_, None) => base,
+        (_, Some(true)) => word("direction_better", &[("direction", &base)]),
+        (_, Some(false)) => word("direction_worse", &[("direction", &base)]),
     }
 }
 

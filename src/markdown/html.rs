@@ -99,7 +99,8 @@ impl Renderer<'_, '_> {
 
     /// The start of a table's accessible name: `Table N: `.
     fn table_label(&mut self) {
-        self.out.push_str("Table ");
+        self.out.push_str(self.opts.components.word("table"));
+        self.out.push(' ');
         push_num(&mut self.out, self.table_count);
         self.out.push_str(": ");
     }

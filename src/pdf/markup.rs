@@ -654,11 +654,13 @@ impl Writer<'_> {
                 self.last_level = level;
                 let _ = writeln!(self.out, "#heading(level: {level})[#{}]\n", lit(title));
             }
+            let strings = &self.links.site.config.strings;
+            let head = |key: &str| format!("[#{}]", lit(&word(strings, key, &[])));
             let header = vec![
-                "[No.]".to_string(),
+                head("number_short"),
                 format!("[#{}]", lit(&t.item_label)),
-                "[Lead]".to_string(),
-                "[Status]".to_string(),
+                head("lead"),
+                head("status"),
             ];
             let mut body = Vec::new();
             for row in &g.rows {

@@ -266,7 +266,12 @@ pub fn tracker_view(
         label_plural: label.many.clone(),
         url: tracker.page.url().into(),
         count: items.len(),
-        chart: chart(&counts, &label.many),
+        chart: chart(
+            &counts,
+            &strings
+                .format("status_chart_title", None, &[("items", &label.many)])
+                .unwrap_or_default(),
+        ),
         statuses: counts,
         themes: facet(Facet::Theme, &|i| i.theme.iter().cloned().collect()),
         leads: facet(Facet::Lead, &|i| i.leads.clone()),
@@ -281,7 +286,7 @@ pub fn tracker_view(
 
 /// A stacked bar of the status counts (statuses with none are left out);
 /// the same counts are listed beside it as text, with the same colours.
-fn chart(counts: &[StatusCount], many: &str) -> String {
+fn chart(counts: &[StatusCount], title: &str) -> String {
     let shown: Vec<(&StatusCount, String)> = counts
         .iter()
         .filter(|c| c.count > 0)
@@ -296,7 +301,7 @@ fn chart(counts: &[StatusCount], many: &str) -> String {
             class: format!("status-bar status-bar-{}", c.key),
         })
         .collect();
-    crate::chart::stacked("status-chart", &format!("{many} by status"), &bars)
+    crate::chart::stacked("status-chart", title, &bars)
 }
 
 /// An item's page view, its text and responses rendered with `opts`; or
