@@ -942,7 +942,7 @@ pub(crate) fn collect_anchors(doc: &markdown::Document) -> HashSet<String> {
         Block::Paragraph {
             number: Some(n), ..
         } => {
-            set.insert(format!("para-{}", n.replace('.', "-")));
+            set.insert(crate::markdown::paragraph_anchor(n));
         }
         Block::Component(c) if !c.id.is_empty() => {
             set.insert(c.id.clone());

@@ -150,7 +150,7 @@ impl Renderer<'_, '_> {
             Block::Paragraph { number, content } => {
                 match number {
                     Some(n) => {
-                        let anchor = format!("para-{}", n.replace('.', "-"));
+                        let anchor = crate::markdown::paragraph_anchor(n);
                         self.out.push_str("<p class=\"numbered\" id=\"");
                         self.id(&anchor);
                         self.out.push_str("\"><a class=\"para-number\" href=\"#");

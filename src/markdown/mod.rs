@@ -13,3 +13,9 @@ pub mod sanitise;
 pub use ast::{Document, LinkTarget};
 pub use parse::{ParseOptions, Problem, parse};
 pub use sanitise::RawHtmlMode;
+
+/// The anchor of a numbered paragraph (`4.5` → `para-4-5`): its id on the
+/// web page and its label in the PDF, so a link to it works in both.
+pub fn paragraph_anchor(number: &str) -> String {
+    format!("para-{}", number.replace('.', "-"))
+}

@@ -511,7 +511,15 @@ impl Writer<'_> {
             }
             Block::Paragraph { number, content } => {
                 if let Some(n) = number {
-                    let _ = write!(self.out, "#para-number({}) ", lit(n));
+                    // The web page's anchor for the paragraph, so a link
+                    // to "paragraph 4.5" goes to it in the PDF as well.
+                    let anchor = crate::markdown::paragraph_anchor(n);
+                    let _ = write!(
+                        self.out,
+                        "#metadata(none) <{}>#para-number({}) ",
+                        label(&format!("{}--{anchor}", self.chapter)),
+                        lit(n)
+                    );
                 }
                 self.inlines(content);
                 self.out.push_str("\n\n");

@@ -627,3 +627,21 @@ fn the_contents_list_chapters_and_sections_not_items_and_its_depth_can_be_set() 
         run.stderr
     );
 }
+
+/// A link to a numbered paragraph (`[paragraph 2.1](#para-2-1)`) worked on
+/// the web page but stopped the PDF: "label <funding--para-2-1> does not
+/// exist". The paragraph now carries the same anchor in the PDF.
+#[test]
+fn a_link_to_a_numbered_paragraph_works_in_the_pdf() {
+    let site = TestSite::fixture("fixtures/full");
+    let path = site.dir.join("content/sample/02-funding.md");
+    let text = std::fs::read_to_string(&path).unwrap();
+    site.write(
+        "content/sample/02-funding.md",
+        &format!("{text}\nAs [paragraph 2.1](#para-2-1) says, the grant is confirmed.\n"),
+    );
+    let run = site.build().success();
+    assert!(run.output.join("sample/sample.pdf").exists());
+    let page = run.page("sample/funding/index.html");
+    assert!(page.all("#para-2-1").len() == 1, "the web anchor");
+}
