@@ -135,6 +135,28 @@ fn explain(message: &str, text: &str, line: u32) -> (&'static str, String, Strin
             format!("add a line `{key}: ...`"),
         );
     }
+    if let Some(rest) = message.split("untagged enum ").nth(1) {
+        // A setting that takes one of several forms was given in none.
+        let line_text = text
+            .lines()
+            .nth(line.saturating_sub(1) as usize)
+            .unwrap_or("")
+            .trim();
+        let hint = match rest.trim() {
+            "RawStatuses" => {
+                "write `statuses: decisions` for a board's decisions, `statuses: default`, or a list of statuses each with `label:` and `colour:` (see docs/authoring.md, Statuses)"
+            }
+            "Lines" => {
+                "write the address as a list of lines (`address: [1 Example Square, Birmingham]`) or as one block of text"
+            }
+            _ => "check the value's form against docs/authoring.md",
+        };
+        return (
+            "yaml-type",
+            format!("the value here (`{line_text}`) is not in a form this setting takes"),
+            hint.to_string(),
+        );
+    }
     if message.starts_with("invalid")
         || message.starts_with("expected")
         || message.contains("invalid type")

@@ -254,12 +254,12 @@ fn the_organisations_font_is_used_on_the_web_and_in_the_pdf() {
     assert!(fonts.contains("DejaVuSansMono"), "{fonts}");
 }
 
-/// Walks a structure element's kids, counting the elements and collecting
-/// their tags (`/S`), as assistive technology does.
-fn structure_tags(
+/// Visits every structure element under `obj` (following `/K`, as
+/// assistive technology does), depth first.
+fn walk_structure(
     doc: &lopdf::Document,
     obj: &lopdf::Object,
-    tags: &mut Vec<String>,
+    visit: &mut dyn FnMut(&lopdf::Dictionary),
     depth: usize,
 ) {
     if depth > 64 {
@@ -275,19 +275,31 @@ fn structure_tags(
     match obj {
         lopdf::Object::Array(kids) => {
             for k in kids {
-                structure_tags(doc, k, tags, depth + 1);
+                walk_structure(doc, k, visit, depth + 1);
             }
         }
         lopdf::Object::Dictionary(d) => {
-            if let Ok(lopdf::Object::Name(s)) = d.get(b"S") {
-                tags.push(String::from_utf8_lossy(s).into_owned());
-            }
+            visit(d);
             if let Ok(k) = d.get(b"K") {
-                structure_tags(doc, k, tags, depth + 1);
+                walk_structure(doc, k, visit, depth + 1);
             }
         }
         _ => {}
     }
+}
+
+/// The tags (`/S`) of every structure element under `obj`.
+fn structure_tags(doc: &lopdf::Document, obj: &lopdf::Object, tags: &mut Vec<String>) {
+    walk_structure(
+        doc,
+        obj,
+        &mut |d| {
+            if let Ok(lopdf::Object::Name(s)) = d.get(b"S") {
+                tags.push(String::from_utf8_lossy(s).into_owned());
+            }
+        },
+        0,
+    );
 }
 
 #[test]
@@ -336,7 +348,7 @@ fn the_pdf_has_a_bookmark_per_chapter_and_heading_and_a_tag_tree() {
         .and_then(|r| doc.dereference(r).map(|(_, o)| o.clone()))
         .expect("a structure tree");
     let mut tags = Vec::new();
-    structure_tags(&doc, &root, &mut tags, 0);
+    structure_tags(&doc, &root, &mut tags);
     for needed in ["H1", "P", "Table", "TH", "TD", "Note"] {
         assert!(
             tags.iter().any(|t| t == needed),
@@ -507,42 +519,6 @@ fn headings_and_table_captions_are_never_left_at_the_foot_of_a_page() {
     }
 }
 
-/// Every `/Alt` of the structure tree: the words assistive technology
-/// reads for a figure or an image.
-fn structure_alts(
-    doc: &lopdf::Document,
-    obj: &lopdf::Object,
-    alts: &mut Vec<String>,
-    depth: usize,
-) {
-    if depth > 64 {
-        return;
-    }
-    let obj = match obj {
-        lopdf::Object::Reference(id) => match doc.get_object(*id) {
-            Ok(o) => o,
-            Err(_) => return,
-        },
-        o => o,
-    };
-    match obj {
-        lopdf::Object::Array(kids) => {
-            for k in kids {
-                structure_alts(doc, k, alts, depth + 1);
-            }
-        }
-        lopdf::Object::Dictionary(d) => {
-            if let Ok(s) = d.get(b"Alt").and_then(lopdf::decode_text_string) {
-                alts.push(s);
-            }
-            if let Ok(k) = d.get(b"K") {
-                structure_alts(doc, k, alts, depth + 1);
-            }
-        }
-        _ => {}
-    }
-}
-
 /// Directions were printed in the PDF as their spoken words ("down, a
 /// fall") where the web shows an arrow; now the PDF draws the arrow too and
 /// gives the words as its alternative.
@@ -557,7 +533,16 @@ fn direction_arrows_are_drawn_in_the_pdf_with_their_words_as_alternative() {
         .unwrap()
         .clone();
     let mut alts = Vec::new();
-    structure_alts(&doc, &root, &mut alts, 0);
+    walk_structure(
+        &doc,
+        &root,
+        &mut |d| {
+            if let Ok(s) = d.get(b"Alt").and_then(lopdf::decode_text_string) {
+                alts.push(s);
+            }
+        },
+        0,
+    );
     let arrows: Vec<&String> = alts
         .iter()
         .filter(|a| a.starts_with("up,") || a.starts_with("down,"))

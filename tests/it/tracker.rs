@@ -597,3 +597,25 @@ fn a_report_can_name_its_statuses_and_a_misspelt_name_is_found() {
         run.stderr
     );
 }
+
+#[test]
+fn a_report_status_list_in_the_wrong_form_says_which_forms_it_takes() {
+    let site = TestSite::fixture("fixtures/tracker");
+    site.write(
+        "content/actions-2022/report.yaml",
+        "title: One year on\nkind: progress report\npublished: 2022-01-15\nitem_label: Action\nstatuses:\n  - label: On track\n",
+    );
+    let run = site.run(&["check"]);
+    assert_ne!(run.code, 0);
+    assert!(
+        run.stderr.contains("content/actions-2022/report.yaml:"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("statuses: decisions"), "{}", run.stderr);
+    assert!(
+        !run.stderr.contains("untagged"),
+        "no serde words: {}",
+        run.stderr
+    );
+}
