@@ -250,11 +250,13 @@ pub fn load(
     let base_url = base_url(raw.base_url, p);
     let theme = theme(raw.theme, p);
     let branding = branding(fs, raw.branding, p);
-    let mut publisher = site_publisher(fs, raw.organisation, raw.publisher, &branding, p);
-    if !publisher.has_contact() {
-        // The accessibility contact is the route to another format too.
-        publisher.email = raw.accessibility.as_ref().map(|a| a.email.clone());
-    }
+    let publisher = site_publisher(
+        fs,
+        (raw.organisation, raw.publisher),
+        &branding,
+        raw.accessibility.as_ref(),
+        p,
+    );
     check_contrast(&branding.colours, p);
     let statuses = statuses(raw.statuses, p);
     if let Some(a) = &raw.accessibility {
@@ -335,13 +337,17 @@ impl<'a> Problems<'a> {
 }
 
 /// The site's publisher: `publisher:`, with `organisation:` as the short
-/// way to give only its name, and the older `branding:` logo and footer
-/// as its logo and strapline.
+/// way to give only its name, the older `branding:` logo and footer as its
+/// logo and strapline, and the accessibility statement's email as its
+/// contact when it gives none (that is the route to another format too).
 fn site_publisher(
     fs: &dyn FileSystem,
-    organisation: Option<Spanned<String>>,
-    raw: Option<crate::config::publisher::RawPublisher>,
+    (organisation, raw): (
+        Option<Spanned<String>>,
+        Option<crate::config::publisher::RawPublisher>,
+    ),
     branding: &Branding,
+    accessibility: Option<&Accessibility>,
     p: &mut Problems,
 ) -> crate::config::publisher::Publisher {
     let raw = raw.unwrap_or_default();
@@ -365,6 +371,9 @@ fn site_publisher(
         publisher.logo_alt = publisher.logo_alt.or_else(|| branding.logo_alt.clone());
     }
     publisher.strapline = publisher.strapline.or_else(|| branding.footer.clone());
+    if !publisher.has_contact() {
+        publisher.email = accessibility.map(|a| a.email.clone());
+    }
     publisher
 }
 

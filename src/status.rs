@@ -160,6 +160,11 @@ impl Vocabulary {
         }
     }
 
+    /// Whether these are a board's decisions (they have `for-decision`).
+    pub fn is_decisions(&self) -> bool {
+        self.0.iter().any(|s| s.key == "for-decision")
+    }
+
     /// The status of an item with no status and no response.
     pub fn unreported(&self) -> usize {
         UNREPORTED

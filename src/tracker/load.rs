@@ -417,7 +417,7 @@ impl Cx<'_> {
                 Diagnostic::error("unknown-status", format!("`{}` is not a status", s.v))
                     .in_file(file)
                     .at(s.at.clone())
-                    .with_hint(if self.statuses.find("for decision").is_some() {
+                    .with_hint(if self.statuses.is_decisions() {
                         format!(
                             "this report's items are decisions, so use one of: {}; or write `statuses: default` in report.yaml for the site's statuses",
                             self.statuses.listing()
