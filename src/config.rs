@@ -566,7 +566,28 @@ pub(crate) fn logo_problem(
     alt: Option<&str>,
     key: &str,
 ) -> Option<Diagnostic> {
-    if let Some(d) = unusable_file(fs, l, "logo", "static/logo.svg") {
+    if let Some(d) = image_problem(fs, l, "logo", "static/logo.svg") {
+        return Some(d);
+    }
+    let d = if alt.is_none_or(|a| a.trim().is_empty()) {
+        Diagnostic::error("image-alt", format!("the `{key}` has no `logo_alt` text")).with_hint(
+            "add `logo_alt: <organisation> logo` beside it so screen readers can name it",
+        )
+    } else {
+        return None;
+    };
+    Some(d.at(yaml::span_of(l, 0)))
+}
+
+/// Why the picture `l` names (a logo, a cover) cannot be used: missing,
+/// outside the site, not an image, or one too large or damaged to draw.
+pub(crate) fn image_problem(
+    fs: &dyn FileSystem,
+    l: &Spanned<String>,
+    what: &str,
+    example: &str,
+) -> Option<Diagnostic> {
+    if let Some(d) = unusable_file(fs, l, what, example) {
         return Some(d);
     }
     let d = if crate::files::kind_of(&l.value) != Ok(crate::files::Kind::Image)
@@ -574,18 +595,14 @@ pub(crate) fn logo_problem(
     {
         Diagnostic::error(
             "not-an-image",
-            format!("the logo `{}` is not an image file", l.value),
+            format!("the {what} `{}` is not an image file", l.value),
         )
         .with_hint(format!(
-            "the logo can be a {} file in static/, e.g. static/logo.svg",
+            "the {what} can be a {} file in static/, e.g. {example}",
             crate::files::IMAGES.join(", ")
         ))
     } else if let Err(refusal) = crate::images::check(fs, &l.value) {
         refusal.diagnostic(&l.value)
-    } else if alt.is_none_or(|a| a.trim().is_empty()) {
-        Diagnostic::error("image-alt", format!("the `{key}` has no `logo_alt` text")).with_hint(
-            "add `logo_alt: <organisation> logo` beside it so screen readers can name it",
-        )
     } else {
         return None;
     };

@@ -146,6 +146,15 @@ struct RawReport {
     branding: Option<config::RawReportBranding>,
     /// Its items' statuses: `decisions`, or a list as in site.yaml.
     statuses: Option<RawStatuses>,
+    /// A picture for the cover.
+    cover: Option<RawCover>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCover {
+    image: Spanned<String>,
+    alt: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -187,6 +196,7 @@ impl RawReport {
             publisher: None,
             branding: None,
             statuses: None,
+            cover: None,
         }
     }
 }
@@ -200,6 +210,47 @@ fn key_line(text: &str, key: &str) -> u32 {
                 .is_some_and(|rest| rest.starts_with(':'))
         })
         .map_or(1, |i| i as u32 + 1)
+}
+
+/// `cover:`, when its picture is an image in `static/` (so it is published
+/// as it is, beside the logos) and it says what the picture shows.
+fn cover_image(
+    fs: &dyn FileSystem,
+    raw: RawCover,
+    line: u32,
+    file: &str,
+    diags: &Diagnostics,
+) -> Option<crate::model::CoverImage> {
+    let problem = if let Some(d) =
+        config::image_problem(fs, &raw.image, "cover picture", "static/cover.jpg")
+    {
+        Some(d)
+    } else if !raw.image.value.starts_with("static/") {
+        Some(
+            Diagnostic::error(
+                "cover-not-static",
+                format!("the cover picture `{}` is not in static/", raw.image.value),
+            )
+            .at(crate::yaml::span_of(&raw.image, 0))
+            .with_hint("move it into the site's static/ folder (static/cover.jpg), which is published as it is, and give that path"),
+        )
+    } else if raw.alt.is_none() {
+        Some(
+            Diagnostic::error("image-alt", "the cover picture has no `alt` text")
+                .at_line(line.max(1), 1)
+                .with_hint("under `cover:`, add `alt:` saying what the picture shows, or `alt: \"\"` if it is only decoration"),
+        )
+    } else {
+        None
+    };
+    if let Some(d) = problem {
+        diags.push(d.in_file(file));
+        return None;
+    }
+    Some(crate::model::CoverImage {
+        image: raw.image.value,
+        alt: raw.alt.unwrap_or_default().trim().to_string(),
+    })
 }
 
 /// `contents_depth:`, from 1 (chapters only) to 3; 2 when not given.
@@ -387,6 +438,9 @@ fn load_report(
             summary: raw.summary,
             last_updated: raw.last_updated.unwrap_or(true),
             contents_depth: contents_depth(raw.contents_depth.as_ref(), &file, diags),
+            cover: raw
+                .cover
+                .and_then(|c| cover_image(fs, c, key_line(&text, "cover"), &file, diags)),
             publisher,
             colours,
         },

@@ -70,6 +70,17 @@ pub struct ReportMeta {
     pub colours: crate::config::Colours,
     /// How deep the PDF's contents go (1 to 3).
     pub contents_depth: u8,
+    /// A picture for the PDF cover and the report's home page.
+    pub cover: Option<CoverImage>,
+}
+
+/// report.yaml's `cover:`: a picture in `static/` (published as it is),
+/// with its text alternative, empty when it is decoration.
+#[derive(Debug, Clone)]
+pub struct CoverImage {
+    /// The path from the site folder, `static/...`.
+    pub image: String,
+    pub alt: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -14,7 +14,7 @@ use super::{Cell, Kind, Row, Table};
 use crate::diagnostics::{Diagnostic, Diagnostics, LineIndex, SourceMap};
 use crate::markdown::ast::{
     Block, ChartBar, ChartBlock, ChartKind, ComponentKind, DataCell, DataHead, DataTableBlock,
-    Inline, LinkTarget, Walk, plain_text,
+    Inline, LinkTarget, TableLayout, Walk, plain_text,
 };
 use crate::model::Site;
 
@@ -28,7 +28,7 @@ struct Opt {
 
 /// The options each component knows: any other is a mistake (`colour:`,
 /// `column:` for `columns:`), reported with the nearest of these.
-const TABLE_OPTIONS: [&str; 4] = ["columns", "rows", "sort", "total"];
+const TABLE_OPTIONS: [&str; 5] = ["columns", "rows", "sort", "total", "layout"];
 const CHART_OPTIONS: [&str; 4] = ["column", "type", "rows", "sort"];
 
 /// Options written in a component's body, one `key: value` per line.
@@ -369,6 +369,35 @@ fn no_figure(row: &Row, cols: &[usize]) -> Option<super::Shorthand> {
     first
 }
 
+/// `layout:`, how the table fits a phone.
+fn layout(opts: &[Opt], problem: &mut dyn FnMut(Diagnostic)) -> TableLayout {
+    match find(opts, "layout") {
+        None => TableLayout::Auto,
+        Some(o) => match o.value.to_lowercase().as_str() {
+            "auto" | "" => TableLayout::Auto,
+            "scroll" => TableLayout::Scroll,
+            "stacked" | "stack" | "cards" => TableLayout::Stacked,
+            other => {
+                problem(
+                    at(
+                        Diagnostic::error(
+                            "bad-option",
+                            format!("`layout: {other}` is not a layout a table can take"),
+                        ),
+                        o,
+                    )
+                    .with_hint(
+                        "write `layout: scroll` (rows scroll sideways on a phone), \
+                         `layout: stacked` (each row becomes a card on a phone), or remove \
+                         the line to let rapport choose",
+                    ),
+                );
+                TableLayout::Auto
+            }
+        },
+    }
+}
+
 fn table_block(
     ri: usize,
     table: &Table,
@@ -401,6 +430,7 @@ fn table_block(
             }
         },
     };
+    let layout = layout(opts, problem);
     let mut cell_notes = Vec::new();
     // Subtotals follow their group, so they are shown only when the rows are
     // in their own order.
@@ -500,6 +530,7 @@ fn table_block(
         cell_notes,
         notes,
         downloads: vec![download("csv"), Inline::Text(", ".into()), download("json")],
+        layout,
     })
 }
 

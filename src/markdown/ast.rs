@@ -147,6 +147,20 @@ pub struct DataTableBlock {
     pub notes: Vec<String>,
     /// Links to the table's open-data files.
     pub downloads: Vec<Inline>,
+    /// How the table fits a phone's screen (`layout:`).
+    pub layout: TableLayout,
+}
+
+/// How a data table fits a screen narrower than itself: its rows scroll
+/// sideways under fixed row labels, or each row becomes a card of
+/// labelled figures. `Auto` chooses from the table's shape when the page
+/// is written.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum TableLayout {
+    #[default]
+    Auto,
+    Scroll,
+    Stacked,
 }
 
 #[derive(Debug, Clone)]

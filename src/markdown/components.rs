@@ -167,6 +167,9 @@ pub struct DataTableView<'a> {
     pub caption_id: String,
     /// Too wide for the text column: the table may take the page's width.
     pub wide: bool,
+    /// On a phone, each row is shown as a card of labelled figures
+    /// (`layout: stacked`, or chosen for a wide table of words).
+    pub stacked: bool,
     pub heads: &'a [DataHeadView<'a>],
     pub rows: Vec<DataRowView<'a>>,
     pub total: Option<DataRowView<'a>>,

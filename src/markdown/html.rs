@@ -431,6 +431,7 @@ impl Renderer<'_, '_> {
             caption: &t.caption,
             caption_id: self.full_id(&format!("table-{}-caption", self.table_count)),
             wide: is_wide(t),
+            stacked: stacks(t),
             heads: &heads,
             rows,
             total: t.total.as_deref().map(|cells| data_row(cells, "total")),
@@ -781,6 +782,35 @@ fn data_row<'t>(cells: &'t [DataCell], class: &'static str) -> DataRowView<'t> {
 /// cell of each column, against the column's width in characters.
 fn is_wide(t: &DataTableBlock) -> bool {
     const TEXT_COLUMN_CHARS: usize = 70;
+    natural_width(t, usize::MAX) > TEXT_COLUMN_CHARS
+}
+
+/// Whether a data table becomes a card per row on a phone. Asked for with
+/// `layout:`; otherwise chosen for tables of records rather than grids of
+/// figures: three columns or more, one of them words besides the row
+/// label, and too wide for a phone even with its words wrapped (a scrolled
+/// table of words is read a fragment at a time; a grid of figures is
+/// compared down its columns, which cards would hide).
+fn stacks(t: &DataTableBlock) -> bool {
+    /// About what a phone's screen holds across, in characters.
+    const PHONE_CHARS: usize = 40;
+    /// A cell of words wraps; count it at this width.
+    const WRAPPED_WORDS_CHARS: usize = 18;
+    match t.layout {
+        TableLayout::Stacked => true,
+        TableLayout::Scroll => false,
+        TableLayout::Auto => {
+            t.heads.len() >= 3
+                && t.heads.iter().skip(1).any(|h| !h.numeric)
+                && natural_width(t, WRAPPED_WORDS_CHARS) > PHONE_CHARS
+        }
+    }
+}
+
+/// An estimate, in characters, of a table's natural width: the longest
+/// word of each header and the widest cell of each column (cells of words
+/// counted at most `wrap` wide), each with its padding.
+fn natural_width(t: &DataTableBlock, wrap: usize) -> usize {
     let mut widths: Vec<usize> = t
         .heads
         .iter()
@@ -795,7 +825,8 @@ fn is_wide(t: &DataTableBlock) -> bool {
     for row in t.rows.iter().chain(&t.total) {
         for (i, cell) in row.iter().enumerate().skip(1) {
             if let Some(w) = widths.get_mut(i) {
-                *w = (*w).max(cell.text.chars().count());
+                let chars = cell.text.chars().count();
+                *w = (*w).max(if cell.numeric { chars } else { chars.min(wrap) });
             }
         }
     }
@@ -804,7 +835,7 @@ fn is_wide(t: &DataTableBlock) -> bool {
         *first = (*first).max(16);
     }
     // Each column's padding is worth about three characters.
-    widths.iter().map(|w| w + 3).sum::<usize>() > TEXT_COLUMN_CHARS
+    widths.iter().map(|w| w + 3).sum()
 }
 
 fn push_ref_id(out: &mut String, number: usize, occurrence: usize) {

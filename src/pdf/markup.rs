@@ -78,6 +78,11 @@ fn direction_svg(arrow: &str, tone: &str) -> String {
 /// Tables of up to this many body rows are never split across pages.
 const SHORT_TABLE_ROWS: usize = 15;
 
+/// The typefaces after the organisation's own: a sans-serif embedded in the
+/// binary (reports read as public documents, not papers), then the serif
+/// Typst embeds, whose wider character set catches what the first lacks.
+pub const FALLBACK_FONTS: [&str; 2] = ["Noto Sans", "Libertinus Serif"];
+
 /// The strings of `words.typ`.
 const PDF_WORDS: &[&str] = &[
     "contents",
@@ -159,7 +164,7 @@ pub fn document_with(site: &Site, routes: &Routes, ri: usize, only: Option<usize
     };
     let _ = writeln!(
         out,
-        "#show: report.with(\n  title: {},\n  subtitle: {},\n  kind: {},\n  period: {},\n  published: {},\n  organisation: {},\n  owner: {},\n  authors: ({}),\n  summary: {},\n  strapline: {},\n  logo: {},\n  logo-alt: {},\n  primary: rgb({}),\n  lang: {},\n  region: {},\n  date: datetime(year: {}, month: {}, day: {}),\n  publisher: {},\n  contents-depth: {},\n)",
+        "#show: report.with(\n  title: {},\n  subtitle: {},\n  kind: {},\n  period: {},\n  published: {},\n  organisation: {},\n  owner: {},\n  authors: ({}),\n  summary: {},\n  strapline: {},\n  logo: {},\n  logo-alt: {},\n  primary: rgb({}),\n  lang: {},\n  region: {},\n  date: datetime(year: {}, month: {}, day: {}),\n  publisher: {},\n  contents-depth: {},\n  font: ({}),\n  cover-image: {},\n)",
         lit(&match only {
             Some(ci) => r.chapters[ci].title.clone(),
             None => meta.title.clone(),
@@ -193,6 +198,25 @@ pub fn document_with(site: &Site, routes: &Routes, ri: usize, only: Option<usize
         meta.published.day(),
         publisher_dict(publisher, &cfg.strings, logo(&publisher.logo_on_dark)),
         meta.contents_depth,
+        cfg.branding
+            .font
+            .iter()
+            .map(|f| f.family.as_str())
+            .chain(FALLBACK_FONTS)
+            .map(|f| lit(f) + ",")
+            .collect::<String>(),
+        match &meta.cover {
+            Some(c) if is_raster_or_svg(&c.image) => format!(
+                "(path: {}, alt: {})",
+                lit(&format!("/{}", c.image)),
+                if c.alt.is_empty() {
+                    "none".into()
+                } else {
+                    lit(&c.alt)
+                }
+            ),
+            _ => "none".into(),
+        },
     );
     let corrections: Vec<_> = r
         .corrections
@@ -618,7 +642,7 @@ impl Writer<'_> {
             (header.len() + body.len() + footer.map_or(0, <[String]>::len)) as u64;
         let cols = header.len().max(1);
         let mut t = format!(
-            "table(columns: {cols}, align: ({}), table.header({}), {}",
+            "table(align: ({}), table.header({}), {}",
             aligns.iter().map(|a| format!("{a},")).collect::<String>(),
             header.join(", "),
             body.join(", ")
@@ -630,25 +654,28 @@ impl Writer<'_> {
         // A short table is kept on one page; a long one starts where its
         // caption, header and first rows fit, then repeats its header.
         let rows = body.len() / cols;
+        // The template sets the table's type by its number of columns.
+        let _ = write!(self.out, "#table-of(columns: {cols})[");
         match caption {
             Some(c) if rows <= SHORT_TABLE_ROWS => {
-                let _ = writeln!(
+                let _ = write!(
                     self.out,
-                    "#block(breakable: false, figure(kind: table, caption: [#{}], {t}))\n",
+                    "#block(breakable: false, figure(kind: table, caption: [#{}], {t}))",
                     lit(c)
                 );
             }
             Some(c) => {
-                let _ = writeln!(
+                let _ = write!(
                     self.out,
-                    "#need-space(9em)\n#figure(kind: table, caption: [#{}], {t})\n",
+                    "#figure(kind: table, caption: [#{}], {t})",
                     lit(c)
                 );
             }
             None => {
-                let _ = writeln!(self.out, "#{t}\n");
+                let _ = write!(self.out, "#{t}");
             }
         }
+        self.out.push_str("]\n\n");
     }
 
     fn tracker(&mut self, t: &TrackerList) {

@@ -65,13 +65,34 @@ pub fn memory_needed(markup: &markup::Markup) -> u64 {
 pub struct Pdf {
     pub bytes: Vec<u8>,
     pub pages: usize,
+    /// Said to the author, the PDF published all the same.
+    pub warning: Option<Diagnostic>,
 }
 
-static FONTS: LazyLock<FontStore> = LazyLock::new(|| {
+static FONTS: LazyLock<FontStore> = LazyLock::new(embedded_fonts);
+
+/// Typst's own fonts and the four faces of Noto Sans, the sans-serif a PDF
+/// falls back to without the organisation's font.
+fn embedded_fonts() -> FontStore {
     let mut store = FontStore::new();
     store.extend(typst_kit::fonts::embedded());
+    for bytes in [
+        notosans::REGULAR_TTF,
+        notosans::BOLD_TTF,
+        notosans::ITALIC_TTF,
+        notosans::BOLD_ITALIC_TTF,
+    ] {
+        add_font_file(&mut store, bytes.to_vec());
+    }
     store
-});
+}
+
+fn add_font_file(store: &mut FontStore, bytes: Vec<u8>) {
+    store.extend(Font::iter(Bytes::new(bytes)).map(|font| {
+        let info = font.info().clone();
+        (font, info)
+    }));
+}
 
 static LIBRARY: LazyLock<LazyHash<Library>> = LazyLock::new(|| LazyHash::new(Library::default()));
 
@@ -234,7 +255,12 @@ pub fn render(
             d.with_hint("this is a fault in rapport's conversion to Typst; please report it with the report's files")
         }
     };
-    let doc: PagedDocument = typst::compile(&world).output.map_err(|e| problem(&e))?;
+    let compiled = typst::compile::<PagedDocument>(&world);
+    let unsettled = compiled
+        .warnings
+        .iter()
+        .any(|w| w.message.contains("did not converge") || w.message.contains("did not stabilize"));
+    let doc = compiled.output.map_err(|e| problem(&e))?;
     let options = typst_pdf::PdfOptions {
         ident: Smart::Custom(match only {
             Some(ci) => format!("rapport:{}/{}", report.slug, report.chapters[ci].slug),
@@ -250,7 +276,29 @@ pub fn render(
     Ok(Pdf {
         bytes,
         pages: doc.pages().len(),
+        warning: unsettled.then(|| unsettled_layout(site, ri, only)),
     })
+}
+
+/// A document whose layout did not settle: its page numbers, contents or
+/// running headers may be wrong (a template that moves content by where
+/// it falls on the page can chase its own tail). Published, but said.
+fn unsettled_layout(site: &Site, ri: usize, only: Option<usize>) -> Diagnostic {
+    let report = &site.reports[ri];
+    let (what, file) = match only {
+        Some(ci) => ("chapter", report.chapters[ci].file.clone()),
+        None => (
+            "report",
+            crate::vfs::join(&report.dir, crate::content::REPORT_FILE),
+        ),
+    };
+    Diagnostic::warning(
+        "pdf-layout",
+        format!("the PDF of this {what} did not settle its layout: its page numbers, contents or running headers may be wrong"),
+    )
+    .in_file(file)
+    .at_line(1, 1)
+    .with_hint("check the PDF; if the site has its own templates/report.typ, look for placement that depends on the position on the page (`here().position()`), which the default template avoids")
 }
 
 /// The problem with a document whose PDF would need more than
@@ -325,14 +373,10 @@ pub fn render_all(
     let own;
     let fonts: &FontStore = match &site.config.branding.font {
         Some(f) if !f.files.is_empty() => {
-            let mut store = FontStore::new();
-            store.extend(typst_kit::fonts::embedded());
+            let mut store = embedded_fonts();
             for file in &f.files {
                 if let Ok(bytes) = fs.read(file) {
-                    store.extend(Font::iter(Bytes::new(bytes)).map(|font| {
-                        let info = font.info().clone();
-                        (font, info)
-                    }));
+                    add_font_file(&mut store, bytes);
                 }
             }
             own = store;

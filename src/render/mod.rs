@@ -1044,7 +1044,12 @@ fn pdf_editions(
     let results = crate::pdf::render_all(fs, site, routes, &jobs);
     for ((ri, only), result) in jobs.into_iter().zip(results) {
         let made = match result {
-            Ok(pdf) => Some((pdf.bytes.clone(), pdf.pages)),
+            Ok(pdf) => {
+                if let Some(w) = &pdf.warning {
+                    diags.push(w.clone());
+                }
+                Some((pdf.bytes.clone(), pdf.pages))
+            }
             Err(d) => {
                 diags.push(d);
                 None

@@ -132,6 +132,16 @@ pub struct ReportSummary {
     pub url: String,
     pub print_url: String,
     pub chapter_count: usize,
+    /// report.yaml's `cover:` picture.
+    pub cover: Option<CoverView>,
+}
+
+/// A cover picture: `image` is its path from the site root (prefix it with
+/// `page.root`); `alt` is empty when the picture is decoration.
+#[derive(Serialize, Clone)]
+pub struct CoverView {
+    pub image: String,
+    pub alt: String,
 }
 
 #[derive(Serialize)]
@@ -351,6 +361,10 @@ pub fn report_summary(r: &Report, routes: &ReportRoutes, strings: &Strings) -> R
         url: routes.home.url().into(),
         print_url: routes.print.url().into(),
         chapter_count: r.chapters.len(),
+        cover: r.meta.cover.as_ref().map(|c| CoverView {
+            image: c.image.clone(),
+            alt: c.alt.clone(),
+        }),
     }
 }
 

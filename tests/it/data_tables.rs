@@ -719,3 +719,98 @@ fn a_tables_caption_sits_above_its_scrolling_region_and_names_the_table() {
         .collect();
     assert_ne!(ids[0], ids[1]);
 }
+
+#[test]
+fn tables_of_records_become_cards_on_a_phone_and_grids_of_figures_scroll() {
+    let site = TestSite::fixture("fixtures/data");
+    site.write(
+        "content/r/data/projects.csv",
+        "Project,Lead,Budget,Stage\nStreet outreach in the city centre,Community Safety Team,120000,Under way\nSupported housing checks,Housing Standards,45000,Planned\n",
+    );
+    site.write(
+        "content/r/data/projects.yaml",
+        "caption: Projects funded this year\nfile: projects.csv\ncolumns:\n  - key: project\n  - key: lead\n  - {key: budget, type: money}\n  - key: stage\n",
+    );
+    site.write(
+        "content/r/data/grid.csv",
+        "Measure,Year to date 2023/24,Year to date 2022/23,Group rate per 1000,City rate per 1000\nAnti-social behaviour incidents,6283,5143,12.5,13.1\n",
+    );
+    site.write(
+        "content/r/data/grid.yaml",
+        "caption: Crime in the city\nfile: grid.csv\ncolumns:\n  - key: measure\n  - {key: year to date 2023/24, type: integer}\n  - {key: year to date 2022/23, type: integer}\n  - {key: group rate per 1000, type: number}\n  - {key: city rate per 1000, type: number}\n",
+    );
+    site.write(
+        "content/r/02-tables.md",
+        "---\ntitle: Tables\n---\n\n> [!TABLE] projects\n\n> [!TABLE] grid\n\n> [!TABLE] projects\n> layout: scroll\n\n> [!TABLE] grid\n> layout: stacked\n",
+    );
+    let run = site.build().success();
+    let page = run.page("r/tables/index.html");
+    let stacked: Vec<bool> = page
+        .all("figure.data-table")
+        .iter()
+        .map(|f| {
+            f.value()
+                .attr("class")
+                .unwrap()
+                .split(' ')
+                .any(|c| c == "data-table-stacked")
+        })
+        .collect();
+    // Automatic: the projects (words) stack, the grid of figures scrolls;
+    // then each as asked.
+    assert_eq!(stacked, [true, false, false, true]);
+    let card = &page.all("figure.data-table-stacked")[0];
+    let sel = |css: &str| scraper::Selector::parse(css).unwrap();
+    assert_eq!(
+        card.select(&sel("table"))
+            .next()
+            .unwrap()
+            .value()
+            .attr("role"),
+        Some("table"),
+        "a table shown as blocks keeps its semantics"
+    );
+    let labels: Vec<&str> = card
+        .select(&sel("tbody tr:first-child td"))
+        .map(|td| td.value().attr("data-label").unwrap())
+        .collect();
+    assert_eq!(labels, ["Lead", "Budget", "Stage"]);
+    assert_eq!(
+        card.select(&sel("tbody tr:first-child th"))
+            .next()
+            .unwrap()
+            .value()
+            .attr("role"),
+        Some("rowheader")
+    );
+    // A scrolled table carries none of it.
+    let scrolled = &page.all("figure.data-table:not(.data-table-stacked)")[0];
+    assert!(
+        scrolled
+            .select(&sel("[data-label], [role=cell]"))
+            .next()
+            .is_none()
+    );
+}
+
+#[test]
+fn a_layout_a_table_cannot_take_is_an_error_at_its_line() {
+    let site = TestSite::fixture("fixtures/data");
+    site.write(
+        "content/r/02-options.md",
+        "---\ntitle: Options\n---\n\n> [!TABLE] crime\n> layout: sideways\n",
+    );
+    let run = site.run(&["check"]).exit(1);
+    assert!(
+        run.stderr.contains("content/r/02-options.md:6:3"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .contains("`layout: sideways` is not a layout a table can take"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("layout: stacked"), "{}", run.stderr);
+}

@@ -251,7 +251,26 @@ fn the_organisations_font_is_used_on_the_web_and_in_the_pdf() {
         "pdffonts",
         &[run.output.join("sample/sample.pdf").to_str().unwrap()],
     );
+    // The body text is in the brand's face: the fallback sans-serif is not
+    // needed at all (the test's text has no character the brand font lacks).
     assert!(fonts.contains("DejaVuSansMono"), "{fonts}");
+    assert!(!fonts.contains("NotoSans"), "{fonts}");
+    assert!(!fonts.contains("Libertinus"), "{fonts}");
+}
+
+#[test]
+#[cfg_attr(
+    not(has_poppler),
+    ignore = "needs poppler: apt-get install poppler-utils (pdfinfo, pdftotext, pdffonts)"
+)]
+fn without_the_organisations_font_the_pdf_is_set_in_a_sans_serif() {
+    let run = TestSite::fixture("fixtures/full").build().success();
+    let fonts = tool(
+        "pdffonts",
+        &[run.output.join("sample/sample.pdf").to_str().unwrap()],
+    );
+    assert!(fonts.contains("NotoSans-Bold"), "headings: {fonts}");
+    assert!(fonts.contains("+NotoSans "), "body text: {fonts}");
 }
 
 /// Visits every structure element under `obj` (following `/K`, as
@@ -464,6 +483,15 @@ fn headings_and_table_captions_are_never_left_at_the_foot_of_a_page() {
         "content/r/data/short.yaml",
         "caption: Short table of counts\nfile: short.csv\ncolumns:\n  - key: area\n  - {key: count, type: integer}\n",
     );
+    let medium: String = (1..=15).map(|i| format!("Medium row {i},{i}\n")).collect();
+    site.write(
+        "content/r/data/medium.csv",
+        &format!("Area,Count\n{medium}"),
+    );
+    site.write(
+        "content/r/data/medium.yaml",
+        "caption: Medium table of counts\nfile: medium.csv\ncolumns:\n  - key: area\n  - {key: count, type: integer}\n",
+    );
     // Sections of every length, so without keep-with-next some heading or
     // caption lands at a page's foot.
     let mut text = String::from("---\ntitle: Layout\n---\n\n");
@@ -474,17 +502,30 @@ fn headings_and_table_captions_are_never_left_at_the_foot_of_a_page() {
         }
         if i % 5 == 0 {
             text.push_str("> [!TABLE] long\n\n");
+        } else if i % 4 == 0 {
+            text.push_str("> [!TABLE] medium\n\n");
         } else if i % 3 == 0 {
             text.push_str("> [!TABLE] short\n\n");
         }
     }
     site.write("content/r/02-layout.md", &text);
     let run = site.build().success();
+    // The layout settled (keeping things together by where they fall on
+    // the page once left "Page 1 of 20" on every page from the ninth).
+    assert!(!run.stderr.contains("pdf-layout"), "{}", run.stderr);
     let lines = pdf_lines(&run.output.join("r/r.pdf"));
     assert!(
         lines.iter().any(|l| l.text == "Section 30"),
         "the chapter is in the PDF"
     );
+    for l in lines.iter().filter(|l| l.text.starts_with("Page ")) {
+        assert!(
+            l.text.starts_with(&format!("Page {} of", l.page)),
+            "page {} says \"{}\"",
+            l.page,
+            l.text
+        );
+    }
     let mut checked = 0;
     for l in &lines {
         let heading = l.text.starts_with("Section ") && l.text.len() <= "Section 30".len();
@@ -504,6 +545,26 @@ fn headings_and_table_captions_are_never_left_at_the_foot_of_a_page() {
         }
     }
     assert!(checked > 30, "headings and captions found: {checked}");
+    // Keeping things together never leaves a page mostly blank: every page
+    // of the chapter but its last is filled at least halfway down.
+    let chapter_pages: std::collections::BTreeSet<usize> = lines
+        .iter()
+        .filter(|l| l.text.starts_with("Section ") || l.text.contains(" row "))
+        .map(|l| l.page)
+        .collect();
+    assert!(chapter_pages.len() > 3, "{chapter_pages:?}");
+    for &page in chapter_pages.iter().rev().skip(1) {
+        let filled = lines
+            .iter()
+            .filter(|l| l.page == page && l.bottom < 0.92 * l.page_height)
+            .map(|l| l.bottom / l.page_height)
+            .fold(0.0, f64::max);
+        assert!(
+            filled > 0.5,
+            "page {page} is left mostly blank: its text ends {:.0}% of the way down",
+            filled * 100.0
+        );
+    }
     // Each five-row table is on one page.
     let mut pages = std::collections::BTreeMap::<usize, usize>::new();
     for l in lines.iter().filter(|l| l.text.starts_with("Short row ")) {
@@ -629,4 +690,84 @@ fn a_link_to_a_numbered_paragraph_works_in_the_pdf() {
     assert!(run.output.join("sample/sample.pdf").exists());
     let page = run.page("sample/funding/index.html");
     assert!(page.all("#para-2-1").len() == 1, "the web anchor");
+}
+
+/// A site's own PDF template whose layout never settles (each pass adds a
+/// page per page) is published with a warning, not silently.
+#[test]
+fn a_pdf_layout_that_does_not_settle_is_a_warning() {
+    let site = TestSite::fixture("fixtures/full");
+    let template = include_str!("../../themes/default/pdf/report.typ").replace(
+        "  body\n",
+        "  body\n  context { for _ in range(counter(page).final().first()) { pagebreak() } }\n",
+    );
+    site.write("templates/report.typ", &template);
+    let run = site.build().success();
+    assert!(run.stderr.contains("warning[pdf-layout]"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("did not settle its layout"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.output.join("sample/sample.pdf").is_file());
+}
+
+/// Each word of `pdftotext -bbox-layout`: its page and box.
+fn pdf_words(pdf: &std::path::Path) -> Vec<(usize, [f64; 4], String)> {
+    let xml = tool("pdftotext", &["-bbox-layout", pdf.to_str().unwrap(), "-"]);
+    let attr = |tag: &str, name: &str| -> f64 {
+        let start = tag.find(&format!("{name}=\"")).unwrap() + name.len() + 2;
+        tag[start..].split('"').next().unwrap().parse().unwrap()
+    };
+    let mut page = 0;
+    let mut out = Vec::new();
+    for part in xml.split('<').skip(1) {
+        if part.starts_with("page ") {
+            page += 1;
+        } else if part.starts_with("word ") {
+            let b = ["xMin", "yMin", "xMax", "yMax"].map(|n| attr(part, n));
+            out.push((page, b, part.split_once('>').unwrap().1.to_string()));
+        }
+    }
+    out
+}
+
+/// The crime table of the 2022/23 annual report has twelve columns; set
+/// like a narrow one, its headings ran into each other ("Year to date
+/// 2022/23Difference") and so did its figures ("15,90830,845").
+#[test]
+#[cfg_attr(
+    not(has_poppler),
+    ignore = "needs poppler: apt-get install poppler-utils (pdftotext)"
+)]
+fn no_words_overlap_in_the_example_sites_pdfs_however_wide_the_table() {
+    let run = TestSite::example().build().success();
+    let mut checked = 0;
+    for report in [
+        "community-safety-2022-23",
+        "vru-establishment-2019",
+        "vru-board-update-2020",
+    ] {
+        let words = pdf_words(&run.output.join(format!("{report}/{report}.pdf")));
+        assert!(words.len() > 500, "{report}: {} words", words.len());
+        for (i, (page, a, text)) in words.iter().enumerate() {
+            for (other_page, b, other) in &words[i + 1..] {
+                if other_page != page {
+                    continue;
+                }
+                let across = a[2].min(b[2]) - a[0].max(b[0]);
+                let down = a[3].min(b[3]) - a[1].max(b[1]);
+                // Words on lines set close together share some of their
+                // font's box (its ascent and descent); words that collide
+                // stand on the same line.
+                let height = (a[3] - a[1]).min(b[3] - b[1]);
+                assert!(
+                    across < 0.5 || down < 0.6 * height,
+                    "{report}, page {page}: \"{text}\" and \"{other}\" overlap ({across:.1} by {down:.1} pt)"
+                );
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked > 10_000, "{checked} pairs");
 }

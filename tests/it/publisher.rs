@@ -323,9 +323,11 @@ fn the_pdf_names_its_publisher_on_the_cover_in_every_footer_and_on_the_back_page
         pages[0]
     );
     for (i, page) in pages.iter().enumerate().skip(1) {
+        let footer = page.trim_end().lines().last().unwrap_or_default();
         assert!(
-            page.contains("Safer together"),
-            "page {} has no publisher's strapline in its footer:\n{page}",
+            footer.contains("Example Violence Reduction Partnership")
+                && footer.contains("Safer together"),
+            "page {} has no publisher's name and strapline in its footer:\n{page}",
             i + 1
         );
     }
@@ -336,5 +338,170 @@ fn the_pdf_names_its_publisher_on_the_cover_in_every_footer_and_on_the_back_page
     assert!(
         back.contains("Example Borough Council"),
         "whose contacts: {back}"
+    );
+}
+
+/// Page `page` of `pdf` drawn at 36 dots an inch by poppler's `pdftoppm`,
+/// as its pixels' colours.
+fn pdf_page_pixels(pdf: &std::path::Path, page: usize) -> Vec<[u8; 3]> {
+    let prefix = pdf.with_extension(format!("page{page}"));
+    let status = std::process::Command::new("pdftoppm")
+        .args(["-r", "36", "-singlefile", "-f", &page.to_string()])
+        .args(["-l", &page.to_string()])
+        .arg(pdf)
+        .arg(&prefix)
+        .status()
+        .expect("pdftoppm (apt-get install poppler-utils)");
+    assert!(status.success());
+    let ppm = std::fs::read(prefix.with_extension(format!("page{page}.ppm"))).unwrap();
+    // P6, width, height, maximum value, each after whitespace; then RGB bytes.
+    let mut fields = 0;
+    let mut at = 0;
+    while fields < 4 {
+        while ppm[at].is_ascii_whitespace() {
+            at += 1;
+        }
+        while !ppm[at].is_ascii_whitespace() {
+            at += 1;
+        }
+        fields += 1;
+    }
+    ppm[at + 1..]
+        .chunks_exact(3)
+        .map(|p| [p[0], p[1], p[2]])
+        .collect()
+}
+
+/// The share of `pixels` within a few steps of `colour` on each channel.
+fn share_of(pixels: &[[u8; 3]], colour: [u8; 3]) -> f64 {
+    let near = pixels
+        .iter()
+        .filter(|p| (0..3).all(|c| p[c].abs_diff(colour[c]) <= 8))
+        .count();
+    near as f64 / pixels.len() as f64
+}
+
+#[test]
+#[cfg_attr(
+    not(has_poppler),
+    ignore = "needs poppler: apt-get install poppler-utils (pdftoppm)"
+)]
+fn the_pdf_cover_is_drawn_in_the_reports_colour_with_the_publishers_logo() {
+    let site = partnership_site();
+    // A logo in a colour found nowhere else, so its pixels prove it is drawn.
+    site.write(
+        "static/partner-white.svg",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 40 10\" width=\"40\" height=\"10\"><rect width=\"40\" height=\"10\" fill=\"#00ff88\"/></svg>",
+    );
+    site.write(
+        "content/partner/report.yaml",
+        "title: Partner Plan\npublished: 2024-03-01\nperiod: 2024/25\npublisher:\n  name: Example Violence Reduction Partnership\n  logo_on_dark: static/partner-white.svg\n  logo_alt: Example Violence Reduction Partnership\nbranding:\n  primary_colour: \"#5a2d82\"\n",
+    );
+    let run = site.build().success();
+    let cover = pdf_page_pixels(&run.output.join("partner/partner.pdf"), 1);
+    let brand = share_of(&cover, [0x5a, 0x2d, 0x82]);
+    assert!(
+        brand > 0.2,
+        "the cover's band should fill a good part of the page in #5a2d82, not {:.1}%",
+        brand * 100.0
+    );
+    let logo = share_of(&cover, [0x00, 0xff, 0x88]);
+    assert!(
+        logo > 0.005,
+        "the logo should be drawn on the cover, not {:.2}% of it",
+        logo * 100.0
+    );
+    // The site's own report keeps the site's colour and has no such logo.
+    let sample = pdf_page_pixels(&run.output.join("sample/sample.pdf"), 1);
+    assert!(share_of(&sample, [0x5a, 0x2d, 0x82]) < 0.001);
+    assert!(share_of(&sample, [0x00, 0xff, 0x88]) < 0.001);
+}
+
+#[test]
+#[cfg_attr(
+    not(has_poppler),
+    ignore = "needs poppler: apt-get install poppler-utils (pdftoppm)"
+)]
+fn a_cover_picture_is_on_the_pdf_cover_and_the_reports_home_page() {
+    let site = partnership_site();
+    // A picture in a colour found nowhere else, so its pixels prove it is drawn.
+    site.write(
+        "static/cover.svg",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 300 100\" width=\"300\" height=\"100\"><rect width=\"300\" height=\"100\" fill=\"#ff7a00\"/></svg>",
+    );
+    site.write(
+        "content/partner/report.yaml",
+        "title: Partner Plan\npublished: 2024-03-01\ncover:\n  image: static/cover.svg\n  alt: Volunteers at the spring community clean-up\npublisher:\n  name: Example Violence Reduction Partnership\n",
+    );
+    let run = site.build().success();
+    let home = run.page("partner/index.html");
+    assert_eq!(
+        home.attr(".report-cover img.cover-image", "alt").as_deref(),
+        Some("Volunteers at the spring community clean-up")
+    );
+    let src = home.attr(".report-cover img.cover-image", "src").unwrap();
+    assert!(
+        run.output.join("partner").join(&src).is_file(),
+        "{src} is published"
+    );
+    let cover = pdf_page_pixels(&run.output.join("partner/partner.pdf"), 1);
+    let picture = share_of(&cover, [0xff, 0x7a, 0x00]);
+    assert!(
+        picture > 0.1,
+        "the picture should fill the width of the cover, not {:.1}% of it",
+        picture * 100.0
+    );
+    let sample = pdf_page_pixels(&run.output.join("sample/sample.pdf"), 1);
+    assert!(share_of(&sample, [0xff, 0x7a, 0x00]) < 0.001);
+}
+
+#[test]
+fn a_cover_picture_outside_static_or_without_alt_text_is_an_error_at_its_line() {
+    let site = partnership_site();
+    site.write(
+        "static/cover.svg",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 3 1\"/>",
+    );
+    site.write(
+        "content/partner/cover.svg",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 3 1\"/>",
+    );
+    site.write(
+        "content/partner/report.yaml",
+        "title: Partner Plan\npublished: 2024-03-01\ncover:\n  image: content/partner/cover.svg\n  alt: A street\n",
+    );
+    let run = site.run(&["check"]).exit(1);
+    assert!(
+        run.stderr.contains("content/partner/report.yaml:4:10"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("is not in static/"), "{}", run.stderr);
+    site.write(
+        "content/partner/report.yaml",
+        "title: Partner Plan\npublished: 2024-03-01\ncover:\n  image: static/cover.svg\n",
+    );
+    let run = site.run(&["check"]).exit(1);
+    assert!(
+        run.stderr.contains("content/partner/report.yaml:3"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("the cover picture has no `alt` text"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("alt: \"\""), "{}", run.stderr);
+    site.write(
+        "content/partner/report.yaml",
+        "title: Partner Plan\npublished: 2024-03-01\ncover:\n  image: static/missing.jpg\n  alt: \"\"\n",
+    );
+    let run = site.run(&["check"]).exit(1);
+    assert!(
+        run.stderr
+            .contains("cover picture file `static/missing.jpg` not found"),
+        "{}",
+        run.stderr
     );
 }

@@ -19,7 +19,8 @@
 //             every chart's text is drawn at 12 CSS px or more, none outside its chart;
 //             every table's caption is fully in view (never clipped by its scrolling region);
 //             a scrolled table keeps its row labels in view; no row label of three words
-//             or more wraps to one word a line
+//             or more wraps to one word a line; a stacked table does not scroll, keeps
+//             role="table", and shows every cell on screen beside its column's name
 //   vnu       the Nu HTML Checker over every HTML page in one run: zero errors
 //   data      every .xml parses as XML (Chromium's parser), every .json as JSON
 //   links     every internal href/src and #fragment resolves (served over HTTP)
@@ -457,6 +458,31 @@ function reflowProbe() {
       }
     }
     const region = table.closest('.table-wrap');
+    // A stacked table is a card per row on a phone: nothing scrolls, every cell is on
+    // screen beside its column's name, and the table keeps its table semantics.
+    if (table.closest('.data-table-stacked')) {
+      const name = (caption?.textContent ?? '').trim().slice(0, 40);
+      if (region && region.scrollWidth > region.clientWidth + 1) {
+        problems.push(`the stacked table "${name}" still scrolls sideways (${region.scrollWidth}px in ${region.clientWidth}px)`);
+      }
+      if (table.getAttribute('role') !== 'table') {
+        problems.push(`the stacked table "${name}" has no role="table", so a screen reader may not treat it as a table`);
+      }
+      for (const td of table.querySelectorAll('td')) {
+        const r = td.getBoundingClientRect();
+        if (r.width === 0) continue;
+        const label = getComputedStyle(td, '::before').content;
+        if (r.left < -1 || r.right > vw + 1) {
+          problems.push(`a cell of the stacked table "${name}" spans ${Math.round(r.left)}-${Math.round(r.right)}px, off the screen`);
+          break;
+        }
+        if (!td.classList.contains('no-figures') && (!label || label === 'none' || label === '""')) {
+          problems.push(`a cell of the stacked table "${name}" ("${td.textContent.trim().slice(0, 20)}") shows no column name`);
+          break;
+        }
+      }
+      continue;
+    }
     if (region && region.scrollWidth > region.clientWidth + 1) {
       const before = region.scrollLeft;
       region.scrollLeft = region.scrollWidth;

@@ -298,6 +298,7 @@ mod tests {
                 total: None,
                 source: None,
                 cell_notes: Vec::new(),
+                layout: Default::default(),
                 notes: Vec::new(),
                 downloads: text("downloads"),
             })),
