@@ -428,12 +428,14 @@ struct PdfLine {
     text: String,
 }
 
+/// The number in attribute `name` of a `pdftotext -bbox-layout` tag.
+fn attr(tag: &str, name: &str) -> f64 {
+    let start = tag.find(&format!("{name}=\"")).unwrap() + name.len() + 2;
+    tag[start..].split('"').next().unwrap().parse().unwrap()
+}
+
 fn pdf_lines(pdf: &std::path::Path) -> Vec<PdfLine> {
     let xml = tool("pdftotext", &["-bbox-layout", pdf.to_str().unwrap(), "-"]);
-    let attr = |tag: &str, name: &str| -> f64 {
-        let start = tag.find(&format!("{name}=\"")).unwrap() + name.len() + 2;
-        tag[start..].split('"').next().unwrap().parse().unwrap()
-    };
     let mut out = Vec::new();
     let (mut page, mut height) = (0, 0.0);
     for part in xml.split('<').skip(1) {
@@ -715,10 +717,6 @@ fn a_pdf_layout_that_does_not_settle_is_a_warning() {
 /// Each word of `pdftotext -bbox-layout`: its page and box.
 fn pdf_words(pdf: &std::path::Path) -> Vec<(usize, [f64; 4], String)> {
     let xml = tool("pdftotext", &["-bbox-layout", pdf.to_str().unwrap(), "-"]);
-    let attr = |tag: &str, name: &str| -> f64 {
-        let start = tag.find(&format!("{name}=\"")).unwrap() + name.len() + 2;
-        tag[start..].split('"').next().unwrap().parse().unwrap()
-    };
     let mut page = 0;
     let mut out = Vec::new();
     for part in xml.split('<').skip(1) {
