@@ -257,6 +257,14 @@ pub const OPTIONAL_CHECKS: &[(&str, &str)] = &[
     ("draft-marker", "TODO, TBC or [DRAFT] left in the text"),
     ("number-gap", "recommendation numbers that jump"),
     ("no-text", "a recommendation without its text"),
+    (
+        "placeholder-text",
+        "example text from the starter site or `rapport new`",
+    ),
+    (
+        "example-address",
+        "an example web or email address (example.org) in site.yaml",
+    ),
 ];
 
 /// The text of every file that was read, so that diagnostics can show the

@@ -28,12 +28,42 @@ const VAGUE: &[&str] = &[
 
 const MARKERS: &[&str] = &["TODO", "TBC", "[DRAFT]", "XXX"];
 
+/// Sentences the starter site and `rapport new` write to show where the
+/// author's own words go. `check` warns about any still in a site
+/// (`placeholder-text`), so none is published by mistake.
+pub const PLACEHOLDERS: &[&str] = &[
+    "A short summary of the year, shown on the home page and at the top of the report.",
+    "This is the first chapter. Edit it, save, and run `rapport build` to see the result.",
+    "One or two sentences on what this report covers.",
+    "One sentence for the contents list.",
+    "Write the introduction here.",
+    "Write the chapter here.",
+    "The recommendation's own words.",
+];
+
 pub fn check(site: &Site, sources: &SourceMap, diags: &Diagnostics) {
     // The chapters are most of the work, and each is checked on its own.
     site.reports
         .par_iter()
         .flat_map(|r| r.chapters.par_iter())
         .for_each(|chapter| check_chapter(chapter, sources, diags));
+    let files = site.reports.iter().flat_map(|r| {
+        r.chapters
+            .iter()
+            .map(|c| c.file.clone())
+            .chain(std::iter::once(format!(
+                "{}/{}",
+                r.dir,
+                crate::content::REPORT_FILE
+            )))
+            .chain(r.tracker.items.iter().map(|i| i.origin.file.clone()))
+    });
+    // Many items share one file (recommendations.yaml): each file once.
+    let files: std::collections::BTreeSet<String> = files.collect();
+    files
+        .par_iter()
+        .for_each(|file| placeholders(file, sources, diags));
+    example_addresses(site, sources, diags);
     for report in &site.reports {
         let file = format!("{}/{}", report.dir, crate::content::REPORT_FILE);
         let missing: Vec<&str> = [
@@ -68,6 +98,94 @@ pub fn check(site: &Site, sources: &SourceMap, diags: &Diagnostics) {
                     .with_hint("add one under `responses:` with a date, a status and a sentence on progress"),
                 );
             }
+        }
+    }
+}
+
+/// The starter's and `rapport new`'s example sentences left in `file`.
+fn placeholders(file: &str, sources: &SourceMap, diags: &Diagnostics) {
+    static FINDER: std::sync::LazyLock<aho_corasick::AhoCorasick> =
+        std::sync::LazyLock::new(|| {
+            aho_corasick::AhoCorasick::new(PLACEHOLDERS)
+                .expect("the placeholders are a handful of short sentences")
+        });
+    let Some(text) = sources.get(file) else {
+        return;
+    };
+    for found in FINDER.find_iter(&*text) {
+        let index = LineIndex::new(&text);
+        diags.push(
+            Diagnostic::warning(
+                "placeholder-text",
+                format!(
+                    "\"{}\" is example text from the starter site or `rapport new`",
+                    PLACEHOLDERS[found.pattern().as_usize()]
+                ),
+            )
+            .in_file(file)
+            .at(index.span(&text, found.start()..found.start()))
+            .with_hint("replace it with your own words before publishing"),
+        );
+    }
+}
+
+/// The site's web address and contact addresses, if they are still the
+/// example ones (`example.org`): the sitemap, feed and PDFs would link to
+/// nowhere, and readers' requests for another format would go nowhere.
+fn example_addresses(site: &Site, sources: &SourceMap, diags: &Diagnostics) {
+    let config = &site.config;
+    let host = |address: &str| -> Option<String> {
+        let rest = address.split_once("://").map_or(address, |(_, r)| r);
+        let host = rest.split(['/', '?', '#']).next()?.rsplit('@').next()?;
+        let host = host.trim_end_matches('.').to_lowercase();
+        let example = ["example.org", "example.com", "example.net"]
+            .iter()
+            .any(|e| host == *e || host.ends_with(&format!(".{e}")));
+        example.then_some(host)
+    };
+    let text = sources.get(crate::config::CONFIG_FILE).unwrap_or_default();
+    // The value's own line and column, where it is written as it is.
+    let place = |needle: &str| {
+        text.lines()
+            .enumerate()
+            .find_map(|(i, l)| {
+                l.find(needle)
+                    .map(|at| (i as u32 + 1, l[..at].chars().count() as u32 + 1))
+            })
+            .unwrap_or((1, 1))
+    };
+    let warn = |value: &str, what: &str, hint: &str| {
+        let (line, column) = place(value);
+        diags.push(
+            Diagnostic::warning(
+                "example-address",
+                format!("{what} is an example address: {value}"),
+            )
+            .in_file(crate::config::CONFIG_FILE)
+            .at_line(line, column)
+            .with_hint(hint),
+        );
+    };
+    let url = config.base_url.as_str();
+    if host(url).is_some() {
+        warn(
+            url,
+            "`base_url`",
+            "set it to the address the site will be published at, or the sitemap, feed and PDFs will link to nowhere",
+        );
+    }
+    let emails = config
+        .publisher
+        .email
+        .iter()
+        .chain(config.accessibility.as_ref().map(|a| &a.email));
+    for email in emails {
+        if host(email).is_some() {
+            warn(
+                email,
+                "the contact email",
+                "give the address readers should write to (for another format, or about accessibility); mail to an example address goes nowhere",
+            );
         }
     }
 }

@@ -19,6 +19,19 @@ const FILES: &[(&str, &str)] = &[
         "content/annual-report/02-our-year.md",
         include_str!("starter/02-our-year.md"),
     ),
+    (
+        "content/annual-report/data/funding.csv",
+        include_str!("starter/data/funding.csv"),
+    ),
+    (
+        "content/annual-report/data/funding.yaml",
+        include_str!("starter/data/funding.yaml"),
+    ),
+    (
+        "content/annual-report/recommendations.yaml",
+        include_str!("starter/recommendations.yaml"),
+    ),
+    ("static/logo.svg", include_str!("starter/logo.svg")),
     // The output, and what a stopped build may leave beside it.
     (".gitignore", "/output\n/.output.rapport-*\n"),
 ];
@@ -52,4 +65,25 @@ pub fn init(dir: &Path) -> Result<Vec<String>, Diagnostic> {
         written.push(path.to_string());
     }
     Ok(written)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A placeholder that no longer matches what the starter or `new`
+    /// writes would never be found.
+    #[test]
+    fn every_placeholder_is_written_by_the_starter_or_new() {
+        let new = include_str!("new.rs");
+        for p in crate::editorial::PLACEHOLDERS {
+            let escaped = p.replace('\'', "\\'");
+            assert!(
+                FILES.iter().any(|(_, text)| text.contains(p))
+                    || new.contains(p)
+                    || new.contains(&escaped),
+                "{p}"
+            );
+        }
+    }
 }

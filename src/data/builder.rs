@@ -110,7 +110,7 @@ impl<'a> TableBuilder<'a> {
     pub fn map_columns(&mut self, declared: &[RawColumn]) {
         for c in declared {
             let kind = self.column_kind(c);
-            let Some(idx) = self.source_column(&c.key) else {
+            let Some(idx) = self.source_column(c.header.as_ref().unwrap_or(&c.key)) else {
                 continue;
             };
             let short = self.money_format(c);

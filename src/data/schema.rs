@@ -51,7 +51,11 @@ pub struct RawWorkbook {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawColumn {
+    /// The name references use (`data:funding/total/budget`).
     pub key: Spanned<String>,
+    /// The column's heading in the file, when it is not the key
+    /// (`Budget 2024/25`).
+    pub header: Option<Spanned<String>>,
     pub label: Option<String>,
     #[serde(rename = "type")]
     pub kind: Option<Spanned<String>>,

@@ -27,8 +27,27 @@ pub struct Grid {
 }
 
 /// Normalises a header or key: case, spaces and hyphens do not matter.
+/// A column's key as references use it: lower case, each run of other
+/// characters than letters and digits one `_` (`Budget 2024/25` is
+/// `budget_2024_25`, which a `data:` link can name; a `/` could not be).
 pub fn norm_key(s: &str) -> String {
-    s.trim().to_lowercase().replace([' ', '-'], "_")
+    let mut out = String::with_capacity(s.len());
+    for ch in s.trim().chars().flat_map(char::to_lowercase) {
+        if ch.is_alphanumeric() {
+            out.push(ch);
+        } else if ch == '%' {
+            if !out.is_empty() && !out.ends_with('_') {
+                out.push('_');
+            }
+            out.push_str("percent");
+        } else if !out.is_empty() && !out.ends_with('_') {
+            out.push('_');
+        }
+    }
+    while out.ends_with('_') {
+        out.pop();
+    }
+    out
 }
 
 /// The most rows a CSV data file may have. Loading is linear, and a million
