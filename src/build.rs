@@ -284,13 +284,7 @@ pub fn build_to_disk(site_dir: &Path, out: &Path, opts: &BuildOptions) -> Outcom
     let fs = match crate::vfs::RealFs::new(site_dir) {
         Ok(fs) => fs,
         Err(e) => {
-            return failed(
-                Diagnostic::error(
-                    "no-site",
-                    format!("cannot open site folder {}: {e}", site_dir.display()),
-                )
-                .config(),
-            );
+            return failed(crate::files::no_site_folder(site_dir, &e));
         }
     };
     // Where the output goes is checked before anything is locked or

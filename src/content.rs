@@ -368,8 +368,10 @@ fn load_report(
     let text = crate::sources::read(sources, fs, &file, diags)?;
     // A broken report.yaml is reported, and its chapters are still loaded
     // so that their problems show up in the same run.
+    let mut unreadable = false;
     let raw: RawReport = yaml::parse(&file, &text, 0).unwrap_or_else(|d| {
         diags.push(d);
+        unreadable = true;
         RawReport::placeholder(slug)
     });
     if raw.draft && !opts.drafts {
@@ -392,7 +394,12 @@ fn load_report(
     let published = parse_date(&raw.published, &file, 0, diags).unwrap_or_default();
     let files = ReportFiles::find(fs, dir, opts);
     let chapters = load_chapters(fs, &files.chapters, &raw, opts, diags, sources);
-    if chapters.is_empty() {
+    // Chapter files that could not be read have said so already.
+    let chapters_unreadable = || {
+        let with_problems = diags.files();
+        files.chapters.iter().any(|f| with_problems.contains(f))
+    };
+    if chapters.is_empty() && !chapters_unreadable() {
         diags.push(
             Diagnostic::error("no-chapters", format!("report `{slug}` has no chapters"))
                 .in_file(&file)
@@ -419,7 +426,8 @@ fn load_report(
         &file,
         diags,
     );
-    let mut items = tracker::load::load(fs, dir, &statuses, opts, diags, sources);
+    let (mut items, items_unreadable) =
+        tracker::load::load(fs, dir, &statuses, opts, diags, sources);
     tracker::finish(&mut items, &label, diags);
     check_chapter_slugs(&chapters, &files.assets, &label.dir, diags);
     check_asset_names(slug, dir, &files.assets, diags);
@@ -438,6 +446,7 @@ fn load_report(
             summary: raw.summary,
             last_updated: raw.last_updated.unwrap_or(true),
             contents_depth: contents_depth(raw.contents_depth.as_ref(), &file, diags),
+            unreadable,
             cover: raw
                 .cover
                 .and_then(|c| cover_image(fs, c, key_line(&text, "cover"), &file, diags)),
@@ -451,6 +460,7 @@ fn load_report(
             label,
             items,
             statuses,
+            unreadable: items_unreadable,
         },
         tables: load_tables(fs, &files.tables, diags, sources),
         corrections,
@@ -867,14 +877,28 @@ fn load_chapter(
     diags: &Diagnostics,
 ) -> Option<Chapter> {
     let Some((front, yaml_line_offset, body_start)) = yaml::split_front_matter(text) else {
-        diags.push(
+        let opened = text
+            .trim_start_matches('\u{feff}')
+            .lines()
+            .next()
+            .map(str::trim_end)
+            == Some("---");
+        diags.push(if opened {
+            Diagnostic::error(
+                "no-front-matter",
+                "the settings at the top of this chapter have no closing `---` line",
+            )
+            .in_file(path)
+            .at_line(1, 1)
+            .with_hint("add a line with only `---` after the last setting (`title:`, `order:` ...), before the chapter's text")
+        } else {
             Diagnostic::error("no-front-matter", "this chapter has no front matter")
                 .in_file(path)
                 .at_line(1, 1)
                 .with_hint(
                     "start the file with a `---` line, a `title: ...` line and another `---` line",
-                ),
-        );
+                )
+        });
         return None;
     };
     let raw: RawChapter = match yaml::parse(path, front, yaml_line_offset) {
@@ -980,7 +1004,10 @@ fn parse_date(
                 Diagnostic::error("bad-date", format!("`{}` is not a date", s.value))
                     .in_file(file)
                     .at(yaml::span_of(s, line_offset))
-                    .with_hint("write dates as YYYY-MM-DD, e.g. 2023-12-06"),
+                    .with_hint(crate::dates::hint_for(
+                        &s.value,
+                        "write dates as YYYY-MM-DD, e.g. 2023-12-06",
+                    )),
             );
             None
         }

@@ -74,7 +74,7 @@ pub fn check(site: &Site, sources: &SourceMap, diags: &Diagnostics) {
         .filter(|(_, m)| *m)
         .map(|(k, _)| *k)
         .collect();
-        if !missing.is_empty() {
+        if !missing.is_empty() && !report.meta.unreadable {
             diags.push(
                 Diagnostic::warning(
                     "missing-metadata",
@@ -87,7 +87,10 @@ pub fn check(site: &Site, sources: &SourceMap, diags: &Diagnostics) {
         }
         let label = report.tracker.label.one.to_lowercase();
         for item in &report.tracker.items {
-            if item.responses.is_empty() && item.missing_text.is_none() {
+            if item.responses.is_empty()
+                && item.missing_text.is_none()
+                && !item.unreadable_responses
+            {
                 diags.push(
                     Diagnostic::warning(
                         "no-response",

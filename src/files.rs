@@ -163,6 +163,34 @@ pub fn write_new(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
     std::io::Write::write_all(&mut f, bytes)
 }
 
+/// The site folder could not be opened: said in words, never the
+/// system's ("os error 2").
+pub fn no_site_folder(dir: &std::path::Path, e: &std::io::Error) -> crate::diagnostics::Diagnostic {
+    use std::io::ErrorKind;
+    let shown = dir.display();
+    let (message, hint) = match e.kind() {
+        ErrorKind::NotFound => (
+            format!("there is no folder `{shown}`"),
+            "run rapport in the site's folder (the one with site.yaml), or give the folder's path, e.g. `rapport build our-reports`",
+        ),
+        ErrorKind::NotADirectory => (
+            format!("`{shown}` is a file, not a folder"),
+            "give the folder that holds site.yaml, not a file in it",
+        ),
+        ErrorKind::PermissionDenied => (
+            format!("rapport is not allowed to read the folder `{shown}`"),
+            "check the folder's permissions, or copy the site somewhere you can read",
+        ),
+        _ => (
+            format!("the folder `{shown}` cannot be opened"),
+            "check that it is a folder on this computer and that you can open it",
+        ),
+    };
+    crate::diagnostics::Diagnostic::error("no-site", message)
+        .config()
+        .with_hint(hint)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

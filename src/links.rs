@@ -42,6 +42,8 @@ struct LinkIndex {
     report_slugs: HashMap<String, usize>,
     /// Each report's item numbers (in natural order) and its item label.
     items: Vec<(Vec<String>, String)>,
+    /// Per report: some item files could not be read.
+    unreadable: Vec<bool>,
     tables: Vec<Vec<std::sync::Arc<crate::data::Table>>>,
 }
 
@@ -65,6 +67,7 @@ pub fn resolve_links(
         report_dirs: site.reports.iter().map(|r| r.dir.clone()).collect(),
         report_slugs: HashMap::new(),
         items: Vec::new(),
+        unreadable: Vec::new(),
         tables: site.reports.iter().map(|r| r.tables.clone()).collect(),
     };
     for (ri, r) in site.reports.iter_mut().enumerate() {
@@ -95,6 +98,7 @@ pub fn resolve_links(
             r.tracker.items.iter().map(|i| i.number.clone()).collect(),
             r.tracker.label.one.clone(),
         ));
+        index.unreadable.push(r.tracker.unreadable);
     }
     let lent = &index;
     site.reports
@@ -241,6 +245,7 @@ impl DocLinks<'_> {
                         }
                         *target = t;
                     }
+                    Err((KNOCK_ON, ..)) => *target = LinkTarget::External,
                     Err((code, msg, hint)) => {
                         *target = LinkTarget::External;
                         if code == "unsafe-link" {
@@ -569,6 +574,10 @@ fn stray(name: &str) -> Option<(&'static str, String)> {
     })
 }
 
+/// The code of a link that fails only because of an error already
+/// reported (its report's item files could not be read): not reported.
+const KNOCK_ON: &str = "knock-on";
+
 /// `rec:12` (this report) or `rec:other-report/12`.
 fn resolve_item(reference: &str, ri: usize, index: &LinkIndex) -> Result<LinkTarget, LinkError> {
     let (report, number) = match reference.rsplit_once('/') {
@@ -590,6 +599,7 @@ fn resolve_item(reference: &str, ri: usize, index: &LinkIndex) -> Result<LinkTar
         .position(|n| tracker::same_number(n, number.trim()))
     {
         Some(item) => Ok(LinkTarget::Item { report, item }),
+        None if index.unreadable[report] => Err((KNOCK_ON, String::new(), String::new())),
         None => Err((
             "broken-link",
             format!("there is no {} {}", label.to_lowercase(), number.trim()),

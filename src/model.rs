@@ -72,6 +72,9 @@ pub struct ReportMeta {
     pub contents_depth: u8,
     /// A picture for the PDF cover and the report's home page.
     pub cover: Option<CoverImage>,
+    /// report.yaml could not be read (an error says so), so these settings
+    /// are stand-ins: warnings about them would be knock-ons of that error.
+    pub unreadable: bool,
 }
 
 /// report.yaml's `cover:`: a picture in `static/` (published as it is),
@@ -155,6 +158,10 @@ pub struct Tracker {
     /// What its items' statuses may be: report.yaml's `statuses:`, the
     /// decisions' words for a report of decisions, else the site's.
     pub statuses: crate::status::Vocabulary,
+    /// Some of its items' files could not be read (an error says so): a
+    /// link to an item, or a list of them, that then finds nothing is a
+    /// knock-on of that error and is not reported again.
+    pub unreadable: bool,
 }
 
 /// What a report calls its items: "Recommendation", "Action", "Decision".
@@ -196,6 +203,9 @@ pub struct Recommendation {
     pub status: usize,
     /// Newest first.
     pub responses: Vec<Response>,
+    /// Some of its responses could not be read (an error says which), so
+    /// an empty `responses` is not news.
+    pub unreadable_responses: bool,
     /// Where its text was written, for problems found in it later.
     pub origin: DocOrigin,
     /// Where its number was written, for problems with the item itself.

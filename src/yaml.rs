@@ -26,7 +26,13 @@ pub fn parse<T: DeserializeOwned>(
             .unwrap_or((1, 1));
         let raw = e.to_string();
         let message = strip_location_prefix(&raw);
-        let (code, message, hint) = explain(message, text, line);
+        // A tab in a line's indentation is met, and reported, at the end of
+        // the line before it: point at the tab.
+        let (line, column) = match tab_indented_after(text, line) {
+            Some(tab_line) => (tab_line, 1),
+            None => (line, column),
+        };
+        let (code, message, hint) = explain(message, text, line, column);
         Diagnostic::error(code, message)
             .in_file(file)
             .at_line(line + line_offset, column)
@@ -100,8 +106,151 @@ fn strip_location_prefix(msg: &str) -> &str {
     msg
 }
 
+/// Line `line` (from 1) of `text`, or the one after it, when its
+/// indentation holds a tab.
+fn tab_indented_after(text: &str, line: u32) -> Option<u32> {
+    let mut lines = text.lines().skip(line.saturating_sub(1) as usize);
+    [lines.next(), lines.next()]
+        .iter()
+        .position(|l| {
+            l.is_some_and(|l| {
+                l.chars()
+                    .take_while(|c| c.is_whitespace())
+                    .any(|c| c == '\t')
+            })
+        })
+        .map(|i| line + i as u32)
+}
+
+/// What is wrong with a YAML line, in words, from the parser's message and
+/// the line itself; `None` when neither says anything a person can act on.
+fn syntax_in_words(message: &str, line_text: &str, column: u32) -> Option<(String, String)> {
+    let trimmed = line_text.trim();
+    if line_text
+        .chars()
+        .take_while(|c| c.is_whitespace())
+        .any(|c| c == '\t')
+    {
+        return Some((
+            "this line is indented with a tab".into(),
+            "YAML needs spaces to indent: replace the tab with spaces (two for each level)".into(),
+        ));
+    }
+    let curly = ['“', '”', '‘', '’'];
+    let (key, value) = trimmed
+        .trim_start_matches("- ")
+        .split_once(':')
+        .map(|(k, v)| (k.trim(), v.trim()))
+        .unwrap_or(("", trimmed));
+    if value.starts_with(curly) {
+        let straight = value.trim_matches(curly).replace('"', "'");
+        return Some((
+            "the text is in curly quotes (“ ”), which YAML does not read as quotes".into(),
+            format!(
+                "use straight double quotes, as a keyboard types them: `{key}: \"{straight}\"`"
+            ),
+        ));
+    }
+    // The parser stops at the colon it cannot place: the key's own colon
+    // means the line is indented wrongly; a later one is a colon in text.
+    let key_colon = line_text
+        .find(':')
+        .map(|i| line_text[..i].chars().count() as u32 + 1);
+    let misaligned =
+        message.contains("mapping values are not allowed") && key_colon == Some(column);
+    if message.contains("mapping values are not allowed") && !key.is_empty() && !misaligned {
+        return Some((
+            format!(
+                "the text after `{key}:` has a colon of its own, so it reads as a second setting"
+            ),
+            format!(
+                "wrap the text in double quotes: `{key}: \"{}\"`",
+                value.replace('"', "'")
+            ),
+        ));
+    }
+    if misaligned
+        || message.contains("did not find expected key")
+        || message.contains("block mapping")
+        || message.contains("block sequence")
+        || message.contains("expected '-'")
+    {
+        return Some((
+            "this line is not lined up with the lines around it".into(),
+            "each setting of a list item starts under the first letter after its `- `; a progress update (`- date:`) goes two spaces further in than `responses:`; use spaces, not tabs".into(),
+        ));
+    }
+    if message.contains("cannot start any token") {
+        return Some((
+            "the text on this line starts with a character YAML keeps for itself (such as ` @ % or *)".into(),
+            format!("wrap the text in double quotes: `{key}: \"{value}\"`"),
+        ));
+    }
+    None
+}
+
+/// A value of the wrong kind, in words: what the setting takes.
+fn kind_in_words(message: &str, line_text: &str) -> Option<String> {
+    let key = line_text
+        .trim()
+        .trim_start_matches("- ")
+        .split_once(':')
+        .map_or("", |(k, _)| k.trim());
+    let setting = if key.is_empty() {
+        "this setting".to_string()
+    } else {
+        format!("`{key}:`")
+    };
+    let integer = [
+        "i8", "i16", "i32", "i64", "u8", "u16", "u32", "u64", "usize", "integer",
+    ];
+    if let Some(expected) = message.rsplit("expected ").next()
+        && message.contains("expected ")
+    {
+        let expected = expected
+            .trim()
+            .trim_start_matches("a ")
+            .trim_start_matches("an ");
+        if integer.contains(&expected) {
+            return Some(format!("{setting} takes a whole number (1, 2, 3)"));
+        }
+        if expected.starts_with("bool") {
+            return Some(format!("{setting} takes `true` or `false`"));
+        }
+        if expected.starts_with("f32") || expected.starts_with("f64") {
+            return Some(format!("{setting} takes a number"));
+        }
+        if expected.starts_with("sequence") {
+            return Some(format!(
+                "{setting} takes a list: `[first, second]`, or one `- ` line for each"
+            ));
+        }
+        if expected.starts_with("string") || expected.starts_with("str") {
+            let value = line_text.split_once(':').map_or("", |(_, v)| v.trim());
+            if let Some(first) = value.chars().next().filter(|c| "[{'\"&*!|>".contains(*c)) {
+                return Some(format!(
+                    "{setting} takes text, and text that starts with `{first}` must be in double quotes: `{key}: \"{}\"`",
+                    value.replace('"', "'")
+                ));
+            }
+            return Some(format!(
+                "{setting} takes text on one line (a list or a block of settings was given)"
+            ));
+        }
+        if expected.starts_with("map") || expected.starts_with("struct") {
+            return Some(format!(
+                "{setting} takes settings of its own, each on an indented line below it"
+            ));
+        }
+    }
+    if message.contains("invalid digit") || message.contains("i64") || message.contains("u32") {
+        return Some(format!("{setting} takes a whole number (1, 2, 3)"));
+    }
+    None
+}
+
 /// Rewrites serde's wording for people who do not program, and adds a hint.
-fn explain(message: &str, text: &str, line: u32) -> (&'static str, String, String) {
+fn explain(message: &str, text: &str, line: u32, column: u32) -> (&'static str, String, String) {
     if let Some(rest) = message.strip_prefix("unknown field `") {
         let (key, expected) = rest.split_once('`').unwrap_or((rest, ""));
         let expected: Vec<&str> = expected
@@ -157,28 +306,36 @@ fn explain(message: &str, text: &str, line: u32) -> (&'static str, String, Strin
             hint.to_string(),
         );
     }
+    let line_text = text
+        .lines()
+        .nth(line.saturating_sub(1) as usize)
+        .unwrap_or("");
     if message.starts_with("invalid")
         || message.starts_with("expected")
         || message.contains("invalid type")
     {
-        let line_text = text
-            .lines()
-            .nth(line.saturating_sub(1) as usize)
-            .unwrap_or("")
-            .trim();
-        return (
-            "yaml-type",
-            format!("wrong kind of value: {message}"),
-            format!(
-                "check the value on this line (`{line_text}`); text with a colon or starting with a quote or bracket needs \"double quotes\""
+        let shown = line_text.trim();
+        return match kind_in_words(message, line_text) {
+            Some(takes) => (
+                "yaml-type",
+                format!("the value on this line (`{shown}`) is the wrong kind"),
+                takes,
             ),
-        );
+            None => (
+                "yaml-type",
+                format!("the value on this line (`{shown}`) is the wrong kind for its setting"),
+                "check the setting in docs/authoring.md; text with a colon, or starting with a quote or bracket, needs \"double quotes\"".into(),
+            ),
+        };
     }
-    (
-        "yaml-syntax",
-        format!("YAML syntax error: {message}"),
-        "check the indentation and that every `key: value` pair is on its own line; wrap text containing `: ` or `#` in \"double quotes\"".to_string(),
-    )
+    match syntax_in_words(message, line_text, column) {
+        Some((what, hint)) => ("yaml-syntax", what, hint),
+        None => (
+            "yaml-syntax",
+            "this line cannot be read as settings".into(),
+            "check the indentation (spaces, lined up with the lines around it) and that every `key: value` pair is on its own line; wrap text containing `: ` or `#` in \"double quotes\"".to_string(),
+        ),
+    }
 }
 
 #[cfg(test)]

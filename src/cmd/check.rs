@@ -34,10 +34,11 @@ pub fn run(args: Args) -> i32 {
     let fs = match RealFs::new(&args.site_dir) {
         Ok(fs) => fs,
         Err(e) => {
-            eprintln!(
-                "error: cannot open site folder {}: {e}",
-                args.site_dir.display()
-            );
+            let d = rapport::files::no_site_folder(&args.site_dir, &e);
+            eprintln!("error: {}", d.message);
+            if let Some(hint) = &d.hint {
+                eprintln!("  help: {hint}");
+            }
             return 2;
         }
     };

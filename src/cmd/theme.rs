@@ -54,7 +54,11 @@ fn check(site: &std::path::Path) -> i32 {
     let fs = match RealFs::new(site) {
         Ok(fs) => fs,
         Err(e) => {
-            eprintln!("error: cannot open site folder {}: {e}", site.display());
+            let d = rapport::files::no_site_folder(site, &e);
+            eprintln!("error: {}", d.message);
+            if let Some(hint) = &d.hint {
+                eprintln!("  help: {hint}");
+            }
             return 2;
         }
     };

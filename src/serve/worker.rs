@@ -208,8 +208,11 @@ impl Builder {
     }
 
     fn open(&self) -> Result<RealFs, String> {
-        RealFs::new(&self.site_dir)
-            .map_err(|e| format!("cannot open site folder {}: {e}", self.site_dir.display()))
+        RealFs::new(&self.site_dir).map_err(|e| {
+            crate::files::no_site_folder(&self.site_dir, &e)
+                .message
+                .clone()
+        })
     }
 
     /// Everything, rendered before the reload.

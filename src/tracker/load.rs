@@ -226,9 +226,10 @@ pub fn load(
     opts: &crate::parse_cache::LoadOptions,
     diags: &Diagnostics,
     sources: &SourceMap,
-) -> Vec<Recommendation> {
+) -> (Vec<Recommendation>, bool) {
     let cx = Cx { statuses, diags };
     let mut items = Vec::new();
+    let mut unreadable = false;
     let dir = vfs::join(report_dir, ITEMS_DIR);
     let mut files: Vec<String> = crate::parse_cache::walk(fs, opts, &dir)
         .iter()
@@ -240,7 +241,7 @@ pub fn load(
     // the rebuilds of `rapport serve`, like chapters.
     let key = crate::parse_cache::key_of(&format!("{statuses:?}"));
     for path in files {
-        items.extend(crate::parse_cache::load(
+        let item = crate::parse_cache::load(
             opts.cache.as_deref(),
             crate::parse_cache::Parse {
                 fs,
@@ -250,7 +251,9 @@ pub fn load(
                 sources,
                 parse: &|text, diags| Cx { statuses, diags }.markdown_file(&path, text),
             },
-        ));
+        );
+        unreadable |= item.is_none();
+        items.extend(item);
     }
     let yaml_path = vfs::join(report_dir, ITEMS_YAML);
     if fs.is_file(&yaml_path)
@@ -263,9 +266,10 @@ pub fn load(
                     items.push(cx.item(raw.into_item(0, &text), &yaml_path, &text, &index, None));
                 }
             }
-            Err(d) => diags.push(d.with_hint(
-                "recommendations.yaml is a list: each item starts with `- number: ...`",
-            )),
+            Err(d) => {
+                unreadable = true;
+                diags.push(d);
+            }
         }
     }
     let csv_path = vfs::join(report_dir, ITEMS_CSV);
@@ -274,7 +278,7 @@ pub fn load(
     {
         items.extend(csv_items(&cx, &csv_path, &text));
     }
-    items
+    (items, unreadable)
 }
 
 struct Cx<'a> {
@@ -347,11 +351,16 @@ impl Cx<'_> {
         };
 
         let mut responses = Vec::new();
+        let mut unreadable_responses = false;
         for r in raw.responses {
-            let Some(date) = self.date(&r.date, file) else {
+            // Both checked, so that a bad date does not hide a misspelt
+            // status in the same response.
+            let date = self.date(&r.date, file);
+            let status = self.status(&r.status, file);
+            let Some(date) = date else {
+                unreadable_responses = true;
                 continue;
             };
-            let status = self.status(&r.status, file);
             let (doc, origin) = match &r.text {
                 Some(t) => {
                     let origin = value_origin(file, text, t);
@@ -399,6 +408,7 @@ impl Cx<'_> {
             due,
             status,
             responses,
+            unreadable_responses,
             origin,
             number_at: raw.number.at.clone(),
             previously: raw.previously.as_ref().map(parse_ref),
@@ -417,13 +427,21 @@ impl Cx<'_> {
                 Diagnostic::error("unknown-status", format!("`{}` is not a status", s.v))
                     .in_file(file)
                     .at(s.at.clone())
-                    .with_hint(if self.statuses.is_decisions() {
-                        format!(
-                            "this report's items are decisions, so use one of: {}; or write `statuses: default` in report.yaml for the site's statuses",
-                            self.statuses.listing()
+                    .with_hint({
+                        let listing = self.statuses.listing();
+                        let guess = crate::diagnostics::nearest(
+                            &s.v.trim().to_lowercase(),
+                            listing.split(", "),
                         )
-                    } else {
-                        format!("use one of: {}", self.statuses.listing())
+                        .map(|g| format!("did you mean `{g}`? "))
+                        .unwrap_or_default();
+                        if self.statuses.is_decisions() {
+                            format!(
+                                "{guess}this report's items are decisions, so use one of: {listing}; or write `statuses: default` in report.yaml for the site's statuses"
+                            )
+                        } else {
+                            format!("{guess}use one of: {listing}")
+                        }
                     }),
             );
         }
@@ -437,7 +455,7 @@ impl Cx<'_> {
                 Diagnostic::error("bad-date", format!("`{}` is not a date", s.v))
                     .in_file(file)
                     .at(s.at.clone())
-                    .with_hint("write YYYY-MM-DD, or YYYY-MM for a month, e.g. 2020-03-31 or 2020-03; use `period:` for a label such as \"Quarter 3\""),
+                    .with_hint(crate::dates::hint_for(&s.v, "write YYYY-MM-DD, or YYYY-MM for a month, e.g. 2020-03-31 or 2020-03; use `period:` for a label such as \"Quarter 3\"")),
             );
         }
         d
@@ -675,7 +693,7 @@ mod tests {
             fs.add(p, t.as_bytes());
         }
         let diags = Diagnostics::new();
-        let items = load(
+        let (items, _) = load(
             &fs,
             "content/r",
             &Vocabulary::default(),

@@ -261,7 +261,7 @@ pub fn expand_components(site: &mut Site, diags: &Diagnostics, sources: &SourceM
                     .filter(|&i| filter.accepts(&tracker.items[i]))
                     .collect();
                 filter.warn_unmatched(&tracker.items, &tracker.label, &mut problem);
-                if tracker.items.is_empty() {
+                if tracker.items.is_empty() && !tracker.unreadable {
                     problem(
                         Diagnostic::warning(
                             "no-items",

@@ -23,14 +23,63 @@ macro_rules! invalid_sites {
 }
 
 invalid_sites! {
+    comms_officer_mistakes => "comms-officer-mistakes",
     data_problems => "data-problems",
     front_matter_type => "front-matter-type",
     many_problems => "many-problems",
+    tab_in_site_yaml => "tab-in-site-yaml",
     template_variable => "template-variable",
     tracker_problems => "tracker-problems",
     unknown_site_key => "unknown-site-key",
     unsafe_links => "unsafe-links",
     yaml_syntax => "yaml-syntax",
+}
+
+/// Words of the parser, the file system or Rust that once reached people:
+/// "invalid i64", "mapping values are not allowed in this context", "os
+/// error 2". None may appear in what `check` says about any broken site.
+const JARGON: &[&str] = &[
+    "i64",
+    "u32",
+    "usize",
+    "serde",
+    "scalar",
+    "mapping values",
+    "block mapping",
+    "invalid type",
+    "untagged",
+    "enum ",
+    "struct ",
+    "os error",
+    "YAML syntax error",
+    "deserializ",
+    "unwrap",
+    "panicked",
+];
+
+#[test]
+fn no_message_about_a_broken_site_uses_the_words_of_the_parser_or_of_rust() {
+    let mut checked = 0;
+    for folder in FOLDERS {
+        let expected =
+            std::fs::read_to_string(fixtures().join("invalid").join(folder).join("expected.txt"))
+                .unwrap();
+        for word in JARGON {
+            assert!(
+                !expected.contains(word),
+                "tests/invalid/{folder}/expected.txt says `{word}`:\n{expected}"
+            );
+        }
+        checked += 1;
+    }
+    assert_eq!(checked, FOLDERS.len());
+    // And a site folder that is not there.
+    let run = TestSite::fixture("fixtures/full").run(&["check", "/no/such/site/folder"]);
+    assert_ne!(run.code, 0);
+    for word in JARGON {
+        assert!(!run.stderr.contains(word), "{}", run.stderr);
+    }
+    assert!(run.stderr.contains("there is no folder"), "{}", run.stderr);
 }
 
 #[test]
