@@ -280,18 +280,24 @@ pub fn render(
     })
 }
 
-/// A document whose layout did not settle: its page numbers, contents or
-/// running headers may be wrong (a template that moves content by where
-/// it falls on the page can chase its own tail). Published, but said.
-fn unsettled_layout(site: &Site, ri: usize, only: Option<usize>) -> Diagnostic {
+/// What a PDF is of ("report" or "chapter") and the file a problem with it
+/// points at: the report's report.yaml, or the chapter's file.
+fn document_file(site: &Site, ri: usize, only: Option<usize>) -> (&'static str, String) {
     let report = &site.reports[ri];
-    let (what, file) = match only {
+    match only {
         Some(ci) => ("chapter", report.chapters[ci].file.clone()),
         None => (
             "report",
             crate::vfs::join(&report.dir, crate::content::REPORT_FILE),
         ),
-    };
+    }
+}
+
+/// A document whose layout did not settle: its page numbers, contents or
+/// running headers may be wrong (a template that moves content by where
+/// it falls on the page can chase its own tail). Published, but said.
+fn unsettled_layout(site: &Site, ri: usize, only: Option<usize>) -> Diagnostic {
+    let (what, file) = document_file(site, ri, only);
     Diagnostic::warning(
         "pdf-layout",
         format!("the PDF of this {what} did not settle its layout: its page numbers, contents or running headers may be wrong"),
@@ -304,15 +310,8 @@ fn unsettled_layout(site: &Site, ri: usize, only: Option<usize>) -> Diagnostic {
 /// The problem with a document whose PDF would need more than
 /// [`MAX_PDF_MEMORY`], at the top of its report.yaml (or its chapter).
 fn too_large(site: &Site, ri: usize, only: Option<usize>, m: &markup::Markup) -> Diagnostic {
-    let report = &site.reports[ri];
     let gb = |bytes: u64| bytes as f64 / (1u64 << 30) as f64;
-    let (what, file) = match only {
-        Some(ci) => ("chapter", report.chapters[ci].file.clone()),
-        None => (
-            "report",
-            crate::vfs::join(&report.dir, crate::content::REPORT_FILE),
-        ),
-    };
+    let (what, file) = document_file(site, ri, only);
     let text = m.text.len() as u64;
     Diagnostic::error(
         "pdf-too-large",
