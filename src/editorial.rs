@@ -115,8 +115,9 @@ fn placeholders(file: &str, sources: &SourceMap, diags: &Diagnostics) {
     let Some(text) = sources.get(file) else {
         return;
     };
+    // Only a find needs line numbers; nearly every file has none.
+    let index = std::cell::LazyCell::new(|| LineIndex::new(&text));
     for found in FINDER.find_iter(&*text) {
-        let index = LineIndex::new(&text);
         diags.push(
             Diagnostic::warning(
                 "placeholder-text",
@@ -177,11 +178,13 @@ fn example_addresses(site: &Site, sources: &SourceMap, diags: &Diagnostics) {
             "set it to the address the site will be published at, or the sitemap, feed and PDFs will link to nowhere",
         );
     }
-    let emails = config
+    // An address given twice (publisher and accessibility) is said once.
+    let emails: std::collections::BTreeSet<&String> = config
         .publisher
         .email
         .iter()
-        .chain(config.accessibility.as_ref().map(|a| &a.email));
+        .chain(config.accessibility.as_ref().map(|a| &a.email))
+        .collect();
     for email in emails {
         if host(email).is_some() {
             warn(
