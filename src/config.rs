@@ -257,7 +257,6 @@ pub fn load(
         raw.accessibility.as_ref(),
         p,
     );
-    check_contrast(&branding.colours, p);
     let statuses = statuses(raw.statuses, p);
     if let Some(a) = &raw.accessibility {
         check_accessibility(a, p);
@@ -517,13 +516,11 @@ pub struct RawReportBranding {
 /// A report's colours: its own primary and accent over the site's, checked
 /// for contrast as the site's are.
 pub(crate) fn report_colours(raw: RawReportBranding, site: &Colours, p: &mut Problems) -> Colours {
-    let colours = given_colours(
+    given_colours(
         site.clone(),
         [raw.primary_colour, raw.accent_colour, None, None],
         p,
-    );
-    check_contrast(&colours, p);
-    colours
+    )
 }
 
 /// The branding colours given (primary, accent, text, background), each
@@ -537,6 +534,9 @@ fn given_colours(
     given: [Option<Spanned<String>>; 4],
     p: &mut Problems,
 ) -> Colours {
+    let spans = given
+        .each_ref()
+        .map(|g| g.as_ref().map(|s| yaml::span_of(s, 0)));
     let slots = [
         &mut colours.primary,
         &mut colours.accent,
@@ -554,6 +554,7 @@ fn given_colours(
             ),
         }
     }
+    check_contrast(&colours, &spans, p);
     colours
 }
 
@@ -638,12 +639,18 @@ fn font(fs: &dyn FileSystem, f: RawFont, p: &mut Problems) -> BrandFont {
     }
 }
 
-/// WCAG 2.2 AA asks for 4.5:1 between text and its background.
-fn check_contrast(colours: &Colours, p: &mut Problems) {
-    for (what, fg) in [
-        ("text_colour", &colours.text),
-        ("primary_colour", &colours.primary),
+/// WCAG 2.2 AA asks for 4.5:1 between text and its background. A problem
+/// is reported at the colour this file gives (`spans`: primary, accent,
+/// text, background), the text colour first, else the background; one this
+/// file does not give is reported where it is given.
+fn check_contrast(colours: &Colours, spans: &[Option<Span>; 4], p: &mut Problems) {
+    for (what, fg, at) in [
+        ("text_colour", &colours.text, &spans[2]),
+        ("primary_colour", &colours.primary, &spans[0]),
     ] {
+        let Some(at) = at.as_ref().or(spans[3].as_ref()) else {
+            continue;
+        };
         if let (Some(a), Some(b)) = (parse_hex(fg), parse_hex(&colours.background)) {
             let ratio = contrast_ratio(a, b);
             if ratio < 4.5 {
@@ -655,7 +662,7 @@ fn check_contrast(colours: &Colours, p: &mut Problems) {
                             colours.background
                         ),
                     )
-                    .at(Span::point(1, 1))
+                    .at(at.clone())
                     .with_hint("choose a darker colour (a contrast checker helps)"),
                 );
             }
@@ -1023,6 +1030,12 @@ mod tests {
             load_str("title: T\norganisation: O\nbranding:\n  primary_colour: \"#ffdd00\"\n");
         assert!(cfg.is_none());
         assert_eq!(d[0].code, "low-contrast");
+        // At the colour's own line, not the top of the file.
+        assert!(
+            d[0].location().starts_with("site.yaml:4:"),
+            "{}",
+            d[0].location()
+        );
     }
 
     #[test]
