@@ -33,14 +33,7 @@ pub struct Args {
 pub fn run(args: Args) -> i32 {
     let fs = match RealFs::new(&args.site_dir) {
         Ok(fs) => fs,
-        Err(e) => {
-            let d = rapport::files::no_site_folder(&args.site_dir, &e);
-            eprintln!("error: {}", d.message);
-            if let Some(hint) = &d.hint {
-                eprintln!("  help: {hint}");
-            }
-            return 2;
-        }
+        Err(e) => return super::no_site_folder(&args.site_dir, &e),
     };
     let opts = BuildOptions {
         drafts: args.drafts,

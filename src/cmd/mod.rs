@@ -14,6 +14,17 @@ use std::io::IsTerminal;
 use rapport::build::Outcome;
 use rapport::diagnostics::{Severity, render_human};
 
+/// Says that the site folder given cannot be opened, in words; the exit
+/// code for a site that could not be read at all.
+pub fn no_site_folder(dir: &std::path::Path, e: &std::io::Error) -> i32 {
+    let d = rapport::files::no_site_folder(dir, e);
+    eprintln!("error: {}", d.message);
+    if let Some(hint) = &d.hint {
+        eprintln!("  help: {hint}");
+    }
+    2
+}
+
 /// Prints the problems of a run to stderr and a one-line summary.
 pub fn report(outcome: &Outcome) {
     let colour = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();

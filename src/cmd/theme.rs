@@ -53,14 +53,7 @@ fn export(dir: &std::path::Path) -> i32 {
 fn check(site: &std::path::Path) -> i32 {
     let fs = match RealFs::new(site) {
         Ok(fs) => fs,
-        Err(e) => {
-            let d = rapport::files::no_site_folder(site, &e);
-            eprintln!("error: {}", d.message);
-            if let Some(hint) = &d.hint {
-                eprintln!("  help: {hint}");
-            }
-            return 2;
-        }
+        Err(e) => return super::no_site_folder(site, &e),
     };
     let diags = Diagnostics::default();
     let sources = SourceMap::default();

@@ -7,8 +7,8 @@
 //! the content folder (`content/`, where each report's `data/` folder is),
 //! must not be hidden (no part of its path starts with `.`), must really be
 //! there (a symbolic link into the rest of the site is refused too), and
-//! must be the kind of file its key says: `.csv` for `file:`, `.xlsx` for
-//! `workbook:`. A refused file is never read.
+//! must be the kind of file its key says: `.csv` for `file:`, `.xlsx` or
+//! `.ods` for `workbook:`. A refused file is never read.
 //!
 //! Messages about a file quote only what the schema wrote. The text of a
 //! refused file, or of one that is not the table it claims to be (binary,
@@ -169,7 +169,8 @@ impl Read<'_> {
             self.outside(f);
             return None;
         };
-        if !path.to_ascii_lowercase().ends_with(kind.extension()) {
+        let lower = path.to_ascii_lowercase();
+        if !kind.extensions().iter().any(|e| lower.ends_with(e)) {
             let (code, hint) = kind.wrong_kind();
             self.error(
                 at,
@@ -238,10 +239,10 @@ enum Kind {
 }
 
 impl Kind {
-    fn extension(self) -> &'static str {
+    fn extensions(self) -> &'static [&'static str] {
         match self {
-            Kind::Csv => ".csv",
-            Kind::Workbook => ".xlsx",
+            Kind::Csv => &[".csv"],
+            Kind::Workbook => &[".xlsx", ".ods"],
         }
     }
 
@@ -255,14 +256,14 @@ impl Kind {
     fn described(self) -> &'static str {
         match self {
             Kind::Csv => "a CSV file (.csv)",
-            Kind::Workbook => "an Excel workbook (.xlsx)",
+            Kind::Workbook => "a workbook (.xlsx or .ods)",
         }
     }
 
     fn described_short(self) -> &'static str {
         match self {
             Kind::Csv => "CSV file",
-            Kind::Workbook => ".xlsx file",
+            Kind::Workbook => "workbook (.xlsx or .ods)",
         }
     }
 
@@ -274,7 +275,7 @@ impl Kind {
             ),
             Kind::Workbook => (
                 "bad-workbook",
-                "`workbook:` names an .xlsx file; save older workbooks from Excel or LibreOffice as \"Excel Workbook (.xlsx)\"",
+                "`workbook:` names an .xlsx or .ods file; save older workbooks (.xls) from Excel or LibreOffice as \"Excel Workbook (.xlsx)\" or \"ODF Spreadsheet (.ods)\"",
             ),
         }
     }

@@ -372,6 +372,11 @@ fn a_finance_sheet_builds_as_exported_whatever_the_format() {
             "funding.xlsx",
             "workbook:\n  file: funding.xlsx\n  sheet: source",
         ),
+        (
+            "ods",
+            "funding.ods",
+            "workbook:\n  file: funding.ods\n  sheet: source",
+        ),
     ] {
         std::fs::copy(
             exports.join(file),
@@ -404,7 +409,7 @@ fn a_finance_sheet_builds_as_exported_whatever_the_format() {
         run.stderr
     );
     let page = run.page("r/funding/index.html");
-    for table in ["cp1252", "bom", "book"] {
+    for table in ["cp1252", "bom", "book", "ods"] {
         let figure = format!("h2#{table} + figure.data-table");
         assert_eq!(
             page.cells(&format!("{figure} tbody tr:first-child > *")),
@@ -423,7 +428,7 @@ fn a_finance_sheet_builds_as_exported_whatever_the_format() {
         );
     }
     let prose = page.text_of(".prose");
-    assert_eq!(prose.matches("Spent: £346,170.").count(), 3, "{prose}");
+    assert_eq!(prose.matches("Spent: £346,170.").count(), 4, "{prose}");
 }
 
 /// Statisticians write `[x]`, `[c]`, `-` or `..` where a figure is not

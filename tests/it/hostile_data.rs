@@ -60,17 +60,99 @@ fn inline(at: &str, text: &str) -> String {
 /// `Data`; the workbook's `file:` is at line 3, column 9, its sheet at line
 /// 4, column 10.
 fn workbook_site(xlsx: &[u8]) -> TestSite {
+    workbook_site_named("t.xlsx", xlsx)
+}
+
+fn workbook_site_named(name: &str, bytes: &[u8]) -> TestSite {
     let site = TestSite::fixture("fixtures/full");
     site.write(
         "content/sample/data/t.yaml",
-        "caption: T\nworkbook:\n  file: t.xlsx\n  sheet: Data\ncolumns:\n  - key: part\n    label: Part\n",
+        &format!("caption: T\nworkbook:\n  file: {name}\n  sheet: Data\ncolumns:\n  - key: part\n    label: Part\n"),
     );
     site.write(
         "content/sample/04-t.md",
         "---\ntitle: T\n---\n\n> [!TABLE] t\n",
     );
-    std::fs::write(site.dir.join("content/sample/data/t.xlsx"), xlsx).unwrap();
+    std::fs::write(site.dir.join("content/sample/data").join(name), bytes).unwrap();
     site
+}
+
+/// An .ods as LibreOffice writes one, with a single sheet, `Data`, whose
+/// `content.xml` rows are `rows`.
+fn ods(rows: &str) -> Vec<u8> {
+    use zip::write::SimpleFileOptions;
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let stored = SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    let deflated =
+        SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+    zip.start_file("mimetype", stored).unwrap();
+    zip.write_all(b"application/vnd.oasis.opendocument.spreadsheet")
+        .unwrap();
+    zip.start_file("META-INF/manifest.xml", deflated).unwrap();
+    zip.write_all(br#"<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0"><manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/></manifest:manifest>"#).unwrap();
+    zip.start_file("content.xml", deflated).unwrap();
+    write!(
+        zip,
+        r#"<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"><office:body><office:spreadsheet><table:table table:name="Data">{rows}</table:table></office:spreadsheet></office:body></office:document-content>"#
+    )
+    .unwrap();
+    zip.finish().unwrap().into_inner()
+}
+
+fn ods_text(text: &str) -> String {
+    format!(
+        r#"<table:table-cell office:value-type="string"><text:p>{text}</text:p></table:table-cell>"#
+    )
+}
+
+/// The control for the .ods refusals: LibreOffice ends every row with the
+/// empty columns to the sheet's edge, and the sheet with the empty rows to
+/// its foot, each as one repeated cell; such a sheet reads.
+#[test]
+fn a_small_ods_repeating_empty_cells_to_the_sheet_edge_builds() {
+    let edge = r#"<table:table-cell table:number-columns-repeated="16383"/>"#;
+    let book = ods(&format!(
+        r#"<table:table-row>{}{edge}</table:table-row><table:table-row>{}{edge}</table:table-row><table:table-row table:number-rows-repeated="1048574"><table:table-cell table:number-columns-repeated="16384"/></table:table-row>"#,
+        ods_text("Part"),
+        ods_text("Leeds")
+    ));
+    let run = workbook_site_named("t.ods", &book).build().success();
+    let page = run.page("sample/t/index.html");
+    assert_eq!(page.cells("figure.data-table tbody th"), ["Leeds"]);
+}
+
+/// calamine writes out every repeat of an .ods cell as it opens the file:
+/// this file of a few hundred bytes asked it for a billion cells.
+#[test]
+fn ods_bomb_one_cell_repeated_a_billion_times_fails_fast() {
+    let book = ods(&format!(
+        r#"<table:table-row>{}</table:table-row><table:table-row><table:table-cell office:value-type="float" office:value="1" table:number-columns-repeated="1000000000"/></table:table-row>"#,
+        ods_text("Part")
+    ));
+    assert!(book.len() < 4096, "the bomb is {} bytes", book.len());
+    let site = workbook_site_named("t.ods", &book);
+    assert_workbook_refused(
+        &site,
+        "content/sample/data/t.yaml:4:10",
+        "sheet `Data` spans more than 1,000,000 cells",
+    );
+}
+
+/// A row of text repeated a million times beside a cell in column 1,000.
+#[test]
+fn ods_bomb_a_row_repeated_a_million_times_fails_fast() {
+    let book = ods(&format!(
+        r#"<table:table-row>{}</table:table-row><table:table-row table:number-rows-repeated="1000000">{}</table:table-row><table:table-row><table:table-cell table:number-columns-repeated="999"/>{}</table:table-row>"#,
+        ods_text("Part"),
+        ods_text("Leeds"),
+        ods_text("far")
+    ));
+    let site = workbook_site_named("t.ods", &book);
+    assert_workbook_refused(
+        &site,
+        "content/sample/data/t.yaml:4:10",
+        "more than 1,000,000 cells",
+    );
 }
 
 /// A workbook refused quickly, in bounded memory (see `fails_fast`), at

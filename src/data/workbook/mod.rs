@@ -1,6 +1,6 @@
-//! Excel workbooks (.xlsx), read within limits.
+//! Workbooks (Excel's .xlsx and OpenDocument's .ods), read within limits.
 //!
-//! An .xlsx file is a zip archive of XML parts. calamine, which reads them,
+//! Both are zip archives of XML parts. calamine, which reads them,
 //! inflates each part it needs into memory, and its usual way in
 //! (`worksheet_range`) allocates one cell for every position between the
 //! first and the last used cell. A file of a few kilobytes can therefore ask
@@ -12,11 +12,19 @@
 //! sizes). And the sheet is read one cell at a time, counted, and kept only
 //! where it holds something, never as calamine's dense grid.
 //!
-//! This module is the only user of `calamine` and `zip`.
+//! calamine has no cell-by-cell reader for .ods: it reads every sheet into
+//! a dense grid as it opens the file, repeating a cell or row as often as
+//! the file says (`table:number-columns-repeated`). So an .ods is first
+//! measured without being expanded ([`ods`]), and handed to calamine only
+//! when every grid it would build is within the limits.
+//!
+//! This module is the only user of `calamine`, `zip` and `quick-xml`.
+
+mod ods;
 
 use std::io::{Cursor, Read};
 
-use calamine::{DataRef, Reader, Xlsx, XlsxError};
+use calamine::{Data, DataRef, Ods, OdsError, Reader, Xlsx, XlsxError};
 
 use super::source::{Grid, GridRow};
 use super::thousands;
@@ -60,8 +68,27 @@ fn refuse(at: Part, message: impl Into<String>, hint: impl Into<String>) -> Refu
 fn not_a_workbook() -> Refusal {
     refuse(
         Part::File,
-        "cannot be read as an Excel workbook (.xlsx)",
-        "open it in Excel or LibreOffice and save it as \"Excel Workbook (.xlsx)\", without a password",
+        "cannot be read as a workbook (.xlsx or .ods)",
+        "open it in Excel or LibreOffice and save it as \"Excel Workbook (.xlsx)\" or \"ODF Spreadsheet (.ods)\", without a password",
+    )
+}
+
+fn no_sheet(sheet: &str, names: &[String]) -> Refusal {
+    refuse(
+        Part::Sheet,
+        format!("the workbook has no sheet `{sheet}`"),
+        format!("its sheets are: {}", names.join(", ")),
+    )
+}
+
+fn too_many_cells(sheet: &str) -> Refusal {
+    refuse(
+        Part::Sheet,
+        format!(
+            "sheet `{sheet}` has more than {} cells; rapport reads at most that many from a sheet",
+            thousands(MAX_SHEET_CELLS)
+        ),
+        "put the table on a sheet of its own, or export it as CSV",
     )
 }
 
@@ -77,33 +104,59 @@ fn too_big(what: &str) -> Refusal {
 }
 
 /// The cells of `sheet` (within `range`, `A1:D19`, or the whole used part),
-/// as a grid whose first row is the header.
+/// as a grid whose first row is the header. The format is told from the
+/// archive itself, so a workbook saved under the other extension still reads.
 pub fn read(bytes: Vec<u8>, sheet: &str, range: Option<&str>) -> Result<Grid, Refusal> {
     if bytes.len() as u64 > MAX_WORKBOOK_BYTES {
         return Err(too_big("over the limit on disk"));
     }
     check_archive(&bytes)?;
-    let mut book: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(|_| not_a_workbook())?;
-    let names = book.sheet_names();
-    let cells = match book.worksheet_cells_reader(sheet) {
-        Ok(mut reader) => used_cells(|| reader.next_cell(), sheet)?,
-        Err(XlsxError::WorksheetNotFound(_)) => {
-            return Err(refuse(
-                Part::Sheet,
-                format!("the workbook has no sheet `{sheet}`"),
-                format!("its sheets are: {}", names.join(", ")),
-            ));
-        }
-        Err(_) => {
-            return Err(refuse(
-                Part::Sheet,
-                format!("sheet `{sheet}` is not a sheet of cells rapport can read"),
-                "name a worksheet that holds the table (not a chart sheet)",
-            ));
-        }
+    let cells = if ods::is_ods(&bytes) {
+        ods_cells(bytes, sheet)?
+    } else {
+        xlsx_cells(bytes, sheet)?
     };
     let (start, end) = bounds(&cells, sheet, range)?;
     grid(cells, start, end)
+}
+
+fn xlsx_cells(bytes: Vec<u8>, sheet: &str) -> Result<Vec<Used>, Refusal> {
+    let mut book: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(|_| not_a_workbook())?;
+    let names = book.sheet_names();
+    match book.worksheet_cells_reader(sheet) {
+        Ok(mut reader) => used_cells(|| reader.next_cell(), sheet),
+        Err(XlsxError::WorksheetNotFound(_)) => Err(no_sheet(sheet, &names)),
+        Err(_) => Err(refuse(
+            Part::Sheet,
+            format!("sheet `{sheet}` is not a sheet of cells rapport can read"),
+            "name a worksheet that holds the table (not a chart sheet)",
+        )),
+    }
+}
+
+/// An .ods, measured first (see the module's notes), then read whole by
+/// calamine; only its cells that hold something are kept.
+fn ods_cells(bytes: Vec<u8>, sheet: &str) -> Result<Vec<Used>, Refusal> {
+    ods::within_limits(&bytes, sheet)?;
+    let mut book: Ods<_> = Ods::new(Cursor::new(bytes)).map_err(|_| not_a_workbook())?;
+    let names = book.sheet_names();
+    let range = match book.worksheet_range(sheet) {
+        Ok(r) => r,
+        Err(OdsError::WorksheetNotFound(_)) => return Err(no_sheet(sheet, &names)),
+        Err(_) => return Err(not_a_workbook()),
+    };
+    let (top, left) = range.start().unwrap_or((0, 0));
+    Ok(range
+        .used_cells()
+        .filter_map(|(row, col, value)| {
+            let text = owned_text(value);
+            (!text.is_empty()).then(|| Used {
+                row: top + row as u32,
+                col: left + col as u32,
+                text,
+            })
+        })
+        .collect())
 }
 
 /// Refuses an archive that declares, or really inflates to, more than
@@ -161,14 +214,7 @@ fn used_cells<'a>(
         };
         seen += 1;
         if seen > MAX_SHEET_CELLS {
-            return Err(refuse(
-                Part::Sheet,
-                format!(
-                    "sheet `{sheet}` has more than {} cells; rapport reads at most that many from a sheet",
-                    thousands(MAX_SHEET_CELLS)
-                ),
-                "put the table on a sheet of its own, or export it as CSV",
-            ));
+            return Err(too_many_cells(sheet));
         }
         let text = text(cell.get_value());
         if !text.is_empty() {
@@ -281,7 +327,8 @@ fn grid(cells: Vec<Used>, start: Position, end: Position) -> Result<Grid, Refusa
     })
 }
 
-/// A cell's value as text, as the sheet shows it.
+/// A cell's value as text, as the sheet shows it. An .ods gives dates as
+/// text (`2023-03-15`), an .xlsx as serial numbers.
 fn text(value: &DataRef<'_>) -> String {
     match value {
         DataRef::Empty => String::new(),
@@ -300,6 +347,21 @@ fn text(value: &DataRef<'_>) -> String {
         DataRef::DateTime(d) => excel_date(d.as_f64()),
         DataRef::Error(e) => format!("#{e:?}"),
     }
+}
+
+/// The same for a cell calamine has read whole (an .ods's).
+fn owned_text(value: &Data) -> String {
+    text(&match value {
+        Data::Empty => return String::new(),
+        Data::String(s) => DataRef::String(s.clone()),
+        Data::DurationIso(s) => DataRef::DurationIso(s.clone()),
+        Data::DateTimeIso(s) => DataRef::DateTimeIso(s.clone()),
+        Data::Int(i) => DataRef::Int(*i),
+        Data::Float(f) => DataRef::Float(*f),
+        Data::Bool(b) => DataRef::Bool(*b),
+        Data::DateTime(d) => DataRef::DateTime(*d),
+        Data::Error(e) => DataRef::Error(e.clone()),
+    })
 }
 
 /// `B3` -> (row 2, column 1), zero-based.
