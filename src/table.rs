@@ -110,7 +110,7 @@ pub enum Cell {
     /// A computed value that has no meaning here (a % change against zero).
     NotApplicable,
     /// A footnote marker is carried with the cell.
-    Noted(Box<Cell>, String),
+    Noted(Box<Cell>, Note),
     /// No figure, for the reason a statistician's shorthand gives (`[x]`,
     /// `[c]`, `-`): never added in, and "n/a" in columns computed from it.
     Missing(Shorthand),
@@ -232,12 +232,28 @@ impl Cell {
         }
     }
 
-    pub fn note(&self) -> Option<&str> {
+    pub fn note(&self) -> Option<&Note> {
         match self {
             Cell::Noted(_, n) => Some(n),
             _ => None,
         }
     }
+}
+
+/// A note on one cell, numbered under the table.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Note {
+    /// The schema's own words (`footnotes:`).
+    Written(String),
+    /// A figure kept as the original printed it, though the figures it
+    /// should be the sum of (`adds_up:`) give another: their labels, their
+    /// sum as the table shows it, and the schema's reason. The sentence is
+    /// the theme's (`figure_as_printed`).
+    AsPrinted {
+        parts: Vec<String>,
+        sum: String,
+        reason: String,
+    },
 }
 
 impl Table {

@@ -23,6 +23,7 @@ use super::schema::{
 use super::source::{self, Grid, norm_key};
 use super::{Cell, Column, Kind, Row};
 use crate::diagnostics::{Diagnostic, Diagnostics, Span};
+use crate::table::Note;
 use crate::yaml::{self, Spanned};
 
 /// A table part-way through its steps.
@@ -641,7 +642,7 @@ impl<'a> TableBuilder<'a> {
             };
             let cell = &mut self.rows[ri].cells[ci];
             let plain = std::mem::replace(cell, Cell::Empty);
-            *cell = Cell::Noted(Box::new(plain), f.note.clone());
+            *cell = Cell::Noted(Box::new(plain), Note::Written(f.note.clone()));
         }
     }
 
@@ -757,6 +758,8 @@ fn stated_matches(text: &str, computed: &Cell) -> bool {
         },
     }
 }
+
+mod adds_up;
 
 #[cfg(test)]
 mod tests {
@@ -1263,7 +1266,7 @@ mod tests {
         let mut b = computed(&diags, &raw, AREAS);
         b.footnotes(&raw.footnotes);
         let cell = &b.rows[1].cells[1];
-        assert_eq!(cell.note(), Some("Estimated."));
+        assert_eq!(cell.note(), Some(&Note::Written("Estimated.".into())));
         assert_eq!(cell.number(), Some(dec("80")));
         assert_eq!(
             problems(&diags),

@@ -48,6 +48,7 @@ pub fn load_table(
     let subtotals = b.subtotals(raw.subtotals.as_ref());
     let total = b.total(raw.total.as_ref(), raw.subtotals.is_some());
     let accepted = b.check_stated(&raw.stated);
+    b.check_adds_up(&raw.adds_up);
     b.footnotes(&raw.footnotes);
     let (columns, rows) = b.finish();
     // Figures not given are not added in; the table says so under it.

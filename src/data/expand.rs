@@ -17,6 +17,7 @@ use crate::markdown::ast::{
     Inline, LinkTarget, TableLayout, Walk, plain_text,
 };
 use crate::model::Site;
+use crate::table::Note;
 
 /// One `key: value` line of a component's body.
 struct Opt {
@@ -329,14 +330,19 @@ fn data_cell(
         numeric: col.kind.numeric() || col.kind == Kind::Direction,
         ..DataCell::default()
     };
-    let inner = match cell {
-        Cell::Noted(inner, note) => {
-            notes.push(note.clone());
-            out.note = Some(notes.len());
-            inner.as_ref()
-        }
-        c => c,
-    };
+    // A cell can carry two notes (a figure kept as printed, and a footnote
+    // on it): they are one note, under one number.
+    let mut inner = cell;
+    let mut said = Vec::new();
+    while let Cell::Noted(within, note) = inner {
+        said.push(note_text(note, strings));
+        inner = within.as_ref();
+    }
+    if !said.is_empty() {
+        said.reverse();
+        notes.push(said.join(" "));
+        out.note = Some(notes.len());
+    }
     out.shorthand = inner.shorthand();
     if let Cell::Marked(figure, _) = inner {
         out.figure = Some(format::cell(figure, col));
@@ -350,6 +356,32 @@ fn data_cell(
         };
     }
     out
+}
+
+/// A cell's note as readers see it.
+fn note_text(note: &Note, strings: &crate::strings::Strings) -> String {
+    match note {
+        Note::Written(text) => text.clone(),
+        Note::AsPrinted { parts, sum, reason } => {
+            let parts = match parts.as_slice() {
+                [rest @ .., last] if !rest.is_empty() => strings
+                    .format(
+                        "list_and",
+                        None,
+                        &[("rest", &rest.join(", ")), ("last", last)],
+                    )
+                    .unwrap_or_default(),
+                _ => parts.join(""),
+            };
+            strings
+                .format(
+                    "figure_as_printed",
+                    None,
+                    &[("parts", &parts), ("sum", sum), ("reason", reason)],
+                )
+                .unwrap_or_default()
+        }
+    }
 }
 
 /// The shorthand of a row none of whose `cols` holds anything but figures

@@ -35,6 +35,10 @@ pub struct RawSchema {
     pub subtotals: Option<RawSubtotals>,
     #[serde(default)]
     pub stated: Vec<RawStated>,
+    /// Figures the original gives that should add up (Q1 + Q2 = year to
+    /// date; the areas to the region), checked.
+    #[serde(default)]
+    pub adds_up: Vec<RawAddsUp>,
     #[serde(default)]
     pub footnotes: Vec<RawFootnote>,
 }
@@ -142,6 +146,30 @@ pub struct RawStated {
 #[serde(deny_unknown_fields)]
 pub struct RawAccept {
     pub row: Spanned<String>,
+    pub reason: String,
+}
+
+/// Figures that should add up to another: in every row, `columns` to the
+/// column `to`; or, with `rows`, those rows to the row `to` in each of
+/// `columns` (every figure column the file gives when absent).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawAddsUp {
+    pub columns: Option<Vec<Spanned<String>>>,
+    pub rows: Option<Vec<Spanned<String>>>,
+    pub to: Spanned<String>,
+    /// Disagreements the report keeps as printed, with the reason.
+    #[serde(default)]
+    pub accept: Vec<RawSumAccept>,
+}
+
+/// A disagreement kept: by row (for columns that add up) or by column (for
+/// rows that add up).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSumAccept {
+    pub row: Option<Spanned<String>>,
+    pub column: Option<Spanned<String>>,
     pub reason: String,
 }
 

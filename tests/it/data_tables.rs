@@ -855,3 +855,61 @@ fn a_header_that_is_not_a_key_gets_one_and_a_column_can_name_its_header() {
         run.stderr
     );
 }
+
+/// Seed 004 prints, in three rows, a year to date that is not the sum of
+/// the two quarters beside it; the example's editors had to find them by
+/// hand and footnote each. The schema now says the quarters add up, so
+/// `check` finds them, and the example keeps them as printed with a note
+/// on each figure.
+#[test]
+fn seed_004_years_to_date_that_are_not_the_sum_of_their_quarters_are_found() {
+    let site = TestSite::example();
+    let run = site.run(&["build", "--no-pdf", "--no-search"]).success();
+    let page = run.page("community-safety-2022-23/context/index.html");
+    let notes = page.cells("figure.data-table .cell-notes li");
+    for (row, sum) in [
+        ("Violence against the person", "30,774"),
+        ("Forced marriage", "13"),
+        ("Hate crime", "2,698"),
+    ] {
+        assert!(
+            notes.iter().any(|n| n.starts_with(&format!(
+                "As printed, though Apr–Jun 2023 (Q1) and Jul–Sep 2023 (Q2) add up to {sum}. Editors' note:"
+            ))),
+            "{row}: {notes:#?}"
+        );
+    }
+
+    // Without the schema's acceptances, each is an error at its cell.
+    let schema = site
+        .dir
+        .join("content/community-safety-2022-23/data/crime.yaml");
+    let text = std::fs::read_to_string(&schema).unwrap();
+    let cut = text.find("    accept:\n      - row: Violence").unwrap();
+    let end = text[cut..].find("footnotes:").unwrap() + cut;
+    std::fs::write(&schema, format!("{}{}", &text[..cut], &text[end..])).unwrap();
+    let check = site.run(&["check"]);
+    assert_eq!(check.code, 1, "{}", check.stderr);
+    let found: Vec<&str> = check
+        .stderr
+        .lines()
+        .filter(|l| l.starts_with("error[does-not-add-up]"))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            "error[does-not-add-up]: row `Violence against the person`: Apr–Jun 2023 (Q1) and Jul–Sep 2023 (Q2) add up to 30,774, but Year to date 2023/24 is 30,845",
+            "error[does-not-add-up]: row `Forced marriage`: Apr–Jun 2023 (Q1) and Jul–Sep 2023 (Q2) add up to 13, but Year to date 2023/24 is 3",
+            "error[does-not-add-up]: row `Hate crime`: Apr–Jun 2023 (Q1) and Jul–Sep 2023 (Q2) add up to 2,698, but Year to date 2023/24 is 2,414",
+        ],
+        "{}",
+        check.stderr
+    );
+    assert!(
+        check
+            .stderr
+            .contains("content/community-safety-2022-23/data/crime.csv:7:"),
+        "{}",
+        check.stderr
+    );
+}
