@@ -216,12 +216,8 @@ impl DocLinks<'_> {
                         }
                         *inline = Inline::Text(figure);
                     }
-                    Err((msg, hint)) => {
-                        problems.push(
-                            Diagnostic::error("broken-link", msg)
-                                .at(at(*offset))
-                                .with_hint(hint),
-                        );
+                    Err((code, msg, hint)) => {
+                        problems.push(Diagnostic::error(code, msg).at(at(*offset)).with_hint(hint));
                         *inline = Inline::Text(plain_text(content));
                     }
                 }

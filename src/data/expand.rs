@@ -663,13 +663,83 @@ fn chart_block(
 }
 
 /// `data:table/row/column` (this report) or `data:report/table/row/column`:
-/// the figure as the table shows it.
+/// the figure as the table shows it, or as the options after `?` say
+/// (`?format=short`, `?decimals=1`, the column options of a schema). An
+/// error is (code, message, hint).
 pub fn figure(
     reference: &str,
     ri: usize,
     slugs: &std::collections::HashMap<String, usize>,
     tables: &[Vec<Arc<Table>>],
-) -> Result<String, (String, String)> {
+) -> Result<String, (&'static str, String, String)> {
+    let (reference, options) = reference.split_once('?').unwrap_or((reference, ""));
+    let (cell, col) = figure_cell(reference, ri, slugs, tables)
+        .map_err(|(message, hint)| ("broken-link", message, hint))?;
+    let col = figure_options(options, col)?;
+    Ok(format::cell(&cell, &col))
+}
+
+/// The options of one figure applied to a copy of its column.
+fn figure_options(
+    options: &str,
+    mut col: super::Column,
+) -> Result<super::Column, (&'static str, String, String)> {
+    const OPTIONS: [&str; 2] = ["format", "decimals"];
+    for option in options.split('&').filter(|o| !o.is_empty()) {
+        let (key, value) = option.split_once('=').unwrap_or((option, ""));
+        let bad = |message: String, hint: &str| Err(("bad-option", message, hint.to_string()));
+        match key {
+            "format" if col.kind != Kind::Money => {
+                return bad(
+                    format!(
+                        "`format=` is for money, and column `{}` is not money",
+                        col.key
+                    ),
+                    "leave `?format=...` out, or refer to a money column",
+                );
+            }
+            "format" => match value {
+                "short" => col.short = true,
+                "full" => col.short = false,
+                _ => {
+                    return bad(
+                        format!("`format={value}` is not a money format"),
+                        "write `?format=short` (£3.37m) or `?format=full` (£3,370,000)",
+                    );
+                }
+            },
+            "decimals" => match value.parse::<u32>() {
+                Ok(n) if n <= 10 => col.decimals = Some(n),
+                _ => {
+                    return bad(
+                        format!("`decimals={value}` is not a number of decimal places"),
+                        "write a whole number from 0 to 10, e.g. `?decimals=1`",
+                    );
+                }
+            },
+            _ => {
+                let hint = match crate::diagnostics::nearest(key, OPTIONS) {
+                    Some(near) => format!("did you mean `{near}`? A figure takes `format=` (money: `short` or `full`) and `decimals=`"),
+                    None => "a figure takes `format=` (money: `short` or `full`) and `decimals=`, joined with `&`: `?format=short&decimals=1`".into(),
+                };
+                return Err((
+                    "bad-option",
+                    format!("`{key}` is not an option of a figure"),
+                    hint,
+                ));
+            }
+        }
+    }
+    Ok(col)
+}
+
+/// The cell a figure's reference names, and its column.
+fn figure_cell(
+    reference: &str,
+    ri: usize,
+    slugs: &std::collections::HashMap<String, usize>,
+    tables: &[Vec<Arc<Table>>],
+) -> Result<(Cell, super::Column), (String, String)> {
     let parts: Vec<&str> = reference.split('/').collect();
     let (report, parts) = match parts.len() {
         3 => (ri, &parts[..]),
@@ -732,5 +802,5 @@ pub fn figure(
             "refer to a cell that holds a figure".into(),
         ));
     }
-    Ok(format::cell(&cell, &table.columns[ci]))
+    Ok((cell, table.columns[ci].clone()))
 }

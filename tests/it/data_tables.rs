@@ -913,3 +913,52 @@ fn seed_004_years_to_date_that_are_not_the_sum_of_their_quarters_are_found() {
         check.stderr
     );
 }
+
+/// A headline or a sentence can give a figure as a table would with other
+/// options: the budget table shows money short (£4.03m), a sentence wants
+/// it in full, a share wants one decimal place.
+#[test]
+fn a_figure_in_a_sentence_or_headline_takes_the_tables_format_options() {
+    let site = TestSite::fixture("fixtures/data");
+    site.write(
+        "content/r/02-headlines.md",
+        "---\ntitle: Headlines\n---\n\n> [!STAT] [](data:budget/total/amount?format=full)\n> The unit's budget.\n\nThe budget is [](data:budget/total/amount) or [](data:budget/total/amount?format=full), and the grant is [](data:budget/home-office-grant/share?decimals=1) of it ([](data:budget/home-office-grant/amount?format=short&decimals=1)).\n",
+    );
+    let run = site.build().success();
+    let page = run.page("r/headlines/index.html");
+    assert_eq!(page.text_of(".stat-figure"), "£4,034,000");
+    assert!(
+        page.text_of(".prose")
+            .contains("The budget is £4.03m or £4,034,000, and the grant is 83.5% of it (£3.4m)."),
+        "{}",
+        page.text_of(".prose")
+    );
+
+    // Options misspelt or out of place are errors at their line.
+    site.write(
+        "content/r/02-headlines.md",
+        "---\ntitle: Headlines\n---\n\nA [](data:budget/total/amount?fromat=short).\n\nB [](data:budget/home-office-grant/share?format=short).\n\nC [](data:budget/total/amount?decimals=two).\n",
+    );
+    let run = site.run(&["check"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    for (line, message) in [
+        (5, "`fromat` is not an option of a figure"),
+        (7, "`format=` is for money, and column `share` is not money"),
+        (9, "`decimals=two` is not a number of decimal places"),
+    ] {
+        assert!(
+            run.stderr
+                .contains(&format!("error[bad-option]: {message}"))
+                && run
+                    .stderr
+                    .contains(&format!("content/r/02-headlines.md:{line}:")),
+            "{message}: {}",
+            run.stderr
+        );
+    }
+    assert!(
+        run.stderr.contains("did you mean `format`?"),
+        "{}",
+        run.stderr
+    );
+}
