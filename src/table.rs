@@ -24,8 +24,22 @@ pub struct Table {
     /// Subtotal rows, each shown after the row at the given index (the
     /// last of its group).
     pub subtotals: Vec<(usize, Row)>,
-    /// Notes on figures the source stated differently, accepted in the schema.
-    pub accepted: Vec<String>,
+    /// Figures the source stated differently, accepted in the schema.
+    pub accepted: Vec<Corrected>,
+}
+
+/// A figure the original printed that the computed one corrects, kept as a
+/// note under the table; the sentence is the theme's (`corrected_figure`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Corrected {
+    pub row: String,
+    /// The column's label.
+    pub column: String,
+    /// As the original printed it, and as computed, shown as the table
+    /// shows it.
+    pub printed: String,
+    pub figure: String,
+    pub reason: String,
 }
 
 #[derive(Debug, Clone)]

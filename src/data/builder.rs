@@ -23,7 +23,7 @@ use super::schema::{
 use super::source::{self, Grid, norm_key};
 use super::{Cell, Column, Kind, Row};
 use crate::diagnostics::{Diagnostic, Diagnostics, Span};
-use crate::table::Note;
+use crate::table::{Corrected, Note};
 use crate::yaml::{self, Spanned};
 
 /// A table part-way through its steps.
@@ -572,7 +572,7 @@ impl<'a> TableBuilder<'a> {
     /// Step 6: the figures a source column states, checked against the
     /// computed column they repeat. Returns the notes on differences the
     /// schema accepts; any other difference is an error at its cell.
-    pub fn check_stated(&self, stated: &[RawStated]) -> Vec<String> {
+    pub fn check_stated(&self, stated: &[RawStated]) -> Vec<Corrected> {
         let mut accepted = Vec::new();
         for st in stated {
             self.check_stated_column(st, &mut accepted);
@@ -580,7 +580,7 @@ impl<'a> TableBuilder<'a> {
         accepted
     }
 
-    fn check_stated_column(&self, st: &RawStated, accepted: &mut Vec<String>) {
+    fn check_stated_column(&self, st: &RawStated, accepted: &mut Vec<Corrected>) {
         let Some(ci) = self.col_index(&st.computed) else {
             return;
         };
@@ -603,10 +603,13 @@ impl<'a> TableBuilder<'a> {
             let shown = super::format::cell(computed, col);
             if let Some(k) = known.iter_mut().find(|k| k.0 == row.slug) {
                 k.2 = true;
-                accepted.push(format!(
-                    "{}: the original printed {} for {}; the figures give {}. {}",
-                    row.name, text, col.label, shown, k.1.reason
-                ));
+                accepted.push(Corrected {
+                    row: row.name.clone(),
+                    column: col.label.clone(),
+                    printed: text.to_string(),
+                    figure: shown,
+                    reason: k.1.reason.clone(),
+                });
                 continue;
             }
             self.data_error(
@@ -1235,9 +1238,13 @@ mod tests {
         let accepted = b.check_stated(&raw.stated);
         assert_eq!(
             accepted,
-            [
-                "York: the original printed -21 for pct; the figures give -20.0%. The original rounded twice."
-            ]
+            [Corrected {
+                row: "York".into(),
+                column: "pct".into(),
+                printed: "-21".into(),
+                figure: "-20.0%".into(),
+                reason: "The original rounded twice.".into()
+            }]
         );
         assert_eq!(
             problems(&diags),

@@ -522,7 +522,17 @@ fn table_block(
     let mut notes: Vec<String> = table.notes.clone();
     notes.extend(table.accepted.iter().map(|a| {
         strings
-            .format("corrected_figure", None, &[("note", a)])
+            .format(
+                "corrected_figure",
+                None,
+                &[
+                    ("row", &a.row),
+                    ("column", &a.column),
+                    ("printed", &a.printed),
+                    ("figure", &a.figure),
+                    ("reason", &a.reason),
+                ],
+            )
             .unwrap_or_default()
     }));
     let download = |ext: &str| {

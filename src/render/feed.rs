@@ -42,7 +42,11 @@ pub fn atom(site: &Site, routes: &Routes, feed: &Route) -> String {
         let url = revisions.absolute(base);
         for (i, c) in r.corrections.iter().enumerate() {
             entries.push(Entry {
-                title: format!("Correction to {}", r.meta.title),
+                title: site
+                    .config
+                    .strings
+                    .format("feed_correction", None, &[("report", &r.meta.title)])
+                    .unwrap_or_default(),
                 id: format!("{url}#correction-{}", i + 1),
                 url: url.clone(),
                 date: c.date,

@@ -353,3 +353,69 @@ fn every_crate_in_cargo_toml_is_in_the_architecture_docs_table() {
         "crates in Cargo.toml missing from docs/architecture.md's crate table: {missing:?}"
     );
 }
+
+/// The message codes rapport's source can give: the first string of a call
+/// to `Diagnostic::error`, `warning`, or a helper named for errors or
+/// problems, outside the test modules.
+fn message_codes_in_the_source() -> BTreeSet<String> {
+    let call = regex::Regex::new(
+        r#"(\w*(?:error|warning|warn|problem)\w*)\s*\(\s*(?:[^()"]{0,60},\s*)?"([a-z]+(?:-[a-z0-9]+)*)""#,
+    )
+    .unwrap();
+    let mut codes = BTreeSet::new();
+    for entry in walkdir::WalkDir::new(Path::new(env!("CARGO_MANIFEST_DIR")).join("src")) {
+        let entry = entry.unwrap();
+        if entry.path().extension().is_none_or(|e| e != "rs") {
+            continue;
+        }
+        let text = std::fs::read_to_string(entry.path()).unwrap();
+        let code = text.split("#[cfg(test)]\nmod tests").next().unwrap_or("");
+        codes.extend(call.captures_iter(code).map(|c| c[2].to_string()));
+    }
+    codes
+}
+
+/// A comms officer who meets `error[does-not-add-up]` finds what it means
+/// and how to fix it in one table; a new check cannot ship without its row.
+#[test]
+fn every_message_code_is_in_the_authoring_guide_with_its_fix() {
+    let docs =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/authoring.md"))
+            .unwrap();
+    let start = docs
+        .find("## Every message and its fix")
+        .expect("docs/authoring.md has its table of messages");
+    let section = &docs[start..];
+    let section = &section[..section[3..].find("\n## ").map_or(section.len(), |e| e + 3)];
+    let listed: BTreeSet<String> = section
+        .lines()
+        .filter_map(|l| l.strip_prefix("| `"))
+        .filter_map(|l| l.split('`').next())
+        .map(str::to_string)
+        .collect();
+    let codes = message_codes_in_the_source();
+    assert!(
+        codes.contains("does-not-add-up") && codes.contains("bad-csv") && codes.len() > 80,
+        "{codes:?}"
+    );
+    let missing: Vec<_> = codes.difference(&listed).collect();
+    assert!(
+        missing.is_empty(),
+        "message codes without a row in docs/authoring.md's \"Every message and its fix\": {missing:?}"
+    );
+    // And no row for a code the source no longer has.
+    let source: String = walkdir::WalkDir::new(Path::new(env!("CARGO_MANIFEST_DIR")).join("src"))
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.path().extension().is_some_and(|x| x == "rs"))
+        .map(|e| std::fs::read_to_string(e.path()).unwrap())
+        .collect();
+    let stale: Vec<_> = listed
+        .iter()
+        .filter(|code| !source.contains(&format!("\"{code}\"")))
+        .collect();
+    assert!(
+        stale.is_empty(),
+        "rows for codes the source does not have: {stale:?}"
+    );
+}
