@@ -216,8 +216,23 @@ impl DocLinks<'_> {
                         }
                         *inline = Inline::Text(figure);
                     }
-                    Err((code, msg, hint)) => {
-                        problems.push(Diagnostic::error(code, msg).at(at(*offset)).with_hint(hint));
+                    Err(e) => {
+                        // At the option, when the problem is one: the
+                        // reference is found in the link's own text.
+                        let body = match self.origin.at {
+                            DocStart::Body(start) => text.get(start..),
+                            DocStart::Value { .. } => Some(md),
+                        };
+                        let within = body
+                            .and_then(|b| b.get(*offset..))
+                            .and_then(|rest| rest.find(&dest[5..]))
+                            .filter(|_| e.at > 0)
+                            .map_or(0, |start| start + e.at);
+                        problems.push(
+                            Diagnostic::error(e.code, e.message)
+                                .at(at(*offset + within))
+                                .with_hint(e.hint),
+                        );
                         *inline = Inline::Text(plain_text(content));
                     }
                 }

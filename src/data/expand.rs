@@ -672,75 +672,92 @@ fn chart_block(
     })
 }
 
+/// Why a `data:` figure cannot be shown: a message's parts, and where in
+/// the reference the problem is (bytes from its start; 0 for the whole).
+pub struct FigureError {
+    pub code: &'static str,
+    pub message: String,
+    pub hint: String,
+    pub at: usize,
+}
+
 /// `data:table/row/column` (this report) or `data:report/table/row/column`:
 /// the figure as the table shows it, or as the options after `?` say
-/// (`?format=short`, `?decimals=1`, the column options of a schema). An
-/// error is (code, message, hint).
+/// (`?format=short`, `?decimals=1`, the column options of a schema).
 pub fn figure(
     reference: &str,
     ri: usize,
     slugs: &std::collections::HashMap<String, usize>,
     tables: &[Vec<Arc<Table>>],
-) -> Result<String, (&'static str, String, String)> {
-    let (reference, options) = reference.split_once('?').unwrap_or((reference, ""));
-    let (cell, col) = figure_cell(reference, ri, slugs, tables)
-        .map_err(|(message, hint)| ("broken-link", message, hint))?;
-    let col = figure_options(options, col)?;
+) -> Result<String, FigureError> {
+    let (path, options) = reference.split_once('?').unwrap_or((reference, ""));
+    let (cell, mut col) =
+        figure_cell(path, ri, slugs, tables).map_err(|(message, hint)| FigureError {
+            code: "broken-link",
+            message,
+            hint,
+            at: 0,
+        })?;
+    let mut at = path.len() + 1;
+    for option in options.split('&') {
+        if !option.is_empty() {
+            figure_option(option, &mut col).map_err(|(message, hint)| FigureError {
+                code: "bad-option",
+                message,
+                hint,
+                at,
+            })?;
+        }
+        at += option.len() + 1;
+    }
     Ok(format::cell(&cell, &col))
 }
 
-/// The options of one figure applied to a copy of its column.
-fn figure_options(
-    options: &str,
-    mut col: super::Column,
-) -> Result<super::Column, (&'static str, String, String)> {
+/// One option of a figure (`format=short`) applied to its column.
+fn figure_option(option: &str, col: &mut super::Column) -> Result<(), (String, String)> {
     const OPTIONS: [&str; 2] = ["format", "decimals"];
-    for option in options.split('&').filter(|o| !o.is_empty()) {
-        let (key, value) = option.split_once('=').unwrap_or((option, ""));
-        let bad = |message: String, hint: &str| Err(("bad-option", message, hint.to_string()));
-        match key {
-            "format" if col.kind != Kind::Money => {
-                return bad(
-                    format!(
-                        "`format=` is for money, and column `{}` is not money",
-                        col.key
-                    ),
-                    "leave `?format=...` out, or refer to a money column",
-                );
-            }
-            "format" => match value {
-                "short" => col.short = true,
-                "full" => col.short = false,
+    let (key, value) = option.split_once('=').unwrap_or((option, ""));
+    match key {
+        "format" if col.kind != Kind::Money => Err((
+            format!(
+                "`format=` is for money, and column `{}` is not money",
+                col.key
+            ),
+            "leave `?format=...` out, or refer to a money column".into(),
+        )),
+        "format" => {
+            col.short = match value {
+                "short" => true,
+                "full" => false,
                 _ => {
-                    return bad(
+                    return Err((
                         format!("`format={value}` is not a money format"),
-                        "write `?format=short` (£3.37m) or `?format=full` (£3,370,000)",
-                    );
+                        "write `?format=short` (£3.37m) or `?format=full` (£3,370,000)".into(),
+                    ));
                 }
-            },
-            "decimals" => match value.parse::<u32>() {
-                Ok(n) if n <= 10 => col.decimals = Some(n),
-                _ => {
-                    return bad(
-                        format!("`decimals={value}` is not a number of decimal places"),
-                        "write a whole number from 0 to 10, e.g. `?decimals=1`",
-                    );
-                }
-            },
-            _ => {
-                let hint = match crate::diagnostics::nearest(key, OPTIONS) {
-                    Some(near) => format!("did you mean `{near}`? A figure takes `format=` (money: `short` or `full`) and `decimals=`"),
-                    None => "a figure takes `format=` (money: `short` or `full`) and `decimals=`, joined with `&`: `?format=short&decimals=1`".into(),
-                };
-                return Err((
-                    "bad-option",
-                    format!("`{key}` is not an option of a figure"),
-                    hint,
-                ));
-            }
+            };
+            Ok(())
         }
+        "decimals" => match value.parse::<u32>() {
+            Ok(n) if n <= 10 => {
+                col.decimals = Some(n);
+                Ok(())
+            }
+            _ => Err((
+                format!("`decimals={value}` is not a number of decimal places"),
+                "write a whole number from 0 to 10, e.g. `?decimals=1`".into(),
+            )),
+        },
+        _ => Err((
+            format!("`{key}` is not an option of a figure"),
+            match crate::diagnostics::nearest(key, OPTIONS) {
+                Some(near) => format!(
+                    "did you mean `{near}`? A figure takes `format=` (money: `short` or `full`) and `decimals=`"
+                ),
+                None => "a figure takes `format=` (money: `short` or `full`) and `decimals=`, joined with `&`: `?format=short&decimals=1`".into(),
+            },
+        )),
     }
-    Ok(col)
 }
 
 /// The cell a figure's reference names, and its column.

@@ -961,4 +961,10 @@ fn a_figure_in_a_sentence_or_headline_takes_the_tables_format_options() {
         "{}",
         run.stderr
     );
+    // At the option itself, not at the link's start.
+    assert!(
+        run.stderr.contains("content/r/02-headlines.md:5:31"),
+        "{}",
+        run.stderr
+    );
 }
