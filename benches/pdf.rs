@@ -30,7 +30,7 @@ fn time_reports(dir: &Path, label: &str) {
         let mut made = None;
         for _ in 0..3 {
             let start = Instant::now();
-            let pdf = rapport::pdf::render_all(&fs, &site, &routes, &[(ri, None)])
+            let pdf = rapport::pdf::render_all(&fs, &site, &routes, &[(ri, None)], None)
                 .pop()
                 .unwrap()
                 .unwrap_or_else(|d| panic!("{}", d.message));

@@ -33,7 +33,10 @@ const FILES: &[(&str, &str)] = &[
     ),
     ("static/logo.svg", include_str!("starter/logo.svg")),
     // The output, and what a stopped build may leave beside it.
-    (".gitignore", "/output\n/.output.rapport-*\n"),
+    (
+        ".gitignore",
+        "/output\n/.output.rapport-*\n/.rapport-cache\n",
+    ),
 ];
 
 /// Writes the starter site into `dir`, which must be empty or not exist.

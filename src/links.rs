@@ -169,6 +169,27 @@ struct DocLinks<'a> {
 }
 
 impl DocLinks<'_> {
+    /// How far into the link at `offset` the byte `at` of its reference
+    /// is (an option after `?`), so a problem with it is shown there; 0
+    /// for the link's start.
+    fn within_link(
+        &self,
+        text: &str,
+        md: &str,
+        offset: usize,
+        reference: &str,
+        at: usize,
+    ) -> usize {
+        let body = match self.origin.at {
+            DocStart::Body(start) => text.get(start..),
+            DocStart::Value { .. } => Some(md),
+        };
+        body.and_then(|b| b.get(offset..))
+            .and_then(|rest| rest.find(reference))
+            .filter(|_| at > 0)
+            .map_or(0, |start| start + at)
+    }
+
     fn resolve(&self, doc: &mut markdown::Document, sources: &SourceMap) -> Vec<Diagnostic> {
         let file = &self.origin.file;
         let text = sources.get(file).unwrap_or_default();
@@ -217,17 +238,7 @@ impl DocLinks<'_> {
                         *inline = Inline::Text(figure);
                     }
                     Err(e) => {
-                        // At the option, when the problem is one: the
-                        // reference is found in the link's own text.
-                        let body = match self.origin.at {
-                            DocStart::Body(start) => text.get(start..),
-                            DocStart::Value { .. } => Some(md),
-                        };
-                        let within = body
-                            .and_then(|b| b.get(*offset..))
-                            .and_then(|rest| rest.find(&dest[5..]))
-                            .filter(|_| e.at > 0)
-                            .map_or(0, |start| start + e.at);
+                        let within = self.within_link(&text, md, *offset, &dest[5..], e.at);
                         problems.push(
                             Diagnostic::error(e.code, e.message)
                                 .at(at(*offset + within))

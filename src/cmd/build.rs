@@ -32,6 +32,10 @@ pub struct Args {
     /// search is not available)
     #[arg(long)]
     no_search: bool,
+    /// Keep PDFs in this folder and reuse them while what they are made from
+    /// is unchanged (for CI, keep the folder between runs)
+    #[arg(long, value_name = "DIR")]
+    cache: Option<PathBuf>,
 }
 
 pub fn run(args: Args) -> i32 {
@@ -39,6 +43,11 @@ pub fn run(args: Args) -> i32 {
     let out = args
         .output
         .unwrap_or_else(|| default_output(&args.site_dir));
+    let pdf_cache = match args.cache.map(|c| cache_folder(&c, &out)) {
+        Some(Err(code)) => return code,
+        Some(Ok(c)) => Some(c),
+        None => None,
+    };
     let opts = BuildOptions {
         drafts: args.drafts,
         base_url: args.base_url,
@@ -46,6 +55,7 @@ pub fn run(args: Args) -> i32 {
         no_pdf: args.no_pdf,
         cache: None,
         no_search: args.no_search,
+        pdf_cache,
     };
     let outcome = build_to_disk(&args.site_dir, &out, &opts);
     super::report(&outcome);
@@ -99,6 +109,25 @@ pub fn run(args: Args) -> i32 {
     // the system takes the memory back at once.
     std::mem::forget(outcome);
     code
+}
+
+/// The `--cache` folder as an absolute path; refused inside the output
+/// folder, which each build replaces whole.
+fn cache_folder(cache: &std::path::Path, out: &std::path::Path) -> Result<PathBuf, i32> {
+    let absolute = |p: &std::path::Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
+    let (cache, out) = (absolute(cache), absolute(out));
+    if cache.starts_with(&out) {
+        eprintln!(
+            "error: the cache folder `{}` is inside the output folder `{}`, which each build replaces",
+            cache.display(),
+            out.display()
+        );
+        eprintln!(
+            "  help: give a folder outside it, e.g. `--cache .rapport-cache` in the site's folder"
+        );
+        return Err(2);
+    }
+    Ok(cache)
 }
 
 /// The most memory this process has held (Linux's `VmHWM`). Read here, in

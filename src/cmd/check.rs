@@ -28,6 +28,10 @@ pub struct Args {
     /// Treat warnings as errors (exit 1 if there are any)
     #[arg(long)]
     strict: bool,
+    /// Keep the PDFs check typesets in this folder, and reuse those whose
+    /// sources are unchanged (give `build` the same folder)
+    #[arg(long, value_name = "DIR")]
+    cache: Option<PathBuf>,
 }
 
 pub fn run(args: Args) -> i32 {
@@ -44,6 +48,7 @@ pub fn run(args: Args) -> i32 {
         // `check` writes nothing, so an index would be thrown away: it
         // would only add to the run time (see docs/search.md).
         no_search: true,
+        pdf_cache: args.cache.map(|c| std::path::absolute(&c).unwrap_or(c)),
     };
     let mut outcome = check_in_memory(&fs, &opts);
     if args.strict {

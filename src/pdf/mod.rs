@@ -12,6 +12,7 @@
 //! Typst's types stay in this module; the rest of rapport sees bytes and
 //! [`Diagnostic`]s.
 
+pub mod cache;
 pub mod markup;
 
 use std::sync::{Arc, LazyLock};
@@ -107,6 +108,8 @@ struct ReportWorld<'a> {
     fs: &'a dyn FileSystem,
     fonts: &'a FontStore,
     today: Datetime,
+    /// Every file Typst read, for the cache ([`cache`]).
+    read: std::sync::Mutex<Vec<cache::Read>>,
 }
 
 fn file_id(path: &str) -> FileId {
@@ -144,10 +147,11 @@ impl World for ReportWorld<'_> {
 
     fn file(&self, id: FileId) -> FileResult<Bytes> {
         let path = id.get().vpath().get_without_slash().to_string();
-        let bytes = self
-            .fs
-            .read(&path)
-            .map_err(|_| FileError::NotFound(path.clone().into()))?;
+        let found = self.fs.read(&path).ok();
+        if let Ok(mut read) = self.read.lock() {
+            read.push((path.clone(), found.as_deref().map(cache::digest)));
+        }
+        let bytes = found.ok_or_else(|| FileError::NotFound(path.clone().into()))?;
         // Every image a chapter names was measured when the site was
         // loaded; this also covers what only Typst asks for (pictures an
         // SVG links to, images in a site's own template), since one the
@@ -174,6 +178,49 @@ impl World for ReportWorld<'_> {
     }
 }
 
+impl ReportWorld<'_> {
+    /// What stopped the PDF of report `slug`, for its author: a damaged
+    /// image, a problem in the site's own template (at its line), or a
+    /// fault in rapport's markup.
+    fn problem(
+        &self,
+        errors: &[typst::diag::SourceDiagnostic],
+        slug: &str,
+        template_file: &str,
+    ) -> Diagnostic {
+        let first = errors.first();
+        let in_template =
+            first.is_some_and(|e| e.span.id().is_some_and(|id| id == self.template.id()));
+        let message = first
+            .map(|e| e.message.to_string())
+            .unwrap_or_else(|| "unknown problem".into());
+        if !in_template && let Some(image) = first.and_then(|e| image_named(self, e)) {
+            // An image whose header passed the check but whose data does
+            // not decode (cut short, damaged): the author's file to fix.
+            return Diagnostic::error(
+                "bad-image",
+                format!("image `{image}` cannot be read: the PDF engine cannot decode its picture data, which is damaged, cut short or in an unusual variant of its format"),
+            )
+            .in_file(image)
+            .with_hint("open it in an image editor and save it again as PNG or JPEG");
+        }
+        let mut d = Diagnostic::error(
+            "pdf",
+            format!("the PDF of `{slug}` could not be made: {message}"),
+        )
+        .config();
+        if in_template {
+            if let Some(range) = first.and_then(|e| self.range(e.span)) {
+                let line = template_text_line(&self.template, range.start);
+                d = d.in_file(template_file).at_line(line, 1);
+            }
+            d.with_hint("fix the Typst template; see docs/pdf.md")
+        } else {
+            d.with_hint("this is a fault in rapport's conversion to Typst; please report it with the report's files")
+        }
+    }
+}
+
 /// The Typst template for a site: its own `templates/report.typ` or the
 /// theme's `themes/<name>/pdf/report.typ`, else the default.
 fn template(fs: &dyn FileSystem, site: &Site) -> (String, String) {
@@ -192,14 +239,22 @@ fn template(fs: &dyn FileSystem, site: &Site) -> (String, String) {
     )
 }
 
-/// Typesets report `ri` of the site, or only its chapter `only`.
+/// The fonts a site's PDFs are set in, and what the cache knows of them.
+pub struct Fonts<'a> {
+    pub store: &'a FontStore,
+    /// Digests of the organisation's own font files.
+    pub own: Vec<[u8; 32]>,
+}
+
+/// Typesets report `ri` of the site, or only its chapter `only`; or, with
+/// a cache, takes the PDF typesetting would make from it.
 pub fn render(
     fs: &dyn FileSystem,
-    fonts: &FontStore,
+    fonts: &Fonts,
     site: &Site,
     routes: &Routes,
-    ri: usize,
-    only: Option<usize>,
+    (ri, only): Job,
+    store: Option<&cache::PdfCache>,
 ) -> Result<Pdf, Diagnostic> {
     let report = &site.reports[ri];
     let (template_file, template_text) = template(fs, site);
@@ -215,46 +270,40 @@ pub fn render(
         published.day() as u8,
     )
     .unwrap_or(Datetime::from_ymd(1970, 1, 1).expect("a valid date"));
+    let ident = match only {
+        Some(ci) => format!("rapport:{}/{}", report.slug, report.chapters[ci].slug),
+        None => format!("rapport:{}", report.slug),
+    };
+    let words = markup::words(&site.config.strings);
+    let key = store.map(|_| {
+        cache::PdfCache::key(&cache::Inputs {
+            main: &main_text,
+            template: &template_text,
+            words: &words,
+            date: &published.to_string(),
+            ident: &ident,
+            fonts: &fonts.own,
+        })
+    });
+    if let (Some(store), Some(key)) = (store, &key)
+        && let Some(hit) = store.get(key, |path| fs.read(path).ok())
+    {
+        return Ok(Pdf {
+            bytes: hit.bytes,
+            pages: hit.pages,
+            warning: hit.unsettled.then(|| unsettled_layout(site, ri, only)),
+        });
+    }
     let world = ReportWorld {
         main: Source::new(file_id("main.typ"), main_text),
         template: Source::new(file_id(TEMPLATE_FILE), template_text),
-        words: Source::new(file_id("words.typ"), markup::words(&site.config.strings)),
+        words: Source::new(file_id("words.typ"), words),
         fs,
-        fonts,
+        fonts: fonts.store,
         today: date,
+        read: std::sync::Mutex::default(),
     };
-    let problem = |errors: &[typst::diag::SourceDiagnostic]| {
-        let first = errors.first();
-        let in_template =
-            first.is_some_and(|e| e.span.id().is_some_and(|id| id == world.template.id()));
-        let message = first
-            .map(|e| e.message.to_string())
-            .unwrap_or_else(|| "unknown problem".into());
-        if !in_template && let Some(image) = first.and_then(|e| image_named(&world, e)) {
-            // An image whose header passed the check but whose data does
-            // not decode (cut short, damaged): the author's file to fix.
-            return Diagnostic::error(
-                "bad-image",
-                format!("image `{image}` cannot be read: the PDF engine cannot decode its picture data, which is damaged, cut short or in an unusual variant of its format"),
-            )
-            .in_file(image)
-            .with_hint("open it in an image editor and save it again as PNG or JPEG");
-        }
-        let mut d = Diagnostic::error(
-            "pdf",
-            format!("the PDF of `{}` could not be made: {message}", report.slug),
-        )
-        .config();
-        if in_template {
-            if let Some(range) = first.and_then(|e| world.range(e.span)) {
-                let line = template_text_line(&world.template, range.start);
-                d = d.in_file(&template_file).at_line(line, 1);
-            }
-            d.with_hint("fix the Typst template; see docs/pdf.md")
-        } else {
-            d.with_hint("this is a fault in rapport's conversion to Typst; please report it with the report's files")
-        }
-    };
+    let problem = |errors: &[_]| world.problem(errors, &report.slug, &template_file);
     let compiled = typst::compile::<PagedDocument>(&world);
     let unsettled = compiled
         .warnings
@@ -262,10 +311,7 @@ pub fn render(
         .any(|w| w.message.contains("did not converge") || w.message.contains("did not stabilize"));
     let doc = compiled.output.map_err(|e| problem(&e))?;
     let options = typst_pdf::PdfOptions {
-        ident: Smart::Custom(match only {
-            Some(ci) => format!("rapport:{}/{}", report.slug, report.chapters[ci].slug),
-            None => format!("rapport:{}", report.slug),
-        }),
+        ident: Smart::Custom(ident),
         creator: Smart::Custom(Some(format!("rapport {}", env!("CARGO_PKG_VERSION")))),
         timestamp: Some(typst_pdf::Timestamp::new_utc(date)),
         standards: typst_pdf::PdfStandards::new(&[typst_pdf::PdfStandard::Ua_1])
@@ -273,6 +319,12 @@ pub fn render(
         ..Default::default()
     };
     let bytes = typst_pdf::pdf(&doc, &options).map_err(|e| problem(&e))?;
+    if let (Some(store), Some(key)) = (store, &key) {
+        let mut read = world.read.into_inner().unwrap_or_default();
+        read.sort();
+        read.dedup();
+        store.put(key, &bytes, doc.pages().len(), unsettled, &read);
+    }
     Ok(Pdf {
         bytes,
         pages: doc.pages().len(),
@@ -367,21 +419,28 @@ pub fn render_all(
     site: &Site,
     routes: &Routes,
     jobs: &[Job],
+    store: Option<&cache::PdfCache>,
 ) -> Vec<Result<Arc<Pdf>, Diagnostic>> {
     // The organisation's own font files join the embedded ones.
-    let own;
-    let fonts: &FontStore = match &site.config.branding.font {
+    let own_store;
+    let mut own = Vec::new();
+    let store_of_fonts: &FontStore = match &site.config.branding.font {
         Some(f) if !f.files.is_empty() => {
-            let mut store = embedded_fonts();
+            let mut fonts = embedded_fonts();
             for file in &f.files {
                 if let Ok(bytes) = fs.read(file) {
-                    add_font_file(&mut store, bytes);
+                    own.push(cache::digest(&bytes));
+                    add_font_file(&mut fonts, bytes);
                 }
             }
-            own = store;
-            &own
+            own_store = fonts;
+            &own_store
         }
         _ => &FONTS,
+    };
+    let fonts = Fonts {
+        store: store_of_fonts,
+        own,
     };
     // One PDF at a time (Typst parallelises within a document), emptying
     // Typst's process-wide memo cache after each: a build never compiles
@@ -390,13 +449,22 @@ pub fn render_all(
     // throw away work it still needs, hence no parallelism across PDFs.
     // Emptying it entirely also makes every document's time its own (the
     // PDF benchmark relies on that).
-    jobs.iter()
+    let pdfs: Vec<_> = jobs
+        .iter()
         .map(|&(ri, only)| {
-            let pdf = render(fs, fonts, site, routes, ri, only).map(Arc::new);
+            let pdf = render(fs, &fonts, site, routes, (ri, only), store).map(Arc::new);
             typst::comemo::evict(0);
             pdf
         })
-        .collect()
+        .collect();
+    // Only after a build that made every PDF: one that stopped at a
+    // problem would forget the PDFs it did not get to.
+    if let Some(store) = store
+        && pdfs.iter().all(Result::is_ok)
+    {
+        store.forget_the_rest();
+    }
+    pdfs
 }
 
 /// The weight (100-900) and whether it is italic, of each face in a font

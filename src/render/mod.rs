@@ -1041,7 +1041,24 @@ fn pdf_editions(
     if jobs.is_empty() {
         return ed;
     }
-    let results = crate::pdf::render_all(fs, site, routes, &jobs);
+    let store = site.config.pdf_cache.as_ref().and_then(|dir| {
+        crate::pdf::cache::PdfCache::open(dir)
+            .map_err(|e| {
+                diags.push(
+                    crate::diagnostics::Diagnostic::warning(
+                        "pdf-cache",
+                        format!(
+                            "the PDF cache folder `{}` cannot be used ({e}); every PDF is typeset",
+                            dir.display()
+                        ),
+                    )
+                    .config()
+                    .with_hint("give `--cache` a folder rapport can create and write"),
+                );
+            })
+            .ok()
+    });
+    let results = crate::pdf::render_all(fs, site, routes, &jobs, store.as_ref());
     for ((ri, only), result) in jobs.into_iter().zip(results) {
         let made = match result {
             Ok(pdf) => {

@@ -769,3 +769,154 @@ fn no_words_overlap_in_the_example_sites_pdfs_however_wide_the_table() {
     }
     assert!(checked > 10_000, "{checked} pairs");
 }
+
+/// `--cache DIR` keeps each PDF with what it was made from, and a later
+/// build reuses it only while every input is the same: each change below
+/// (a chapter's text, an image, the Typst template, an interface string,
+/// the organisation's font, the publication date) must give the PDF a
+/// build without the cache makes, byte for byte.
+#[test]
+fn a_cached_pdf_is_reused_only_while_everything_it_is_made_from_is_unchanged() {
+    let site = TestSite::fixture("fixtures/full");
+    let cache = site.outside().join("pdf-cache");
+    let cache_arg = cache.to_str().unwrap().to_string();
+    let pdf = |out: &str| std::fs::read(site.dir.join(out).join("sample/sample.pdf")).unwrap();
+    // A build with the cache and one without, into their own folders.
+    let both = |what: &str| {
+        site.run(&["build", "--output", "with", "--cache", &cache_arg])
+            .success();
+        site.run(&["build", "--output", "fresh"]).success();
+        assert!(
+            pdf("with") == pdf("fresh"),
+            "after {what}, the cached build's PDF differs from a fresh one"
+        );
+        pdf("with")
+    };
+    let first = both("the first build");
+    let entries = |ext: &str| {
+        std::fs::read_dir(cache.join("pdf"))
+            .unwrap()
+            .filter_map(Result::ok)
+            .filter(|e| e.path().extension().is_some_and(|x| x == ext))
+            .count()
+    };
+    assert_eq!(entries("pdf"), 1);
+
+    // Unchanged: the stored PDF is what is published. Proved by swapping
+    // the stored file for another (with its digest), which the next build
+    // then publishes instead of typesetting.
+    let manifest = std::fs::read_dir(cache.join("pdf"))
+        .unwrap()
+        .filter_map(Result::ok)
+        .find(|e| e.path().extension().is_some_and(|x| x == "txt"))
+        .unwrap()
+        .path();
+    let text = std::fs::read_to_string(&manifest).unwrap();
+    let (digest, rest) = text.split_once(' ').unwrap();
+    let stand_in = b"%PDF-1.7 a stand-in, to show the stored file is used\n%%EOF\n";
+    let stand_in_digest: String = {
+        use sha2::Digest;
+        sha2::Sha256::digest(stand_in)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect()
+    };
+    std::fs::write(cache.join(format!("pdf/{stand_in_digest}.pdf")), stand_in).unwrap();
+    std::fs::write(&manifest, format!("{stand_in_digest} {rest}")).unwrap();
+    site.run(&["build", "--output", "with", "--cache", &cache_arg])
+        .success();
+    assert_eq!(pdf("with"), stand_in);
+    std::fs::write(&manifest, format!("{digest} {rest}")).unwrap();
+    site.run(&["build", "--output", "with", "--cache", &cache_arg])
+        .success();
+    assert!(pdf("with") == first);
+
+    // Each input changed in turn.
+    let edit = |path: &str, from: &str, to: &str| {
+        let text = std::fs::read_to_string(site.dir.join(path)).unwrap();
+        assert!(text.contains(from), "{path} has no {from:?}");
+        site.write(path, &text.replacen(from, to, 1));
+    };
+    edit(
+        "content/sample/01-foreword.md",
+        "\n\n",
+        "\n\nA sentence added for the cache test.\n\n",
+    );
+    let changed = both("a chapter's text");
+    assert!(changed != first);
+    let bytes_before = pdf("with");
+    // Another picture under the same name (two stripes, made for this test).
+    std::fs::copy(
+        fixtures().join("fixtures/pdf-cache/another-chart.png"),
+        site.dir.join("content/sample/img/chart.png"),
+    )
+    .unwrap();
+    assert!(both("an image") != bytes_before);
+    let template = rapport::theme::embedded_text("pdf/report.typ").unwrap();
+    site.write(
+        "templates/report.typ",
+        &template.replacen("size: 10.5pt", "size: 12pt", 1),
+    );
+    let before = pdf("with");
+    assert!(both("the template") != before);
+    edit(
+        "site.yaml",
+        "branding:\n",
+        "strings:\n  notes: Endnotes\nbranding:\n",
+    );
+    both("an interface string");
+    edit(
+        "content/sample/report.yaml",
+        "published: 2023-12-06",
+        "published: 2023-12-07",
+    );
+    let before = pdf("with");
+    assert!(both("the publication date") != before);
+    let font = typst_assets::fonts()
+        .find(|f| f.windows(15).any(|w| w == b"DejaVuSansMono-"))
+        .unwrap();
+    std::fs::create_dir_all(site.dir.join("static/fonts")).unwrap();
+    std::fs::write(site.dir.join("static/fonts/Brand.ttf"), font).unwrap();
+    edit(
+        "site.yaml",
+        "branding:\n",
+        "branding:\n  font:\n    family: DejaVu Sans Mono\n    files: [static/fonts/Brand.ttf]\n",
+    );
+    let before = pdf("with");
+    assert!(both("the organisation's font") != before);
+    // The same family name, another file.
+    let other = typst_assets::fonts()
+        .find(|f| f.windows(15).any(|w| w == b"DejaVuSansMono-") && *f != font)
+        .unwrap();
+    std::fs::write(site.dir.join("static/fonts/Brand.ttf"), other).unwrap();
+    let last = both("the font file");
+    // The folder keeps the site's current PDF only, not one per change.
+    assert_eq!((entries("pdf"), entries("txt")), (1, 1));
+
+    // `check` typesets too: with the same folder, it leaves the PDF for the
+    // build, the very file a build makes.
+    std::fs::remove_dir_all(&cache).unwrap();
+    site.run(&["check", "--cache", &cache_arg]).success();
+    let stored = std::fs::read_dir(cache.join("pdf"))
+        .unwrap()
+        .filter_map(Result::ok)
+        .find(|e| e.path().extension().is_some_and(|x| x == "pdf"))
+        .unwrap()
+        .path();
+    assert!(std::fs::read(stored).unwrap() == last);
+}
+
+/// The cache folder may not be inside the output folder, which each build
+/// replaces whole.
+#[test]
+fn a_cache_folder_inside_the_output_folder_is_refused() {
+    let site = TestSite::fixture("fixtures/full");
+    let run = site.run(&["build", "--cache", "output/cache"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("is inside the output folder"),
+        "{}",
+        run.stderr
+    );
+    assert!(!site.dir.join("output").exists());
+}

@@ -276,10 +276,10 @@ fn the_example_workflows_are_valid_yaml_and_run_the_checks() {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/workflows");
     for (file, wants) in [
         ("github-check.yml", "rapport check --format github --strict"),
-        ("github-pages.yml", "rapport build --base-url"),
+        ("github-pages.yml", "--output public --cache .rapport-cache"),
         (
             "gitlab-ci.yml",
-            "rapport build --base-url \"$CI_PAGES_URL/\" --output public",
+            "rapport build --base-url \"$CI_PAGES_URL/\" --output public --cache .rapport-cache",
         ),
     ] {
         let text = std::fs::read_to_string(dir.join(file)).unwrap();

@@ -1,0 +1,304 @@
+//! PDFs kept between builds (`rapport build --cache DIR`).
+//!
+//! Typesetting is most of a full build's time, and a report's PDF changes
+//! only when what it is made from changes. So a PDF is stored under a key
+//! that covers everything Typst is given before it starts (the markup made
+//! from the report's trees, the template, the interface strings, the date
+//! and identity written into the file, the organisation's font files, and
+//! the sources rapport was built from, which hold Typst, its fonts and the
+//! markup writer), together with every file Typst read while typesetting (images,
+//! and anything a site's own template reads), each with a digest of its
+//! bytes, or noted as missing. A later build reuses the PDF only when the
+//! key is the same and each of those files still reads the same, so what it
+//! publishes is byte for byte what typesetting would make.
+//!
+//! The store is a folder outside the site's output, which CI keeps between
+//! runs (docs/publishing.md). It is read through `std::fs`, not the site's
+//! [`crate::vfs::FileSystem`]: it is not part of the site. Each entry is
+//! written to a temporary name and renamed, so a build that stops half way,
+//! or two builds at once, never leave a half-written entry, and an entry
+//! whose bytes do not match their digest is ignored.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use sha2::{Digest, Sha256};
+
+/// A store of PDFs in a folder.
+pub struct PdfCache {
+    dir: PathBuf,
+    /// The entries this build used or made (manifests and PDFs, by file
+    /// name); [`PdfCache::forget_the_rest`] removes the others.
+    used: std::sync::Mutex<std::collections::HashSet<String>>,
+}
+
+/// What a PDF was made from, known before it is typeset.
+pub struct Inputs<'a> {
+    pub main: &'a str,
+    pub template: &'a str,
+    pub words: &'a str,
+    /// The report's publication date (the PDF's date), and its identity
+    /// (`rapport:<report>` or `rapport:<report>/<chapter>`).
+    pub date: &'a str,
+    pub ident: &'a str,
+    /// Digests of the organisation's font files, in order.
+    pub fonts: &'a [[u8; 32]],
+}
+
+/// A file Typst read: its site path, and the digest of its bytes (`None`
+/// when it was not there).
+pub type Read = (String, Option<[u8; 32]>);
+
+/// A PDF found in the store.
+pub struct Hit {
+    pub bytes: Vec<u8>,
+    pub pages: usize,
+    /// The layout did not settle when it was made (`pdf-layout`), which a
+    /// reuse reports again.
+    pub unsettled: bool,
+}
+
+/// What this binary is built from (`build/build_id.rs`): a new rapport,
+/// or one rebuilt from changed sources, typesets differently and must
+/// never reuse another's PDFs.
+const BINARY: &str = concat!(env!("CARGO_PKG_VERSION"), " ", env!("RAPPORT_BUILD_ID"));
+
+pub fn digest(bytes: &[u8]) -> [u8; 32] {
+    Sha256::digest(bytes).into()
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+impl PdfCache {
+    /// The store in `dir`, made if it is not there.
+    pub fn open(dir: &Path) -> std::io::Result<Self> {
+        std::fs::create_dir_all(dir.join("pdf"))?;
+        Ok(PdfCache {
+            dir: dir.join("pdf"),
+            used: std::sync::Mutex::default(),
+        })
+    }
+
+    /// The key of a PDF made from `inputs` by this binary.
+    pub fn key(inputs: &Inputs) -> String {
+        key_with(BINARY, inputs)
+    }
+
+    /// The PDF stored under `key`, if each file it read still reads the
+    /// same (`read_now` gives a file's bytes today).
+    pub fn get(&self, key: &str, read_now: impl Fn(&str) -> Option<Vec<u8>>) -> Option<Hit> {
+        let manifest = std::fs::read_to_string(self.dir.join(format!("{key}.txt"))).ok()?;
+        let mut lines = manifest.lines();
+        let head = lines.next()?;
+        let mut fields = head.split(' ');
+        let (pdf, pages, unsettled) = (fields.next()?, fields.next()?, fields.next()?);
+        for line in lines {
+            let (want, path) = line.split_once(' ')?;
+            let now = read_now(path).map(|b| hex(&digest(&b)));
+            if now.as_deref().unwrap_or("-") != want {
+                return None;
+            }
+        }
+        let bytes = std::fs::read(self.dir.join(format!("{pdf}.pdf"))).ok()?;
+        if hex(&digest(&bytes)) != pdf {
+            return None;
+        }
+        self.mark(&[format!("{key}.txt"), format!("{pdf}.pdf")]);
+        Some(Hit {
+            bytes,
+            pages: pages.parse().ok()?,
+            unsettled: unsettled == "unsettled",
+        })
+    }
+
+    /// Stores a PDF under `key`, with the files it read. A store that
+    /// cannot be written is left as it is: the build has its PDF.
+    pub fn put(&self, key: &str, bytes: &[u8], pages: usize, unsettled: bool, read: &[Read]) {
+        let pdf = hex(&digest(bytes));
+        let mut manifest = format!(
+            "{pdf} {pages} {}\n",
+            if unsettled { "unsettled" } else { "settled" }
+        );
+        for (path, d) in read {
+            let d = d.map_or_else(|| "-".to_string(), |d| hex(&d));
+            manifest.push_str(&format!("{d} {path}\n"));
+        }
+        let _ = self.write(&format!("{pdf}.pdf"), bytes);
+        let _ = self.write(&format!("{key}.txt"), manifest.as_bytes());
+        self.mark(&[format!("{key}.txt"), format!("{pdf}.pdf")]);
+    }
+
+    fn mark(&self, names: &[String]) {
+        if let Ok(mut used) = self.used.lock() {
+            used.extend(names.iter().cloned());
+        }
+    }
+
+    /// Removes every entry this build neither used nor made, so the folder
+    /// holds the site's current PDFs and does not grow with each change
+    /// (one folder per site, then).
+    pub fn forget_the_rest(&self) {
+        let Ok(used) = self.used.lock() else {
+            return;
+        };
+        let Ok(entries) = std::fs::read_dir(&self.dir) else {
+            return;
+        };
+        for e in entries.flatten() {
+            let name = e.file_name().to_string_lossy().into_owned();
+            let ours = name.ends_with(".pdf") || name.ends_with(".txt") || name.ends_with(".part");
+            if ours && !used.contains(&name) {
+                let _ = std::fs::remove_file(e.path());
+            }
+        }
+    }
+
+    fn write(&self, name: &str, bytes: &[u8]) -> std::io::Result<()> {
+        static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+        let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let tmp = self
+            .dir
+            .join(format!(".{name}.{}.{n}.part", std::process::id()));
+        let written = std::fs::File::create_new(&tmp)
+            .and_then(|mut f| f.write_all(bytes).and_then(|()| f.sync_all()))
+            .and_then(|()| std::fs::rename(&tmp, self.dir.join(name)));
+        if written.is_err() {
+            let _ = std::fs::remove_file(&tmp);
+        }
+        written
+    }
+}
+
+fn key_with(binary: &str, inputs: &Inputs) -> String {
+    let mut h = Sha256::new();
+    h.update(b"rapport pdf 1\0");
+    h.update((binary.len() as u64).to_le_bytes());
+    h.update(binary.as_bytes());
+    for part in [
+        inputs.main,
+        inputs.template,
+        inputs.words,
+        inputs.date,
+        inputs.ident,
+    ] {
+        h.update((part.len() as u64).to_le_bytes());
+        h.update(part.as_bytes());
+    }
+    h.update((inputs.fonts.len() as u64).to_le_bytes());
+    for f in inputs.fonts {
+        h.update(f);
+    }
+    hex(&h.finalize())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn inputs<'a>(main: &'a str, fonts: &'a [[u8; 32]]) -> Inputs<'a> {
+        Inputs {
+            main,
+            template: "#let report(body) = body",
+            words: "",
+            date: "2024-03-31",
+            ident: "rapport:r",
+            fonts,
+        }
+    }
+
+    #[test]
+    fn the_key_changes_with_every_input_and_the_binary() {
+        let fonts = [digest(b"font")];
+        let base = key_with("a", &inputs("= Title", &[]));
+        let changed = [
+            key_with("b", &inputs("= Title", &[])),
+            key_with("a", &inputs("= Title.", &[])),
+            key_with("a", &inputs("= Title", &fonts)),
+            key_with(
+                "a",
+                &Inputs {
+                    date: "2024-04-01",
+                    ..inputs("= Title", &[])
+                },
+            ),
+            key_with(
+                "a",
+                &Inputs {
+                    ident: "rapport:r/c",
+                    ..inputs("= Title", &[])
+                },
+            ),
+            key_with(
+                "a",
+                &Inputs {
+                    template: "#let report(body) = [#body]",
+                    ..inputs("= Title", &[])
+                },
+            ),
+            key_with(
+                "a",
+                &Inputs {
+                    words: "#let notes = \"Nodiadau\"",
+                    ..inputs("= Title", &[])
+                },
+            ),
+        ];
+        for (i, k) in changed.iter().enumerate() {
+            assert_ne!(k, &base, "input {i}");
+        }
+        // Parts are length-prefixed: moving text from one to the next is a
+        // different key.
+        let a = key_with(
+            "a",
+            &Inputs {
+                main: "ab",
+                template: "c",
+                ..inputs("", &[])
+            },
+        );
+        let b = key_with(
+            "a",
+            &Inputs {
+                main: "a",
+                template: "bc",
+                ..inputs("", &[])
+            },
+        );
+        assert_ne!(a, b);
+    }
+
+    #[test]
+    fn a_stored_pdf_is_reused_only_while_the_files_it_read_are_the_same() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = PdfCache::open(dir.path()).unwrap();
+        let read = vec![
+            ("content/r/logo.png".to_string(), Some(digest(b"png"))),
+            ("content/r/gone.png".to_string(), None),
+        ];
+        cache.put("k", b"%PDF-1.7 one", 3, false, &read);
+        let files = |png: &'static [u8], gone: Option<&'static [u8]>| {
+            move |p: &str| match p {
+                "content/r/logo.png" => Some(png.to_vec()),
+                "content/r/gone.png" => gone.map(<[u8]>::to_vec),
+                _ => None,
+            }
+        };
+        let hit = cache.get("k", files(b"png", None)).unwrap();
+        assert_eq!((hit.bytes.as_slice(), hit.pages), (&b"%PDF-1.7 one"[..], 3));
+        assert!(
+            cache.get("k", files(b"png!", None)).is_none(),
+            "an image changed"
+        );
+        assert!(
+            cache.get("k", files(b"png", Some(b"new"))).is_none(),
+            "a file that was missing is there now"
+        );
+        assert!(cache.get("other", files(b"png", None)).is_none());
+        // A damaged entry is not used.
+        let pdf = hex(&digest(b"%PDF-1.7 one"));
+        std::fs::write(dir.path().join(format!("pdf/{pdf}.pdf")), b"%PDF-1.7 bad").unwrap();
+        assert!(cache.get("k", files(b"png", None)).is_none());
+    }
+}
