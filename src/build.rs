@@ -33,8 +33,8 @@ pub struct BuildOptions {
     /// Leave out the search index (`check`, which writes nothing, and the
     /// live preview, which indexes after it has reloaded the page).
     pub no_search: bool,
-    /// A folder of PDFs kept between builds (`--cache`, [`crate::pdf::cache`]).
-    pub pdf_cache: Option<std::path::PathBuf>,
+    /// A folder of results kept between builds (`--cache`, [`crate::build_cache`]).
+    pub cache_dir: Option<std::path::PathBuf>,
 }
 
 /// What a run produced: the problems found, and the site when it rendered.
@@ -240,7 +240,7 @@ pub fn load(
     }
     site.config.preview = opts.preview;
     site.config.pdf = !opts.no_pdf;
-    site.config.pdf_cache = opts.pdf_cache.clone();
+    site.config.cache_dir = opts.cache_dir.clone();
     let cx = PassContext { fs, diags, sources };
     for (name, pass) in PASSES {
         timings.time(name, || pass(&mut site, &cx));

@@ -191,8 +191,9 @@ pub struct SiteConfig {
     pub git_dates: bool,
     /// Set by the build: make the PDF edition (off for `rapport serve`).
     pub pdf: bool,
-    /// Set by the build: where PDFs are kept between builds (`--cache`).
-    pub pdf_cache: Option<std::path::PathBuf>,
+    /// Set by the build: where PDFs and the search index are kept between
+    /// builds (`--cache`, [`crate::build_cache`]).
+    pub cache_dir: Option<std::path::PathBuf>,
     /// Also a PDF of each chapter.
     pub pdf_per_chapter: bool,
     /// Raw HTML in chapters: shown as text (default) or sanitised.
@@ -294,7 +295,7 @@ pub fn load(
         accessibility: raw.accessibility,
         git_dates: raw.git_dates.unwrap_or(true),
         pdf: true,
-        pdf_cache: None,
+        cache_dir: None,
         pdf_per_chapter: raw.pdf_per_chapter.unwrap_or(false),
         raw_html,
         strings: std::sync::Arc::new(strings),

@@ -13,6 +13,7 @@
 
 pub mod addresses;
 pub mod build;
+pub mod build_cache;
 pub mod chart;
 pub mod colour;
 pub mod config;

@@ -65,11 +65,19 @@ pub fn index_pages(
     // serve`, from the loaded site alone: the table's chapter addresses
     // come from a route table of its own.
     let records = table_records(site, &Routes::new(site));
+    let language = primary_language(&site.config.language);
+    let kept = site
+        .config
+        .cache_dir
+        .as_deref()
+        .and_then(|dir| IndexCache::open(dir, &language, &pages, read, &records));
+    if let Some(files) = kept.as_ref().and_then(IndexCache::get) {
+        return Ok(published(files));
+    }
     // Pagefind's indexing is blocking work behind an async API. It runs on
     // a thread of its own with its own small runtime, so this function can
     // be called from anywhere, including from inside `rapport serve`'s
     // runtime (where starting a nested runtime would panic).
-    let language = primary_language(&site.config.language);
     let files = std::thread::scope(|s| {
         s.spawn(|| run(language, &pages, read, records))
             .join()
@@ -80,10 +88,117 @@ pub fn index_pages(
             .config()
             .with_hint("this is a bug in rapport or pagefind; build with --no-search to publish without search, and report it")
     })?;
-    Ok(files
+    if let Some(kept) = &kept {
+        kept.put(&files);
+    }
+    Ok(published(files))
+}
+
+fn published(files: Vec<(String, Vec<u8>)>) -> BTreeMap<String, OutputFile> {
+    files
         .into_iter()
         .map(|(name, bytes)| (format!("{DIR}/{name}"), OutputFile::Bytes(bytes)))
-        .collect())
+        .collect()
+}
+
+/// The index kept between builds (`--cache`): the whole of pagefind's
+/// output, under a key made of every page it indexes (its path and bytes),
+/// the tables' records, the language and the build of rapport (which fixes
+/// pagefind's version). Pagefind's output depends on nothing else, so an
+/// index with the same key is the one indexing would make. The entry holds
+/// a digest of its contents, checked when it is read.
+struct IndexCache {
+    dir: std::path::PathBuf,
+    key: String,
+}
+
+impl IndexCache {
+    fn open(
+        dir: &std::path::Path,
+        language: &str,
+        pages: &[&str],
+        read: &(dyn Fn(&str) -> Option<Vec<u8>> + Sync),
+        records: &[Record],
+    ) -> Option<Self> {
+        let dir = dir.join("search");
+        std::fs::create_dir_all(&dir).ok()?;
+        let mut key = crate::build_cache::Key::new("search");
+        key.part(language.as_bytes());
+        for &path in pages {
+            let Some(html) = read(path).filter(|b| contains(b, BODY_MARK)) else {
+                continue;
+            };
+            key.part(path.as_bytes()).part(&html);
+        }
+        for r in records {
+            key.part(r.url.as_bytes()).part(r.content.as_bytes());
+            for (k, v) in &r.meta {
+                key.part(k.as_bytes()).part(v.as_bytes());
+            }
+            for (k, vs) in &r.filters {
+                key.part(k.as_bytes());
+                for v in vs {
+                    key.part(v.as_bytes());
+                }
+            }
+        }
+        Some(IndexCache {
+            dir,
+            key: key.finish(),
+        })
+    }
+
+    fn file(&self) -> String {
+        format!("{}.index", self.key)
+    }
+
+    /// The kept index: `digest \n` then, for each file, its name's length
+    /// and name, its length and bytes.
+    fn get(&self) -> Option<Vec<(String, Vec<u8>)>> {
+        let bytes = std::fs::read(self.dir.join(self.file())).ok()?;
+        let (head, body) = bytes.split_at_checked(65)?;
+        if head[..64] != *crate::build_cache::hex(&crate::build_cache::digest(body)).as_bytes() {
+            return None;
+        }
+        let mut files = Vec::new();
+        let mut rest = body;
+        while !rest.is_empty() {
+            let (name, r) = take(rest)?;
+            let (contents, r) = take(r)?;
+            files.push((String::from_utf8(name.to_vec()).ok()?, contents.to_vec()));
+            rest = r;
+        }
+        self.keep_only_this();
+        Some(files)
+    }
+
+    fn put(&self, files: &[(String, Vec<u8>)]) {
+        let mut body = Vec::new();
+        for (name, contents) in files {
+            for part in [name.as_bytes(), contents] {
+                body.extend((part.len() as u64).to_le_bytes());
+                body.extend(part);
+            }
+        }
+        let mut entry = crate::build_cache::hex(&crate::build_cache::digest(&body)).into_bytes();
+        entry.push(b'\n');
+        entry.extend(body);
+        if crate::build_cache::write_atomically(&self.dir, &self.file(), &entry).is_ok() {
+            self.keep_only_this();
+        }
+    }
+
+    /// A site has one index: an older one is removed.
+    fn keep_only_this(&self) {
+        crate::build_cache::keep_only(&self.dir, &[self.file()].into_iter().collect());
+    }
+}
+
+/// A length-prefixed part of a kept index, and what follows it.
+fn take(bytes: &[u8]) -> Option<(&[u8], &[u8])> {
+    let (len, rest) = bytes.split_at_checked(8)?;
+    let len = usize::try_from(u64::from_le_bytes(len.try_into().ok()?)).ok()?;
+    rest.split_at_checked(len)
 }
 
 /// A data table as a search record of its own.

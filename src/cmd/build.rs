@@ -43,7 +43,7 @@ pub fn run(args: Args) -> i32 {
     let out = args
         .output
         .unwrap_or_else(|| default_output(&args.site_dir));
-    let pdf_cache = match args.cache.map(|c| cache_folder(&c, &out)) {
+    let cache_dir = match args.cache.map(|c| cache_folder(&c, &out)) {
         Some(Err(code)) => return code,
         Some(Ok(c)) => Some(c),
         None => None,
@@ -55,7 +55,7 @@ pub fn run(args: Args) -> i32 {
         no_pdf: args.no_pdf,
         cache: None,
         no_search: args.no_search,
-        pdf_cache,
+        cache_dir,
     };
     let outcome = build_to_disk(&args.site_dir, &out, &opts);
     super::report(&outcome);

@@ -48,7 +48,7 @@ pub fn run(args: Args) -> i32 {
         // `check` writes nothing, so an index would be thrown away: it
         // would only add to the run time (see docs/search.md).
         no_search: true,
-        pdf_cache: args.cache.map(|c| std::path::absolute(&c).unwrap_or(c)),
+        cache_dir: args.cache.map(|c| std::path::absolute(&c).unwrap_or(c)),
     };
     let mut outcome = check_in_memory(&fs, &opts);
     if args.strict {

@@ -19,10 +19,10 @@
 //! or two builds at once, never leave a half-written entry, and an entry
 //! whose bytes do not match their digest is ignored.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use sha2::{Digest, Sha256};
+pub use crate::build_cache::digest;
+use crate::build_cache::{Key, hex};
 
 /// A store of PDFs in a folder.
 pub struct PdfCache {
@@ -58,19 +58,6 @@ pub struct Hit {
     pub unsettled: bool,
 }
 
-/// What this binary is built from (`build/build_id.rs`): a new rapport,
-/// or one rebuilt from changed sources, typesets differently and must
-/// never reuse another's PDFs.
-const BINARY: &str = concat!(env!("CARGO_PKG_VERSION"), " ", env!("RAPPORT_BUILD_ID"));
-
-pub fn digest(bytes: &[u8]) -> [u8; 32] {
-    Sha256::digest(bytes).into()
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
 impl PdfCache {
     /// The store in `dir`, made if it is not there.
     pub fn open(dir: &Path) -> std::io::Result<Self> {
@@ -83,7 +70,9 @@ impl PdfCache {
 
     /// The key of a PDF made from `inputs` by this binary.
     pub fn key(inputs: &Inputs) -> String {
-        key_with(BINARY, inputs)
+        // The build's identity is in every key (`Key::new`); the tests
+        // give another in its place.
+        key_with("", inputs)
     }
 
     /// The PDF stored under `key`, if each file it read still reads the
@@ -140,42 +129,19 @@ impl PdfCache {
     /// holds the site's current PDFs and does not grow with each change
     /// (one folder per site, then).
     pub fn forget_the_rest(&self) {
-        let Ok(used) = self.used.lock() else {
-            return;
-        };
-        let Ok(entries) = std::fs::read_dir(&self.dir) else {
-            return;
-        };
-        for e in entries.flatten() {
-            let name = e.file_name().to_string_lossy().into_owned();
-            let ours = name.ends_with(".pdf") || name.ends_with(".txt") || name.ends_with(".part");
-            if ours && !used.contains(&name) {
-                let _ = std::fs::remove_file(e.path());
-            }
+        if let Ok(used) = self.used.lock() {
+            crate::build_cache::keep_only(&self.dir, &used);
         }
     }
 
     fn write(&self, name: &str, bytes: &[u8]) -> std::io::Result<()> {
-        static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
-        let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        let tmp = self
-            .dir
-            .join(format!(".{name}.{}.{n}.part", std::process::id()));
-        let written = std::fs::File::create_new(&tmp)
-            .and_then(|mut f| f.write_all(bytes).and_then(|()| f.sync_all()))
-            .and_then(|()| std::fs::rename(&tmp, self.dir.join(name)));
-        if written.is_err() {
-            let _ = std::fs::remove_file(&tmp);
-        }
-        written
+        crate::build_cache::write_atomically(&self.dir, name, bytes)
     }
 }
 
 fn key_with(binary: &str, inputs: &Inputs) -> String {
-    let mut h = Sha256::new();
-    h.update(b"rapport pdf 1\0");
-    h.update((binary.len() as u64).to_le_bytes());
-    h.update(binary.as_bytes());
+    let mut k = Key::new("pdf");
+    k.part(binary.as_bytes());
     for part in [
         inputs.main,
         inputs.template,
@@ -183,14 +149,12 @@ fn key_with(binary: &str, inputs: &Inputs) -> String {
         inputs.date,
         inputs.ident,
     ] {
-        h.update((part.len() as u64).to_le_bytes());
-        h.update(part.as_bytes());
+        k.part(part.as_bytes());
     }
-    h.update((inputs.fonts.len() as u64).to_le_bytes());
     for f in inputs.fonts {
-        h.update(f);
+        k.part(f);
     }
-    hex(&h.finalize())
+    k.finish()
 }
 
 #[cfg(test)]

@@ -1041,7 +1041,7 @@ fn pdf_editions(
     if jobs.is_empty() {
         return ed;
     }
-    let store = site.config.pdf_cache.as_ref().and_then(|dir| {
+    let store = site.config.cache_dir.as_ref().and_then(|dir| {
         crate::pdf::cache::PdfCache::open(dir)
             .map_err(|e| {
                 diags.push(

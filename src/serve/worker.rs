@@ -204,7 +204,7 @@ impl Builder {
             cache: Some(self.cache.clone()),
             // Indexed after the reload, by `background`.
             no_search: true,
-            pdf_cache: None,
+            cache_dir: None,
         }
     }
 

@@ -15,6 +15,7 @@ const STAGES: &[(&str, &[&str])] = &[
         "foundation",
         &[
             "allocator",
+            "build_cache",
             "vfs",
             "diagnostics",
             "timings",

@@ -446,3 +446,100 @@ fn search_index_cost() {
         );
     }
 }
+
+/// Every file under `dir`, by its path inside it.
+fn files_under(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let name = e
+                .path()
+                .strip_prefix(dir)
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
+            (name, std::fs::read(e.path()).unwrap())
+        })
+        .collect()
+}
+
+/// `--cache DIR` keeps the search index with a key made of every page it
+/// indexes: unchanged, the kept index is published; after a change, the
+/// index is made again, the same as a build without the cache makes.
+#[test]
+fn a_kept_search_index_is_reused_only_while_the_pages_are_unchanged() {
+    let site = TestSite::fixture("fixtures/full");
+    let cache = site.outside().join("build-cache");
+    let cache_arg = cache.to_str().unwrap().to_string();
+    let index = |out: &str| files_under(&site.dir.join(out).join("pagefind"));
+    let both = |what: &str| {
+        site.run(&[
+            "build", "--no-pdf", "--output", "with", "--cache", &cache_arg,
+        ])
+        .success();
+        site.run(&["build", "--no-pdf", "--output", "fresh"])
+            .success();
+        assert!(
+            index("with") == index("fresh"),
+            "after {what}, the kept index differs from a fresh one"
+        );
+        index("with")
+    };
+    let first = both("the first build");
+    assert!(
+        first.keys().any(|k| k.ends_with("pagefind-entry.json")),
+        "{:?}",
+        first.keys()
+    );
+
+    // Unchanged: the kept entry is what is published. Proved by putting a
+    // stand-in (with its digest) in its place.
+    let entry = std::fs::read_dir(cache.join("search"))
+        .unwrap()
+        .filter_map(Result::ok)
+        .find(|e| e.path().extension().is_some_and(|x| x == "index"))
+        .unwrap()
+        .path();
+    let mut body = Vec::new();
+    for part in [&b"stand-in.txt"[..], b"kept"] {
+        body.extend((part.len() as u64).to_le_bytes());
+        body.extend(part);
+    }
+    let digest: String = {
+        use sha2::Digest;
+        sha2::Sha256::digest(&body)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect()
+    };
+    let kept = std::fs::read(&entry).unwrap();
+    std::fs::write(&entry, [digest.as_bytes(), b"\n", &body].concat()).unwrap();
+    site.run(&[
+        "build", "--no-pdf", "--output", "with", "--cache", &cache_arg,
+    ])
+    .success();
+    assert_eq!(index("with").keys().collect::<Vec<_>>(), ["stand-in.txt"]);
+    // A damaged entry is not used.
+    std::fs::write(
+        &entry,
+        [digest.as_bytes(), b"\n", &body[..body.len() - 1]].concat(),
+    )
+    .unwrap();
+    both("a damaged entry");
+    std::fs::write(&entry, kept).unwrap();
+
+    // A chapter changed: indexed again.
+    let path = site.dir.join("content/sample/01-foreword.md");
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(
+        &path,
+        format!("{text}\nA word for the index: quinquennial.\n"),
+    )
+    .unwrap();
+    let changed = both("a chapter's text");
+    assert!(changed != first);
+    // One index is kept, not one per change.
+    assert_eq!(std::fs::read_dir(cache.join("search")).unwrap().count(), 1);
+}
