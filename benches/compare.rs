@@ -15,6 +15,12 @@
 //! rapport builds with `--no-pdf --no-search`: the peers make no PDF and no
 //! search index (Zola's is turned off in its config), and both stages have
 //! their own measurements (`cargo bench --bench pdf`, docs/search.md).
+//!
+//! `-- --full CHAPTERS [--runs N]` measures the build a user runs instead,
+//! on tmpfs: rapport with its PDFs and search index, cold (no cache), again
+//! with `--cache` and nothing changed, and again after one chapter changed,
+//! each against Zola's build with its search index, in the same run
+//! (docs/performance.md gives the targets of issue #23).
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -125,6 +131,90 @@ fn name(tool: Tool) -> &'static str {
     }
 }
 
+/// `--full`: the default build with its PDFs and search index, cold and
+/// with a cache, against Zola with its index.
+fn full(chapters: usize, runs: usize) {
+    let synth = Synth {
+        chapters,
+        per_report: 100,
+        recommendations: false,
+    };
+    let root = if Path::new("/dev/shm").is_dir() {
+        PathBuf::from("/dev/shm")
+    } else {
+        std::env::temp_dir()
+    };
+    let tmp = tempfile::Builder::new()
+        .prefix("rapport-full")
+        .tempdir_in(root)
+        .unwrap();
+    let (ours, zola) = (tmp.path().join("rapport"), tmp.path().join("zola"));
+    write_site(&ours, Tool::Rapport, synth);
+    let zola_on = installed("zola", "--version");
+    if zola_on {
+        write_site(&zola, Tool::Zola, synth);
+        let config = zola.join("config.toml");
+        let text = std::fs::read_to_string(&config).unwrap();
+        std::fs::write(
+            &config,
+            text.replace("build_search_index = false", "build_search_index = true"),
+        )
+        .unwrap();
+    } else {
+        println!("(zola is not installed: no ratios)");
+    }
+    let cache = tmp.path().join("cache");
+    let out = tmp.path().join("out");
+    let rapport = |cached: bool| {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_rapport"));
+        c.arg("build").arg(&ours).arg("--output").arg(&out);
+        if cached {
+            c.arg("--cache").arg(&cache);
+        }
+        c.stderr(std::process::Stdio::null());
+        c
+    };
+    let chapter = ours.join("content/report-0000/c00001.md");
+    let (mut cold, mut same, mut one, mut peer) = (vec![], vec![], vec![], vec![]);
+    // The cache warmed once, then the runs take turns.
+    measure(&mut rapport(true));
+    for run in 0..runs {
+        cold.push(measure(&mut rapport(false)).wall);
+        // The cold build above replaced the output: the cached builds
+        // start from the previous output, as a deploy does.
+        same.push(measure(&mut rapport(true)).wall);
+        let mut text = std::fs::read_to_string(&chapter).unwrap();
+        text.push_str(&format!("\nA sentence added for run {run}.\n"));
+        std::fs::write(&chapter, text).unwrap();
+        one.push(measure(&mut rapport(true)).wall);
+        if zola_on {
+            let zout = tmp.path().join("zola-out");
+            peer.push(measure(&mut build_command(Tool::Zola, &zola, &zout)).wall);
+        }
+    }
+    let (cold, same, one) = (median(cold), median(same), median(one));
+    println!("{chapters} chapters, PDFs and search, median of {runs} runs on tmpfs:");
+    println!("  rapport, no cache:                   {cold:8.3} s");
+    println!(
+        "  rapport, cache, nothing changed:     {same:8.3} s  ({:.3} x the cold build)",
+        same / cold
+    );
+    println!(
+        "  rapport, cache, one chapter changed: {one:8.3} s  ({:.3} x the cold build)",
+        one / cold
+    );
+    if zola_on {
+        let z = median(peer);
+        println!("  zola with its search index:          {z:8.3} s");
+        println!(
+            "  ratios to zola: cold {:.2} x, nothing changed {:.2} x, one chapter changed {:.2} x",
+            cold / z,
+            same / z,
+            one / z
+        );
+    }
+}
+
 fn main() {
     let mut sizes = Vec::new();
     let mut runs = 5;
@@ -135,6 +225,15 @@ fn main() {
             "--runs" => runs = args.next().and_then(|n| n.parse().ok()).unwrap_or(5),
             "--disk-only" => media = vec!["disk"],
             "--tmpfs-only" => media = vec!["tmpfs"],
+            "--full" => {
+                let n = args.next().and_then(|n| n.parse().ok()).expect("CHAPTERS");
+                let runs = match (args.next().as_deref(), args.next()) {
+                    (Some("--runs"), Some(r)) => r.parse().unwrap_or(3),
+                    _ => 3,
+                };
+                full(n, runs);
+                return;
+            }
             // `--write-site DIR CHAPTERS TOOL`: only write a site (for
             // profiling one tool by hand), then stop.
             "--write-site" => {
