@@ -351,21 +351,49 @@ impl Formula {
     }
 
     /// The convention, stated in the output beside the table.
-    pub fn describe(&self, cols: &[Column]) -> String {
-        let l = |i: usize| cols[i].label.clone();
-        match self {
-            Formula::Difference(a, b) => format!("{} minus {}", l(*a), l(*b)),
-            Formula::PercentChange { value, baseline } => format!(
-                "change from {} to {} as a percentage of {}",
-                l(*baseline),
-                l(*value),
-                l(*baseline)
+    /// How the column `cols[at]` is worked out, as a note under its table,
+    /// in the theme's words (`formula_difference` and the others).
+    pub fn describe(
+        &self,
+        cols: &[Column],
+        at: usize,
+        strings: &crate::strings::Strings,
+    ) -> String {
+        let l = |i: usize| cols[i].label.as_str();
+        let column = l(at);
+        let said = match *self {
+            Formula::Difference(a, b) => strings.format(
+                "formula_difference",
+                None,
+                &[("column", column), ("a", l(a)), ("b", l(b))],
+            ),
+            Formula::PercentChange { value, baseline } => strings.format(
+                "formula_percent_change",
+                None,
+                &[
+                    ("column", column),
+                    ("value", l(value)),
+                    ("baseline", l(baseline)),
+                ],
             ),
             Formula::Direction {
                 value, baseline, ..
-            } => format!("{} compared with {}", l(*value), l(*baseline)),
-            Formula::Share(c) => format!("each row's {} as a percentage of the total", l(*c)),
-            Formula::Rank(c) => format!("position by {}, largest first", l(*c)),
-        }
+            } => strings.format(
+                "formula_direction",
+                None,
+                &[
+                    ("column", column),
+                    ("value", l(value)),
+                    ("baseline", l(baseline)),
+                ],
+            ),
+            Formula::Share(c) => {
+                strings.format("formula_share", None, &[("column", column), ("of", l(c))])
+            }
+            Formula::Rank(c) => {
+                strings.format("formula_rank", None, &[("column", column), ("of", l(c))])
+            }
+        };
+        said.unwrap_or_default()
     }
 }

@@ -1301,8 +1301,11 @@ mod tests {
         assert!(problems.is_empty(), "{problems:?}");
         let table = table.unwrap();
         assert_eq!(table.name, "t");
+        assert_eq!(table.notes, ["Provisional."]);
+        // How the computed column is worked out is said in the theme's
+        // words, under the table and in its open data.
         assert_eq!(
-            table.notes,
+            crate::data::expand::notes_of(&table, &crate::strings::Strings::default()),
             ["Provisional.", "change: this year minus last year."]
         );
     }

@@ -60,12 +60,7 @@ pub fn load_table(
                 .any(|(c, sum)| c.is_missing() && sum.number().is_some())
         })
     });
-    let mut notes = raw.notes;
-    notes.extend(columns.iter().filter_map(|c| {
-        c.formula
-            .as_ref()
-            .map(|f| format!("{}: {}.", c.label, f.describe(&columns)))
-    }));
+    let notes = raw.notes;
     Some(Table {
         name: table_name(schema_file),
         file: schema_file.to_string(),

@@ -358,6 +358,18 @@ fn data_cell(
     out
 }
 
+/// The notes under a table: the schema's own, then how each computed
+/// column is worked out, so readers know the convention.
+pub fn notes_of(table: &Table, strings: &crate::strings::Strings) -> Vec<String> {
+    let mut notes = table.notes.clone();
+    notes.extend(table.columns.iter().enumerate().filter_map(|(i, c)| {
+        c.formula
+            .as_ref()
+            .map(|f| f.describe(&table.columns, i, strings))
+    }));
+    notes
+}
+
 /// A cell's note as readers see it.
 fn note_text(note: &Note, strings: &crate::strings::Strings) -> String {
     match note {
@@ -519,7 +531,7 @@ fn table_block(
             })
             .collect()
     });
-    let mut notes: Vec<String> = table.notes.clone();
+    let mut notes = notes_of(table, strings);
     notes.extend(table.accepted.iter().map(|a| {
         strings
             .format(

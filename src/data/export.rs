@@ -62,13 +62,13 @@ pub fn csv(t: &Table) -> Vec<u8> {
 /// The table as JSON. Written straight from the table, not through a tree of
 /// `serde_json::Value`s, which took most of a large table's build time and
 /// memory; keys are in alphabetical order, as they were from that tree.
-pub fn json(t: &Table) -> Vec<u8> {
+pub fn json(t: &Table, strings: &crate::strings::Strings) -> Vec<u8> {
     #[derive(Serialize)]
     struct Doc<'a> {
         caption: &'a str,
         columns: Vec<JsonColumn<'a>>,
         name: &'a str,
-        notes: &'a [String],
+        notes: Vec<String>,
         rows: Vec<JsonRow<'a>>,
         source: &'a Option<String>,
         subtotals: Vec<JsonRow<'a>>,
@@ -107,7 +107,7 @@ pub fn json(t: &Table) -> Vec<u8> {
             })
             .collect(),
         name: &t.name,
-        notes: &t.notes,
+        notes: super::expand::notes_of(t, strings),
         rows: t.rows.iter().map(row).collect(),
         source: &t.source,
         subtotals: t.subtotals.iter().map(|(_, r)| row(r)).collect(),

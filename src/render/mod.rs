@@ -350,7 +350,7 @@ fn data_files(fs: &dyn FileSystem, site: &Site, routes: &Routes, out: &mut Outpu
             );
             out.files.insert(
                 tr.json.path().into(),
-                OutputFile::Bytes(crate::data::export::json(t)),
+                OutputFile::Bytes(crate::data::export::json(t, &site.config.strings)),
             );
         }
         if let Some(tr) = &rr.tracker {

@@ -968,3 +968,29 @@ fn a_figure_in_a_sentence_or_headline_takes_the_tables_format_options() {
         run.stderr
     );
 }
+
+/// How a computed column is worked out is the theme's sentence, not
+/// English written in Rust: a site changes it in site.yaml, and the note
+/// under the table and the open data's notes both follow.
+#[test]
+fn the_note_on_a_computed_column_is_a_string_a_site_can_change() {
+    let site = TestSite::fixture("fixtures/data");
+    site.write(
+        "site.yaml",
+        "title: Data Fixture\norganisation: Fixture Partnership\nstrings:\n  formula_difference: \"{column} is {a} less {b}.\"\n",
+    );
+    let run = site.build().success();
+    let page = run.page("r/figures/index.html");
+    let notes = page.cells("figure.data-table .table-note");
+    assert!(
+        notes
+            .iter()
+            .any(|n| n == "Difference is 2023 less 2022."),
+        "{notes:#?}"
+    );
+    let json = std::fs::read_to_string(run.output.join("r/data/crime.json")).unwrap();
+    assert!(
+        json.contains("\"Difference is 2023 less 2022.\""),
+        "{json}"
+    );
+}
