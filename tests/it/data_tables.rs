@@ -983,14 +983,9 @@ fn the_note_on_a_computed_column_is_a_string_a_site_can_change() {
     let page = run.page("r/figures/index.html");
     let notes = page.cells("figure.data-table .table-note");
     assert!(
-        notes
-            .iter()
-            .any(|n| n == "Difference is 2023 less 2022."),
+        notes.iter().any(|n| n == "Difference is 2023 less 2022."),
         "{notes:#?}"
     );
     let json = std::fs::read_to_string(run.output.join("r/data/crime.json")).unwrap();
-    assert!(
-        json.contains("\"Difference is 2023 less 2022.\""),
-        "{json}"
-    );
+    assert!(json.contains("\"Difference is 2023 less 2022.\""), "{json}");
 }
