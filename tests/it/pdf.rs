@@ -768,6 +768,18 @@ fn no_words_overlap_in_the_example_sites_pdfs_however_wide_the_table() {
         }
     }
     assert!(checked > 10_000, "{checked} pairs");
+    // The crime table's year-to-date figures kept as printed carry their
+    // notes in the PDF too (`adds_up:` in its schema), as on the web.
+    let pdf = run
+        .output
+        .join("community-safety-2022-23/community-safety-2022-23.pdf");
+    let text = tool("pdftotext", &[pdf.to_str().unwrap(), "-"]);
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    for sum in ["30,774", "13", "2,698"] {
+        let note =
+            format!("As printed, though Apr–Jun 2023 (Q1) and Jul–Sep 2023 (Q2) add up to {sum}.");
+        assert!(text.contains(&note), "{note}");
+    }
 }
 
 /// `--cache DIR` keeps each PDF with what it was made from, and a later
