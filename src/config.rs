@@ -260,7 +260,6 @@ pub fn load(
         raw.accessibility.as_ref(),
         p,
     );
-    let statuses = statuses(raw.statuses, p);
     if let Some(a) = &raw.accessibility {
         check_accessibility(a, p);
     }
@@ -276,6 +275,7 @@ pub fn load(
         diags,
         sources,
     );
+    let statuses = statuses(raw.statuses, &strings, p);
     if !problems.ok || diags.has_errors() {
         return None;
     }
@@ -677,10 +677,11 @@ fn check_contrast(colours: &Colours, spans: &[Option<Span>; 4], p: &mut Problems
 /// What a recommendation's status may be: the defaults unless listed.
 pub(crate) fn statuses(
     raw: Option<Vec<Spanned<crate::status::RawStatus>>>,
+    words: &crate::strings::Strings,
     p: &mut Problems,
 ) -> Vocabulary {
     let Some(list) = raw else {
-        return Vocabulary::default();
+        return Vocabulary::recommendations(words);
     };
     if list.is_empty() {
         p.push(
@@ -688,10 +689,11 @@ pub(crate) fn statuses(
                 .at(Span::point(1, 1))
                 .with_hint("list at least one status, or remove `statuses` to use the defaults"),
         );
-        return Vocabulary::default();
+        return Vocabulary::recommendations(words);
     }
     let spans: Vec<Span> = list.iter().map(|s| yaml::span_of(s, 0)).collect();
-    let (vocab, problems) = Vocabulary::from_raw(list.into_iter().map(|s| s.value).collect());
+    let (vocab, problems) =
+        Vocabulary::from_raw(list.into_iter().map(|s| s.value).collect(), words);
     for (i, message, hint) in problems {
         p.push(
             Diagnostic::error("bad-status", message)

@@ -283,9 +283,13 @@ fn report_statuses(
 ) -> crate::status::Vocabulary {
     match raw {
         Some(RawStatuses::List(list)) => {
-            config::statuses(Some(list), &mut config::Problems::in_file(diags, file))
+            config::statuses(
+                Some(list),
+                &config.strings,
+                &mut config::Problems::in_file(diags, file),
+            )
         }
-        Some(RawStatuses::Named(name)) => crate::status::Vocabulary::named(&name)
+        Some(RawStatuses::Named(name)) => crate::status::Vocabulary::named(&name, &config.strings)
             .unwrap_or_else(|| {
                 diags.push(
                     Diagnostic::error(
@@ -300,7 +304,7 @@ fn report_statuses(
             }),
         // A board's decisions are agreed or deferred, not implemented.
         None if crate::status::normalise(&label.one) == "decision" => {
-            crate::status::Vocabulary::decisions()
+            crate::status::Vocabulary::decisions(&config.strings)
         }
         None => config.statuses.clone(),
     }

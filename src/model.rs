@@ -151,7 +151,7 @@ pub struct Chapter {
 
 /// The numbered items a report tracks (recommendations, actions, decisions),
 /// in natural order of their numbers.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Tracker {
     pub label: ItemLabel,
     pub items: Vec<Recommendation>,

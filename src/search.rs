@@ -275,6 +275,12 @@ fn contains(hay: &[u8], needle: &[u8]) -> bool {
 /// figure carries the id), with the words a reader might look for: caption,
 /// column headings, every cell, source and notes.
 fn table_records(site: &Site, routes: &Routes) -> Vec<Record> {
+    let word = |key: &str, places: &[(&str, &str)]| {
+        site.config
+            .strings
+            .format(key, None, places)
+            .unwrap_or_else(|e| e)
+    };
     let mut out = Vec::new();
     for (r, rr) in site.reports.iter().zip(&routes.reports) {
         for (c, cr) in r.chapters.iter().zip(&rr.chapters) {
@@ -297,18 +303,19 @@ fn table_records(site: &Site, routes: &Routes) -> Vec<Record> {
                     let cells: Vec<&str> = row.iter().map(|c| c.text.as_str()).collect();
                     content.push(format!("{}.", cells.join(", ")));
                 }
-                content.extend(t.source.iter().map(|s| format!("Source: {s}")));
+                content.extend(t.source.iter().map(|s| word("source", &[("source", s)])));
                 content.extend(t.notes.iter().cloned());
                 let mut meta = BTreeMap::new();
                 meta.insert("title".to_string(), t.caption.clone());
-                meta.insert("type".to_string(), "Table".to_string());
+                let kind = word("search_type_table", &[]);
+                meta.insert("type".to_string(), kind.clone());
                 meta.insert("report".to_string(), r.meta.title.clone());
                 meta.insert("chapter".to_string(), c.title.clone());
                 if let Some(p) = &r.meta.period {
                     meta.insert("period".to_string(), p.clone());
                 }
                 let mut filters = BTreeMap::new();
-                filters.insert("type".to_string(), vec!["Table".to_string()]);
+                filters.insert("type".to_string(), vec![kind]);
                 filters.insert("report".to_string(), vec![r.meta.title.clone()]);
                 out.push(Record {
                     url: format!("/{}#{}", cr.page.url(), t.id),

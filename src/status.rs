@@ -8,6 +8,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::strings::Strings;
+
 #[derive(Debug, Clone, Serialize)]
 pub struct Status {
     /// Stable identifier used in addresses and data files (`in-progress`).
@@ -30,94 +32,34 @@ pub struct RawStatus {
     pub description: String,
 }
 
-const DEFAULTS: &[(&str, &str, &str, &str)] = &[
-    (
-        "not-started",
-        "Not started",
-        "#505a5f",
-        "No work has begun on this yet.",
-    ),
-    (
-        "in-progress",
-        "In progress",
-        "#1d70b8",
-        "Work has begun and is continuing.",
-    ),
-    (
-        "implemented",
-        "Implemented",
-        "#00703c",
-        "The recommendation has been carried out in full.",
-    ),
-    (
-        "partly-implemented",
-        "Partly implemented",
-        "#8f4e00",
-        "Some of the recommendation has been carried out; the rest has not.",
-    ),
-    (
-        "not-achieved",
-        "Not achieved",
-        "#a8281a",
-        "The recommendation was not carried out.",
-    ),
-    (
-        "superseded",
-        "Superseded",
-        "#5e3c99",
-        "Overtaken by later events or replaced by another commitment.",
-    ),
-    (
-        "carried-forward",
-        "Carried forward",
-        "#00677f",
-        "The work continues under another body or in a later plan.",
-    ),
+/// The default statuses of a recommendation, with their badge colours.
+/// Their labels and descriptions are interface strings
+/// (`status_in_progress`, `status_in_progress_description`), so a site in
+/// another language, or with its own words, changes them as it changes any
+/// other text.
+const DEFAULTS: &[(&str, &str)] = &[
+    ("not-started", "#505a5f"),
+    ("in-progress", "#1d70b8"),
+    ("implemented", "#00703c"),
+    ("partly-implemented", "#8f4e00"),
+    ("not-achieved", "#a8281a"),
+    ("superseded", "#5e3c99"),
+    ("carried-forward", "#00677f"),
     NO_UPDATE,
 ];
 
 /// What an item with no status and no response shows: the report says
 /// nothing about its progress, which is not the same as "not started".
-const NO_UPDATE: (&str, &str, &str, &str) = (
-    "no-update",
-    "No update reported",
-    "#505a5f",
-    "The report gives no update on this yet.",
-);
+const NO_UPDATE: (&str, &str) = ("no-update", "#505a5f");
 
 /// The words of a board's decisions: what a paper put to the board, and
 /// what the board did with it.
-const DECISIONS: &[(&str, &str, &str, &str)] = &[
-    (
-        "for-decision",
-        "For decision",
-        "#505a5f",
-        "Put to the board; the paper does not record its decision.",
-    ),
-    (
-        "agreed",
-        "Agreed",
-        "#00703c",
-        "The board agreed the recommendation.",
-    ),
-    (
-        "noted",
-        "Noted",
-        "#1d70b8",
-        "The board noted the report or recommendation.",
-    ),
-    (
-        "deferred",
-        "Deferred",
-        "#8f4e00",
-        "The board put off its decision to a later meeting.",
-    ),
-    (
-        "not-agreed",
-        "Not agreed",
-        "#a8281a",
-        "The board did not agree the recommendation.",
-    ),
+const DECISIONS: &[(&str, &str)] = &[
+    ("for-decision", "#505a5f"),
+    ("agreed", "#00703c"),
+    ("noted", "#1d70b8"),
+    ("deferred", "#8f4e00"),
+    ("not-agreed", "#a8281a"),
 ];
 
 /// The keys an item with nothing reported takes, in the order looked for.
@@ -127,35 +69,32 @@ const UNREPORTED: &[&str] = &["no-update", "for-decision"];
 #[derive(Debug, Clone, Serialize)]
 pub struct Vocabulary(pub Vec<Status>);
 
-impl Default for Vocabulary {
-    fn default() -> Self {
-        Vocabulary::built_in(DEFAULTS)
-    }
-}
-
 impl Vocabulary {
-    fn built_in(list: &[(&str, &str, &str, &str)]) -> Self {
+    fn built_in(list: &[(&str, &str)], words: &Strings) -> Self {
         Vocabulary(
             list.iter()
-                .map(|(key, label, colour, description)| {
-                    status(key.to_string(), label, colour, description)
-                })
+                .map(|&(key, colour)| built_in_status(key, colour, words))
                 .collect(),
         )
+    }
+
+    /// The default statuses of a recommendation, in the site's words.
+    pub fn recommendations(words: &Strings) -> Self {
+        Vocabulary::built_in(DEFAULTS, words)
     }
 
     /// A board's decisions: for decision, agreed, noted, deferred, not
     /// agreed (`statuses: decisions` in report.yaml, and the default for a
     /// report whose items are decisions).
-    pub fn decisions() -> Self {
-        Vocabulary::built_in(DECISIONS)
+    pub fn decisions(words: &Strings) -> Self {
+        Vocabulary::built_in(DECISIONS, words)
     }
 
     /// A named built-in vocabulary.
-    pub fn named(name: &str) -> Option<Self> {
+    pub fn named(name: &str, words: &Strings) -> Option<Self> {
         match normalise(name).as_str() {
-            "decisions" => Some(Vocabulary::decisions()),
-            "default" | "recommendations" => Some(Vocabulary::default()),
+            "decisions" => Some(Vocabulary::decisions(words)),
+            "default" | "recommendations" => Some(Vocabulary::recommendations(words)),
             _ => None,
         }
     }
@@ -172,6 +111,19 @@ impl Vocabulary {
             .find_map(|k| self.0.iter().position(|s| s.key == *k))
             .unwrap_or(0)
     }
+}
+
+/// A built-in status, its label and description from the interface
+/// strings `status_<key>` and `status_<key>_description`.
+fn built_in_status(key: &str, colour: &str, words: &Strings) -> Status {
+    let name = format!("status_{}", key.replace('-', "_"));
+    let word = |k: &str| words.format(k, None, &[]).unwrap_or_else(|e| e);
+    status(
+        key.to_string(),
+        &word(&name),
+        colour,
+        &word(&format!("{name}_description")),
+    )
 }
 
 fn status(key: String, label: &str, colour: &str, description: &str) -> Status {
@@ -206,7 +158,7 @@ pub fn normalise(s: &str) -> String {
 impl Vocabulary {
     /// Builds a site's own vocabulary. Returns the problems as
     /// (index of the entry, message, hint).
-    pub fn from_raw(raw: Vec<RawStatus>) -> (Self, Vec<(usize, String, String)>) {
+    pub fn from_raw(raw: Vec<RawStatus>, words: &Strings) -> (Self, Vec<(usize, String, String)>) {
         let mut problems = Vec::new();
         let mut list: Vec<Status> = Vec::new();
         for (i, r) in raw.into_iter().enumerate() {
@@ -253,8 +205,8 @@ impl Vocabulary {
         // A site's own list still needs a status for items nothing is
         // reported on; its own `no-update` (or `for-decision`) wins.
         if !list.iter().any(|s| UNREPORTED.contains(&s.key.as_str())) {
-            let (key, label, colour, description) = NO_UPDATE;
-            list.push(status(key.to_string(), label, colour, description));
+            let (key, colour) = NO_UPDATE;
+            list.push(built_in_status(key, colour, words));
         }
         (Vocabulary(list), problems)
     }
@@ -287,7 +239,7 @@ mod tests {
 
     #[test]
     fn statuses_match_by_key_or_label_in_any_spelling() {
-        let v = Vocabulary::default();
+        let v = Vocabulary::recommendations(&Strings::default());
         let cf = v.find("carried-forward").unwrap();
         assert_eq!(v.find("Carried Forward"), Some(cf));
         assert_eq!(v.find("  carried_forward "), Some(cf));
@@ -295,11 +247,27 @@ mod tests {
     }
 
     #[test]
-    fn default_badges_are_readable() {
-        for s in Vocabulary::default()
+    fn every_built_in_status_has_its_label_and_description_in_the_strings() {
+        let english = Strings::default();
+        for s in Vocabulary::recommendations(&english)
             .0
             .iter()
-            .chain(&Vocabulary::decisions().0)
+            .chain(&Vocabulary::decisions(&english).0)
+        {
+            for text in [&s.label, &s.description] {
+                assert!(!text.contains("interface string"), "{}: {text}", s.key);
+            }
+        }
+        let v = Vocabulary::recommendations(&english);
+        assert_eq!(v.get(v.find("in-progress").unwrap()).label, "In progress");
+    }
+
+    #[test]
+    fn default_badges_are_readable() {
+        for s in Vocabulary::recommendations(&Strings::default())
+            .0
+            .iter()
+            .chain(&Vocabulary::decisions(&Strings::default()).0)
         {
             let r = crate::colour::contrast_ratio(
                 crate::colour::parse_hex(&s.text_colour).unwrap(),
@@ -325,7 +293,7 @@ mod tests {
                 description: String::new(),
             },
         ];
-        let (v, problems) = Vocabulary::from_raw(raw);
+        let (v, problems) = Vocabulary::from_raw(raw, &Strings::default());
         assert_eq!(v.0[0].key, "on-track");
         assert_eq!(v.0[0].text_colour, "#0b0c0c");
         assert_eq!(problems.len(), 1);
@@ -336,9 +304,9 @@ mod tests {
 
     #[test]
     fn nothing_reported_is_no_update_or_for_decision_never_not_started() {
-        let v = Vocabulary::default();
+        let v = Vocabulary::recommendations(&Strings::default());
         assert_eq!(v.get(v.unreported()).key, "no-update");
-        let d = Vocabulary::decisions();
+        let d = Vocabulary::decisions(&Strings::default());
         assert_eq!(d.get(d.unreported()).key, "for-decision");
     }
 }

@@ -469,7 +469,14 @@ impl RenderCtx<'_> {
 
     /// One interface string with no places to fill (a page title).
     fn word(&self, key: &str) -> String {
-        self.strings().format(key, None, &[]).unwrap_or_else(|e| e)
+        self.filled(key, &[])
+    }
+
+    /// One interface string with its places filled (`{report}`).
+    fn filled(&self, key: &str, places: &[(&str, &str)]) -> String {
+        self.strings()
+            .format(key, None, places)
+            .unwrap_or_else(|e| e)
     }
 
     /// The page `job`, and where it is written: its route, the same one
@@ -707,7 +714,7 @@ impl RenderCtx<'_> {
         let r = &self.site.reports[ri];
         let mut page = self.page(
             "revisions",
-            format!("Corrections to {}", r.meta.title),
+            self.filled("revisions_title", &[("report", &r.meta.title)]),
             route,
             None,
         );
@@ -727,10 +734,7 @@ impl RenderCtx<'_> {
             "accessibility",
             self.word("accessibility_statement"),
             route,
-            Some(format!(
-                "How accessible {} is, and how to get help.",
-                cfg.title
-            )),
+            Some(self.filled("accessibility_description", &[("site", &cfg.title)])),
         );
         page.breadcrumbs.push(self.home_crumb());
         let mut ctx = PageContext::default();
@@ -747,7 +751,7 @@ impl RenderCtx<'_> {
             "search",
             self.word("search_title"),
             route,
-            Some(format!("Search {}.", self.site.config.title)),
+            Some(self.filled("search_description", &[("site", &self.site.config.title)])),
         );
         page.breadcrumbs.push(self.home_crumb());
         let reports: Vec<SearchReportView> = self

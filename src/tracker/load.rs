@@ -696,7 +696,7 @@ mod tests {
         let (items, _) = load(
             &fs,
             "content/r",
-            &Vocabulary::default(),
+            &Vocabulary::recommendations(&Default::default()),
             &Default::default(),
             &diags,
             &SourceMap::default(),

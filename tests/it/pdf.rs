@@ -382,6 +382,10 @@ fn the_pdf_has_a_bookmark_per_chapter_and_heading_and_a_tag_tree() {
 }
 
 #[test]
+#[cfg_attr(
+    not(has_poppler),
+    ignore = "needs poppler: apt-get install poppler-utils (pdfinfo, pdftotext, pdffonts)"
+)]
 fn table_inside_a_footnote_or_definition_is_in_the_pdf() {
     let site = TestSite::fixture("fixtures/data");
     site.write("content/r/02-notes.md", crate::data_tables::PLACED_IN_NOTES);

@@ -53,6 +53,27 @@ fn tracker_counts_statuses_as_text_and_as_an_accessible_chart() {
     );
 }
 
+/// The built-in statuses' words are interface strings, not English in
+/// Rust: a site in another language changes them in site.yaml, and its
+/// sources may still write the status by its key or its English label.
+#[test]
+fn the_built_in_statuses_are_strings_a_site_can_change() {
+    let site = TestSite::fixture("fixtures/tracker");
+    site.write(
+        "site.yaml",
+        "title: Tracker Fixture\norganisation: Fixture Commission\nbase_url: https://example.org/reports/\nstrings:\n  status_in_progress: Ar y gweill\n  status_in_progress_description: Mae'r gwaith wedi dechrau.\n",
+    );
+    let run = site.build().success();
+    let page = run.page("progress-2020/recommendations/index.html");
+    let counts = page.cells(".status-summary .status-counts li");
+    assert!(
+        counts.contains(&"Ar y gweill 1 – Mae'r gwaith wedi dechrau.".to_string()),
+        "{counts:#?}"
+    );
+    let main = page.text_of("main");
+    assert!(!main.contains("In progress"), "{main}");
+}
+
 #[test]
 fn filter_pages_work_without_javascript() {
     let run = TestSite::fixture("fixtures/tracker").build().success();
