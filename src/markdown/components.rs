@@ -25,6 +25,13 @@ pub trait ComponentWriter {
     /// words the writer puts in markup that is not a component (what a
     /// screen reader hears before a footnote number or a task's box).
     fn word(&self, key: &str) -> &str;
+
+    /// The words for [`super::built_in::footnotes`] when the site's
+    /// `components/footnotes.html` is the default theme's, unchanged, so the
+    /// notes can be written without running it; `None` runs the template.
+    fn built_in_footnotes(&self) -> Option<super::built_in::FootnoteWords<'_>> {
+        None
+    }
 }
 
 /// One component, ready for its template. Serialised as the inner view, so

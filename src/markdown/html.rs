@@ -565,12 +565,15 @@ impl Renderer<'_, '_> {
                 }
             })
             .collect();
-        let view = ComponentView::Footnotes(FootnotesView {
+        let view = FootnotesView {
             id: self.full_id("footnotes"),
             level: self.level(NOTES_HEADING_LEVEL),
             notes,
-        });
-        self.write_component(&view);
+        };
+        match self.opts.components.built_in_footnotes() {
+            Some(words) => super::built_in::footnotes(&view, &words, &mut self.out),
+            None => self.write_component(&ComponentView::Footnotes(view)),
+        }
     }
 
     fn inlines(&mut self, list: &[Inline]) {

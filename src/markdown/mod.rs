@@ -4,6 +4,7 @@
 //! events or types.
 
 pub mod ast;
+pub mod built_in;
 pub mod components;
 pub mod highlight;
 pub mod html;

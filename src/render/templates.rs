@@ -13,6 +13,7 @@ use serde::Serialize;
 use super::{fold, functions};
 use crate::config::SiteConfig;
 use crate::diagnostics::{Diagnostic, Diagnostics, SourceMap, Span};
+use crate::markdown::built_in::FootnoteWords;
 use crate::markdown::components::{ComponentView, ComponentWriter};
 use crate::markdown::html::esc;
 use crate::theme::{self, DEFAULT_THEME};
@@ -94,6 +95,9 @@ pub struct Templates {
     translate: functions::Translate,
     /// When set, every page's variables are kept ([`Templates::record`]).
     recorded: Option<Recorder>,
+    /// The site's `components/footnotes.html` is the default theme's,
+    /// unchanged: notes are written by [`crate::markdown::built_in`].
+    built_in_footnotes: bool,
 }
 
 impl Templates {
@@ -137,6 +141,7 @@ impl Templates {
             folds,
             translate,
             recorded: None,
+            built_in_footnotes: is_built_in(&chosen, FOOTNOTES),
         };
         if let Err(e) = result {
             diags.push(templates.diagnostic(&e));
@@ -228,6 +233,7 @@ impl Templates {
             folds,
             translate,
             recorded: None,
+            built_in_footnotes: true,
         }
     }
 
@@ -489,6 +495,15 @@ fn new_tera(
     tera
 }
 
+const FOOTNOTES: &str = "components/footnotes.html";
+
+/// Whether the site uses template `name` exactly as the default theme has it.
+fn is_built_in(chosen: &BTreeMap<String, Chosen>, name: &str) -> bool {
+    chosen.get(name).is_some_and(|t| {
+        t.built_in || Some(t.text.as_str()) == theme::embedded_text(&format!("templates/{name}"))
+    })
+}
+
 /// Where error messages say a built-in template comes from.
 fn built_in_origin(name: &str) -> String {
     format!("(built-in theme)/templates/{name}")
@@ -500,6 +515,22 @@ fn built_in_origin(name: &str) -> String {
 impl ComponentWriter for Templates {
     fn word(&self, key: &str) -> &str {
         self.translate.one_form_text(key).unwrap_or_default()
+    }
+
+    fn built_in_footnotes(&self) -> Option<FootnoteWords<'_>> {
+        if !self.built_in_footnotes {
+            return None;
+        }
+        // As folded into the template: strings of one form, with no place
+        // but the note's number.
+        let notes = self.translate.one_form_text("notes")?;
+        let back_to_reference = self.translate.one_form_text("back_to_reference")?;
+        let places_ok =
+            !notes.contains('{') && !back_to_reference.replace("{number}", "").contains('{');
+        places_ok.then_some(FootnoteWords {
+            notes,
+            back_to_reference,
+        })
     }
 
     fn write(&self, view: &ComponentView, out: &mut String) -> Result<(), Diagnostic> {
@@ -688,6 +719,62 @@ fn url_and_title(link: &tera::Value) -> tera::TeraResult<(&str, &str)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Regression guard for the default footnotes written without Tera
+    /// (`crate::markdown::built_in`): every chapter of the example site,
+    /// and notes made to reach every branch of the template, come out the
+    /// same both ways, on a chapter page and in the print edition.
+    #[test]
+    fn built_in_footnotes_write_what_the_template_writes() {
+        use crate::markdown::html::{HtmlOptions, LinkResolver, render};
+        use crate::markdown::{LinkTarget, ParseOptions, parse};
+        struct AsWritten;
+        impl LinkResolver for AsWritten {
+            fn href(&self, _: &LinkTarget, dest: &str) -> String {
+                dest.to_string()
+            }
+        }
+        let direct = Templates::built_in();
+        let mut through_tera = Templates::built_in();
+        through_tera.built_in_footnotes = false;
+        assert!(direct.built_in_footnotes().is_some());
+        assert!(through_tera.built_in_footnotes().is_none());
+
+        let mut sources = vec![
+            "One[^a], two[^a] and three[^a]; another[^b].\n\n[^a]: First <&> \"note\".\n[^b]: A list:\n\n    - one\n    - two\n".to_string(),
+            "Text[^x].\n\n[^x]: Para one.\n\n    Para two with a [link](https://example.org/?a=1&b=2).\n".to_string(),
+            "Code[^c].\n\n[^c]: ```\n    block\n    ```\n".to_string(),
+        ];
+        let content = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("content");
+        for entry in walkdir::WalkDir::new(content) {
+            let entry = entry.unwrap();
+            if entry.path().extension().is_some_and(|e| e == "md") {
+                sources.push(std::fs::read_to_string(entry.path()).unwrap());
+            }
+        }
+        let mut with_notes = 0;
+        for md in &sources {
+            let (doc, _) = parse(md, &ParseOptions::default());
+            with_notes += usize::from(!doc.footnotes.is_empty());
+            for (prefix, offset) in [("", 0), ("ch-2--\"&'", 1)] {
+                let html = |components: &Templates| {
+                    render(
+                        &doc,
+                        &HtmlOptions {
+                            id_prefix: prefix,
+                            heading_offset: offset,
+                            links: &AsWritten,
+                            raw_html: Default::default(),
+                            components,
+                        },
+                    )
+                    .unwrap()
+                };
+                assert_eq!(html(&direct), html(&through_tera), "{md}");
+            }
+        }
+        assert!(with_notes > 5, "only {with_notes} sources have notes");
+    }
 
     fn render(template: &str, links: serde_json::Value) -> Result<String, tera::Error> {
         let mut tera = tera::Tera::new();
