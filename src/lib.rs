@@ -27,6 +27,7 @@ pub mod files;
 pub mod fuzz;
 pub mod gitdates;
 pub mod images;
+pub mod import;
 pub mod init;
 pub mod links;
 pub mod markdown;

@@ -31,6 +31,8 @@ enum Command {
     Init(cmd::init::Args),
     /// Add a report, chapter or recommendation from a template
     New(cmd::new::Args),
+    /// Make a new draft report from a Word document (.docx)
+    Import(cmd::import::Args),
     /// Preview the site: rebuild on every save and reload the browser
     Serve(cmd::serve::Args),
     /// Start a theme from the built-in one, or check a site's templates
@@ -45,6 +47,7 @@ fn main() -> ExitCode {
         Command::Init(a) => cmd::init::run(a),
         Command::Serve(a) => cmd::serve::run(a),
         Command::New(a) => cmd::new::run(a),
+        Command::Import(a) => cmd::import::run(a),
         Command::Theme(a) => cmd::theme::run(a),
     };
     ExitCode::from(code as u8)

@@ -16,7 +16,12 @@ fn usage(message: String, hint: &str) -> Diagnostic {
 /// there, a link included (a link left dangling by a pull request would
 /// otherwise be written through, to wherever it points), and never into a
 /// folder that leads outside the site.
-fn write_new(site: &Path, path: &Path, text: &str) -> Result<(), Diagnostic> {
+pub(crate) fn write_new(site: &Path, path: &Path, text: &str) -> Result<(), Diagnostic> {
+    write_new_bytes(site, path, text.as_bytes())
+}
+
+/// [`write_new`] for any bytes (an imported picture).
+pub(crate) fn write_new_bytes(site: &Path, path: &Path, bytes: &[u8]) -> Result<(), Diagnostic> {
     let exists = || {
         usage(
             format!("{} already exists", path.display()),
@@ -50,7 +55,7 @@ fn write_new(site: &Path, path: &Path, text: &str) -> Result<(), Diagnostic> {
         .write(true)
         .create_new(true)
         .open(path)
-        .and_then(|mut f| std::io::Write::write_all(&mut f, text.as_bytes()));
+        .and_then(|mut f| std::io::Write::write_all(&mut f, bytes));
     written.map_err(|e| match e.kind() {
         std::io::ErrorKind::AlreadyExists => exists(),
         _ => usage(
@@ -79,8 +84,9 @@ fn report_dir(site: &Path, report: &str) -> Result<PathBuf, Diagnostic> {
     Ok(dir)
 }
 
-/// A new report folder with its `report.yaml` and a first chapter.
-pub fn report(site: &Path, slug: &str, title: &str) -> Result<Vec<PathBuf>, Diagnostic> {
+/// The folder of a new report `slug`: an address rapport can publish,
+/// not one of the site's own pages, and not yet taken.
+pub(crate) fn report_folder(site: &Path, slug: &str) -> Result<PathBuf, Diagnostic> {
     let clean = slug::slugify(slug);
     if clean != slug || slug.is_empty() {
         return Err(usage(
@@ -101,6 +107,12 @@ pub fn report(site: &Path, slug: &str, title: &str) -> Result<Vec<PathBuf>, Diag
             "choose another name",
         ));
     }
+    Ok(dir)
+}
+
+/// A new report folder with its `report.yaml` and a first chapter.
+pub fn report(site: &Path, slug: &str, title: &str) -> Result<Vec<PathBuf>, Diagnostic> {
+    let dir = report_folder(site, slug)?;
     let today = crate::dates::today();
     let yaml = format!(
         "title: {}\nkind: annual report\nperiod: {}/{:02}\npublished: {today}\ndraft: true          # remove when it is ready to publish\nsummary: >\n  One or two sentences on what this report covers.\n",
@@ -186,7 +198,7 @@ pub fn recommendation(site: &Path, report: &str, title: &str) -> Result<PathBuf,
 }
 
 /// A title as a YAML value: quoted when it would not read as plain text.
-fn yaml_text(s: &str) -> String {
+pub(crate) fn yaml_text(s: &str) -> String {
     let plain = !s.is_empty()
         && !s.contains([
             ':', '#', '"', '\'', '[', ']', '{', '}', ',', '&', '*', '!', '|', '>', '%', '@', '`',

@@ -4,6 +4,7 @@
 
 pub mod build;
 pub mod check;
+pub mod import;
 pub mod init;
 pub mod new;
 pub mod serve;
@@ -23,6 +24,18 @@ pub fn no_site_folder(dir: &std::path::Path, e: &std::io::Error) -> i32 {
         eprintln!("  help: {hint}");
     }
     2
+}
+
+/// Whether `dir` is a site folder; if not, says so for `command`.
+pub fn is_site(dir: &std::path::Path, command: &str) -> bool {
+    let found = dir.join("site.yaml").is_file();
+    if !found {
+        eprintln!(
+            "error: {} has no site.yaml\n  = help: run rapport {command} in a site folder, or pass --site DIR",
+            dir.display()
+        );
+    }
+    found
 }
 
 /// Prints the problems of a run to stderr and a one-line summary.

@@ -37,11 +37,7 @@ enum What {
 }
 
 pub fn run(args: Args) -> i32 {
-    if !args.site.join("site.yaml").is_file() {
-        eprintln!(
-            "error: {} has no site.yaml\n  = help: run rapport new in a site folder, or pass --site DIR",
-            args.site.display()
-        );
+    if !super::is_site(&args.site, "new") {
         return 2;
     }
     let made = match &args.what {

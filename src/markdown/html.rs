@@ -858,11 +858,13 @@ fn push_num(out: &mut String, n: impl itoa::Integer) {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::markdown::parse::{ParseOptions, parse};
 
-    struct AsWritten;
+    /// Links as written, fragments as `#id`: for tests that render
+    /// Markdown outside a site.
+    pub(crate) struct AsWritten;
     impl LinkResolver for AsWritten {
         fn href(&self, target: &LinkTarget, dest: &str) -> String {
             match target {

@@ -726,14 +726,9 @@ mod tests {
     /// same both ways, on a chapter page and in the print edition.
     #[test]
     fn built_in_footnotes_write_what_the_template_writes() {
-        use crate::markdown::html::{HtmlOptions, LinkResolver, render};
-        use crate::markdown::{LinkTarget, ParseOptions, parse};
-        struct AsWritten;
-        impl LinkResolver for AsWritten {
-            fn href(&self, _: &LinkTarget, dest: &str) -> String {
-                dest.to_string()
-            }
-        }
+        use crate::markdown::html::tests::AsWritten;
+        use crate::markdown::html::{HtmlOptions, render};
+        use crate::markdown::{ParseOptions, parse};
         let direct = Templates::built_in();
         let mut through_tera = Templates::built_in();
         through_tera.built_in_footnotes = false;

@@ -54,7 +54,7 @@ const STAGES: &[(&str, &[&str])] = &[
     ("plan", &["routes"]),
     ("render", &["render", "pdf", "search"]),
     ("write", &["build"]),
-    ("commands", &["serve", "init", "new", "fuzz"]),
+    ("commands", &["serve", "init", "new", "import", "fuzz"]),
 ];
 
 /// Dependencies that break the rule today, each a debt to pay off; the

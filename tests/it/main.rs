@@ -18,6 +18,7 @@ mod hostile_data;
 mod hostile_files;
 mod hostile_input;
 mod hostile_site;
+mod import;
 mod invalid_sites;
 mod links;
 mod output_safety;

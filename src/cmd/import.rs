@@ -1,0 +1,83 @@
+use std::path::PathBuf;
+
+use rapport::build::{BuildOptions, check_in_memory};
+use rapport::vfs::RealFs;
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// The Word document (.docx)
+    file: PathBuf,
+    /// The new report's folder name, its web address (default: from its title)
+    #[arg(long)]
+    report: Option<String>,
+    /// The report's title (default: the document's own)
+    #[arg(long)]
+    title: Option<String>,
+    /// The heading level that starts a chapter (default: the highest the document uses)
+    #[arg(long, value_parser = clap::value_parser!(u8).range(1..=6))]
+    chapter_level: Option<u8>,
+    /// The site folder (the one with site.yaml)
+    #[arg(long, default_value = ".")]
+    site: PathBuf,
+}
+
+pub fn run(args: Args) -> i32 {
+    if !super::is_site(&args.site, "import") {
+        return 2;
+    }
+    let opts = rapport::import::Options {
+        report: args.report,
+        title: args.title,
+        chapter_level: args.chapter_level,
+    };
+    let imported = match rapport::import::import(&args.site, &args.file, &opts) {
+        Ok(i) => i,
+        Err(d) => {
+            eprintln!("{d}");
+            return 2;
+        }
+    };
+    eprintln!(
+        "Imported {} into {}",
+        args.file.display(),
+        imported.report.display()
+    );
+    for f in &imported.files {
+        eprintln!("  created {}", f.display());
+    }
+    eprintln!(
+        "{} chapter(s), {} table(s) as Markdown tables, {} note(s)",
+        imported.chapters.len(),
+        imported.tables,
+        imported.notes
+    );
+    if !imported.approximations.is_empty() {
+        eprintln!(
+            "Not carried over as it was (paragraph numbers count from the start of the document):"
+        );
+        for (paragraph, what) in &imported.approximations {
+            eprintln!("  paragraph {paragraph}: {what}");
+        }
+    }
+    // The new report is a draft: check it as its author will.
+    let fs = match RealFs::new(&args.site) {
+        Ok(fs) => fs,
+        Err(e) => return super::no_site_folder(&args.site, &e),
+    };
+    let check = BuildOptions {
+        drafts: true,
+        base_url: None,
+        preview: false,
+        no_pdf: true,
+        cache: None,
+        no_search: true,
+        cache_dir: None,
+    };
+    let outcome = check_in_memory(&fs, &check);
+    eprintln!("rapport check on the site, the new draft included:");
+    super::report(&outcome);
+    if outcome.exit_code() == 0 {
+        eprintln!("no errors: the site builds with the new report");
+    }
+    0
+}

@@ -1,0 +1,603 @@
+//! Reads a Word document (.docx, Office Open XML) into a [`Draft`]: its
+//! paragraphs as Markdown, in order, with what could not be carried over.
+//!
+//! Only what a report's text needs is read: headings (by their style's
+//! name, so a document in any language's Word, or from LibreOffice, is
+//! read the same), paragraphs with bold, italic and links, lists (bulleted
+//! or numbered, nested), quotes, footnotes and endnotes, and tables. Tracked
+//! changes are taken as accepted (insertions kept, deletions left out), as
+//! the document would print; comments, text boxes and images are left out
+//! and listed, each at its paragraph.
+
+use std::collections::HashMap;
+use std::io::Read;
+
+use super::xml::{self, Element};
+
+/// One block of the document, its text already Markdown.
+#[derive(Debug, PartialEq)]
+pub enum Block {
+    Heading {
+        level: u8,
+        text: String,
+    },
+    Paragraph(String),
+    Item {
+        ordered: bool,
+        depth: u8,
+        text: String,
+    },
+    Quote(String),
+    /// Rows of cells; the first row is the header.
+    Table(Vec<Vec<String>>),
+}
+
+/// What the document holds, ready to be split into chapters.
+#[derive(Debug, Default)]
+pub struct Draft {
+    pub title: Option<String>,
+    pub author: Option<String>,
+    pub description: Option<String>,
+    /// `YYYY-MM-DD`, from the document's properties.
+    pub date: Option<String>,
+    pub blocks: Vec<Block>,
+    /// Each footnote's or endnote's Markdown, by the label its reference
+    /// uses (`1`, `e1`).
+    pub notes: HashMap<String, String>,
+    /// What was left out or changed on the way, with the paragraph (from 1)
+    /// where it was met.
+    pub approximations: Vec<(usize, String)>,
+    /// Each picture the text shows: the name it is written under beside
+    /// the chapter, and its bytes.
+    pub images: Vec<(String, Vec<u8>)>,
+}
+
+/// Picture formats a chapter can show; others (Word's .emf and .wmf
+/// drawings) are listed in the import report instead.
+const IMAGE_TYPES: &[&str] = &["png", "jpg", "jpeg", "gif", "webp"];
+
+/// The most any one part of the file may hold once unzipped: a report's
+/// document.xml is a few megabytes; far more is a zip bomb.
+const MAX_PART: u64 = 64 * 1024 * 1024;
+
+/// Reads the .docx in `bytes`, or says in words why it cannot.
+pub fn read(bytes: &[u8]) -> Result<Draft, String> {
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes))
+        .map_err(|_| "it is not a Word document (.docx): it is not a zip package".to_string())?;
+    let mut part = |name: &str| -> Result<Option<Element>, String> {
+        let mut file = match zip.by_name(name) {
+            Ok(f) => f,
+            Err(_) => return Ok(None),
+        };
+        let mut text = String::new();
+        (&mut file)
+            .take(MAX_PART + 1)
+            .read_to_string(&mut text)
+            .map_err(|e| format!("{name} cannot be read: {e}"))?;
+        if text.len() as u64 > MAX_PART {
+            return Err(format!(
+                "{name} is larger than {} MiB unzipped",
+                MAX_PART >> 20
+            ));
+        }
+        xml::parse(&text)
+            .map(Some)
+            .map_err(|e| format!("{name} is not well-formed XML: {e}"))
+    };
+    let document = part("word/document.xml")?.ok_or(
+        "it has no word/document.xml, so it is not a Word document (is it a spreadsheet or slides?)",
+    )?;
+    let styles = part("word/styles.xml")?;
+    let numbering = part("word/numbering.xml")?;
+    let rels = part("word/_rels/document.xml.rels")?;
+    let footnotes = part("word/footnotes.xml")?;
+    let endnotes = part("word/endnotes.xml")?;
+    let core = part("docProps/core.xml")?;
+    let mut reader = Reader {
+        styles: style_names(styles.as_ref()),
+        bullets: bullet_lists(numbering.as_ref()),
+        links: related(rels.as_ref(), "/hyperlink"),
+        pictures: related(rels.as_ref(), "/image"),
+        draft: Draft::default(),
+        paragraph: 0,
+    };
+    if let Some(core) = &core {
+        reader.properties(core);
+    }
+    for (part, prefix) in [(&footnotes, ""), (&endnotes, "e")] {
+        if let Some(notes) = part {
+            reader.notes(notes, prefix);
+        }
+    }
+    let body = document
+        .child("body")
+        .ok_or("word/document.xml has no body")?;
+    reader.container(body);
+    let mut draft = reader.draft;
+    for (name, bytes) in &mut draft.images {
+        let mut file = zip
+            .by_name(&format!("word/media/{name}"))
+            .map_err(|_| format!("the picture word/media/{name} is missing from the file"))?;
+        (&mut file)
+            .take(MAX_PART + 1)
+            .read_to_end(bytes)
+            .map_err(|e| format!("word/media/{name} cannot be read: {e}"))?;
+        if bytes.len() as u64 > MAX_PART {
+            return Err(format!(
+                "word/media/{name} is larger than {} MiB",
+                MAX_PART >> 20
+            ));
+        }
+    }
+    Ok(draft)
+}
+
+struct Reader {
+    /// Style id -> its name in lower case (`Heading1` -> `heading 1`).
+    styles: HashMap<String, String>,
+    /// Numbering ids whose lists are bulleted, with the levels that are.
+    bullets: HashMap<String, Vec<String>>,
+    /// Relationship id -> the link's target.
+    links: HashMap<String, String>,
+    /// Relationship id -> a picture's path in the package (`media/image1.png`).
+    pictures: HashMap<String, String>,
+    draft: Draft,
+    /// The paragraph being read, counted from 1, for the import report.
+    paragraph: usize,
+}
+
+fn style_names(styles: Option<&Element>) -> HashMap<String, String> {
+    let mut out = HashMap::new();
+    for s in styles.into_iter().flat_map(|s| s.elements()) {
+        if let (Some(id), Some(name)) = (
+            s.attr("styleId"),
+            s.child("name").and_then(|n| n.attr("val")),
+        ) {
+            out.insert(id.to_string(), name.to_lowercase());
+        }
+    }
+    out
+}
+
+fn bullet_lists(numbering: Option<&Element>) -> HashMap<String, Vec<String>> {
+    let Some(numbering) = numbering else {
+        return HashMap::new();
+    };
+    let mut abstract_bullets: HashMap<&str, Vec<String>> = HashMap::new();
+    for a in numbering.elements().filter(|e| e.name == "abstractNum") {
+        let levels = a
+            .elements()
+            .filter(|l| l.name == "lvl")
+            .filter(|l| l.child("numFmt").and_then(|f| f.attr("val")) == Some("bullet"))
+            .filter_map(|l| l.attr("ilvl").map(str::to_string))
+            .collect();
+        if let Some(id) = a.attr("abstractNumId") {
+            abstract_bullets.insert(id, levels);
+        }
+    }
+    let mut out = HashMap::new();
+    for n in numbering.elements().filter(|e| e.name == "num") {
+        let abstract_id = n.child("abstractNumId").and_then(|a| a.attr("val"));
+        if let (Some(id), Some(levels)) = (
+            n.attr("numId"),
+            abstract_id.and_then(|a| abstract_bullets.get(a)),
+        ) {
+            out.insert(id.to_string(), levels.clone());
+        }
+    }
+    out
+}
+
+/// Relationship id -> target, for the relationships of one type.
+fn related(rels: Option<&Element>, kind: &str) -> HashMap<String, String> {
+    rels.into_iter()
+        .flat_map(|r| r.elements())
+        .filter(|r| r.attr("Type").is_some_and(|t| t.ends_with(kind)))
+        .filter_map(|r| Some((r.attr("Id")?.to_string(), r.attr("Target")?.to_string())))
+        .collect()
+}
+
+impl Reader {
+    fn properties(&mut self, core: &Element) {
+        let text = |name: &str| {
+            core.child(name)
+                .map(|e| e.text().trim().to_string())
+                .filter(|t| !t.is_empty())
+        };
+        self.draft.title = text("title");
+        self.draft.author = text("creator");
+        self.draft.description = text("description").or_else(|| text("subject"));
+        self.draft.date = text("created")
+            .or_else(|| text("modified"))
+            .and_then(|d| d.get(..10).map(str::to_string))
+            .filter(|d| jiff::civil::Date::strptime("%Y-%m-%d", d).is_ok());
+    }
+
+    fn notes(&mut self, part: &Element, prefix: &str) {
+        for note in part.elements() {
+            // Separators are Word's own lines above the notes, not notes.
+            if note.attr("type").is_some_and(|t| t != "normal") {
+                continue;
+            }
+            let Some(id) = note.attr("id") else { continue };
+            let text: Vec<String> = note
+                .elements()
+                .filter(|p| p.name == "p")
+                .map(|p| self.inlines(p).trim().to_string())
+                .filter(|t| !t.is_empty())
+                .collect();
+            self.draft
+                .notes
+                .insert(format!("{prefix}{id}"), text.join("\n\n    "));
+        }
+    }
+
+    /// The blocks of a body, a table cell's paragraphs apart.
+    fn container(&mut self, parent: &Element) {
+        for e in parent.elements() {
+            match e.name.as_str() {
+                "p" => self.paragraph(e),
+                "tbl" => self.table(e),
+                // Content controls and tracked insertions wrap ordinary content.
+                "sdt" => {
+                    if let Some(content) = e.child("sdtContent") {
+                        self.container(content);
+                    }
+                }
+                "ins" => self.container(e),
+                _ => {}
+            }
+        }
+    }
+
+    fn style(&self, p: &Element) -> String {
+        p.child("pPr")
+            .and_then(|ppr| ppr.child("pStyle"))
+            .and_then(|s| s.attr("val"))
+            .map(|id| {
+                self.styles
+                    .get(id)
+                    .cloned()
+                    .unwrap_or_else(|| id.to_lowercase())
+            })
+            .unwrap_or_default()
+    }
+
+    fn paragraph(&mut self, p: &Element) {
+        self.paragraph += 1;
+        let style = self.style(p);
+        let text = self.inlines(p);
+        let text = text.trim();
+        if text.is_empty() {
+            return;
+        }
+        let text = text.to_string();
+        if style == "title" {
+            if self.draft.title.is_none() {
+                self.draft.title = Some(plain(&text));
+            }
+            return;
+        }
+        let block = if let Some(level) = heading_level(&style, p) {
+            Block::Heading { level, text }
+        } else if let Some((ordered, depth)) = self.list_item(p, &style) {
+            Block::Item {
+                ordered,
+                depth,
+                text,
+            }
+        } else if style.contains("quot") {
+            Block::Quote(text)
+        } else {
+            Block::Paragraph(text)
+        };
+        self.draft.blocks.push(block);
+    }
+
+    fn list_item(&self, p: &Element, style: &str) -> Option<(bool, u8)> {
+        if let Some(num) = p.child("pPr").and_then(|ppr| ppr.child("numPr")) {
+            let level = num.child("ilvl").and_then(|l| l.attr("val")).unwrap_or("0");
+            let id = num.child("numId").and_then(|n| n.attr("val"))?;
+            // `numId` 0 is Word's way of saying "not numbered".
+            if id == "0" {
+                return None;
+            }
+            let bullet = self
+                .bullets
+                .get(id)
+                .is_some_and(|l| l.iter().any(|b| b == level));
+            return Some((!bullet, level.parse().unwrap_or(0)));
+        }
+        if style.starts_with("list bullet") {
+            return Some((false, 0));
+        }
+        if style.starts_with("list number") {
+            return Some((true, 0));
+        }
+        None
+    }
+
+    fn table(&mut self, tbl: &Element) {
+        let mut rows = Vec::new();
+        for tr in tbl.elements().filter(|e| e.name == "tr") {
+            let mut row = Vec::new();
+            for tc in tr.elements().filter(|e| e.name == "tc") {
+                let text: Vec<String> = tc
+                    .elements()
+                    .filter(|p| p.name == "p")
+                    .map(|p| self.inlines(p).trim().to_string())
+                    .filter(|t| !t.is_empty())
+                    .collect();
+                let span: usize = tc
+                    .child("tcPr")
+                    .and_then(|p| p.child("gridSpan"))
+                    .and_then(|g| g.attr("val"))
+                    .and_then(|v| v.parse().ok())
+                    .unwrap_or(1);
+                row.push(text.join(" "));
+                // A cell merged across columns fills them all, the rest empty,
+                // so every row has the table's width.
+                row.extend(std::iter::repeat_n(String::new(), span.clamp(1, 64) - 1));
+            }
+            rows.push(row);
+        }
+        if tbl
+            .find("tbl")
+            .is_some_and(|inner| !std::ptr::eq(inner, tbl))
+        {
+            self.note("a table inside a table was flattened into its cell's text");
+        }
+        if !rows.is_empty() {
+            self.draft.blocks.push(Block::Table(rows));
+        }
+    }
+
+    fn note(&mut self, what: &str) {
+        let at = self.paragraph.max(1);
+        if !self
+            .draft
+            .approximations
+            .iter()
+            .any(|(p, w)| *p == at && w == what)
+        {
+            self.draft.approximations.push((at, what.to_string()));
+        }
+    }
+
+    /// A paragraph's runs as Markdown.
+    fn inlines(&mut self, p: &Element) -> String {
+        let mut out = String::new();
+        self.runs(p, &mut out);
+        out
+    }
+
+    fn runs(&mut self, parent: &Element, out: &mut String) {
+        for e in parent.elements() {
+            match e.name.as_str() {
+                "r" => self.run(e, out),
+                "hyperlink" => {
+                    let mut text = String::new();
+                    self.runs(e, &mut text);
+                    let target = e.attr("id").and_then(|id| self.links.get(id)).cloned();
+                    match target {
+                        Some(url) if !text.trim().is_empty() => {
+                            out.push('[');
+                            out.push_str(&text);
+                            out.push_str("](");
+                            out.push_str(&url.replace(' ', "%20").replace(')', "%29"));
+                            out.push(')');
+                        }
+                        _ => out.push_str(&text),
+                    }
+                }
+                "ins" | "smartTag" | "fldSimple" | "customXml" => self.runs(e, out),
+                "sdt" => {
+                    if let Some(c) = e.child("sdtContent") {
+                        self.runs(c, out);
+                    }
+                }
+                "del" => self.note("tracked changes were accepted: deleted text is left out"),
+                "commentRangeStart" => self.note("comments were left out"),
+                _ => {}
+            }
+        }
+    }
+
+    /// A picture as `![its description](file)`, the file kept to write
+    /// beside the chapter; a text box, a chart or a drawing Word alone can
+    /// show is listed instead.
+    fn picture(&mut self, e: &Element, out: &mut String) {
+        if e.find("txbxContent").is_some() {
+            return self
+                .note("a text box was left out: copy its text into the chapter if it matters");
+        }
+        if e.find("chart").is_some() {
+            return self.note("a chart was left out: a data table of its figures gives readers the chart and the numbers (docs/authoring.md, \"Data tables\")");
+        }
+        let target = e
+            .find("blip")
+            .and_then(|b| b.attr("embed"))
+            .and_then(|id| self.pictures.get(id))
+            .and_then(|t| t.strip_prefix("media/"))
+            .filter(|name| !name.contains(['/', '\\']))
+            .map(str::to_string);
+        let supported = target.as_deref().is_some_and(|name| {
+            name.rsplit_once('.')
+                .is_some_and(|(_, ext)| IMAGE_TYPES.contains(&ext.to_lowercase().as_str()))
+        });
+        let Some(name) = target.filter(|_| supported) else {
+            return self.note("a picture in a format web pages cannot show was left out: save it as PNG or JPEG beside the chapter and write `![description](file)`");
+        };
+        let description = e
+            .find("docPr")
+            .and_then(|d| d.attr("descr"))
+            .map(|d| d.split_whitespace().collect::<Vec<_>>().join(" "))
+            .unwrap_or_default();
+        if description.is_empty() {
+            self.note("a picture has no description (Word's alt text): write one in the square brackets of its `![](...)`");
+        }
+        if !self.draft.images.iter().any(|(n, _)| *n == name) {
+            self.draft.images.push((name.clone(), Vec::new()));
+        }
+        out.push_str(&format!("![{}]({name})", escape(&description)));
+    }
+
+    fn run(&mut self, r: &Element, out: &mut String) {
+        let props = r.child("rPr");
+        let on = |name: &str| {
+            props
+                .and_then(|p| p.child(name))
+                .is_some_and(|b| !matches!(b.attr("val"), Some("0" | "false" | "off")))
+        };
+        let (bold, italic) = (on("b"), on("i"));
+        let mut text = String::new();
+        for e in r.elements() {
+            match e.name.as_str() {
+                "t" => text.push_str(&escape(&e.text())),
+                "tab" => text.push(' '),
+                "br" | "cr" => text.push_str("  \n"),
+                "noBreakHyphen" => text.push('-'),
+                "footnoteReference" | "endnoteReference" => {
+                    let prefix = if e.name == "endnoteReference" {
+                        "e"
+                    } else {
+                        ""
+                    };
+                    if let Some(id) = e.attr("id") {
+                        text.push_str(&format!("[^{prefix}{id}]"));
+                    }
+                }
+                "drawing" | "pict" | "object" => self.picture(e, &mut text),
+                "commentReference" => self.note("comments were left out"),
+                _ => {}
+            }
+        }
+        if text.trim().is_empty() || !(bold || italic) {
+            out.push_str(&text);
+            return;
+        }
+        // Emphasis marks go inside the spaces: `** bold**` is not bold.
+        let start = text.len() - text.trim_start().len();
+        let end = text.trim_end().len();
+        let mark = match (bold, italic) {
+            (true, true) => "***",
+            (true, false) => "**",
+            _ => "*",
+        };
+        out.push_str(&text[..start]);
+        out.push_str(mark);
+        out.push_str(&text[start..end]);
+        out.push_str(mark);
+        out.push_str(&text[end..]);
+    }
+}
+
+/// `Heading 2` is level 2; a paragraph with an outline level is a heading too.
+fn heading_level(style: &str, p: &Element) -> Option<u8> {
+    let from_style = style
+        .strip_prefix("heading")
+        .and_then(|n| n.trim().parse::<u8>().ok());
+    let outline = || {
+        p.child("pPr")
+            .and_then(|ppr| ppr.child("outlineLvl"))
+            .and_then(|o| o.attr("val"))
+            .and_then(|v| v.parse::<u8>().ok())
+            .filter(|l| *l < 9)
+            .map(|l| l + 1)
+    };
+    from_style.or_else(outline).filter(|l| (1..=9).contains(l))
+}
+
+/// Text with the characters Markdown would read as markup escaped.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if matches!(
+            c,
+            '\\' | '*' | '_' | '[' | ']' | '<' | '>' | '`' | '|' | '#'
+        ) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Markdown back to its words, for a title.
+pub fn plain(markdown: &str) -> String {
+    let mut out = String::new();
+    let mut chars = markdown.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => out.extend(chars.next()),
+            '*' => {}
+            _ => out.push(c),
+        }
+    }
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A .docx holding `body` as its document's body, and nothing else.
+    fn docx(body: &str) -> Vec<u8> {
+        let mut out = std::io::Cursor::new(Vec::new());
+        let mut zip = zip::ZipWriter::new(&mut out);
+        zip.start_file(
+            "word/document.xml",
+            zip::write::SimpleFileOptions::default(),
+        )
+        .unwrap();
+        let xml = format!(
+            r#"<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>{body}</w:body></w:document>"#
+        );
+        std::io::Write::write_all(&mut zip, xml.as_bytes()).unwrap();
+        zip.finish().unwrap();
+        out.into_inner()
+    }
+
+    #[test]
+    fn tracked_changes_are_taken_as_accepted_and_listed() {
+        let d = read(&docx(
+            r#"<w:p><w:r><w:t>Kept </w:t></w:r><w:ins><w:r><w:t>added</w:t></w:r></w:ins><w:del><w:r><w:delText>removed</w:delText></w:r></w:del><w:r><w:rPr><w:b w:val="0"/></w:rPr><w:t>.</w:t></w:r></w:p>"#,
+        ))
+        .unwrap();
+        assert_eq!(d.blocks, [Block::Paragraph("Kept added.".into())]);
+        assert_eq!(
+            d.approximations,
+            [(
+                1,
+                "tracked changes were accepted: deleted text is left out".to_string()
+            )]
+        );
+    }
+
+    #[test]
+    fn a_heading_is_known_by_its_outline_level_where_its_style_is_not_named() {
+        let d = read(&docx(
+            r#"<w:p><w:pPr><w:pStyle w:val="Kop1"/><w:outlineLvl w:val="0"/></w:pPr><w:r><w:t>Inleiding</w:t></w:r></w:p><w:p><w:pPr><w:numPr><w:ilvl w:val="1"/><w:numId w:val="0"/></w:numPr></w:pPr><w:r><w:t>Not a list</w:t></w:r></w:p>"#,
+        ))
+        .unwrap();
+        assert_eq!(
+            d.blocks,
+            [
+                Block::Heading {
+                    level: 1,
+                    text: "Inleiding".into()
+                },
+                Block::Paragraph("Not a list".into())
+            ]
+        );
+    }
+
+    #[test]
+    fn markdown_characters_in_the_text_stay_text() {
+        assert_eq!(
+            escape("a*b_c [d] <e> `f` | #g"),
+            r"a\*b\_c \[d\] \<e\> \`f\` \| \#g"
+        );
+        assert_eq!(plain(r"**Costs** in 2\*3"), "Costs in 2*3");
+    }
+}

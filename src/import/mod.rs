@@ -1,0 +1,325 @@
+//! `rapport import FILE.docx`: a report folder from a Word document.
+//!
+//! Most reports start as a Word file passed between officers; retyping it
+//! chapter by chapter loses its footnotes and tables and invites mistakes.
+//! The document is read ([`docx`]) into blocks of Markdown, split into
+//! chapters at its top headings, and written as a new draft report that
+//! builds, with a list of what could not be carried over and where. Nothing
+//! already in the site is ever overwritten (the same rules as `rapport new`).
+
+mod docx;
+mod xml;
+
+use std::fmt::Write;
+use std::path::{Path, PathBuf};
+
+use crate::content::REPORT_FILE;
+use crate::diagnostics::Diagnostic;
+use docx::{Block, Draft};
+
+/// What `import` is asked for.
+#[derive(Default)]
+pub struct Options {
+    /// The report's folder name; by default made from its title.
+    pub report: Option<String>,
+    /// The report's title; by default the document's own.
+    pub title: Option<String>,
+    /// The heading level that starts a chapter; by default the highest
+    /// level the document uses (Heading 1, usually).
+    pub chapter_level: Option<u8>,
+}
+
+/// What an import made, for its report to the user.
+#[derive(Debug)]
+pub struct Imported {
+    pub report: PathBuf,
+    pub files: Vec<PathBuf>,
+    /// Each chapter's title.
+    pub chapters: Vec<String>,
+    pub tables: usize,
+    pub notes: usize,
+    /// What was left out or changed, with the paragraph it was met at.
+    pub approximations: Vec<(usize, String)>,
+}
+
+/// The most a Word file may be: a long report with photographs is tens of
+/// megabytes.
+const MAX_FILE: u64 = 256 * 1024 * 1024;
+
+fn problem(file: &Path, message: String, hint: &str) -> Diagnostic {
+    Diagnostic::error("import", message)
+        .config()
+        .in_file(file.display().to_string())
+        .with_hint(hint)
+}
+
+/// Imports `file` into a new report of the site in `site`.
+pub fn import(site: &Path, file: &Path, opts: &Options) -> Result<Imported, Diagnostic> {
+    let is_docx = file
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("docx"));
+    if !is_docx {
+        return Err(problem(
+            file,
+            "rapport imports Word documents saved as .docx".into(),
+            "open the file in Word or LibreOffice and save it as a Word document (.docx)",
+        ));
+    }
+    let bytes = read_capped(file).map_err(|e| {
+        problem(
+            file,
+            format!("cannot read {}: {e}", file.display()),
+            "check the file's name and that it is not open elsewhere",
+        )
+    })?;
+    let draft = docx::read(&bytes).map_err(|why| {
+        problem(
+            file,
+            format!("{} cannot be imported: {why}", file.display()),
+            "open it in Word or LibreOffice, save it again as .docx, and import that copy",
+        )
+    })?;
+    let title = opts
+        .title
+        .clone()
+        .or_else(|| draft.title.clone())
+        .or_else(|| file.file_stem().map(|s| s.to_string_lossy().into_owned()))
+        .unwrap_or_else(|| "Imported report".into());
+    let slug = match &opts.report {
+        Some(s) => s.clone(),
+        None => {
+            let s = slug::slugify(&title);
+            let cut: String = s.chars().take(60).collect();
+            cut.trim_end_matches('-').to_string()
+        }
+    };
+    let dir = crate::new::report_folder(site, &slug)?;
+    let chapters = chapters(&draft, opts.chapter_level);
+    let mut files = vec![dir.join(REPORT_FILE)];
+    crate::new::write_new(site, &files[0], &report_yaml(&title, &draft))?;
+    for (i, c) in chapters.iter().enumerate() {
+        let name = slug::slugify(&c.title);
+        let name: String = name.chars().take(50).collect();
+        let path = dir.join(format!(
+            "{:02}-{}.md",
+            i + 1,
+            if name.is_empty() {
+                "chapter"
+            } else {
+                name.trim_end_matches('-')
+            }
+        ));
+        crate::new::write_new(site, &path, &chapter_markdown(c, i + 1, &draft))?;
+        files.push(path);
+    }
+    for (name, bytes) in &draft.images {
+        let path = dir.join(name);
+        crate::new::write_new_bytes(site, &path, bytes)?;
+        files.push(path);
+    }
+    Ok(Imported {
+        report: dir,
+        files,
+        chapters: chapters.iter().map(|c| c.title.clone()).collect(),
+        tables: draft
+            .blocks
+            .iter()
+            .filter(|b| matches!(b, Block::Table(_)))
+            .count(),
+        notes: draft.notes.len(),
+        approximations: draft.approximations,
+    })
+}
+
+fn read_capped(file: &Path) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    std::fs::File::open(file)?
+        .take(MAX_FILE + 1)
+        .read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > MAX_FILE {
+        return Err(std::io::Error::other(format!(
+            "it is larger than {} MiB",
+            MAX_FILE >> 20
+        )));
+    }
+    Ok(bytes)
+}
+
+struct Chapter<'a> {
+    title: String,
+    /// The level of its own heading: deeper headings become `##` and below.
+    level: u8,
+    blocks: Vec<&'a Block>,
+}
+
+/// The blocks split at each heading of the chapter level. Text before the
+/// first such heading becomes an introduction.
+fn chapters(draft: &Draft, level: Option<u8>) -> Vec<Chapter<'_>> {
+    let top = draft
+        .blocks
+        .iter()
+        .filter_map(|b| match b {
+            Block::Heading { level, .. } => Some(*level),
+            _ => None,
+        })
+        .min();
+    let split = level.or(top).unwrap_or(1);
+    let mut out: Vec<Chapter> = Vec::new();
+    for b in &draft.blocks {
+        match b {
+            Block::Heading { level, text } if *level <= split => out.push(Chapter {
+                title: docx::plain(text),
+                level: split,
+                blocks: Vec::new(),
+            }),
+            _ => {
+                if out.is_empty() {
+                    out.push(Chapter {
+                        title: "Introduction".into(),
+                        level: split,
+                        blocks: Vec::new(),
+                    });
+                }
+                if let Some(c) = out.last_mut() {
+                    c.blocks.push(b);
+                }
+            }
+        }
+    }
+    if out.is_empty() {
+        out.push(Chapter {
+            title: "Introduction".into(),
+            level: split,
+            blocks: Vec::new(),
+        });
+    }
+    out
+}
+
+fn report_yaml(title: &str, draft: &Draft) -> String {
+    let yaml = crate::new::yaml_text;
+    let mut s = format!("title: {}\n", yaml(title));
+    s.push_str(
+        "kind: other             # annual report, progress report, board paper or strategy\n",
+    );
+    let published = draft
+        .date
+        .clone()
+        .unwrap_or_else(|| crate::dates::today().to_string());
+    let _ = writeln!(s, "published: {published}");
+    s.push_str("draft: true             # remove when it is ready to publish\n");
+    if let Some(author) = &draft.author {
+        let _ = writeln!(s, "authors: [{}]", yaml(author));
+    }
+    match &draft.description {
+        Some(d) => {
+            let _ = writeln!(s, "summary: {}", yaml(d));
+        }
+        None => s.push_str("summary: >\n  One or two sentences on what this report covers.\n"),
+    }
+    s
+}
+
+fn chapter_markdown(c: &Chapter, order: usize, draft: &Draft) -> String {
+    let mut body = String::new();
+    let mut previous: Option<&Block> = None;
+    for b in &c.blocks {
+        // Items of one list sit together; everything else is its own block.
+        let same_list = matches!(
+            (previous, b),
+            (Some(Block::Item { .. }), Block::Item { .. })
+        );
+        if !body.is_empty() {
+            body.push_str(if same_list { "\n" } else { "\n\n" });
+        }
+        write_block(&mut body, b, c.level);
+        previous = Some(b);
+    }
+    // Word numbers notes through the whole document (from 2 in files
+    // LibreOffice writes); a chapter's are numbered from 1, as read.
+    let mut notes = String::new();
+    let mut numbered = String::with_capacity(body.len());
+    let mut labels: Vec<String> = Vec::new();
+    let mut rest = body.as_str();
+    while let Some(at) = rest.find("[^") {
+        let escaped = rest[..at].ends_with('\\');
+        numbered.push_str(&rest[..at]);
+        let after = &rest[at + 2..];
+        match after.find(']') {
+            Some(end) if !escaped => {
+                let label = &after[..end];
+                let n = match labels.iter().position(|l| l == label) {
+                    Some(i) => i + 1,
+                    None => {
+                        labels.push(label.to_string());
+                        let text = draft.notes.get(label).map(String::as_str).unwrap_or("");
+                        let _ = write!(notes, "\n[^{}]: {text}\n", labels.len());
+                        labels.len()
+                    }
+                };
+                let _ = write!(numbered, "[^{n}]");
+                rest = &after[end + 1..];
+            }
+            _ => {
+                numbered.push_str("[^");
+                rest = after;
+            }
+        }
+    }
+    numbered.push_str(rest);
+    let body = numbered;
+    format!(
+        "---\ntitle: {}\norder: {order}\n---\n\n{}\n{notes}",
+        crate::new::yaml_text(&c.title),
+        body.trim_end()
+    )
+}
+
+fn write_block(out: &mut String, b: &Block, chapter_level: u8) {
+    match b {
+        Block::Heading { level, text } => {
+            let depth = (level.saturating_sub(chapter_level) + 1).clamp(2, 6);
+            out.push_str(&"#".repeat(depth as usize));
+            out.push(' ');
+            out.push_str(&text.replace("  \n", " "));
+        }
+        Block::Paragraph(text) => out.push_str(text),
+        Block::Quote(text) => {
+            out.push_str("> ");
+            out.push_str(&text.replace('\n', "\n> "));
+        }
+        Block::Item {
+            ordered,
+            depth,
+            text,
+        } => {
+            out.push_str(&"    ".repeat((*depth).min(8) as usize));
+            out.push_str(if *ordered { "1. " } else { "- " });
+            out.push_str(&text.replace("  \n", " "));
+        }
+        Block::Table(rows) => write_table(out, rows),
+    }
+}
+
+fn write_table(out: &mut String, rows: &[Vec<String>]) {
+    let width = rows.iter().map(Vec::len).max().unwrap_or(0).max(1);
+    let line = |out: &mut String, row: &[String]| {
+        out.push('|');
+        for i in 0..width {
+            let cell = row.get(i).map(String::as_str).unwrap_or("");
+            out.push(' ');
+            out.push_str(&cell.replace("  \n", " ").replace('\n', " "));
+            out.push_str(" |");
+        }
+        out.push('\n');
+    };
+    line(out, &rows[0]);
+    out.push('|');
+    out.push_str(&" --- |".repeat(width));
+    out.push('\n');
+    for row in &rows[1..] {
+        line(out, row);
+    }
+    out.pop();
+}

@@ -1,0 +1,198 @@
+//! `rapport import`: a Word document (made by LibreOffice from
+//! tests/fixtures/word/*.fodt, see make.sh there) becomes a draft report
+//! that builds, read back as a reader gets it.
+
+use crate::harness::*;
+
+const SITE: &str = "title: Import Fixture\norganisation: Fixture Partnership\nbase_url: https://reports.fixture.test/\n";
+const REPORT: &str = "content/fixture-partnership-annual-report-2024-25";
+
+fn site() -> TestSite {
+    let site = TestSite::empty();
+    site.write("site.yaml", SITE);
+    site
+}
+
+fn docx() -> String {
+    fixtures()
+        .join("fixtures/word/annual-report.docx")
+        .display()
+        .to_string()
+}
+
+fn read(site: &TestSite, path: &str) -> String {
+    std::fs::read_to_string(site.dir.join(path)).unwrap()
+}
+
+#[test]
+fn a_word_document_becomes_a_draft_report_that_builds() {
+    let site = site();
+    let run = site.run(&["import", &docx()]).success();
+    // The import report: what was made, and what was not carried over.
+    assert!(
+        run.stderr.contains("3 chapter(s), 1 table(s)"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("paragraph 4: comments were left out"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("no errors: the site builds"),
+        "{}",
+        run.stderr
+    );
+
+    let yaml = read(&site, &format!("{REPORT}/report.yaml"));
+    assert!(
+        yaml.contains("title: Fixture Partnership annual report 2024/25\n"),
+        "{yaml}"
+    );
+    assert!(yaml.contains("published: 2025-06-30\n"), "{yaml}");
+    assert!(yaml.contains("draft: true"), "{yaml}");
+    assert!(yaml.contains("authors: [Fixture Partnership]"), "{yaml}");
+    // Chapters split at Heading 1, text before the first heading kept.
+    let intro = read(&site, &format!("{REPORT}/01-introduction.md"));
+    assert!(
+        intro.contains("This page comes before the first heading."),
+        "{intro}"
+    );
+    let foreword = read(&site, &format!("{REPORT}/02-foreword-by-the-chair.md"));
+    assert!(
+        foreword.starts_with("---\ntitle: Foreword by the chair\norder: 2\n---\n"),
+        "{foreword}"
+    );
+    assert!(
+        foreword.contains("met **six times** this year and agreed a *new plan*.[^1]"),
+        "{foreword}"
+    );
+    assert!(
+        foreword.contains("[full plan](https://example.org/plan)"),
+        "{foreword}"
+    );
+    assert!(
+        foreword.contains("> Working together keeps people safer."),
+        "{foreword}"
+    );
+    assert!(
+        foreword.contains("\n[^1]: Minutes of each meeting"),
+        "{foreword}"
+    );
+    let work = read(&site, &format!("{REPORT}/03-what-we-did.md"));
+    for expected in [
+        "## Our priorities",
+        "- Reduce repeat victims\n    - Support for older people\n- Tackle anti-social behaviour",
+        "1. Publish the new plan\n1. Report on progress in spring",
+        // Each chapter's notes are numbered from 1.
+        "Spending is set out below.[^1]",
+        "| Youth work \\| sport | 8,250 |",
+        "![The partnership logo](image1.png)",
+        // Markdown's own characters in the text stay text.
+        "Costs in 2\\*3 areas used a\\_b codes.",
+    ] {
+        assert!(work.contains(expected), "{expected:?} in\n{work}");
+    }
+    assert!(site.dir.join(REPORT).join("image1.png").is_file());
+
+    // Published, it reads as the document did.
+    let site_yaml =
+        read(&site, &format!("{REPORT}/report.yaml")).replace("draft: true", "period: 2024/25");
+    site.write(&format!("{REPORT}/report.yaml"), &site_yaml);
+    let run = site.run(&["build", "--no-pdf"]).success();
+    let slug = "fixture-partnership-annual-report-2024-25";
+    let page = run.page(&format!("{slug}/what-we-did/index.html"));
+    assert_eq!(page.text_of("h2#our-priorities"), "Our priorities");
+    assert!(
+        page.cells("tbody th")
+            .contains(&"Youth work | sport".to_string()),
+        "{:?}",
+        page.cells("tbody th")
+    );
+    assert_eq!(
+        page.attr(".prose img", "alt").as_deref(),
+        Some("The partnership logo")
+    );
+    assert!(
+        page.text_of(".footnotes")
+            .contains("Figures are rounded to the nearest pound.")
+    );
+    let foreword = run.page(&format!("{slug}/foreword-by-the-chair/index.html"));
+    assert_eq!(foreword.text_of(".prose strong"), "six times");
+    assert!(
+        foreword
+            .hrefs()
+            .contains(&"https://example.org/plan".to_string())
+    );
+    assert_eq!(
+        foreword.text_of("blockquote"),
+        "Working together keeps people safer."
+    );
+}
+
+#[test]
+fn import_never_overwrites_a_report() {
+    let site = site();
+    site.run(&["import", &docx()]).success();
+    let before = read(&site, &format!("{REPORT}/02-foreword-by-the-chair.md"));
+    site.write(&format!("{REPORT}/02-foreword-by-the-chair.md"), "edited\n");
+    let again = site.run(&["import", &docx()]).exit(2);
+    assert!(again.stderr.contains("already exists"), "{}", again.stderr);
+    assert_eq!(
+        read(&site, &format!("{REPORT}/02-foreword-by-the-chair.md")),
+        "edited\n"
+    );
+    // Under another name it is a second report, the first untouched.
+    site.run(&[
+        "import",
+        &docx(),
+        "--report",
+        "second-copy",
+        "--title",
+        "Second copy",
+    ])
+    .success();
+    assert!(read(&site, "content/second-copy/report.yaml").starts_with("title: Second copy\n"));
+    assert!(!before.is_empty());
+}
+
+#[test]
+fn a_file_that_is_not_a_word_document_is_refused_in_words() {
+    let site = site();
+    site.write("notes.docx", "just some text\n");
+    let run = site.run(&["import", "notes.docx"]).exit(2);
+    assert!(
+        run.stderr.contains("it is not a zip package"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("save it again as .docx"),
+        "{}",
+        run.stderr
+    );
+
+    // A zip without Word's document: a spreadsheet, say.
+    let path = site.dir.join("budget.docx");
+    let mut zip = zip::ZipWriter::new(std::fs::File::create(&path).unwrap());
+    zip.start_file("xl/workbook.xml", zip::write::SimpleFileOptions::default())
+        .unwrap();
+    std::io::Write::write_all(&mut zip, b"<workbook/>").unwrap();
+    zip.finish().unwrap();
+    let run = site.run(&["import", "budget.docx"]).exit(2);
+    assert!(
+        run.stderr.contains("it has no word/document.xml"),
+        "{}",
+        run.stderr
+    );
+
+    site.write("report.pdf", "%PDF-1.7\n");
+    let run = site.run(&["import", "report.pdf"]).exit(2);
+    assert!(
+        run.stderr.contains("imports Word documents saved as .docx"),
+        "{}",
+        run.stderr
+    );
+    assert!(!site.dir.join("content").exists(), "nothing was written");
+}
