@@ -46,11 +46,17 @@ pub fn run(args: Args) -> i32 {
         eprintln!("  created {}", f.display());
     }
     eprintln!(
-        "{} chapter(s), {} table(s) as Markdown tables, {} note(s)",
+        "{} chapter(s), {} note(s), {} table(s) of words as Markdown tables",
         imported.chapters.len(),
-        imported.tables,
-        imported.notes
+        imported.notes,
+        imported.text_tables
     );
+    if !imported.data_tables.is_empty() {
+        eprintln!(
+            "Tables of figures, now data tables whose totals rapport computes and checks (data/<name>.yaml; give each a caption and source): {}",
+            imported.data_tables.join(", ")
+        );
+    }
     if !imported.approximations.is_empty() {
         eprintln!(
             "Not carried over as it was (paragraph numbers count from the start of the document):"

@@ -28,6 +28,8 @@ pub enum Block {
         text: String,
     },
     Quote(String),
+    /// A paragraph in Word's *Caption* style: a table's or picture's title.
+    Caption(String),
     /// Rows of cells; the first row is the header.
     Table(Vec<Vec<String>>),
 }
@@ -286,6 +288,8 @@ impl Reader {
                 depth,
                 text,
             }
+        } else if style == "caption" {
+            Block::Caption(text)
         } else if style.contains("quot") {
             Block::Quote(text)
         } else {

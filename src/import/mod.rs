@@ -8,6 +8,7 @@
 //! already in the site is ever overwritten (the same rules as `rapport new`).
 
 mod docx;
+mod tables;
 mod xml;
 
 use std::fmt::Write;
@@ -36,7 +37,10 @@ pub struct Imported {
     pub files: Vec<PathBuf>,
     /// Each chapter's title.
     pub chapters: Vec<String>,
-    pub tables: usize,
+    /// The tables of figures that became data tables, by name.
+    pub data_tables: Vec<String>,
+    /// The tables of words, kept as Markdown tables.
+    pub text_tables: usize,
     pub notes: usize,
     /// What was left out or changed, with the paragraph it was met at.
     pub approximations: Vec<(usize, String)>,
@@ -97,6 +101,7 @@ pub fn import(site: &Path, file: &Path, opts: &Options) -> Result<Imported, Diag
     let chapters = chapters(&draft, opts.chapter_level);
     let mut files = vec![dir.join(REPORT_FILE)];
     crate::new::write_new(site, &files[0], &report_yaml(&title, &draft))?;
+    let mut tables = Tables::default();
     for (i, c) in chapters.iter().enumerate() {
         let name = slug::slugify(&c.title);
         let name: String = name.chars().take(50).collect();
@@ -109,8 +114,19 @@ pub fn import(site: &Path, file: &Path, opts: &Options) -> Result<Imported, Diag
                 name.trim_end_matches('-')
             }
         ));
-        crate::new::write_new(site, &path, &chapter_markdown(c, i + 1, &draft))?;
+        crate::new::write_new(
+            site,
+            &path,
+            &chapter_markdown(c, i + 1, &draft, &mut tables),
+        )?;
         files.push(path);
+    }
+    for t in &tables.data {
+        for (ext, text) in [("csv", &t.csv), ("yaml", &t.schema)] {
+            let path = dir.join("data").join(format!("{}.{ext}", t.name));
+            crate::new::write_new(site, &path, text)?;
+            files.push(path);
+        }
     }
     for (name, bytes) in &draft.images {
         let path = dir.join(name);
@@ -121,11 +137,8 @@ pub fn import(site: &Path, file: &Path, opts: &Options) -> Result<Imported, Diag
         report: dir,
         files,
         chapters: chapters.iter().map(|c| c.title.clone()).collect(),
-        tables: draft
-            .blocks
-            .iter()
-            .filter(|b| matches!(b, Block::Table(_)))
-            .count(),
+        data_tables: tables.data.iter().map(|t| t.name.clone()).collect(),
+        text_tables: tables.text,
         notes: draft.notes.len(),
         approximations: draft.approximations,
     })
@@ -221,10 +234,69 @@ fn report_yaml(title: &str, draft: &Draft) -> String {
     s
 }
 
-fn chapter_markdown(c: &Chapter, order: usize, draft: &Draft) -> String {
+/// The report's tables as they are written: numbered through the report.
+#[derive(Default)]
+struct Tables {
+    data: Vec<tables::DataTable>,
+    text: usize,
+}
+
+impl Tables {
+    /// A data table placed in the chapter, or the table in Markdown.
+    fn write(&mut self, out: &mut String, rows: &[Vec<String>], caption: Option<&str>) {
+        let number = self.data.len() + self.text + 1;
+        let name = format!("table-{number}");
+        let caption_text = caption
+            .map(docx::plain)
+            .unwrap_or_else(|| format!("Table {number}"));
+        match tables::as_data(rows, &name, &caption_text) {
+            Some(t) => {
+                out.push_str("> [!TABLE] ");
+                out.push_str(&name);
+                self.data.push(t);
+            }
+            None => {
+                self.text += 1;
+                if let Some(caption) = caption {
+                    out.push_str(caption);
+                    out.push_str("\n\n");
+                }
+                write_table(out, rows);
+            }
+        }
+    }
+}
+
+/// Each block with the caption that belongs to it: a *Caption* paragraph
+/// just before or just after a table is its caption, not a paragraph.
+fn with_captions<'a>(blocks: &[&'a Block]) -> Vec<(&'a Block, Option<&'a str>)> {
+    let mut out: Vec<(&Block, Option<&str>)> = Vec::new();
+    let mut i = 0;
+    while i < blocks.len() {
+        match (blocks[i], blocks.get(i + 1)) {
+            (Block::Caption(c), Some(t @ Block::Table(_))) => {
+                out.push((t, Some(c)));
+                i += 2;
+            }
+            (Block::Caption(c), _) if matches!(out.last(), Some((Block::Table(_), None))) => {
+                if let Some(last) = out.last_mut() {
+                    last.1 = Some(c);
+                }
+                i += 1;
+            }
+            (b, _) => {
+                out.push((b, None));
+                i += 1;
+            }
+        }
+    }
+    out
+}
+
+fn chapter_markdown(c: &Chapter, order: usize, draft: &Draft, tables: &mut Tables) -> String {
     let mut body = String::new();
     let mut previous: Option<&Block> = None;
-    for b in &c.blocks {
+    for (b, caption) in with_captions(&c.blocks) {
         // Items of one list sit together; everything else is its own block.
         let same_list = matches!(
             (previous, b),
@@ -233,7 +305,10 @@ fn chapter_markdown(c: &Chapter, order: usize, draft: &Draft) -> String {
         if !body.is_empty() {
             body.push_str(if same_list { "\n" } else { "\n\n" });
         }
-        write_block(&mut body, b, c.level);
+        match b {
+            Block::Table(rows) => tables.write(&mut body, rows, caption),
+            _ => write_block(&mut body, b, c.level),
+        }
         previous = Some(b);
     }
     // Word numbers notes through the whole document (from 2 in files
@@ -284,7 +359,7 @@ fn write_block(out: &mut String, b: &Block, chapter_level: u8) {
             out.push(' ');
             out.push_str(&text.replace("  \n", " "));
         }
-        Block::Paragraph(text) => out.push_str(text),
+        Block::Paragraph(text) | Block::Caption(text) => out.push_str(text),
         Block::Quote(text) => {
             out.push_str("> ");
             out.push_str(&text.replace('\n', "\n> "));

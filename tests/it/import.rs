@@ -30,10 +30,12 @@ fn a_word_document_becomes_a_draft_report_that_builds() {
     let run = site.run(&["import", &docx()]).success();
     // The import report: what was made, and what was not carried over.
     assert!(
-        run.stderr.contains("3 chapter(s), 1 table(s)"),
+        run.stderr
+            .contains("3 chapter(s), 2 note(s), 1 table(s) of words"),
         "{}",
         run.stderr
     );
+    assert!(run.stderr.contains("computes and checks"), "{}", run.stderr);
     assert!(
         run.stderr.contains("paragraph 4: comments were left out"),
         "{}",
@@ -87,7 +89,10 @@ fn a_word_document_becomes_a_draft_report_that_builds() {
         "1. Publish the new plan\n1. Report on progress in spring",
         // Each chapter's notes are numbered from 1.
         "Spending is set out below.[^1]",
-        "| Youth work \\| sport | 8,250 |",
+        // A table of figures becomes a data table, its caption from the
+        // Caption paragraph; a table of words stays a Markdown table.
+        "Spending is set out below.[^1]\n\n> [!TABLE] table-1\n",
+        "| Partner | Leads on |\n| --- | --- |\n| City council | Housing and licensing |",
         "![The partnership logo](image1.png)",
         // Markdown's own characters in the text stay text.
         "Costs in 2\\*3 areas used a\\_b codes.",
@@ -95,6 +100,20 @@ fn a_word_document_becomes_a_draft_report_that_builds() {
         assert!(work.contains(expected), "{expected:?} in\n{work}");
     }
     assert!(site.dir.join(REPORT).join("image1.png").is_file());
+    let schema = read(&site, &format!("{REPORT}/data/table-1.yaml"));
+    assert!(
+        schema.starts_with("caption: \"Spending by project, 2024/25\"\nfile: table-1.csv\n"),
+        "{schema}"
+    );
+    assert!(
+        schema.contains("  - key: spent\n    header: Spent (£)\n    type: money\n"),
+        "{schema}"
+    );
+    let csv = read(&site, &format!("{REPORT}/data/table-1.csv"));
+    assert_eq!(
+        csv,
+        "Project,Spent (£)\nStreet outreach,\"12,500\"\nYouth work | sport,\"8,250\"\nTotal,\"20,750\"\n"
+    );
 
     // Published, it reads as the document did.
     let site_yaml =
@@ -129,6 +148,12 @@ fn a_word_document_becomes_a_draft_report_that_builds() {
         foreword.text_of("blockquote"),
         "Working together keeps people safer."
     );
+
+    // A total the document got wrong is caught, as in any data table.
+    let wrong = csv.replace("\"20,750\"", "\"20,500\"");
+    site.write(&format!("{REPORT}/data/table-1.csv"), &wrong);
+    let check = site.run(&["check"]).exit(1);
+    assert!(check.stderr.contains("stated-mismatch"), "{}", check.stderr);
 }
 
 #[test]
