@@ -858,13 +858,11 @@ fn push_num(out: &mut String, n: impl itoa::Integer) {
 }
 
 #[cfg(test)]
-pub(crate) mod tests {
+mod tests {
     use super::*;
     use crate::markdown::parse::{ParseOptions, parse};
 
-    /// Links as written, fragments as `#id`: for tests that render
-    /// Markdown outside a site.
-    pub(crate) struct AsWritten;
+    struct AsWritten;
     impl LinkResolver for AsWritten {
         fn href(&self, target: &LinkTarget, dest: &str) -> String {
             match target {
@@ -893,6 +891,54 @@ pub(crate) mod tests {
     /// markup a site gets by default. Compiled once for all the tests.
     static DEFAULT_THEME: std::sync::LazyLock<crate::render::templates::Templates> =
         std::sync::LazyLock::new(crate::render::templates::Templates::built_in);
+
+    /// Regression guard for the default footnotes written without Tera
+    /// (`crate::markdown::built_in`): every chapter of the example site,
+    /// and notes made to reach every branch of the template, come out the
+    /// same both ways, on a chapter page and in the print edition.
+    #[test]
+    fn built_in_footnotes_write_what_the_template_writes() {
+        use crate::render::templates::Templates;
+        let direct = Templates::built_in();
+        let through_tera = Templates::built_in().through_templates_only();
+        assert!(direct.built_in_footnotes().is_some());
+        assert!(through_tera.built_in_footnotes().is_none());
+
+        let mut sources = vec![
+            "One[^a], two[^a] and three[^a]; another[^b].\n\n[^a]: First <&> \"note\".\n[^b]: A list:\n\n    - one\n    - two\n".to_string(),
+            "Text[^x].\n\n[^x]: Para one.\n\n    Para two with a [link](https://example.org/?a=1&b=2).\n".to_string(),
+            "Code[^c].\n\n[^c]: ```\n    block\n    ```\n".to_string(),
+        ];
+        let content = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("content");
+        for entry in walkdir::WalkDir::new(content) {
+            let entry = entry.unwrap();
+            if entry.path().extension().is_some_and(|e| e == "md") {
+                sources.push(std::fs::read_to_string(entry.path()).unwrap());
+            }
+        }
+        let mut with_notes = 0;
+        for md in &sources {
+            let (doc, _) = parse(md, &ParseOptions::default());
+            with_notes += usize::from(!doc.footnotes.is_empty());
+            for (prefix, offset) in [("", 0), ("ch-2--\"&'", 1)] {
+                let html = |components: &Templates| {
+                    render(
+                        &doc,
+                        &HtmlOptions {
+                            id_prefix: prefix,
+                            heading_offset: offset,
+                            links: &AsWritten,
+                            raw_html: Default::default(),
+                            components,
+                        },
+                    )
+                    .unwrap()
+                };
+                assert_eq!(html(&direct), html(&through_tera), "{md}");
+            }
+        }
+        assert!(with_notes > 5, "only {with_notes} sources have notes");
+    }
 
     #[test]
     fn footnotes_render_with_backlinks_and_roles() {
