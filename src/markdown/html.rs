@@ -874,14 +874,23 @@ mod tests {
 
     fn html(md: &str, prefix: &str, offset: u8) -> String {
         let (doc, _) = parse(md, &ParseOptions::default());
+        html_of(&doc, prefix, offset, &*DEFAULT_THEME)
+    }
+
+    fn html_of(
+        doc: &Document,
+        prefix: &str,
+        offset: u8,
+        components: &dyn ComponentWriter,
+    ) -> String {
         render(
-            &doc,
+            doc,
             &HtmlOptions {
                 id_prefix: prefix,
                 heading_offset: offset,
                 links: &AsWritten,
                 raw_html: Default::default(),
-                components: &*DEFAULT_THEME,
+                components,
             },
         )
         .unwrap()
@@ -921,20 +930,11 @@ mod tests {
             let (doc, _) = parse(md, &ParseOptions::default());
             with_notes += usize::from(!doc.footnotes.is_empty());
             for (prefix, offset) in [("", 0), ("ch-2--\"&'", 1)] {
-                let html = |components: &Templates| {
-                    render(
-                        &doc,
-                        &HtmlOptions {
-                            id_prefix: prefix,
-                            heading_offset: offset,
-                            links: &AsWritten,
-                            raw_html: Default::default(),
-                            components,
-                        },
-                    )
-                    .unwrap()
-                };
-                assert_eq!(html(&direct), html(&through_tera), "{md}");
+                assert_eq!(
+                    html_of(&doc, prefix, offset, &direct),
+                    html_of(&doc, prefix, offset, &through_tera),
+                    "{md}"
+                );
             }
         }
         assert!(with_notes > 5, "only {with_notes} sources have notes");
