@@ -99,26 +99,50 @@ pub fn import(site: &Path, file: &Path, opts: &Options) -> Result<Imported, Diag
     };
     let dir = crate::new::report_folder(site, &slug)?;
     let chapters = chapters(&draft, opts.chapter_level);
-    let mut files = vec![dir.join(REPORT_FILE)];
-    crate::new::write_new(site, &files[0], &report_yaml(&title, &draft))?;
     let mut tables = Tables::default();
+    let written = write_report(site, &dir, &title, &draft, &chapters, &mut tables);
+    let files = match written {
+        Ok(files) => files,
+        Err(d) => {
+            // The folder did not exist before (`report_folder` checked), so
+            // everything in it is this import's: a half-written report is
+            // taken away rather than left to build.
+            let _ = std::fs::remove_dir_all(&dir);
+            return Err(d);
+        }
+    };
+    Ok(Imported {
+        report: dir,
+        files,
+        chapters: chapters.iter().map(|c| c.title.clone()).collect(),
+        data_tables: tables.data.iter().map(|t| t.name.clone()).collect(),
+        text_tables: tables.text,
+        notes: draft.notes.len(),
+        approximations: draft.approximations,
+    })
+}
+
+/// Writes the report's files into the new folder `dir`.
+fn write_report(
+    site: &Path,
+    dir: &Path,
+    title: &str,
+    draft: &Draft,
+    chapters: &[Chapter],
+    tables: &mut Tables,
+) -> Result<Vec<PathBuf>, Diagnostic> {
+    let mut files = vec![dir.join(REPORT_FILE)];
+    crate::new::write_new(site, &files[0], &report_yaml(title, draft))?;
     for (i, c) in chapters.iter().enumerate() {
         let name = slug::slugify(&c.title);
         let name: String = name.chars().take(50).collect();
+        let name = name.trim_end_matches('-');
         let path = dir.join(format!(
             "{:02}-{}.md",
             i + 1,
-            if name.is_empty() {
-                "chapter"
-            } else {
-                name.trim_end_matches('-')
-            }
+            if name.is_empty() { "chapter" } else { name }
         ));
-        crate::new::write_new(
-            site,
-            &path,
-            &chapter_markdown(c, i + 1, &draft, &mut tables),
-        )?;
+        crate::new::write_new(site, &path, &chapter_markdown(c, i + 1, draft, tables))?;
         files.push(path);
     }
     for t in &tables.data {
@@ -133,15 +157,7 @@ pub fn import(site: &Path, file: &Path, opts: &Options) -> Result<Imported, Diag
         crate::new::write_new_bytes(site, &path, bytes)?;
         files.push(path);
     }
-    Ok(Imported {
-        report: dir,
-        files,
-        chapters: chapters.iter().map(|c| c.title.clone()).collect(),
-        data_tables: tables.data.iter().map(|t| t.name.clone()).collect(),
-        text_tables: tables.text,
-        notes: draft.notes.len(),
-        approximations: draft.approximations,
-    })
+    Ok(files)
 }
 
 fn read_capped(file: &Path) -> std::io::Result<Vec<u8>> {
