@@ -281,6 +281,7 @@ fn table_records(site: &Site, routes: &Routes) -> Vec<Record> {
             .format(key, None, places)
             .unwrap_or_else(|e| e)
     };
+    let kind = word("search_type_table", &[]);
     let mut out = Vec::new();
     for (r, rr) in site.reports.iter().zip(&routes.reports) {
         for (c, cr) in r.chapters.iter().zip(&rr.chapters) {
@@ -307,7 +308,6 @@ fn table_records(site: &Site, routes: &Routes) -> Vec<Record> {
                 content.extend(t.notes.iter().cloned());
                 let mut meta = BTreeMap::new();
                 meta.insert("title".to_string(), t.caption.clone());
-                let kind = word("search_type_table", &[]);
                 meta.insert("type".to_string(), kind.clone());
                 meta.insert("report".to_string(), r.meta.title.clone());
                 meta.insert("chapter".to_string(), c.title.clone());
@@ -315,7 +315,7 @@ fn table_records(site: &Site, routes: &Routes) -> Vec<Record> {
                     meta.insert("period".to_string(), p.clone());
                 }
                 let mut filters = BTreeMap::new();
-                filters.insert("type".to_string(), vec![kind]);
+                filters.insert("type".to_string(), vec![kind.clone()]);
                 filters.insert("report".to_string(), vec![r.meta.title.clone()]);
                 out.push(Record {
                     url: format!("/{}#{}", cr.page.url(), t.id),

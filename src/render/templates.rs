@@ -135,13 +135,14 @@ impl Templates {
             &translate,
             chosen.iter().map(|(n, t)| (n.as_str(), t.text.as_str())),
         );
+        let built_in_footnotes = is_built_in(&chosen, FOOTNOTES) && footnote_words_fold(&translate);
         let templates = Templates {
             tera,
             origins,
             folds,
             translate,
             recorded: None,
-            built_in_footnotes: is_built_in(&chosen, FOOTNOTES),
+            built_in_footnotes,
         };
         if let Err(e) = result {
             diags.push(templates.diagnostic(&e));
@@ -236,13 +237,14 @@ impl Templates {
         let origins = theme::default_templates()
             .map(|(name, _)| (name.to_string(), built_in_origin(name)))
             .collect();
+        let built_in_footnotes = footnote_words_fold(&translate);
         Templates {
             tera,
             origins,
             folds,
             translate,
             recorded: None,
-            built_in_footnotes: true,
+            built_in_footnotes,
         }
     }
 
@@ -506,6 +508,21 @@ fn new_tera(
 
 const FOOTNOTES: &str = "components/footnotes.html";
 
+/// Whether the footnotes' words fold into the template as the built-in
+/// writer fills them: strings of one form, with no place but the note's
+/// number. Checked once, as the templates load.
+fn footnote_words_fold(translate: &functions::Translate) -> bool {
+    match (
+        translate.one_form_text("notes"),
+        translate.one_form_text("back_to_reference"),
+    ) {
+        (Some(notes), Some(back)) => {
+            !notes.contains('{') && !back.replace("{number}", "").contains('{')
+        }
+        _ => false,
+    }
+}
+
 /// Whether the site uses template `name` exactly as the default theme has it.
 fn is_built_in(chosen: &BTreeMap<String, Chosen>, name: &str) -> bool {
     chosen.get(name).is_some_and(|t| {
@@ -530,15 +547,9 @@ impl ComponentWriter for Templates {
         if !self.built_in_footnotes {
             return None;
         }
-        // As folded into the template: strings of one form, with no place
-        // but the note's number.
-        let notes = self.translate.one_form_text("notes")?;
-        let back_to_reference = self.translate.one_form_text("back_to_reference")?;
-        let places_ok =
-            !notes.contains('{') && !back_to_reference.replace("{number}", "").contains('{');
-        places_ok.then_some(FootnoteWords {
-            notes,
-            back_to_reference,
+        Some(FootnoteWords {
+            notes: self.translate.one_form_text("notes")?,
+            back_to_reference: self.translate.one_form_text("back_to_reference")?,
         })
     }
 
