@@ -47,19 +47,22 @@ pub fn as_iso(written: &str) -> Option<String> {
     let day: i8 = day.parse().ok()?;
     let month: i8 = match month.parse() {
         Ok(m) => m,
-        Err(_) => {
-            let word = month.to_lowercase();
-            let i = MONTHS
-                .iter()
-                .position(|m| word.len() >= 3 && m.to_lowercase().starts_with(&word))?;
-            i as i8 + 1
-        }
+        Err(_) => month_number(month)?,
     };
     let year: i16 = match year.parse::<i16>().ok()? {
         y @ 0..=99 => 2000 + y,
         y => y,
     };
     Date::new(year, month, day).ok().map(|d| d.to_string())
+}
+
+/// 3 for "March" or "Mar" (any case).
+pub fn month_number(word: &str) -> Option<i8> {
+    let word = word.to_lowercase();
+    let i = MONTHS
+        .iter()
+        .position(|m| word.len() >= 3 && m.to_lowercase().starts_with(&word))?;
+    Some(i as i8 + 1)
 }
 
 /// The hint for a date rapport cannot read: its ISO form when it is a date

@@ -51,11 +51,26 @@ pub fn run(args: Args) -> i32 {
         imported.notes,
         imported.text_tables
     );
+    if !imported.tables.is_empty() {
+        eprintln!("Tables:");
+        for t in &imported.tables {
+            eprintln!("  {t}");
+        }
+    }
     if !imported.data_tables.is_empty() {
         eprintln!(
             "Tables of figures, now data tables whose totals rapport computes and checks (data/<name>.yaml; give each a caption and source): {}",
             imported.data_tables.join(", ")
         );
+    }
+    if imported.items > 0 {
+        eprintln!(
+            "{} {} became tracker items in recommendations.yaml (their words moved there from the chapters, which list them); add each one's progress as responses",
+            imported.items, imported.items_word
+        );
+    }
+    for note in &imported.item_notes {
+        eprintln!("  {note}");
     }
     if !imported.approximations.is_empty() {
         eprintln!(

@@ -322,7 +322,7 @@ impl Reader {
     }
 
     fn table(&mut self, tbl: &Element) {
-        let mut rows = Vec::new();
+        let mut grid = Vec::new();
         for tr in tbl.elements().filter(|e| e.name == "tr") {
             let mut row = Vec::new();
             for tc in tr.elements().filter(|e| e.name == "tc") {
@@ -332,18 +332,24 @@ impl Reader {
                     .map(|p| self.inlines(p).trim().to_string())
                     .filter(|t| !t.is_empty())
                     .collect();
-                let span: usize = tc
-                    .child("tcPr")
+                let props = tc.child("tcPr");
+                let span: usize = props
                     .and_then(|p| p.child("gridSpan"))
                     .and_then(|g| g.attr("val"))
                     .and_then(|v| v.parse().ok())
                     .unwrap_or(1);
-                row.push(text.join(" "));
-                // A cell merged across columns fills them all, the rest empty,
-                // so every row has the table's width.
-                row.extend(std::iter::repeat_n(String::new(), span.clamp(1, 64) - 1));
+                // `<w:vMerge/>` continues the cell above; `val="restart"`
+                // starts a merge and holds the text.
+                let continues = props
+                    .and_then(|p| p.child("vMerge"))
+                    .is_some_and(|v| v.attr("val").is_none_or(|v| v == "continue"));
+                row.push(Cell {
+                    text: text.join(" "),
+                    span: span.clamp(1, 64),
+                    continues,
+                });
             }
-            rows.push(row);
+            grid.push(row);
         }
         if tbl
             .find("tbl")
@@ -351,7 +357,11 @@ impl Reader {
         {
             self.note("a table inside a table was flattened into its cell's text");
         }
+        let rows = table_rows(&grid);
         if !rows.is_empty() {
+            if rows.len() < grid.len() {
+                self.note("a table's two header rows (a heading merged across columns above its own headings) were joined into one");
+            }
             self.draft.blocks.push(Block::Table(rows));
         }
     }
@@ -528,6 +538,75 @@ pub fn escape(text: &str) -> String {
 }
 
 /// Markdown back to its words, for a title.
+/// One cell of a Word table as read.
+struct Cell {
+    text: String,
+    /// How many columns it is merged across.
+    span: usize,
+    /// It continues the cell above (merged down the rows).
+    continues: bool,
+}
+
+/// A table's rows of text, each the table's width: a cell merged across
+/// columns keeps its text in the first and leaves the rest empty, and one
+/// merged down the rows repeats its text in each, so every row reads on its
+/// own (a data table's CSV needs it). Two header rows, the first with a
+/// heading merged across columns ("2024/25" over "Budget" and "Spent"),
+/// become one ("2024/25 Budget", "2024/25 Spent").
+fn table_rows(grid: &[Vec<Cell>]) -> Vec<Vec<String>> {
+    let mut rows: Vec<Vec<String>> = Vec::new();
+    let mut spread: Vec<Vec<String>> = Vec::new();
+    for cells in grid {
+        let mut row = Vec::new();
+        let mut wide = Vec::new();
+        for cell in cells {
+            let column = row.len();
+            let text = if cell.continues {
+                rows.last()
+                    .and_then(|above| above.get(column))
+                    .cloned()
+                    .unwrap_or_default()
+            } else {
+                cell.text.clone()
+            };
+            for i in 0..cell.span {
+                wide.push(text.clone());
+                row.push(if i == 0 { text.clone() } else { String::new() });
+            }
+        }
+        rows.push(row);
+        spread.push(wide);
+    }
+    let merged_header = grid.first().is_some_and(|r| r.iter().any(|c| c.span > 1))
+        && grid.len() > 2
+        && grid[1].iter().all(|c| c.span == 1)
+        && rows[0].len() == rows[1].len();
+    if merged_header {
+        let joined: Vec<String> = spread[0]
+            .iter()
+            .zip(&rows[1])
+            .zip(&grid_continues(&grid[1]))
+            .map(|((top, below), continues)| {
+                if *continues || below.is_empty() || below == top {
+                    top.clone()
+                } else if top.is_empty() {
+                    below.clone()
+                } else {
+                    format!("{top} {below}")
+                }
+            })
+            .collect();
+        rows.splice(0..2, [joined]);
+    }
+    rows
+}
+
+/// For each column of a row of single cells, whether its cell continues
+/// the one above.
+fn grid_continues(cells: &[Cell]) -> Vec<bool> {
+    cells.iter().map(|c| c.continues).collect()
+}
+
 pub fn plain(markdown: &str) -> String {
     let mut out = String::new();
     let mut chars = markdown.chars().peekable();
@@ -603,5 +682,75 @@ mod tests {
             r"a\*b\_c \[d\] \<e\> \`f\` \| \#g"
         );
         assert_eq!(plain(r"**Costs** in 2\*3"), "Costs in 2*3");
+    }
+
+    /// A table of Word cells: `|` between cells, `+2` after a cell merged
+    /// across two columns, `^` for one that continues the cell above.
+    fn table_xml(rows: &[&str]) -> String {
+        let mut xml = String::from("<w:tbl>");
+        for row in rows {
+            xml.push_str("<w:tr>");
+            for cell in row.split('|') {
+                let (text, props) = match (cell.split_once('+'), cell == "^") {
+                    (_, true) => (String::new(), "<w:vMerge/>".to_string()),
+                    (Some((t, n)), _) => (t.to_string(), format!(r#"<w:gridSpan w:val="{n}"/>"#)),
+                    _ => (cell.to_string(), String::new()),
+                };
+                xml.push_str(&format!(
+                    "<w:tc><w:tcPr>{props}</w:tcPr><w:p><w:r><w:t>{text}</w:t></w:r></w:p></w:tc>"
+                ));
+            }
+            xml.push_str("</w:tr>");
+        }
+        xml.push_str("</w:tbl>");
+        xml
+    }
+
+    #[test]
+    fn a_heading_merged_across_columns_over_their_own_headings_joins_them() {
+        let d = read(&docx(&table_xml(&[
+            "Area|2024/25+2",
+            "^|Budget|Spent",
+            "North|100|90",
+            "^|20|25",
+        ])))
+        .unwrap();
+        assert_eq!(
+            d.blocks,
+            [Block::Table(vec![
+                vec![
+                    "Area".into(),
+                    "2024/25 Budget".into(),
+                    "2024/25 Spent".into()
+                ],
+                vec!["North".into(), "100".into(), "90".into()],
+                // A cell merged down the rows repeats its text in each.
+                vec!["North".into(), "20".into(), "25".into()],
+            ])]
+        );
+        assert!(
+            d.approximations[0].1.contains("two header rows"),
+            "{:?}",
+            d.approximations
+        );
+    }
+
+    #[test]
+    fn a_cell_merged_across_columns_in_the_body_keeps_the_table_square() {
+        let d = read(&docx(&table_xml(&[
+            "Project|Lead|Due",
+            "Hubs+2|2026",
+            "Training|Health|2027",
+        ])))
+        .unwrap();
+        assert_eq!(
+            d.blocks,
+            [Block::Table(vec![
+                vec!["Project".into(), "Lead".into(), "Due".into()],
+                vec!["Hubs".into(), String::new(), "2026".into()],
+                vec!["Training".into(), "Health".into(), "2027".into()],
+            ])]
+        );
+        assert!(d.approximations.is_empty());
     }
 }

@@ -8,6 +8,7 @@
 //! already in the site is ever overwritten (the same rules as `rapport new`).
 
 mod docx;
+mod items;
 mod tables;
 mod xml;
 
@@ -41,9 +42,17 @@ pub struct Imported {
     pub data_tables: Vec<String>,
     /// The tables of words, kept as Markdown tables.
     pub text_tables: usize,
+    /// What became of each table, one line each.
+    pub tables: Vec<String>,
     pub notes: usize,
     /// What was left out or changed, with the paragraph it was met at.
     pub approximations: Vec<(usize, String)>,
+    /// How many recommendations or actions became tracker items, and
+    /// which of the two they are ("recommendations", "actions").
+    pub items: usize,
+    pub items_word: &'static str,
+    /// What about the items was left as text or needs a look.
+    pub item_notes: Vec<String>,
 }
 
 /// The most a Word file may be: a long report with photographs is tens of
@@ -99,8 +108,20 @@ pub fn import(site: &Path, file: &Path, opts: &Options) -> Result<Imported, Diag
     };
     let dir = crate::new::report_folder(site, &slug)?;
     let chapters = chapters(&draft, opts.chapter_level);
+    let mut found = items::Found::default();
+    let plans: Vec<Vec<items::Keep>> = chapters
+        .iter()
+        .map(|c| found.take(&c.title, &with_captions(&c.blocks)))
+        .collect();
     let mut tables = Tables::default();
-    let written = write_report(site, &dir, &title, &draft, &chapters, &mut tables);
+    let report = NewReport {
+        title: &title,
+        draft: &draft,
+        chapters: &chapters,
+        plans: &plans,
+        found: &found,
+    };
+    let written = report.write(site, &dir, &mut tables);
     let files = match written {
         Ok(files) => files,
         Err(d) => {
@@ -117,47 +138,105 @@ pub fn import(site: &Path, file: &Path, opts: &Options) -> Result<Imported, Diag
         chapters: chapters.iter().map(|c| c.title.clone()).collect(),
         data_tables: tables.data.iter().map(|t| t.name.clone()).collect(),
         text_tables: tables.text,
+        tables: tables.outcomes,
         notes: draft.notes.len(),
+        item_notes: item_notes(&found),
+        items: found.items.len(),
+        items_word: match found.kind {
+            Some(items::Kind::Action) => "action(s)",
+            _ => "recommendation(s)",
+        },
         approximations: draft.approximations,
     })
 }
 
-/// Writes the report's files into the new folder `dir`.
-fn write_report(
-    site: &Path,
-    dir: &Path,
-    title: &str,
-    draft: &Draft,
-    chapters: &[Chapter],
-    tables: &mut Tables,
-) -> Result<Vec<PathBuf>, Diagnostic> {
-    let mut files = vec![dir.join(REPORT_FILE)];
-    crate::new::write_new(site, &files[0], &report_yaml(title, draft))?;
-    for (i, c) in chapters.iter().enumerate() {
-        let name = slug::slugify(&c.title);
-        let name: String = name.chars().take(50).collect();
-        let name = name.trim_end_matches('-');
-        let path = dir.join(format!(
-            "{:02}-{}.md",
-            i + 1,
-            if name.is_empty() { "chapter" } else { name }
+/// What the import report says about the items beyond their number.
+fn item_notes(found: &items::Found) -> Vec<String> {
+    let mut notes = found.notes.clone();
+    if found.made_titles > 0 {
+        notes.push(format!(
+            "{} item title(s) are the first words of the item, the document giving none: shorten them in {ITEMS_FILE}",
+            found.made_titles
         ));
-        crate::new::write_new(site, &path, &chapter_markdown(c, i + 1, draft, tables))?;
-        files.push(path);
     }
-    for t in &tables.data {
-        for (ext, text) in [("csv", &t.csv), ("yaml", &t.schema)] {
-            let path = dir.join("data").join(format!("{}.{ext}", t.name));
-            crate::new::write_new(site, &path, text)?;
+    notes
+}
+
+/// Where recognised items are written, beside report.yaml.
+const ITEMS_FILE: &str = "recommendations.yaml";
+
+/// The new report's parts, as they are written.
+struct NewReport<'a> {
+    title: &'a str,
+    draft: &'a Draft,
+    chapters: &'a [Chapter<'a>],
+    /// For each chapter, what becomes of each of its blocks.
+    plans: &'a [Vec<items::Keep>],
+    found: &'a items::Found,
+}
+
+impl NewReport<'_> {
+    /// Writes the report's files into the new folder `dir`.
+    fn write(
+        &self,
+        site: &Path,
+        dir: &Path,
+        tables: &mut Tables,
+    ) -> Result<Vec<PathBuf>, Diagnostic> {
+        let mut files = vec![dir.join(REPORT_FILE)];
+        let mut yaml = report_yaml(self.title, self.draft);
+        if self.found.kind == Some(items::Kind::Action) {
+            yaml.push_str("item_label: Action\n");
+        }
+        crate::new::write_new(site, &files[0], &yaml)?;
+        for (i, c) in self.chapters.iter().enumerate() {
+            let name = slug::slugify(&c.title);
+            let name: String = name.chars().take(50).collect();
+            let name = name.trim_end_matches('-');
+            let path = dir.join(format!("{:02}-{}.md", i + 1, chapter_name(name)));
+            tables.chapter = path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let text = chapter_markdown(c, i + 1, self.draft, &self.plans[i], self.found, tables);
+            crate::new::write_new(site, &path, &text)?;
             files.push(path);
         }
+        if !self.found.items.is_empty() {
+            let path = dir.join(ITEMS_FILE);
+            crate::new::write_new(site, &path, &self.found.yaml())?;
+            files.push(path);
+        }
+        for t in &tables.data {
+            for (ext, text) in [("csv", &t.csv), ("yaml", &t.schema)] {
+                let path = dir.join("data").join(format!("{}.{ext}", t.name));
+                crate::new::write_new(site, &path, text)?;
+                files.push(path);
+            }
+        }
+        for (name, bytes) in &self.draft.images {
+            let path = dir.join(name);
+            crate::new::write_new_bytes(site, &path, bytes)?;
+            files.push(path);
+        }
+        Ok(files)
     }
-    for (name, bytes) in &draft.images {
-        let path = dir.join(name);
-        crate::new::write_new_bytes(site, &path, bytes)?;
-        files.push(path);
+}
+
+/// A chapter's file name (less its number) from its title's `slug`: not
+/// one of the addresses rapport keeps for itself inside a report (a
+/// chapter called "Recommendations" would take the tracker's).
+fn chapter_name(slug: &str) -> String {
+    let taken = crate::addresses::REPORT_TOP.contains(&slug)
+        || matches!(
+            slug,
+            "recommendations" | "actions" | "decisions" | crate::addresses::DATA
+        );
+    match slug {
+        "" => "chapter".to_string(),
+        _ if taken => format!("{slug}-chapter"),
+        _ => slug.to_string(),
     }
-    Ok(files)
 }
 
 fn read_capped(file: &Path) -> std::io::Result<Vec<u8>> {
@@ -255,6 +334,10 @@ fn report_yaml(title: &str, draft: &Draft) -> String {
 struct Tables {
     data: Vec<tables::DataTable>,
     text: usize,
+    /// The chapter file being written, for [`Tables::outcomes`].
+    chapter: String,
+    /// What became of each table, in the document's order.
+    outcomes: Vec<String>,
 }
 
 impl Tables {
@@ -265,13 +348,20 @@ impl Tables {
         let caption_text = caption
             .map(docx::plain)
             .unwrap_or_else(|| format!("Table {number}"));
+        let chapter = &self.chapter;
         match tables::as_data(rows, &name, &caption_text) {
             Some(t) => {
+                self.outcomes.push(format!(
+                    "table {number} (\"{caption_text}\", in {chapter}): a data table, data/{name}.csv"
+                ));
                 out.push_str("> [!TABLE] ");
                 out.push_str(&name);
                 self.data.push(t);
             }
             None => {
+                self.outcomes.push(format!(
+                    "table {number} (\"{caption_text}\", in {chapter}): a Markdown table, as not every column after the first holds figures"
+                ));
                 self.text += 1;
                 if let Some(caption) = caption {
                     out.push_str(caption);
@@ -309,10 +399,34 @@ fn with_captions<'a>(blocks: &[&'a Block]) -> Vec<(&'a Block, Option<&'a str>)> 
     out
 }
 
-fn chapter_markdown(c: &Chapter, order: usize, draft: &Draft, tables: &mut Tables) -> String {
+fn chapter_markdown(
+    c: &Chapter,
+    order: usize,
+    draft: &Draft,
+    plan: &[items::Keep],
+    found: &items::Found,
+    tables: &mut Tables,
+) -> String {
     let mut body = String::new();
     let mut previous: Option<&Block> = None;
-    for (b, caption) in with_captions(&c.blocks) {
+    for ((b, caption), keep) in with_captions(&c.blocks).into_iter().zip(plan) {
+        match keep {
+            items::Keep::Taken => continue,
+            items::Keep::Run(n) => {
+                if !body.is_empty() {
+                    body.push_str("\n\n");
+                }
+                body.push_str(&found.list(*n));
+                if let Some(what) = found.table_outcome(*n) {
+                    tables
+                        .outcomes
+                        .push(format!("{what}, in {}", tables.chapter));
+                }
+                previous = None;
+                continue;
+            }
+            items::Keep::Text => {}
+        }
         // Items of one list sit together; everything else is its own block.
         let same_list = matches!(
             (previous, b),
@@ -367,7 +481,7 @@ fn chapter_markdown(c: &Chapter, order: usize, draft: &Draft, tables: &mut Table
     )
 }
 
-fn write_block(out: &mut String, b: &Block, chapter_level: u8) {
+pub(super) fn write_block(out: &mut String, b: &Block, chapter_level: u8) {
     match b {
         Block::Heading { level, text } => {
             let depth = (level.saturating_sub(chapter_level) + 1).clamp(2, 6);

@@ -20,6 +20,13 @@ fn docx() -> String {
         .to_string()
 }
 
+/// Fails naming the first of `expected` that `text` lacks, with the text.
+fn contains_all(text: &str, expected: &[&str]) {
+    for e in expected {
+        assert!(text.contains(e), "{e:?} in\n{text}");
+    }
+}
+
 fn read(site: &TestSite, path: &str) -> String {
     std::fs::read_to_string(site.dir.join(path)).unwrap()
 }
@@ -36,6 +43,14 @@ fn a_word_document_becomes_a_draft_report_that_builds() {
         run.stderr
     );
     assert!(run.stderr.contains("computes and checks"), "{}", run.stderr);
+    // Which table became which.
+    contains_all(
+        &run.stderr,
+        &[
+            "table 1 (\"Spending by project, 2024/25\", in 03-what-we-did.md): a data table, data/table-1.csv",
+            "table 2 (\"Table 2\", in 03-what-we-did.md): a Markdown table",
+        ],
+    );
     assert!(
         run.stderr.contains("paragraph 4: comments were left out"),
         "{}",
@@ -83,22 +98,23 @@ fn a_word_document_becomes_a_draft_report_that_builds() {
         "{foreword}"
     );
     let work = read(&site, &format!("{REPORT}/03-what-we-did.md"));
-    for expected in [
-        "## Our priorities",
-        "- Reduce repeat victims\n    - Support for older people\n- Tackle anti-social behaviour",
-        "1. Publish the new plan\n1. Report on progress in spring",
-        // Each chapter's notes are numbered from 1.
-        "Spending is set out below.[^1]",
-        // A table of figures becomes a data table, its caption from the
-        // Caption paragraph; a table of words stays a Markdown table.
-        "Spending is set out below.[^1]\n\n> [!TABLE] table-1\n",
-        "| Partner | Leads on |\n| --- | --- |\n| City council | Housing and licensing |",
-        "![The partnership logo](image1.png)",
-        // Markdown's own characters in the text stay text.
-        "Costs in 2\\*3 areas used a\\_b codes.",
-    ] {
-        assert!(work.contains(expected), "{expected:?} in\n{work}");
-    }
+    contains_all(
+        &work,
+        &[
+            "## Our priorities",
+            "- Reduce repeat victims\n    - Support for older people\n- Tackle anti-social behaviour",
+            "1. Publish the new plan\n1. Report on progress in spring",
+            // Each chapter's notes are numbered from 1.
+            "Spending is set out below.[^1]",
+            // A table of figures becomes a data table, its caption from the
+            // Caption paragraph; a table of words stays a Markdown table.
+            "Spending is set out below.[^1]\n\n> [!TABLE] table-1\n",
+            "| Partner | Leads on |\n| --- | --- |\n| City council | Housing and licensing |",
+            "![The partnership logo](image1.png)",
+            // Markdown's own characters in the text stay text.
+            "Costs in 2\\*3 areas used a\\_b codes.",
+        ],
+    );
     assert!(site.dir.join(REPORT).join("image1.png").is_file());
     let schema = read(&site, &format!("{REPORT}/data/table-1.yaml"));
     assert!(
@@ -220,4 +236,176 @@ fn a_file_that_is_not_a_word_document_is_refused_in_words() {
         run.stderr
     );
     assert!(!site.dir.join("content").exists(), "nothing was written");
+}
+
+fn fixture_docx(name: &str) -> String {
+    fixtures()
+        .join(format!("fixtures/word/{name}.docx"))
+        .display()
+        .to_string()
+}
+
+/// Publishes the imported draft (a report in a draft builds only with
+/// `--drafts`; a reader sees the published one).
+fn publish(site: &TestSite, report: &str) {
+    let yaml = read(site, &format!("{report}/report.yaml")).replace("draft: true", "period: 2025");
+    site.write(&format!("{report}/report.yaml"), &yaml);
+}
+
+#[test]
+fn action_headings_and_a_summary_of_actions_table_become_actions_with_leads() {
+    let site = site();
+    let run = site
+        .run(&["import", &fixture_docx("action-plan")])
+        .success();
+    let report = "content/fixture-youth-violence-action-plan";
+    assert!(
+        run.stderr
+            .contains("3 action(s) became tracker items in recommendations.yaml"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains(
+            "the table \"Summary of actions and leads\": 3 actions in recommendations.yaml, in 03-summary-of-actions.md"
+        ),
+        "{}",
+        run.stderr
+    );
+    // A due date rapport cannot read is named, not guessed.
+    assert!(
+        run.stderr
+            .contains("Item 3's due date \"Before the summer\" is not a date rapport reads"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("no errors: the site builds"),
+        "{}",
+        run.stderr
+    );
+    assert!(read(&site, &format!("{report}/report.yaml")).contains("item_label: Action\n"));
+    let items = read(&site, &format!("{report}/recommendations.yaml"));
+    contains_all(
+        &items,
+        &[
+            // From its heading, with the words under it; the lead, theme and
+            // due date from the summary table.
+            "- number: 1\n  title: Open two youth hubs\n  theme: Places for young people\n  lead: City council\n  due: 2026-03\n  text: |\n    Open hubs in the north and the east of the city, each staffed in the evenings.\n",
+            // A dash after the number, a list in its words, two leads.
+            "- number: 2\n  title: Train staff in trauma-informed practice\n  theme: Workforce\n  lead: [Health board, Schools forum]\n  due: 2026-07-31\n  text: |\n    Offer the course to every youth worker and school nurse.\n\n    - Two places a term for each school\n",
+            // Only in the table: its row gives its words.
+            "- number: 3\n  title: Publish a directory of youth services\n  theme: Workforce\n  lead: City council\n  text: |\n    Publish a directory of youth services\n",
+        ],
+    );
+    // The chapters list the items where their words were; the summary
+    // table becomes the report's summary of actions, by theme.
+    let actions = read(&site, &format!("{report}/02-our-actions.md"));
+    assert!(
+        actions.contains(
+            "- [](rec:1): Open two youth hubs\n- [](rec:2): Train staff in trauma-informed practice"
+        ),
+        "{actions}"
+    );
+    assert!(
+        !actions.contains("each staffed in the evenings"),
+        "{actions}"
+    );
+    let summary = read(&site, &format!("{report}/03-summary-of-actions.md"));
+    assert!(
+        summary.contains(
+            "Each action has one lead partner.\n\n> [!ACTIONS] Summary of actions and leads"
+        ),
+        "{summary}"
+    );
+
+    publish(&site, report);
+    let run = site.run(&["build", "--no-pdf"]).success();
+    let slug = "fixture-youth-violence-action-plan";
+    let tracker = run.page(&format!("{slug}/actions/index.html"));
+    let text = tracker.text_of("main");
+    contains_all(
+        &text,
+        &[
+            "Open two youth hubs",
+            "Health board",
+            "Publish a directory of youth services",
+        ],
+    );
+    let item = run.page(&format!("{slug}/actions/2/index.html"));
+    assert!(
+        item.text_of("main")
+            .contains("Two places a term for each school"),
+        "{}",
+        item.text_of("main")
+    );
+    let summary = run.page(&format!("{slug}/summary-of-actions/index.html"));
+    let headings = summary.text_of("main");
+    assert!(headings.contains("Places for young people"), "{headings}");
+    assert!(headings.contains("Workforce"), "{headings}");
+    let chapter = run.page(&format!("{slug}/our-actions/index.html"));
+    assert!(
+        chapter.hrefs().iter().any(|h| h.ends_with("actions/1/")),
+        "{:?}",
+        chapter.hrefs()
+    );
+}
+
+#[test]
+fn a_numbered_list_under_recommendations_becomes_recommendations() {
+    let site = site();
+    let run = site.run(&["import", &fixture_docx("review")]).success();
+    let report = "content/fixture-review-of-night-time-safety";
+    assert!(
+        run.stderr
+            .contains("3 recommendation(s) became tracker items"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .contains("2 item title(s) are the first words of the item"),
+        "{}",
+        run.stderr
+    );
+    assert!(!read(&site, &format!("{report}/report.yaml")).contains("item_label"));
+    let items = read(&site, &format!("{report}/recommendations.yaml"));
+    contains_all(
+        &items,
+        &[
+            // A bold lead-in is the title.
+            "- number: 1\n  title: Publish one plan\n  text: |\n    The partners should publish a single night-time safety plan each year.\n",
+            // Otherwise the first sentence, cut where it is long.
+            "- number: 2\n  title: \"Extend the late-night bus to the two largest estates, so that people…\"\n",
+            // A nested list stays with its item.
+            "- number: 3\n  title: Train door staff\n  text: |\n    Train door staff.\n\n    1. Cover spotting people at risk\n",
+        ],
+    );
+    let chapter = read(&site, &format!("{report}/02-recommendations-chapter.md"));
+    assert!(
+        chapter.contains("The review makes three recommendations.\n\n> [!RECOMMENDATIONS]"),
+        "{chapter}"
+    );
+    // The heading over a list of what is not recommendations keeps it.
+    let next = read(&site, &format!("{report}/03-next-steps.md"));
+    assert!(
+        next.contains("The board will consider the review in June."),
+        "{next}"
+    );
+
+    publish(&site, report);
+    let run = site.run(&["build", "--no-pdf"]).success();
+    let slug = "fixture-review-of-night-time-safety";
+    // A chapter cannot take the tracker's address, so it is renamed.
+    let chapter = run.page(&format!("{slug}/recommendations-chapter/index.html"));
+    let listed = chapter.text_of("main");
+    assert!(listed.contains("Publish one plan"), "{listed}");
+    assert!(listed.contains("Train door staff"), "{listed}");
+    let item = run.page(&format!("{slug}/recommendations/1/index.html"));
+    assert!(
+        item.text_of("main")
+            .contains("publish a single night-time safety plan each year"),
+        "{}",
+        item.text_of("main")
+    );
 }
