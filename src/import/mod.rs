@@ -113,6 +113,15 @@ pub fn import(site: &Path, file: &Path, opts: &Options) -> Result<Imported, Diag
         .iter()
         .map(|c| found.take(&c.title, &with_captions(&c.blocks)))
         .collect();
+    // An item's words moved out of its chapter take their notes with them.
+    for item in &mut found.items {
+        let (text, notes) = number_notes(&item.text, &draft);
+        item.text = if notes.is_empty() {
+            text
+        } else {
+            format!("{}\n{notes}", text.trim_end())
+        };
+    }
     let mut tables = Tables::default();
     let report = NewReport {
         title: &title,
@@ -441,12 +450,22 @@ fn chapter_markdown(
         }
         previous = Some(b);
     }
-    // Word numbers notes through the whole document (from 2 in files
-    // LibreOffice writes); a chapter's are numbered from 1, as read.
+    let (body, notes) = number_notes(&body, draft);
+    format!(
+        "---\ntitle: {}\norder: {order}\n---\n\n{}\n{notes}",
+        crate::new::yaml_text(&c.title),
+        body.trim_end()
+    )
+}
+
+/// `body` with its note references numbered from 1 (Word numbers notes
+/// through the whole document, from 2 in files LibreOffice writes), and the
+/// notes' Markdown to append: a chapter's or a tracker item's own.
+fn number_notes(body: &str, draft: &Draft) -> (String, String) {
     let mut notes = String::new();
     let mut numbered = String::with_capacity(body.len());
     let mut labels: Vec<String> = Vec::new();
-    let mut rest = body.as_str();
+    let mut rest = body;
     while let Some(at) = rest.find("[^") {
         let escaped = rest[..at].ends_with('\\');
         numbered.push_str(&rest[..at]);
@@ -473,12 +492,7 @@ fn chapter_markdown(
         }
     }
     numbered.push_str(rest);
-    let body = numbered;
-    format!(
-        "---\ntitle: {}\norder: {order}\n---\n\n{}\n{notes}",
-        crate::new::yaml_text(&c.title),
-        body.trim_end()
-    )
+    (numbered, notes)
 }
 
 pub(super) fn write_block(out: &mut String, b: &Block, chapter_level: u8) {

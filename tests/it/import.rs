@@ -291,7 +291,8 @@ fn action_headings_and_a_summary_of_actions_table_become_actions_with_leads() {
         &[
             // From its heading, with the words under it; the lead, theme and
             // due date from the summary table.
-            "- number: 1\n  title: Open two youth hubs\n  theme: Places for young people\n  lead: City council\n  due: 2026-03\n  text: |\n    Open hubs in the north and the east of the city, each staffed in the evenings.\n",
+            // Its footnote goes with it.
+            "- number: 1\n  title: Open two youth hubs\n  theme: Places for young people\n  lead: City council\n  due: 2026-03\n  text: |\n    Open hubs in the north and the east of the city, each staffed in the evenings.[^1]\n\n    [^1]: The sites are chosen with young people in the spring.\n",
             // A dash after the number, a list in its words, two leads.
             "- number: 2\n  title: Train staff in trauma-informed practice\n  theme: Workforce\n  lead: [Health board, Schools forum]\n  due: 2026-07-31\n  text: |\n    Offer the course to every youth worker and school nurse.\n\n    - Two places a term for each school\n",
             // Only in the table: its row gives its words.
@@ -338,6 +339,14 @@ fn action_headings_and_a_summary_of_actions_table_become_actions_with_leads() {
             .contains("Two places a term for each school"),
         "{}",
         item.text_of("main")
+    );
+    let first = run.page(&format!("{slug}/actions/1/index.html"));
+    assert!(
+        first
+            .text_of(".footnotes")
+            .contains("The sites are chosen with young people in the spring."),
+        "{}",
+        first.text_of("main")
     );
     let summary = run.page(&format!("{slug}/summary-of-actions/index.html"));
     let headings = summary.text_of("main");
