@@ -30,6 +30,9 @@ pub enum Block {
     Quote(String),
     /// A paragraph in Word's *Caption* style: a table's or picture's title.
     Caption(String),
+    /// A paragraph the document numbers (3.1, 3.2): its chapter is written
+    /// `numbered: true`, so rapport numbers it.
+    Numbered(String),
     /// Rows of cells; the first row is the header.
     Table(Vec<Vec<String>>),
 }
@@ -97,7 +100,7 @@ pub fn read(bytes: &[u8]) -> Result<Draft, String> {
     let core = part("docProps/core.xml")?;
     let mut reader = Reader {
         styles: style_names(styles.as_ref()),
-        bullets: bullet_lists(numbering.as_ref()),
+        levels: list_levels(numbering.as_ref()),
         links: related(rels.as_ref(), "/hyperlink"),
         pictures: related(rels.as_ref(), "/image"),
         draft: Draft::default(),
@@ -137,8 +140,8 @@ pub fn read(bytes: &[u8]) -> Result<Draft, String> {
 struct Reader {
     /// Style id -> its name in lower case (`Heading1` -> `heading 1`).
     styles: HashMap<String, String>,
-    /// Numbering ids whose lists are bulleted, with the levels that are.
-    bullets: HashMap<String, Vec<String>>,
+    /// How each numbering id numbers each of its levels.
+    levels: HashMap<String, HashMap<String, Numbering>>,
     /// Relationship id -> the link's target.
     links: HashMap<String, String>,
     /// Relationship id -> a picture's path in the package (`media/image1.png`).
@@ -161,20 +164,39 @@ fn style_names(styles: Option<&Element>) -> HashMap<String, String> {
     out
 }
 
-fn bullet_lists(numbering: Option<&Element>) -> HashMap<String, Vec<String>> {
+/// How a level of a Word list is numbered.
+#[derive(Clone, Copy, PartialEq, Debug)]
+enum Numbering {
+    Bullet,
+    Number,
+    /// Numbers with more than one part (`3.1`, `%1.%2`): a document's
+    /// numbered paragraphs, not a list.
+    Paragraph,
+}
+
+/// Numbering id -> level (`ilvl`) -> how it is numbered.
+fn list_levels(numbering: Option<&Element>) -> HashMap<String, HashMap<String, Numbering>> {
     let Some(numbering) = numbering else {
         return HashMap::new();
     };
-    let mut abstract_bullets: HashMap<&str, Vec<String>> = HashMap::new();
+    let mut abstract_levels: HashMap<&str, HashMap<String, Numbering>> = HashMap::new();
     for a in numbering.elements().filter(|e| e.name == "abstractNum") {
         let levels = a
             .elements()
             .filter(|l| l.name == "lvl")
-            .filter(|l| l.child("numFmt").and_then(|f| f.attr("val")) == Some("bullet"))
-            .filter_map(|l| l.attr("ilvl").map(str::to_string))
+            .filter_map(|l| {
+                let format = l.child("numFmt").and_then(|f| f.attr("val"));
+                let text = l.child("lvlText").and_then(|t| t.attr("val")).unwrap_or("");
+                let kind = match format {
+                    Some("bullet") => Numbering::Bullet,
+                    _ if text.matches('%').count() >= 2 => Numbering::Paragraph,
+                    _ => Numbering::Number,
+                };
+                Some((l.attr("ilvl")?.to_string(), kind))
+            })
             .collect();
         if let Some(id) = a.attr("abstractNumId") {
-            abstract_bullets.insert(id, levels);
+            abstract_levels.insert(id, levels);
         }
     }
     let mut out = HashMap::new();
@@ -182,7 +204,7 @@ fn bullet_lists(numbering: Option<&Element>) -> HashMap<String, Vec<String>> {
         let abstract_id = n.child("abstractNumId").and_then(|a| a.attr("val"));
         if let (Some(id), Some(levels)) = (
             n.attr("numId"),
-            abstract_id.and_then(|a| abstract_bullets.get(a)),
+            abstract_id.and_then(|a| abstract_levels.get(a)),
         ) {
             out.insert(id.to_string(), levels.clone());
         }
@@ -282,6 +304,8 @@ impl Reader {
         }
         let block = if let Some(level) = heading_level(&style, p) {
             Block::Heading { level, text }
+        } else if self.numbered_paragraph(p) {
+            Block::Numbered(text)
         } else if let Some((ordered, depth)) = self.list_item(p, &style) {
             Block::Item {
                 ordered,
@@ -298,6 +322,20 @@ impl Reader {
         self.draft.blocks.push(block);
     }
 
+    /// Whether `p` is one of the document's numbered paragraphs (3.1,
+    /// 3.2), which rapport numbers itself in a `numbered: true` chapter.
+    fn numbered_paragraph(&self, p: &Element) -> bool {
+        let Some(num) = p.child("pPr").and_then(|ppr| ppr.child("numPr")) else {
+            return false;
+        };
+        let level = num.child("ilvl").and_then(|l| l.attr("val")).unwrap_or("0");
+        num.child("numId")
+            .and_then(|n| n.attr("val"))
+            .and_then(|id| self.levels.get(id))
+            .and_then(|l| l.get(level))
+            == Some(&Numbering::Paragraph)
+    }
+
     fn list_item(&self, p: &Element, style: &str) -> Option<(bool, u8)> {
         if let Some(num) = p.child("pPr").and_then(|ppr| ppr.child("numPr")) {
             let level = num.child("ilvl").and_then(|l| l.attr("val")).unwrap_or("0");
@@ -306,11 +344,11 @@ impl Reader {
             if id == "0" {
                 return None;
             }
-            let bullet = self
-                .bullets
-                .get(id)
-                .is_some_and(|l| l.iter().any(|b| b == level));
-            return Some((!bullet, level.parse().unwrap_or(0)));
+            let kind = self.levels.get(id).and_then(|l| l.get(level)).copied();
+            return match kind {
+                Some(Numbering::Paragraph) => None,
+                _ => Some((kind != Some(Numbering::Bullet), level.parse().unwrap_or(0))),
+            };
         }
         if style.starts_with("list bullet") {
             return Some((false, 0));
@@ -626,8 +664,24 @@ mod tests {
 
     /// A .docx holding `body` as its document's body, and nothing else.
     fn docx(body: &str) -> Vec<u8> {
+        docx_numbered(body, None)
+    }
+
+    /// A .docx with `body`, and `numbering` as its lists' definitions.
+    fn docx_numbered(body: &str, numbering: Option<&str>) -> Vec<u8> {
         let mut out = std::io::Cursor::new(Vec::new());
         let mut zip = zip::ZipWriter::new(&mut out);
+        if let Some(numbering) = numbering {
+            zip.start_file(
+                "word/numbering.xml",
+                zip::write::SimpleFileOptions::default(),
+            )
+            .unwrap();
+            let xml = format!(
+                r#"<w:numbering xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">{numbering}</w:numbering>"#
+            );
+            std::io::Write::write_all(&mut zip, xml.as_bytes()).unwrap();
+        }
         zip.start_file(
             "word/document.xml",
             zip::write::SimpleFileOptions::default(),
@@ -752,5 +806,32 @@ mod tests {
             ])]
         );
         assert!(d.approximations.is_empty());
+    }
+
+    #[test]
+    fn paragraphs_the_document_numbers_3_1_are_numbered_paragraphs_not_a_list() {
+        let numbering = r#"<w:abstractNum w:abstractNumId="0"><w:lvl w:ilvl="0"><w:numFmt w:val="decimal"/><w:lvlText w:val="%1."/></w:lvl><w:lvl w:ilvl="1"><w:numFmt w:val="decimal"/><w:lvlText w:val="%1.%2"/></w:lvl></w:abstractNum><w:num w:numId="4"><w:abstractNumId w:val="0"/></w:num>"#;
+        let para = |level: u8, text: &str| {
+            format!(
+                r#"<w:p><w:pPr><w:numPr><w:ilvl w:val="{level}"/><w:numId w:val="4"/></w:numPr></w:pPr><w:r><w:t>{text}</w:t></w:r></w:p>"#
+            )
+        };
+        let body = [
+            para(0, "A list item"),
+            para(1, "The board is asked to agree."),
+        ]
+        .concat();
+        let d = read(&docx_numbered(&body, Some(numbering))).unwrap();
+        assert_eq!(
+            d.blocks,
+            [
+                Block::Item {
+                    ordered: true,
+                    depth: 0,
+                    text: "A list item".into()
+                },
+                Block::Numbered("The board is asked to agree.".into())
+            ]
+        );
     }
 }

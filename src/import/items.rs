@@ -182,8 +182,13 @@ impl Found {
             }
             let mut body = Vec::new();
             i += 1;
-            while let Some((b @ (Block::Paragraph(_) | Block::Item { .. } | Block::Quote(_)), _)) =
-                blocks.get(i)
+            while let Some((
+                b @ (Block::Paragraph(_)
+                | Block::Numbered(_)
+                | Block::Item { .. }
+                | Block::Quote(_)),
+                _,
+            )) = blocks.get(i)
             {
                 body.push(*b);
                 i += 1;

@@ -451,9 +451,12 @@ fn chapter_markdown(
         previous = Some(b);
     }
     let (body, notes) = number_notes(&body, draft);
+    // Where the document numbers its paragraphs, rapport numbers them.
+    let numbered = c.blocks.iter().any(|b| matches!(b, Block::Numbered(_)));
     format!(
-        "---\ntitle: {}\norder: {order}\n---\n\n{}\n{notes}",
+        "---\ntitle: {}\norder: {order}\n{}---\n\n{}\n{notes}",
         crate::new::yaml_text(&c.title),
+        if numbered { "numbered: true\n" } else { "" },
         body.trim_end()
     )
 }
@@ -503,7 +506,7 @@ pub(super) fn write_block(out: &mut String, b: &Block, chapter_level: u8) {
             out.push(' ');
             out.push_str(&text.replace("  \n", " "));
         }
-        Block::Paragraph(text) | Block::Caption(text) => out.push_str(text),
+        Block::Paragraph(text) | Block::Caption(text) | Block::Numbered(text) => out.push_str(text),
         Block::Quote(text) => {
             out.push_str("> ");
             out.push_str(&text.replace('\n', "\n> "));

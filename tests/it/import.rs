@@ -418,3 +418,59 @@ fn a_numbered_list_under_recommendations_becomes_recommendations() {
         item.text_of("main")
     );
 }
+
+#[test]
+fn paragraphs_a_board_paper_numbers_are_numbered_by_rapport() {
+    // A Word file written here: Word's own numbering 3.1, 3.2 on body
+    // paragraphs (a list level whose number has two parts).
+    let site = site();
+    let w = r#"xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main""#;
+    let para = |text: &str| {
+        format!(
+            r#"<w:p><w:pPr><w:numPr><w:ilvl w:val="1"/><w:numId w:val="1"/></w:numPr></w:pPr><w:r><w:t>{text}</w:t></w:r></w:p>"#
+        )
+    };
+    let body = [
+        r#"<w:p><w:pPr><w:pStyle w:val="Heading1"/><w:outlineLvl w:val="0"/></w:pPr><w:r><w:t>Decision</w:t></w:r></w:p>"#.to_string(),
+        r#"<w:p><w:pPr><w:pStyle w:val="Heading2"/><w:outlineLvl w:val="1"/></w:pPr><w:r><w:t>Purpose</w:t></w:r></w:p>"#.to_string(),
+        para("The board is asked to note the paper."),
+        para("The board is asked to agree the budget."),
+    ]
+    .concat();
+    let files = [
+        (
+            "word/document.xml",
+            format!("<w:document {w}><w:body>{body}</w:body></w:document>"),
+        ),
+        (
+            "word/numbering.xml",
+            format!(
+                r#"<w:numbering {w}><w:abstractNum w:abstractNumId="0"><w:lvl w:ilvl="0"><w:numFmt w:val="decimal"/><w:lvlText w:val="%1."/></w:lvl><w:lvl w:ilvl="1"><w:numFmt w:val="decimal"/><w:lvlText w:val="%1.%2"/></w:lvl></w:abstractNum><w:num w:numId="1"><w:abstractNumId w:val="0"/></w:num></w:numbering>"#
+            ),
+        ),
+    ];
+    let path = site.dir.join("paper.docx");
+    let mut zip = zip::ZipWriter::new(std::fs::File::create(&path).unwrap());
+    for (name, text) in &files {
+        zip.start_file(*name, zip::write::SimpleFileOptions::default())
+            .unwrap();
+        std::io::Write::write_all(&mut zip, text.as_bytes()).unwrap();
+    }
+    zip.finish().unwrap();
+    site.run(&["import", "paper.docx", "--title", "Board paper"])
+        .success();
+    let chapter = read(&site, "content/board-paper/01-decision.md");
+    assert!(
+        chapter.starts_with("---\ntitle: Decision\norder: 1\nnumbered: true\n---\n\n## Purpose\n\nThe board is asked to note the paper.\n\nThe board is asked to agree the budget."),
+        "{chapter}"
+    );
+    publish(&site, "content/board-paper");
+    let run = site.run(&["build", "--no-pdf"]).success();
+    let page = run.page("board-paper/decision/index.html");
+    assert_eq!(
+        page.cells("p.numbered .para-number"),
+        ["1.1", "1.2"],
+        "{}",
+        page.text_of("main")
+    );
+}
