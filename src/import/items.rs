@@ -513,7 +513,7 @@ impl Found {
             let number = if item.number.bytes().all(|b| b.is_ascii_digit()) {
                 item.number.clone()
             } else {
-                yaml(&item.number)
+                yaml_string(&item.number)
             };
             let _ = writeln!(out, "- number: {number}");
             let _ = writeln!(out, "  title: {}", yaml_string(&item.title));
@@ -851,5 +851,22 @@ mod tests {
         assert_eq!((c.kind, c.text, c.lead), (Kind::Recommendation, 0, Some(1)));
         assert!(Columns::of(&header(&["Action", "Cost (£)"])).is_none());
         assert!(Columns::of(&header(&["Partner", "Leads on"])).is_none());
+    }
+
+    #[test]
+    fn an_item_number_yaml_would_read_as_a_decimal_stays_text() {
+        let mut found = Found::default();
+        for number in ["3", "1.2", "A1"] {
+            found.add(Item {
+                number: number.into(),
+                title: "T".into(),
+                text: "Words.".into(),
+                ..Item::default()
+            });
+        }
+        let yaml = found.yaml();
+        for line in ["- number: 3\n", "- number: \"1.2\"\n", "- number: A1\n"] {
+            assert!(yaml.contains(line), "{line:?} in {yaml}");
+        }
     }
 }
