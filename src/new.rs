@@ -197,9 +197,17 @@ pub fn recommendation(site: &Path, report: &str, title: &str) -> Result<PathBuf,
     Ok(path)
 }
 
-/// A title as a YAML value: quoted when it would not read as plain text.
+/// A title as a YAML value: quoted when it would not read as plain text,
+/// or would read as a number, a date or a true/false.
 pub(crate) fn yaml_text(s: &str) -> String {
+    let ambiguous = s.parse::<f64>().is_ok()
+        || matches!(
+            s.to_lowercase().as_str(),
+            "yes" | "no" | "true" | "false" | "on" | "off" | "null" | "~"
+        )
+        || (s.len() == 10 && s.as_bytes()[4] == b'-' && s.as_bytes()[7] == b'-');
     let plain = !s.is_empty()
+        && !ambiguous
         && !s.contains([
             ':', '#', '"', '\'', '[', ']', '{', '}', ',', '&', '*', '!', '|', '>', '%', '@', '`',
         ])

@@ -575,7 +575,6 @@ pub fn escape(text: &str) -> String {
     out
 }
 
-/// Markdown back to its words, for a title.
 /// One cell of a Word table as read.
 struct Cell {
     text: String,
@@ -623,9 +622,9 @@ fn table_rows(grid: &[Vec<Cell>]) -> Vec<Vec<String>> {
         let joined: Vec<String> = spread[0]
             .iter()
             .zip(&rows[1])
-            .zip(&grid_continues(&grid[1]))
+            .zip(grid[1].iter().map(|c| c.continues))
             .map(|((top, below), continues)| {
-                if *continues || below.is_empty() || below == top {
+                if continues || below.is_empty() || below == top {
                     top.clone()
                 } else if top.is_empty() {
                     below.clone()
@@ -639,12 +638,7 @@ fn table_rows(grid: &[Vec<Cell>]) -> Vec<Vec<String>> {
     rows
 }
 
-/// For each column of a row of single cells, whether its cell continues
-/// the one above.
-fn grid_continues(cells: &[Cell]) -> Vec<bool> {
-    cells.iter().map(|c| c.continues).collect()
-}
-
+/// Markdown back to its words, for a title.
 pub fn plain(markdown: &str) -> String {
     let mut out = String::new();
     let mut chars = markdown.chars().peekable();

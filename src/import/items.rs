@@ -513,25 +513,26 @@ impl Found {
             let number = if item.number.bytes().all(|b| b.is_ascii_digit()) {
                 item.number.clone()
             } else {
-                yaml_string(&item.number)
+                yaml(&item.number)
             };
             let _ = writeln!(out, "- number: {number}");
-            let _ = writeln!(out, "  title: {}", yaml_string(&item.title));
+            let _ = writeln!(out, "  title: {}", yaml(&item.title));
             if let Some(theme) = &item.theme {
-                let _ = writeln!(out, "  theme: {}", yaml_string(theme));
+                let _ = writeln!(out, "  theme: {}", yaml(theme));
             }
             match item.lead.as_slice() {
                 [] => {}
                 [one] => {
-                    let _ = writeln!(out, "  lead: {}", yaml_string(one));
+                    let _ = writeln!(out, "  lead: {}", yaml(one));
                 }
                 many => {
-                    let many: Vec<String> = many.iter().map(|l| yaml_string(l)).collect();
+                    let many: Vec<String> = many.iter().map(|l| yaml(l)).collect();
                     let _ = writeln!(out, "  lead: [{}]", many.join(", "));
                 }
             }
             if let Some(due) = &item.due {
-                let _ = writeln!(out, "  due: {}", yaml(due));
+                // Already checked to be a date rapport reads.
+                let _ = writeln!(out, "  due: {due}");
             }
             if let Some(status) = &item.status {
                 let _ = writeln!(out, "  status: {status}");
@@ -550,23 +551,6 @@ impl Found {
             }
         }
         out
-    }
-}
-
-/// A string YAML reads back as the same string: quoted where it could be
-/// taken for a number, a date or a true/false.
-fn yaml_string(s: &str) -> String {
-    let plain = crate::new::yaml_text(s);
-    let ambiguous = s.parse::<f64>().is_ok()
-        || matches!(
-            s.to_lowercase().as_str(),
-            "yes" | "no" | "true" | "false" | "on" | "off" | "null" | "~"
-        )
-        || (s.len() == 10 && s.as_bytes()[4] == b'-' && s.as_bytes()[7] == b'-');
-    if ambiguous && !plain.starts_with('"') {
-        format!("\"{s}\"")
-    } else {
-        plain
     }
 }
 
@@ -831,11 +815,12 @@ mod tests {
 
     #[test]
     fn a_yaml_string_that_looks_like_a_number_or_date_is_quoted() {
-        assert_eq!(yaml_string("2026"), "\"2026\"");
-        assert_eq!(yaml_string("yes"), "\"yes\"");
-        assert_eq!(yaml_string("2026-03-31"), "\"2026-03-31\"");
-        assert_eq!(yaml_string("City council"), "City council");
-        assert_eq!(yaml_string("Police: crime"), "\"Police: crime\"");
+        let yaml = crate::new::yaml_text;
+        assert_eq!(yaml("2026"), "\"2026\"");
+        assert_eq!(yaml("yes"), "\"yes\"");
+        assert_eq!(yaml("2026-03-31"), "\"2026-03-31\"");
+        assert_eq!(yaml("City council"), "City council");
+        assert_eq!(yaml("Police: crime"), "\"Police: crime\"");
     }
 
     #[test]
