@@ -3,9 +3,10 @@
 //!
 //! A few tests drive Debian's Chromium (`tests/it/browser.rs`, `search.rs`)
 //! or read the PDF edition back with poppler's `pdfinfo`, `pdftotext` and
-//! `pdffonts` (`tests/it/pdf.rs`). Where a program is missing they must not
+//! `pdffonts` (`tests/it/pdf.rs`), or the editions to edit with LibreOffice's
+//! `soffice` (`tests/it/editions.rs`). Where a program is missing they must not
 //! pass without running, so this script sets a cfg for each program it finds
-//! (`has_chromium`, `has_poppler`) and the tests carry
+//! (`has_chromium`, `has_poppler`, `has_soffice`) and the tests carry
 //! `#[cfg_attr(not(has_chromium), ignore = "...")]`: `cargo test` lists them
 //! as ignored, with the reason. The library and the binary read neither cfg.
 //!
@@ -23,6 +24,7 @@ pub fn run() {
     println!("cargo::rerun-if-changed=build/find_tools.rs");
     println!("cargo::rustc-check-cfg=cfg(has_chromium)");
     println!("cargo::rustc-check-cfg=cfg(has_poppler)");
+    println!("cargo::rustc-check-cfg=cfg(has_soffice)");
     for var in ["RAPPORT_SKIP_BROWSER", "RAPPORT_CHROMIUM", "PATH"] {
         println!("cargo::rerun-if-env-changed={var}");
     }
@@ -57,6 +59,14 @@ pub fn run() {
     });
     if poppler {
         println!("cargo::rustc-cfg=has_poppler");
+    }
+    let soffice: Vec<PathBuf> = path_dirs
+        .iter()
+        .filter(|d| d.is_absolute())
+        .map(|d| d.join("soffice"))
+        .collect();
+    if find(&soffice, &mut watched).is_some() {
+        println!("cargo::rustc-cfg=has_soffice");
     }
 
     for path in watched {

@@ -60,6 +60,12 @@ pub fn pdf_file(slug: &str) -> String {
     [slug, ".pdf"].concat()
 }
 
+/// A report's editable edition (`odt`, `docx`), in its folder beside the
+/// PDF: `<slug>.odt`.
+pub fn edition_file(slug: &str, ext: &str) -> String {
+    [slug, ".", ext].concat()
+}
+
 /// A data table's file to download, from its report's folder:
 /// `data/<table>.csv`.
 pub fn table_file(table: &str, ext: &str) -> String {

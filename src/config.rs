@@ -42,6 +42,8 @@ struct RawConfig {
     git_dates: Option<bool>,
     /// Also make a PDF of each chapter (default false).
     pdf_per_chapter: Option<bool>,
+    /// Editable editions of each report: `editions: [odt, docx]`.
+    editions: Option<Vec<Spanned<String>>>,
     /// Editorial checks to turn off: `checks: { vague-link: off }`.
     checks: Option<std::collections::BTreeMap<String, Spanned<String>>>,
     /// How Markdown is turned into pages: `markdown: { raw_html: sanitise }`.
@@ -196,6 +198,9 @@ pub struct SiteConfig {
     pub cache_dir: Option<std::path::PathBuf>,
     /// Also a PDF of each chapter.
     pub pdf_per_chapter: bool,
+    /// The editable editions written beside each report's PDF, in the
+    /// order given, each once.
+    pub editions: Vec<Edition>,
     /// Raw HTML in chapters: shown as text (default) or sanitised.
     pub raw_html: RawHtmlMode,
     /// The theme's interface strings in the site's language, with the
@@ -265,6 +270,7 @@ pub fn load(
     }
     let checks_off = checks_off(raw.checks.unwrap_or_default(), p);
     let raw_html = raw_html(raw.markdown, p);
+    let editions = editions(raw.editions.unwrap_or_default(), p);
     let language = raw.language.unwrap_or_else(|| "en-GB".to_string());
     let strings = crate::strings::Strings::load(
         fs,
@@ -297,6 +303,7 @@ pub fn load(
         pdf: true,
         cache_dir: None,
         pdf_per_chapter: raw.pdf_per_chapter.unwrap_or(false),
+        editions,
         raw_html,
         strings: std::sync::Arc::new(strings),
     })
@@ -772,6 +779,51 @@ fn checks_off(
     off
 }
 
+/// A report as a file to edit: an OpenDocument text file or a Word
+/// document, for a committee or reviewer to comment on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Edition {
+    Odt,
+    Docx,
+}
+
+impl Edition {
+    pub const ALL: [Edition; 2] = [Edition::Odt, Edition::Docx];
+
+    /// The file extension, which is also its name in `editions:`.
+    pub fn ext(self) -> &'static str {
+        match self {
+            Edition::Odt => "odt",
+            Edition::Docx => "docx",
+        }
+    }
+}
+
+/// `editions: [odt, docx]`; an unknown name is an error at its place.
+fn editions(raw: Vec<Spanned<String>>, p: &mut Problems) -> Vec<Edition> {
+    let mut out = Vec::new();
+    for name in raw {
+        let wanted = name
+            .value
+            .trim()
+            .trim_start_matches('.')
+            .to_ascii_lowercase();
+        match Edition::ALL.into_iter().find(|e| e.ext() == wanted) {
+            Some(e) if !out.contains(&e) => out.push(e),
+            Some(_) => {}
+            None => p.push(
+                Diagnostic::error(
+                    "unknown-edition",
+                    format!("rapport cannot write an edition as `{}`", name.value),
+                )
+                .at(yaml::span_of(&name, 0))
+                .with_hint("write `editions: [odt, docx]`, or only one of them: `odt` is an OpenDocument text file, `docx` a Word document"),
+            ),
+        }
+    }
+    out
+}
+
 /// How raw HTML in chapters is shown (`markdown: raw_html:`).
 fn raw_html(raw: Option<RawMarkdown>, p: &mut Problems) -> RawHtmlMode {
     let Some(setting) = raw.and_then(|m| m.raw_html) else {
@@ -1049,6 +1101,20 @@ mod tests {
         let (_, d) = load_str("title: T\norganisation: O\nbranding:\n  accent_colour: blue\n");
         assert_eq!(d[0].code, "bad-colour");
         assert_eq!(d[0].location(), "site.yaml:4:18");
+    }
+
+    #[test]
+    fn editions_are_named_by_their_file_type() {
+        let (cfg, _) = load_str("title: T\norganisation: O\n");
+        assert!(cfg.unwrap().editions.is_empty());
+        let (cfg, d) = load_str("title: T\norganisation: O\neditions: [docx, ODT, docx]\n");
+        assert!(d.is_empty(), "{d:?}");
+        assert_eq!(cfg.unwrap().editions, [Edition::Docx, Edition::Odt]);
+        let (cfg, d) = load_str("title: T\norganisation: O\neditions: [odt, rtf]\n");
+        assert!(cfg.is_none());
+        assert_eq!(codes(&d), ["unknown-edition"]);
+        assert_eq!(d[0].location(), "site.yaml:3:17");
+        assert!(d[0].hint.as_deref().unwrap().contains("odt, docx"));
     }
 
     #[test]

@@ -734,8 +734,15 @@ fn reserved_report(name: &str, report_file: &str) -> Diagnostic {
 /// silently replace.
 fn check_asset_names(slug: &str, dir: &str, assets: &[String], diags: &Diagnostics) {
     let pdf = crate::addresses::pdf_file(slug);
+    // The editable editions' names are kept whether or not the site makes
+    // them, so turning them on never breaks a report.
+    let editions =
+        crate::config::Edition::ALL.map(|e| crate::addresses::edition_file(slug, e.ext()));
     for a in assets {
-        if a.eq_ignore_ascii_case(&pdf) || crate::addresses::taken_in_report(a) {
+        if a.eq_ignore_ascii_case(&pdf)
+            || editions.iter().any(|e| a.eq_ignore_ascii_case(e))
+            || crate::addresses::taken_in_report(a)
+        {
             diags.push(
                 Diagnostic::error(
                     "reserved-slug",
@@ -743,7 +750,7 @@ fn check_asset_names(slug: &str, dir: &str, assets: &[String], diags: &Diagnosti
                 )
                 .in_file(vfs::join(dir, a))
                 .with_hint(format!(
-                    "rename the file, e.g. `{slug}-original.pdf`; rapport writes the report's PDF edition as `{pdf}` and its recommendations as `recommendations.csv` and `.json`"
+                    "rename the file, e.g. `{slug}-original.pdf`; rapport writes the report's PDF edition as `{pdf}`, its editions to edit as `{slug}.odt` and `.docx`, and its recommendations as `recommendations.csv` and `.json`"
                 )),
             );
         }

@@ -22,6 +22,7 @@ pub mod controls;
 pub mod data;
 pub mod dates;
 pub mod diagnostics;
+pub mod editions;
 pub mod editorial;
 pub mod files;
 pub mod fuzz;

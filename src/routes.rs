@@ -106,6 +106,8 @@ pub struct ReportRoutes {
     pub revisions: Option<Route>,
     /// The PDF edition, when the site makes PDFs.
     pub pdf: Option<Route>,
+    /// The editable editions the site asks for (`editions:`), in its order.
+    pub editions: Vec<(crate::config::Edition, Route)>,
     /// In the order of the report's chapters.
     pub chapters: Vec<ChapterRoutes>,
     /// The tracker's pages and open data, when the report tracks items.
@@ -158,7 +160,13 @@ impl Routes {
             reports: site
                 .reports
                 .iter()
-                .map(|r| ReportRoutes::new(r, config.pdf, config.pdf_per_chapter))
+                .map(|r| {
+                    let mut rr = ReportRoutes::new(r, config.pdf, config.pdf_per_chapter);
+                    rr.editions = (config.editions.iter())
+                        .map(|e| (*e, rr.file(&addr::edition_file(&r.slug, e.ext()))))
+                        .collect();
+                    rr
+                })
                 .collect(),
         }
     }
@@ -191,6 +199,7 @@ impl ReportRoutes {
             revisions: (!r.corrections.is_empty())
                 .then(|| Route::page(&[dir, addr::REVISIONS, "/"])),
             pdf: pdf.then(|| in_report(&addr::pdf_file(&r.slug))),
+            editions: Vec::new(),
             chapters: r.chapters.iter().map(|c| chapter(&c.slug)).collect(),
             items: match &tracker {
                 Some(t) => r

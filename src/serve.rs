@@ -270,6 +270,8 @@ fn content_type(path: &str) -> &'static str {
         "gif" => "image/gif",
         "webp" => "image/webp",
         "pdf" => "application/pdf",
+        "odt" => "application/vnd.oasis.opendocument.text",
+        "docx" => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
         "txt" => "text/plain; charset=utf-8",
         _ => "application/octet-stream",
     }

@@ -152,7 +152,10 @@ pub fn prepare(
         .collect();
     let jobs = plan_pages(site, &routes, &filters);
     let pdfs = timings.time("pdf", || pdf_editions(fs, site, &routes, diags));
-    let (report_views, chapter_pdfs) = shared_views(site, &routes, &pdfs);
+    let editions = timings.time("editions", || {
+        crate::editions::make_all(fs, site, &routes, diags)
+    });
+    let (report_views, chapter_pdfs) = shared_views(site, &routes, &pdfs, &editions);
     let mut pages = Pages {
         templates,
         report_views,
@@ -166,6 +169,12 @@ pub fn prepare(
     pages.templates.set_assets(&out);
     let routes = &pages.routes;
     pdf_files(routes, pdfs, &mut out);
+    for (rr, made) in routes.reports.iter().zip(editions) {
+        for ((_, route), (_, bytes)) in rr.editions.iter().zip(made) {
+            out.files
+                .insert(route.path().into(), OutputFile::Bytes(bytes));
+        }
+    }
     data_files(fs, site, routes, &mut out);
     feeds(site, routes, &mut out);
     Some((pages, out))
@@ -212,21 +221,32 @@ fn shared_views(
     site: &Site,
     routes: &Routes,
     pdfs: &Editions,
+    editions: &[Vec<crate::editions::Made>],
 ) -> (Vec<Shared>, Vec<Vec<Option<PdfLink>>>) {
     let report_views = site
         .reports
         .par_iter()
         .zip(&routes.reports)
         .zip(&pdfs.reports)
-        .map(|((r, rr), pdf)| {
+        .zip(editions)
+        .map(|(((r, rr), pdf), made)| {
             let link = made_link(rr.pdf.as_ref(), pdf);
-            Shared::new(&report_view(
-                r,
-                rr,
-                &r.tracker.statuses,
-                &site.config.strings,
-                link,
-            ))
+            let view = report_view(r, rr, &r.tracker.statuses, &site.config.strings, link);
+            let edition = |e: crate::config::Edition| {
+                let (route, (_, bytes)) =
+                    rr.editions.iter().zip(made).find(|((k, _), _)| *k == e)?;
+                let link = pdf_link(&route.1, bytes.len(), 0);
+                Some(EditionLink {
+                    url: link.url,
+                    size: link.size,
+                    size_display: link.size_display,
+                })
+            };
+            Shared::new(&WithEditions {
+                report: &view,
+                odt: edition(crate::config::Edition::Odt),
+                docx: edition(crate::config::Edition::Docx),
+            })
         })
         .collect();
     let chapter_pdfs = routes
@@ -242,6 +262,23 @@ fn shared_views(
         })
         .collect();
     (report_views, chapter_pdfs)
+}
+
+/// A report's view with its editions to edit, when the site makes them
+/// (`editions:` in site.yaml): `report.odt` and `report.docx`.
+#[derive(serde::Serialize)]
+struct WithEditions<'a> {
+    #[serde(flatten)]
+    report: &'a ReportView,
+    odt: Option<EditionLink>,
+    docx: Option<EditionLink>,
+}
+
+#[derive(serde::Serialize)]
+struct EditionLink {
+    url: String,
+    size: usize,
+    size_display: String,
 }
 
 /// The theme's files and the site's `static/` folder, the code

@@ -420,8 +420,10 @@ fn file_named_like_the_reports_pdf_edition_or_open_data_is_refused() {
         "content/sample/recommendations.json",
         "{\"NOT-THE-DATA\": 1}",
     );
+    // The editions to edit keep their names even where they are off.
+    site.write("content/sample/sample.docx", "NOT-THE-EDITION");
     let found = problems(&site);
-    for file in ["sample.pdf", "recommendations.json"] {
+    for file in ["sample.pdf", "recommendations.json", "sample.docx"] {
         assert!(
             found.contains(&format!(
                 "content/sample/{file}: error[reserved-slug]: `{file}` has the address of a file rapport makes for this report"

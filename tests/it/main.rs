@@ -13,6 +13,7 @@ mod build_site;
 mod check_formats;
 mod component_templates;
 mod data_tables;
+mod editions;
 mod hostile;
 mod hostile_data;
 mod hostile_files;
