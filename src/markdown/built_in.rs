@@ -15,8 +15,8 @@
 //! ways and fails when the two differ, so a change to the template that is
 //! not made here too cannot go unnoticed.
 
-use super::components::FootnotesView;
-use super::html::esc;
+use super::ast::{Block, Footnote, NOTES_HEADING_LEVEL};
+use super::html::{Renderer, push_ref_id};
 
 /// The words the template takes from the interface strings, escaped, as
 /// `t()` writes them: `notes` and `back_to_reference` (with `{number}`).
@@ -25,71 +25,98 @@ pub struct FootnoteWords<'a> {
     pub back_to_reference: &'a str,
 }
 
-/// What `templates/components/footnotes.html` of the default theme writes
-/// for `view`.
-pub fn footnotes(view: &FootnotesView, words: &FootnoteWords, out: &mut String) {
-    let mut level = itoa::Buffer::new();
-    let level = level.format(view.level);
-    out.push_str("<section class=\"footnotes\" role=\"doc-endnotes\" aria-labelledby=\"");
-    esc(out, &view.id);
-    out.push_str("\">\n<h");
-    out.push_str(level);
-    out.push_str(" id=\"");
-    esc(out, &view.id);
-    out.push_str("\">");
-    out.push_str(words.notes);
-    out.push_str("</h");
-    out.push_str(level);
-    out.push_str(">\n<ol>\n");
-    for note in &view.notes {
-        out.push_str("<li id=\"");
-        esc(out, &note.id);
-        out.push_str("\">");
-        out.push_str(&note.blocks);
-        if let Some(last) = &note.last {
-            out.push_str("<p>");
-            out.push_str(last);
-            out.push(' ');
-        }
-        let several = note.backlinks.len() > 1;
-        let mut number = itoa::Buffer::new();
-        let number = number.format(note.number);
-        for b in &note.backlinks {
-            let mut occurrence = itoa::Buffer::new();
-            let occurrence = occurrence.format(b.occurrence);
-            out.push_str("<a class=\"footnote-back\" href=\"");
-            esc(out, &b.href);
-            out.push_str("\" role=\"doc-backlink\"><span aria-hidden=\"true\">↩");
-            if several {
-                out.push_str("<sup>");
-                out.push_str(occurrence);
-                out.push_str("</sup>");
+impl Renderer<'_, '_> {
+    /// What `templates/components/footnotes.html` of the default theme
+    /// writes for `notes`, written straight into the page: the notes' text
+    /// is written where it goes, not gathered into a view first.
+    pub(super) fn built_in_footnotes(&mut self, notes: &[Footnote], words: &FootnoteWords) {
+        let mut level = itoa::Buffer::new();
+        let level = level.format(self.level(NOTES_HEADING_LEVEL));
+        // Ids are the page's prefix (escaped once, in `prefix`) and words
+        // and numbers that need no escaping.
+        self.out
+            .push_str("<section class=\"footnotes\" role=\"doc-endnotes\" aria-labelledby=\"");
+        self.out.push_str(&self.prefix);
+        self.out.push_str("footnotes\">\n<h");
+        self.out.push_str(level);
+        self.out.push_str(" id=\"");
+        self.out.push_str(&self.prefix);
+        self.out.push_str("footnotes\">");
+        self.out.push_str(words.notes);
+        self.out.push_str("</h");
+        self.out.push_str(level);
+        self.out.push_str(">\n<ol>\n");
+        for note in notes {
+            let mut number = itoa::Buffer::new();
+            let number = number.format(note.number);
+            self.out.push_str("<li id=\"");
+            self.out.push_str(&self.prefix);
+            self.out.push_str("fn-");
+            self.out.push_str(number);
+            self.out.push_str("\">");
+            // Back-links go inside the last paragraph when there is one.
+            let last = match note.blocks.split_last() {
+                Some((Block::Paragraph { content, .. } | Block::Plain(content), before)) => {
+                    self.blocks(before);
+                    self.out.push_str("<p>");
+                    self.inlines(content);
+                    self.out.push(' ');
+                    true
+                }
+                _ => {
+                    self.blocks(&note.blocks);
+                    false
+                }
+            };
+            let several = note.references > 1;
+            for occurrence in 1..=note.references {
+                let mut n = itoa::Buffer::new();
+                let n = n.format(occurrence);
+                self.out.push_str("<a class=\"footnote-back\" href=\"#");
+                self.out.push_str(&self.prefix);
+                push_ref_id(&mut self.out, note.number, occurrence);
+                self.out
+                    .push_str("\" role=\"doc-backlink\"><span aria-hidden=\"true\">↩");
+                if several {
+                    self.out.push_str("<sup>");
+                    self.out.push_str(n);
+                    self.out.push_str("</sup>");
+                }
+                self.out.push_str("</span><span class=\"visually-hidden\">");
+                fill_number(&mut self.out, words.back_to_reference, number);
+                if several {
+                    self.out.push_str(" (");
+                    self.out.push_str(n);
+                    self.out.push(')');
+                }
+                self.out.push_str("</span></a>");
             }
-            out.push_str("</span><span class=\"visually-hidden\">");
-            fill_number(out, words.back_to_reference, number);
-            if several {
-                out.push_str(" (");
-                out.push_str(occurrence);
-                out.push(')');
+            if last {
+                self.out.push_str("</p>");
             }
-            out.push_str("</span></a>");
+            self.out.push_str("</li>\n");
         }
-        if note.last.is_some() {
-            out.push_str("</p>");
-        }
-        out.push_str("</li>\n");
+        self.out.push_str("</ol>\n</section>\n");
     }
-    out.push_str("</ol>\n</section>\n");
 }
 
 /// `text` with each `{number}` replaced by `number`.
-fn fill_number(out: &mut String, text: &str, number: &str) {
-    let mut parts = text.split("{number}");
-    if let Some(first) = parts.next() {
-        out.push_str(first);
+fn fill_number(out: &mut String, mut text: &str, number: &str) {
+    // Found by its first character: a `str` pattern would build a searcher
+    // for every note of every page.
+    while let Some(at) = text.find('{') {
+        let (before, from) = text.split_at(at);
+        out.push_str(before);
+        match from.strip_prefix("{number}") {
+            Some(rest) => {
+                out.push_str(number);
+                text = rest;
+            }
+            None => {
+                out.push('{');
+                text = &from[1..];
+            }
+        }
     }
-    for part in parts {
-        out.push_str(number);
-        out.push_str(part);
-    }
+    out.push_str(text);
 }

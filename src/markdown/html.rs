@@ -57,10 +57,10 @@ pub fn render(doc: &Document, opts: &HtmlOptions) -> Result<String, Diagnostic> 
     }
 }
 
-struct Renderer<'a, 'b> {
-    out: String,
+pub(super) struct Renderer<'a, 'b> {
+    pub(super) out: String,
     /// `opts.id_prefix`, escaped once: every id on the page starts with it.
-    prefix: String,
+    pub(super) prefix: String,
     opts: &'a HtmlOptions<'b>,
     table_count: usize,
     /// Data-table ids already used on this page: a table placed twice gets
@@ -78,10 +78,35 @@ const PLACEHOLDER_CLOSE: char = '\u{E001}';
 const PLACEHOLDER_CHARS: [char; 2] = [PLACEHOLDER_OPEN, PLACEHOLDER_CLOSE];
 
 /// Escapes text for HTML, attributes included: the same escaping Tera
-/// applies to `{{ }}` (its `fast_escape` feature calls this same function),
-/// so `link_list` uses it too.
+/// applies to `{{ }}` (rapport gives Tera [`escape_for_tera`]), so
+/// `link_list` uses it too.
 pub(crate) fn esc(out: &mut String, s: &str) {
-    let _ = escape_html(&mut *out, s);
+    if needs_no_escaping(s) {
+        out.push_str(s);
+    } else {
+        let _ = escape_html(&mut *out, s);
+    }
+}
+
+/// Tera's escaping of `{{ }}`, the same as [`esc`]: `escape_html` with the
+/// quick pass below.
+pub(crate) fn escape_for_tera(s: &str, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    if needs_no_escaping(s) {
+        out.write_all(s.as_bytes())
+    } else {
+        escape_html(pulldown_cmark_escape::IoWriter(out), s)
+    }
+}
+
+/// Whether `s` is short and holds none of the characters `escape_html`
+/// replaces (`&<>"'`). Most values a page writes are short and plain (a
+/// link's `../../`, a title, an id): for them one pass over the bytes is
+/// cheaper than setting up the escaper, which is faster on long text.
+fn needs_no_escaping(s: &str) -> bool {
+    s.len() < 64
+        && !s
+            .bytes()
+            .any(|b| matches!(b, b'&' | b'<' | b'>' | b'"' | b'\''))
 }
 
 impl Renderer<'_, '_> {
@@ -105,11 +130,11 @@ impl Renderer<'_, '_> {
         self.out.push_str(": ");
     }
 
-    fn level(&self, level: u8) -> u8 {
+    pub(super) fn level(&self, level: u8) -> u8 {
         (level + self.opts.heading_offset).clamp(1, 6)
     }
 
-    fn blocks(&mut self, blocks: &[Block]) {
+    pub(super) fn blocks(&mut self, blocks: &[Block]) {
         for b in blocks {
             self.block(b);
         }
@@ -534,6 +559,10 @@ impl Renderer<'_, '_> {
         if notes.is_empty() {
             return;
         }
+        if let Some(words) = self.opts.components.built_in_footnotes() {
+            self.built_in_footnotes(notes, &words);
+            return;
+        }
         let notes = notes
             .iter()
             .map(|note| {
@@ -570,13 +599,10 @@ impl Renderer<'_, '_> {
             level: self.level(NOTES_HEADING_LEVEL),
             notes,
         };
-        match self.opts.components.built_in_footnotes() {
-            Some(words) => super::built_in::footnotes(&view, &words, &mut self.out),
-            None => self.write_component(&ComponentView::Footnotes(view)),
-        }
+        self.write_component(&ComponentView::Footnotes(view));
     }
 
-    fn inlines(&mut self, list: &[Inline]) {
+    pub(super) fn inlines(&mut self, list: &[Inline]) {
         if self.opts.raw_html == RawHtmlMode::Sanitise
             && list.iter().any(|i| matches!(i, Inline::RawHtml(_)))
         {
@@ -841,7 +867,7 @@ fn natural_width(t: &DataTableBlock, wrap: usize) -> usize {
     widths.iter().map(|w| w + 3).sum()
 }
 
-fn push_ref_id(out: &mut String, number: usize, occurrence: usize) {
+pub(super) fn push_ref_id(out: &mut String, number: usize, occurrence: usize) {
     out.push_str("fnref-");
     push_num(out, number);
     if occurrence > 1 {

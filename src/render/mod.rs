@@ -10,6 +10,7 @@
 pub mod feed;
 mod fold;
 mod functions;
+mod inline;
 pub mod templates;
 pub mod tracker;
 pub mod view;

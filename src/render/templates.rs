@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use serde::Serialize;
 
-use super::{fold, functions};
+use super::{fold, functions, inline};
 use crate::config::SiteConfig;
 use crate::diagnostics::{Diagnostic, Diagnostics, SourceMap, Span};
 use crate::markdown::built_in::FootnoteWords;
@@ -87,9 +87,9 @@ pub struct Templates {
     tera: tera::Tera,
     /// Template name -> the file it came from, for error messages.
     origins: HashMap<String, String>,
-    /// Template name -> the `t()` calls folded into text as it loaded, to
-    /// put error columns back where the file has them.
-    folds: HashMap<String, fold::Folds>,
+    /// What loading changed in each template's text, to put an error's
+    /// position back where the file has it.
+    rewrites: Rewrites,
     /// The interface strings, escaped, for the few words the Markdown
     /// writer puts in itself ([`ComponentWriter::word`]).
     translate: functions::Translate,
@@ -130,7 +130,7 @@ impl Templates {
             .iter()
             .map(|(name, t)| (name.clone(), t.origin.clone()))
             .collect();
-        let (folds, result) = add_templates(
+        let (rewrites, result) = add_templates(
             &mut tera,
             &translate,
             chosen.iter().map(|(n, t)| (n.as_str(), t.text.as_str())),
@@ -139,7 +139,7 @@ impl Templates {
         let templates = Templates {
             tera,
             origins,
-            folds,
+            rewrites,
             translate,
             recorded: None,
             built_in_footnotes,
@@ -232,7 +232,7 @@ impl Templates {
         let strings = Default::default();
         let translate = functions::Translate::new(std::sync::Arc::clone(&strings));
         let mut tera = new_tera(&strings, translate.clone());
-        let (folds, result) = add_templates(&mut tera, &translate, theme::default_templates());
+        let (rewrites, result) = add_templates(&mut tera, &translate, theme::default_templates());
         result.expect("the built-in theme's templates compile");
         let origins = theme::default_templates()
             .map(|(name, _)| (name.to_string(), built_in_origin(name)))
@@ -241,7 +241,7 @@ impl Templates {
         Templates {
             tera,
             origins,
-            folds,
+            rewrites,
             translate,
             recorded: None,
             built_in_footnotes,
@@ -252,16 +252,23 @@ impl Templates {
         let base = Diagnostic::error("template", String::new()).config();
         match e.kind() {
             tera::ErrorKind::SyntaxError(r) | tera::ErrorKind::RenderingError(r) => {
+                let s = r.span();
+                let (template, start_line, start_column) =
+                    self.rewrites
+                        .as_written(r.filename(), s.start_line, s.start_col);
+                let (end_line, end_column) =
+                    match self
+                        .rewrites
+                        .as_written(r.filename(), s.end_line, s.end_col)
+                    {
+                        (t, line, column) if t == template => (line, column),
+                        _ => (start_line, start_column),
+                    };
                 let origin = self
                     .origins
-                    .get(r.filename())
+                    .get(template)
                     .cloned()
-                    .unwrap_or_else(|| r.filename().to_string());
-                let s = r.span();
-                let column = |line: usize, col: usize| match self.folds.get(r.filename()) {
-                    Some(f) => f.column_as_written(line, col),
-                    None => col,
-                };
+                    .unwrap_or_else(|| template.to_string());
                 let mut message = format!("template error: {}", r.message());
                 if let Some(src) = std::error::Error::source(e) {
                     message.push_str(&format!(" ({src})"));
@@ -277,12 +284,12 @@ impl Templates {
                     file: Some(origin),
                     span: Some(Span {
                         start: crate::diagnostics::Position {
-                            line: s.start_line as u32,
-                            column: column(s.start_line, s.start_col) as u32 + 1,
+                            line: start_line as u32,
+                            column: start_column as u32 + 1,
                         },
                         end: crate::diagnostics::Position {
-                            line: s.end_line as u32,
-                            column: column(s.end_line, s.end_col) as u32 + 1,
+                            line: end_line as u32,
+                            column: end_column as u32 + 1,
                         },
                     }),
                     hint: Some(hint.into()),
@@ -463,28 +470,76 @@ pub(crate) fn template_references(text: &str) -> impl Iterator<Item = &str> {
     })
 }
 
-/// Adds the templates to `tera`, each interface string that cannot vary
-/// from page to page already written in ([`fold`]). Returns what was
-/// folded, by template, beside Tera's answer.
+/// What loading changed in the templates' text, to put an error's position
+/// back where the author wrote it.
+#[derive(Default)]
+struct Rewrites {
+    /// Template name -> the `t()` calls folded into text ([`fold`]).
+    folds: HashMap<String, fold::Folds>,
+    /// Template name -> where its inlined partials' text came from
+    /// ([`inline`]).
+    inlined: HashMap<String, inline::Lines>,
+}
+
+impl Rewrites {
+    /// The template, line and column (1-based line, 0-based column) an
+    /// error at `line`, `column` of template `name` was written at.
+    fn as_written<'n>(
+        &'n self,
+        name: &'n str,
+        line: usize,
+        column: usize,
+    ) -> (&'n str, usize, usize) {
+        let column = match self.folds.get(name) {
+            Some(f) => f.column_as_written(line, column),
+            None => column,
+        };
+        self.inlined
+            .get(name)
+            .and_then(|l| l.as_written(line, column))
+            .unwrap_or((name, line, column))
+    }
+}
+
+/// Adds the templates to `tera`, each plain partial written into the
+/// templates that include it ([`inline`]) and each interface string that
+/// cannot vary from page to page written in ([`fold`]). Returns what was
+/// rewritten, by template, beside Tera's answer.
 fn add_templates<'a>(
     tera: &mut tera::Tera,
     translate: &functions::Translate,
     templates: impl Iterator<Item = (&'a str, &'a str)>,
-) -> (HashMap<String, fold::Folds>, tera::TeraResult<()>) {
-    let mut folds = HashMap::new();
-    let texts: Vec<(&str, std::borrow::Cow<str>)> = templates
-        .map(
-            |(name, text)| match fold::fold(text, |key| translate.one_form_text(key)) {
-                Some(f) => {
-                    folds.insert(name.to_string(), f.folds);
-                    (name, f.text.into())
+) -> (Rewrites, tera::TeraResult<()>) {
+    let templates: Vec<(&str, &str)> = templates.collect();
+    let by_name: HashMap<&str, &str> = templates.iter().copied().collect();
+    let mut rewrites = Rewrites::default();
+    // `RAPPORT_INLINE_PARTIALS=0` keeps every include as written: for
+    // comparing the two (docs/performance.md), never needed to build.
+    let inline_partials = std::env::var_os("RAPPORT_INLINE_PARTIALS").is_none_or(|v| v != "0");
+    let texts: Vec<(&str, String)> = templates
+        .iter()
+        .map(|&(name, text)| {
+            let inlined = inline_partials
+                .then(|| inline::inline(name, text, &by_name))
+                .flatten();
+            let text = match inlined {
+                Some(i) => {
+                    rewrites.inlined.insert(name.to_string(), i.lines);
+                    i.text
                 }
-                None => (name, text.into()),
-            },
-        )
+                None => text.to_string(),
+            };
+            match fold::fold(&text, |key| translate.one_form_text(key)) {
+                Some(f) => {
+                    rewrites.folds.insert(name.to_string(), f.folds);
+                    (name, f.text)
+                }
+                None => (name, text),
+            }
+        })
         .collect();
-    let result = tera.add_raw_templates(texts.iter().map(|(n, t)| (*n, t.as_ref())));
-    (folds, result)
+    let result = tera.add_raw_templates(texts.iter().map(|(n, t)| (*n, t.as_str())));
+    (rewrites, result)
 }
 
 /// The template engine with rapport's functions and filters
@@ -494,6 +549,7 @@ fn new_tera(
     translate: functions::Translate,
 ) -> tera::Tera {
     let mut tera = tera::Tera::new();
+    tera.set_escape_fn(crate::markdown::html::escape_for_tera);
     tera.register_filter("safe", safe);
     tera.register_function("link_list", LinkList);
     tera.register_function("now", functions::Now(crate::dates::today()));

@@ -375,3 +375,70 @@ fn an_error_after_an_interface_string_points_at_its_column_as_written() {
     assert!(text.starts_with("Contents Published by "), "{text}");
     assert!(!text.contains('{'), "{text}");
 }
+
+/// Every file under `dir`, by its path below it.
+fn files_under(dir: &std::path::Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .map(Result::unwrap)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let rel = e
+                .path()
+                .strip_prefix(dir)
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
+            (rel, std::fs::read(e.path()).unwrap())
+        })
+        .collect()
+}
+
+#[test]
+fn partials_written_into_their_templates_give_the_same_pages_as_includes() {
+    for site in [TestSite::example(), TestSite::fixture("fixtures/full")] {
+        let build = |out: &str, inline: &str| {
+            let run = std::process::Command::new(env!("CARGO_BIN_EXE_rapport"))
+                .args(["build", "--no-pdf", "-o", out])
+                .current_dir(&site.dir)
+                .env("RAPPORT_INLINE_PARTIALS", inline)
+                .output()
+                .unwrap();
+            assert!(
+                run.status.success(),
+                "{}",
+                String::from_utf8_lossy(&run.stderr)
+            );
+            files_under(&site.dir.join(out))
+        };
+        let inlined = build("out-inlined", "1");
+        let included = build("out-included", "0");
+        assert!(inlined.len() > 20, "{} files", inlined.len());
+        assert_eq!(
+            inlined.keys().collect::<Vec<_>>(),
+            included.keys().collect::<Vec<_>>()
+        );
+        for (path, bytes) in &inlined {
+            assert!(bytes == &included[path], "{path} differs");
+        }
+    }
+}
+
+#[test]
+fn an_error_in_a_partial_written_into_its_template_names_the_partial() {
+    let site = TestSite::fixture("fixtures/full");
+    // breadcrumbs.html has only `if` and `for` tags, so it is written into
+    // base.html as the templates load; the error is on its line 3.
+    site.write(
+        "templates/partials/breadcrumbs.html",
+        "{% if page.breadcrumbs %}<nav>\n<ol>\n<li>{{ page.title }} {{ page.no_such_field.title }}</li></ol>\n</nav>\n{% endif %}",
+    );
+    let run = site.build().exit(2);
+    assert!(
+        run.stderr
+            .contains("templates/partials/breadcrumbs.html:3:"),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains("base.html:"), "{}", run.stderr);
+}
