@@ -73,11 +73,20 @@ pub fn run(args: Args) -> i32 {
         eprintln!("  {note}");
     }
     if !imported.approximations.is_empty() {
+        let pages = imported
+            .approximations
+            .iter()
+            .any(|(p, _)| p.page.is_some());
         eprintln!(
-            "Not carried over as it was (paragraph numbers count from the start of the document):"
+            "Not carried over as it was (paragraph numbers count from the start of the document{}):",
+            if pages {
+                "; pages are as Word last laid it out"
+            } else {
+                ""
+            }
         );
-        for (paragraph, what) in &imported.approximations {
-            eprintln!("  paragraph {paragraph}: {what}");
+        for (place, what) in &imported.approximations {
+            eprintln!("  {place}: {what}");
         }
     }
     // The new report is a draft: check it as its author will.

@@ -49,9 +49,8 @@ pub struct Draft {
     /// Each footnote's or endnote's Markdown, by the label its reference
     /// uses (`1`, `e1`).
     pub notes: HashMap<String, String>,
-    /// What was left out or changed on the way, with the paragraph (from 1)
-    /// where it was met.
-    pub approximations: Vec<(usize, String)>,
+    /// What was left out or changed on the way, with where it was met.
+    pub approximations: Vec<(Place, String)>,
     /// Each picture the text shows: the name it is written under beside
     /// the chapter, and its bytes.
     pub images: Vec<(String, Vec<u8>)>,
@@ -105,6 +104,8 @@ pub fn read(bytes: &[u8]) -> Result<Draft, String> {
         pictures: related(rels.as_ref(), "/image"),
         draft: Draft::default(),
         paragraph: 0,
+        page: 1,
+        page_marks: false,
     };
     if let Some(core) = &core {
         reader.properties(core);
@@ -118,7 +119,14 @@ pub fn read(bytes: &[u8]) -> Result<Draft, String> {
         .child("body")
         .ok_or("word/document.xml has no body")?;
     reader.container(body);
+    let page_marks = reader.page_marks;
     let mut draft = reader.draft;
+    if !page_marks {
+        // No page break is recorded: every page would read 1.
+        for (place, _) in &mut draft.approximations {
+            place.page = None;
+        }
+    }
     for (name, bytes) in &mut draft.images {
         let mut file = zip
             .by_name(&format!("word/media/{name}"))
@@ -149,6 +157,50 @@ struct Reader {
     draft: Draft,
     /// The paragraph being read, counted from 1, for the import report.
     paragraph: usize,
+    /// The page it is on, counted from the page breaks Word recorded.
+    page: usize,
+    /// Whether the document records any page break at all.
+    page_marks: bool,
+}
+
+/// Where in the Word document something was met: its paragraph, counted
+/// from 1, and its page as Word last laid the document out, where the file
+/// records that (Word notes each page it laid out, `lastRenderedPageBreak`;
+/// documents written by other programs often have only the breaks their
+/// author typed).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Place {
+    pub paragraph: usize,
+    pub page: Option<usize>,
+}
+
+impl std::fmt::Display for Place {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "paragraph {}", self.paragraph)?;
+        if let Some(page) = self.page {
+            write!(f, " (page {page})")?;
+        }
+        Ok(())
+    }
+}
+
+/// The page breaks in a paragraph: those Word recorded as it laid the text
+/// out, those typed, and a paragraph set to start a page.
+fn page_breaks(p: &Element) -> usize {
+    let before = p
+        .child("pPr")
+        .and_then(|ppr| ppr.child("pageBreakBefore"))
+        .is_some_and(|b| !matches!(b.attr("val"), Some("0" | "false" | "off")));
+    fn inside(e: &Element) -> usize {
+        e.elements()
+            .map(|c| match c.name.as_str() {
+                "lastRenderedPageBreak" => 1,
+                "br" if c.attr("type") == Some("page") => 1,
+                _ => inside(c),
+            })
+            .sum()
+    }
+    usize::from(before) + inside(p)
 }
 
 fn style_names(styles: Option<&Element>) -> HashMap<String, String> {
@@ -289,6 +341,9 @@ impl Reader {
 
     fn paragraph(&mut self, p: &Element) {
         self.paragraph += 1;
+        let breaks = page_breaks(p);
+        self.page += breaks;
+        self.page_marks |= breaks > 0;
         let style = self.style(p);
         let text = self.inlines(p);
         let text = text.trim();
@@ -405,7 +460,10 @@ impl Reader {
     }
 
     fn note(&mut self, what: &str) {
-        let at = self.paragraph.max(1);
+        let at = Place {
+            paragraph: self.paragraph.max(1),
+            page: Some(self.page),
+        };
         if !self
             .draft
             .approximations
@@ -699,10 +757,33 @@ mod tests {
         assert_eq!(
             d.approximations,
             [(
-                1,
+                Place {
+                    paragraph: 1,
+                    page: None
+                },
                 "tracked changes were accepted: deleted text is left out".to_string()
             )]
         );
+    }
+
+    #[test]
+    fn what_needs_a_look_is_placed_on_the_page_word_last_laid_it_out_on() {
+        // Page 2 starts where Word noted it laid out a new page, page 3 at a
+        // typed break, page 4 at a paragraph set to start a page.
+        let body = r#"<w:p><w:r><w:t>One</w:t></w:r></w:p>
+<w:p><w:r><w:lastRenderedPageBreak/><w:t>Two</w:t></w:r></w:p>
+<w:p><w:r><w:br w:type="page"/><w:t>Three</w:t></w:r></w:p>
+<w:p><w:r><w:t>Still three</w:t><w:br/><w:t>a line break is not a page</w:t></w:r></w:p>
+<w:p><w:pPr><w:pageBreakBefore/></w:pPr><w:r><w:t>Four </w:t></w:r><w:del><w:r><w:delText>gone</w:delText></w:r></w:del></w:p>"#;
+        let d = read(&docx(body)).unwrap();
+        assert_eq!(
+            d.approximations.iter().map(|(p, _)| *p).collect::<Vec<_>>(),
+            [Place {
+                paragraph: 5,
+                page: Some(4)
+            }]
+        );
+        assert_eq!(d.approximations[0].0.to_string(), "paragraph 5 (page 4)");
     }
 
     #[test]

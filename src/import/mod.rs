@@ -17,6 +17,7 @@ use std::path::{Path, PathBuf};
 
 use crate::content::REPORT_FILE;
 use crate::diagnostics::Diagnostic;
+pub use docx::Place;
 use docx::{Block, Draft};
 
 /// What `import` is asked for.
@@ -45,8 +46,8 @@ pub struct Imported {
     /// What became of each table, one line each.
     pub tables: Vec<String>,
     pub notes: usize,
-    /// What was left out or changed, with the paragraph it was met at.
-    pub approximations: Vec<(usize, String)>,
+    /// What was left out or changed, with where it was met.
+    pub approximations: Vec<(docx::Place, String)>,
     /// How many recommendations or actions became tracker items, and
     /// which of the two they are ("recommendations", "actions").
     pub items: usize,
