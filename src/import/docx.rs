@@ -35,6 +35,20 @@ pub enum Block {
     Numbered(String),
     /// Rows of cells; the first row is the header.
     Table(Vec<Vec<String>>),
+    /// A chart, as the figures Word keeps with it.
+    Chart(Chart),
+}
+
+/// A chart's figures, from the copy of its spreadsheet's values Word keeps
+/// in the chart (`c:numCache`), so rapport can draw it from a data table.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Chart {
+    pub title: Option<String>,
+    /// Rows of cells: a header (the categories' heading, then each
+    /// series' name), then one row per category.
+    pub rows: Vec<Vec<String>>,
+    /// Bars standing up (a column or line chart) rather than lying down.
+    pub columns: bool,
 }
 
 /// What the document holds, ready to be split into chapters.
@@ -97,6 +111,16 @@ pub fn read(bytes: &[u8]) -> Result<Draft, String> {
     let footnotes = part("word/footnotes.xml")?;
     let endnotes = part("word/endnotes.xml")?;
     let core = part("docProps/core.xml")?;
+    let mut charts = HashMap::new();
+    for (id, target) in related(rels.as_ref(), "/chart") {
+        let path = match target.strip_prefix('/') {
+            Some(absolute) => absolute.to_string(),
+            None => format!("word/{target}"),
+        };
+        if let Some(chart) = part(&path)?.as_ref().and_then(chart_figures) {
+            charts.insert(id, chart);
+        }
+    }
     let mut reader = Reader {
         styles: style_names(styles.as_ref()),
         levels: list_levels(numbering.as_ref()),
@@ -106,6 +130,8 @@ pub fn read(bytes: &[u8]) -> Result<Draft, String> {
         paragraph: 0,
         page: 1,
         page_marks: false,
+        charts,
+        charts_met: Vec::new(),
     };
     if let Some(core) = &core {
         reader.properties(core);
@@ -161,6 +187,100 @@ struct Reader {
     page: usize,
     /// Whether the document records any page break at all.
     page_marks: bool,
+    /// Relationship id -> the chart's figures.
+    charts: HashMap<String, Chart>,
+    /// Charts met in the paragraph being read: each becomes a block after it.
+    charts_met: Vec<Chart>,
+}
+
+/// A chart part's figures: each series' name and values by category, from
+/// the values Word keeps with the chart. `None` when it keeps none.
+fn chart_figures(chart: &Element) -> Option<Chart> {
+    let plot = chart.find("plotArea")?;
+    let kind = plot.elements().find(|e| e.name.ends_with("Chart"))?;
+    let columns = match kind.child("barDir").and_then(|d| d.attr("val")) {
+        Some(dir) => dir == "col",
+        None => !kind.name.starts_with("pie") && !kind.name.starts_with("doughnut"),
+    };
+    let mut categories: Vec<String> = Vec::new();
+    let mut header = vec![String::new()];
+    let mut series: Vec<Vec<(usize, String)>> = Vec::new();
+    for ser in kind.elements().filter(|e| e.name == "ser") {
+        // The cached text (`c:v`), not the cell reference beside it (`c:f`).
+        let name = ser
+            .child("tx")
+            .and_then(|t| t.find("v"))
+            .map(|v| v.text().trim().to_string())
+            .filter(|t| !t.is_empty())
+            .unwrap_or_else(|| format!("Series {}", series.len() + 1));
+        if categories.is_empty()
+            && let Some(cat) = ser.child("cat")
+        {
+            let points = points(cat);
+            let len = points.iter().map(|(i, _)| i + 1).max().unwrap_or(0);
+            categories = vec![String::new(); len];
+            for (i, v) in points {
+                categories[i] = v;
+            }
+        }
+        header.push(name);
+        series.push(ser.child("val").map(points).unwrap_or_default());
+    }
+    let len = series
+        .iter()
+        .flat_map(|s| s.iter().map(|(i, _)| i + 1))
+        .chain([categories.len()])
+        .max()?;
+    if series.is_empty() || len == 0 {
+        return None;
+    }
+    header[0] = "Category".into();
+    let mut rows = vec![header];
+    for i in 0..len {
+        let mut row = vec![match categories.get(i) {
+            Some(c) if !c.is_empty() => c.clone(),
+            _ => (i + 1).to_string(),
+        }];
+        for s in &series {
+            row.push(
+                s.iter()
+                    .find(|(at, _)| *at == i)
+                    .map(|(_, v)| v.clone())
+                    .unwrap_or_default(),
+            );
+        }
+        rows.push(row);
+    }
+    let title = chart
+        .child("chart")
+        .and_then(|c| c.child("title"))
+        .and_then(|t| t.find("rich").or_else(|| t.find("v")))
+        .map(|t| t.text().split_whitespace().collect::<Vec<_>>().join(" "))
+        .filter(|t| !t.is_empty());
+    Some(Chart {
+        title,
+        rows,
+        columns,
+    })
+}
+
+/// The values of a category or value list, by index (`c:pt idx` and its
+/// `c:v`).
+fn points(e: &Element) -> Vec<(usize, String)> {
+    let mut out = Vec::new();
+    for c in e.elements() {
+        if c.name == "pt" {
+            if let (Some(i), Some(v)) = (
+                c.attr("idx").and_then(|i| i.parse().ok()),
+                c.child("v").map(|v| v.text().trim().to_string()),
+            ) {
+                out.push((i, v));
+            }
+        } else {
+            out.extend(points(c));
+        }
+    }
+    out
 }
 
 /// Where in the Word document something was met: its paragraph, counted
@@ -346,22 +466,33 @@ impl Reader {
         self.page_marks |= breaks > 0;
         let style = self.style(p);
         let text = self.inlines(p);
-        let text = text.trim();
+        let charts = std::mem::take(&mut self.charts_met);
+        if let Some(block) = self.paragraph_block(p, &style, text.trim()) {
+            self.draft.blocks.push(block);
+        }
+        self.draft
+            .blocks
+            .extend(charts.into_iter().map(Block::Chart));
+    }
+
+    /// The block a paragraph's text makes, if any (the document's title
+    /// goes to its properties).
+    fn paragraph_block(&mut self, p: &Element, style: &str, text: &str) -> Option<Block> {
         if text.is_empty() {
-            return;
+            return None;
         }
         let text = text.to_string();
         if style == "title" {
             if self.draft.title.is_none() {
                 self.draft.title = Some(plain(&text));
             }
-            return;
+            return None;
         }
-        let block = if let Some(level) = heading_level(&style, p) {
+        Some(if let Some(level) = heading_level(style, p) {
             Block::Heading { level, text }
         } else if self.numbered_paragraph(p) {
             Block::Numbered(text)
-        } else if let Some((ordered, depth)) = self.list_item(p, &style) {
+        } else if let Some((ordered, depth)) = self.list_item(p, style) {
             Block::Item {
                 ordered,
                 depth,
@@ -373,8 +504,7 @@ impl Reader {
             Block::Quote(text)
         } else {
             Block::Paragraph(text)
-        };
-        self.draft.blocks.push(block);
+        })
     }
 
     /// Whether `p` is one of the document's numbered paragraphs (3.1,
@@ -521,8 +651,12 @@ impl Reader {
             return self
                 .note("a text box was left out: copy its text into the chapter if it matters");
         }
-        if e.find("chart").is_some() {
-            return self.note("a chart was left out: a data table of its figures gives readers the chart and the numbers (docs/authoring.md, \"Data tables\")");
+        if let Some(chart) = e.find("chart") {
+            match chart.attr("id").and_then(|id| self.charts.get(id)) {
+                Some(figures) => self.charts_met.push(figures.clone()),
+                None => self.note("a chart was left out, as the file keeps none of its figures: a data table of them gives readers the chart and the numbers (docs/authoring.md, \"Data tables\")"),
+            }
+            return;
         }
         let target = e
             .find("blip")
@@ -764,6 +898,30 @@ mod tests {
                 "tracked changes were accepted: deleted text is left out".to_string()
             )]
         );
+    }
+
+    #[test]
+    fn a_chart_keeps_its_figures_by_category_and_names_unnamed_series() {
+        // A pie chart with no categories and a series without a name.
+        let chart = xml::parse(
+            r#"<c:chartSpace xmlns:c="c"><c:chart><c:plotArea><c:pieChart><c:ser><c:val><c:numCache><c:pt idx="1"><c:v>7</c:v></c:pt><c:pt idx="0"><c:v>3.5</c:v></c:pt></c:numCache></c:val></c:ser></c:pieChart></c:plotArea></c:chart></c:chartSpace>"#,
+        )
+        .unwrap();
+        assert_eq!(
+            chart_figures(&chart),
+            Some(Chart {
+                title: None,
+                rows: vec![
+                    vec!["Category".into(), "Series 1".into()],
+                    vec!["1".into(), "3.5".into()],
+                    vec!["2".into(), "7".into()],
+                ],
+                columns: false,
+            })
+        );
+        // A chart that keeps no figures is not a chart to draw.
+        let empty = xml::parse(r#"<c:chartSpace xmlns:c="c"><c:chart><c:plotArea><c:barChart><c:barDir val="bar"/></c:barChart></c:plotArea></c:chart></c:chartSpace>"#).unwrap();
+        assert_eq!(chart_figures(&empty), None);
     }
 
     #[test]

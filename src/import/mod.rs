@@ -381,20 +381,67 @@ impl Tables {
             }
         }
     }
+
+    /// A chart, drawn by rapport from a data table of the figures Word
+    /// keeps with it; its figures in Markdown when they are not all numbers.
+    fn write_chart(&mut self, out: &mut String, chart: &docx::Chart, caption: Option<&str>) {
+        let number = self.data.len() + self.text + 1;
+        let name = format!("table-{number}");
+        let title = caption
+            .map(docx::plain)
+            .or_else(|| chart.title.clone())
+            .unwrap_or_else(|| format!("Chart {number}"));
+        let chapter = &self.chapter;
+        let series = chart.rows[0].len().saturating_sub(1);
+        match tables::as_data(&chart.rows, &name, &title) {
+            Some(t) => {
+                let others = if series > 1 {
+                    format!(
+                        "; it draws the first of the chart's {series} series, and the others are columns of the table (a `> [!CHART]` each draws them)"
+                    )
+                } else {
+                    String::new()
+                };
+                self.outcomes.push(format!(
+                    "a chart (\"{title}\", in {chapter}): drawn by rapport from data/{name}.csv, the figures Word keeps with the chart{others}; check them against the original"
+                ));
+                out.push_str("> [!CHART] ");
+                out.push_str(&name);
+                out.push_str("\n> column: ");
+                out.push_str(&tables::key(&chart.rows[0][1], 1));
+                if chart.columns {
+                    out.push_str("\n> type: column");
+                }
+                self.data.push(t);
+            }
+            None => {
+                self.outcomes.push(format!(
+                    "a chart (\"{title}\", in {chapter}): its figures are a Markdown table, as not all of them are numbers"
+                ));
+                self.text += 1;
+                out.push_str(&title);
+                out.push_str("\n\n");
+                write_table(out, &chart.rows);
+            }
+        }
+    }
 }
 
 /// Each block with the caption that belongs to it: a *Caption* paragraph
-/// just before or just after a table is its caption, not a paragraph.
+/// just before or just after a table or chart is its caption, not a
+/// paragraph.
 fn with_captions<'a>(blocks: &[&'a Block]) -> Vec<(&'a Block, Option<&'a str>)> {
     let mut out: Vec<(&Block, Option<&str>)> = Vec::new();
     let mut i = 0;
     while i < blocks.len() {
         match (blocks[i], blocks.get(i + 1)) {
-            (Block::Caption(c), Some(t @ Block::Table(_))) => {
+            (Block::Caption(c), Some(t @ (Block::Table(_) | Block::Chart(_)))) => {
                 out.push((t, Some(c)));
                 i += 2;
             }
-            (Block::Caption(c), _) if matches!(out.last(), Some((Block::Table(_), None))) => {
+            (Block::Caption(c), _)
+                if matches!(out.last(), Some((Block::Table(_) | Block::Chart(_), None))) =>
+            {
                 if let Some(last) = out.last_mut() {
                     last.1 = Some(c);
                 }
@@ -447,6 +494,7 @@ fn chapter_markdown(
         }
         match b {
             Block::Table(rows) => tables.write(&mut body, rows, caption),
+            Block::Chart(chart) => tables.write_chart(&mut body, chart, caption),
             _ => write_block(&mut body, b, c.level),
         }
         previous = Some(b);
@@ -522,6 +570,8 @@ pub(super) fn write_block(out: &mut String, b: &Block, chapter_level: u8) {
             out.push_str(&text.replace("  \n", " "));
         }
         Block::Table(rows) => write_table(out, rows),
+        // A chart among an item's words: its figures, as a table.
+        Block::Chart(chart) => write_table(out, &chart.rows),
     }
 }
 

@@ -93,7 +93,7 @@ fn kind(header: &str, values: &[&str]) -> &'static str {
 
 /// A short key for a heading (`Spent (£)` -> `spent`), as `data:` links
 /// name columns; the heading itself stays the column's label.
-fn key(header: &str, index: usize) -> String {
+pub(super) fn key(header: &str, index: usize) -> String {
     let mut key = String::new();
     for c in header.to_lowercase().chars() {
         if c.is_ascii_alphanumeric() {

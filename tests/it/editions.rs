@@ -86,6 +86,16 @@ fn entries(file: &Path) -> (Vec<String>, HashMap<String, Vec<u8>>) {
     (names, all)
 }
 
+/// The text of the first element named `name` (any namespace) in a
+/// document-properties part, or nothing.
+fn property(doc: &roxmltree::Document, name: &str) -> String {
+    doc.descendants()
+        .find(|n| n.tag_name().name() == name)
+        .and_then(|n| n.text())
+        .unwrap_or_default()
+        .to_string()
+}
+
 fn text(parts: &HashMap<String, Vec<u8>>, name: &str) -> String {
     String::from_utf8(
         parts
@@ -132,13 +142,7 @@ fn a_report_is_written_as_a_word_document_with_its_structure() {
     // Properties and language.
     let core = text(&parts, "docProps/core.xml");
     let core = roxmltree::Document::parse(&core).unwrap();
-    let prop = |name: &str| {
-        core.descendants()
-            .find(|n| n.tag_name().name() == name)
-            .and_then(|n| n.text())
-            .unwrap_or_default()
-            .to_string()
-    };
+    let prop = |name: &str| property(&core, name);
     assert_eq!(prop("title"), "Fixture Council annual report");
     assert_eq!(prop("language"), "en-GB");
     assert_eq!(prop("creator"), "Policy Team");
@@ -323,13 +327,7 @@ fn a_report_is_written_as_an_opendocument_text_file_with_its_structure() {
 
     let meta = text(&parts, "meta.xml");
     let meta = roxmltree::Document::parse(&meta).unwrap();
-    let prop = |name: &str| {
-        meta.descendants()
-            .find(|n| n.tag_name().name() == name)
-            .and_then(|n| n.text())
-            .unwrap_or_default()
-            .to_string()
-    };
+    let prop = |name: &str| property(&meta, name);
     assert_eq!(prop("title"), "Fixture Council annual report");
     assert_eq!(prop("language"), "en-GB");
     assert_eq!(prop("subject"), "The year in the partnership");

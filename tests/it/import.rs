@@ -474,3 +474,94 @@ fn paragraphs_a_board_paper_numbers_are_numbered_by_rapport() {
         page.text_of("main")
     );
 }
+
+/// A Word document whose one chapter holds a column chart of two series,
+/// with the figures Word keeps in the chart (the last one left blank).
+fn docx_with_chart(path: &std::path::Path) {
+    use std::io::Write;
+    const W: &str = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
+    const C: &str = "http://schemas.openxmlformats.org/drawingml/2006/chart";
+    let series = |name: &str, column: char, values: &[&str]| {
+        let points: String = values
+            .iter()
+            .enumerate()
+            .filter(|(_, v)| !v.is_empty())
+            .map(|(i, v)| format!(r#"<c:pt idx="{i}"><c:v>{v}</c:v></c:pt>"#))
+            .collect();
+        format!(
+            r#"<c:ser><c:tx><c:strRef><c:f>Sheet1!${column}$1</c:f><c:strCache><c:pt idx="0"><c:v>{name}</c:v></c:pt></c:strCache></c:strRef></c:tx><c:cat><c:strRef><c:f>Sheet1!$A$2:$A$4</c:f><c:strCache><c:ptCount val="3"/><c:pt idx="0"><c:v>North</c:v></c:pt><c:pt idx="1"><c:v>South</c:v></c:pt><c:pt idx="2"><c:v>West</c:v></c:pt></c:strCache></c:strRef></c:cat><c:val><c:numRef><c:f>Sheet1!${column}$2:${column}$4</c:f><c:numCache><c:ptCount val="3"/>{points}</c:numCache></c:numRef></c:val></c:ser>"#
+        )
+    };
+    let parts = [
+        (
+            "word/document.xml",
+            format!(
+                r#"<w:document xmlns:w="{W}"><w:body><w:p><w:pPr><w:outlineLvl w:val="0"/></w:pPr><w:r><w:t>Funding</w:t></w:r></w:p><w:p><w:r><w:t>Each area's grant, by year.</w:t></w:r></w:p><w:p><w:r><w:drawing><wp:inline xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"><wp:docPr id="1" name="Chart 1"/><a:graphic xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main"><a:graphicData uri="{C}"><c:chart xmlns:c="{C}" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" r:id="rId7"/></a:graphicData></a:graphic></wp:inline></w:drawing></w:r></w:p></w:body></w:document>"#
+            ),
+        ),
+        (
+            "word/_rels/document.xml.rels",
+            r#"<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId7" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/chart" Target="charts/chart1.xml"/></Relationships>"#.to_string(),
+        ),
+        (
+            "word/charts/chart1.xml",
+            format!(
+                r#"<c:chartSpace xmlns:c="{C}" xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main"><c:chart><c:title><c:tx><c:rich><a:p><a:r><a:t>Grants by area</a:t></a:r></a:p></c:rich></c:tx></c:title><c:plotArea><c:layout/><c:barChart><c:barDir val="col"/>{}{}</c:barChart><c:catAx/><c:valAx/></c:plotArea></c:chart></c:chartSpace>"#,
+                series("2023/24", 'B', &["120000", "95000", "40500"]),
+                series("2024/25", 'C', &["130000", "90000", ""]),
+            ),
+        ),
+        (
+            "docProps/core.xml",
+            r#"<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:title>Chart Fixture Report</dc:title></cp:coreProperties>"#.to_string(),
+        ),
+    ];
+    let mut zip = zip::ZipWriter::new(std::fs::File::create(path).unwrap());
+    for (name, text) in parts {
+        zip.start_file(name, zip::write::SimpleFileOptions::default())
+            .unwrap();
+        zip.write_all(text.as_bytes()).unwrap();
+    }
+    zip.finish().unwrap();
+}
+
+#[test]
+fn a_chart_is_drawn_again_from_the_figures_word_keeps_with_it() {
+    let site = site();
+    let file = site.outside().join("chart.docx");
+    docx_with_chart(&file);
+    let run = site.run(&["import", file.to_str().unwrap()]).success();
+    let report = "content/chart-fixture-report";
+    assert!(
+        run.stderr.contains(
+            "a chart (\"Grants by area\", in 01-funding.md): drawn by rapport from data/table-1.csv, the figures Word keeps with the chart; it draws the first of the chart's 2 series"
+        ),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        !run.stderr.contains("a chart was left out"),
+        "{}",
+        run.stderr
+    );
+    let chapter = read(&site, &format!("{report}/01-funding.md"));
+    assert!(
+        chapter.contains("> [!CHART] table-1\n> column: column_2\n> type: column"),
+        "{chapter}"
+    );
+    // A figure the chart does not have is an empty cell, not a nought.
+    let csv = read(&site, &format!("{report}/data/table-1.csv"));
+    contains_all(
+        &csv,
+        &[
+            "Category,2023/24,2024/25",
+            "North,120000,130000",
+            "West,40500,\n",
+        ],
+    );
+    publish(&site, report);
+    let built = site.build().success();
+    let page = built.page("chart-fixture-report/funding/index.html");
+    let svg = page.text_of("svg");
+    contains_all(&svg, &["Grants by area", "North", "120,000", "40,500"]);
+}
