@@ -566,6 +566,16 @@ fn escape(s: &str) -> String {
     out
 }
 
+/// What a chapter of items made of top-level headings is called: the
+/// plural of the kind of item `heading` names ("Recommendations"), or `None`
+/// when it names none.
+pub(super) fn items_chapter_title(heading: &str) -> Option<&'static str> {
+    item_heading(&docx::plain(heading)).map(|(kind, _, _)| match kind {
+        Kind::Recommendation => "Recommendations",
+        Kind::Action => "Actions",
+    })
+}
+
 /// The kind, number and rest of a heading such as "Recommendation 3:
 /// Publish the plan" or "Action A1 – Train staff".
 fn item_heading(heading: &str) -> Option<(Kind, String, String)> {

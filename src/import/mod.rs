@@ -278,23 +278,35 @@ fn chapters(draft: &Draft, level: Option<u8>) -> Vec<Chapter<'_>> {
         .blocks
         .iter()
         .filter_map(|b| match b {
-            Block::Heading { level, .. } => Some(*level),
+            Block::Heading { level, text } if items::items_chapter_title(text).is_none() => {
+                Some(*level)
+            }
             _ => None,
         })
         .min();
     let split = level.or(top).unwrap_or(1);
     let mut out: Vec<Chapter> = Vec::new();
     for b in &draft.blocks {
+        // A "Recommendation 3: ..." heading is an item, not a chapter, at
+        // any level: it stays in the chapter before it, where its words
+        // become the item's (a document that opens with one gets a chapter
+        // named for its items).
+        let item = match b {
+            Block::Heading { text, .. } => items::items_chapter_title(text),
+            _ => None,
+        };
         match b {
-            Block::Heading { level, text } if *level <= split => out.push(Chapter {
-                title: docx::plain(text),
-                level: split,
-                blocks: Vec::new(),
-            }),
+            Block::Heading { level, text } if *level <= split && item.is_none() => {
+                out.push(Chapter {
+                    title: docx::plain(text),
+                    level: split,
+                    blocks: Vec::new(),
+                })
+            }
             _ => {
                 if out.is_empty() {
                     out.push(Chapter {
-                        title: "Introduction".into(),
+                        title: item.unwrap_or("Introduction").into(),
                         level: split,
                         blocks: Vec::new(),
                     });

@@ -478,7 +478,6 @@ fn paragraphs_a_board_paper_numbers_are_numbered_by_rapport() {
 /// A Word document whose one chapter holds a column chart of two series,
 /// with the figures Word keeps in the chart (the last one left blank).
 fn docx_with_chart(path: &std::path::Path) {
-    use std::io::Write;
     const W: &str = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
     const C: &str = "http://schemas.openxmlformats.org/drawingml/2006/chart";
     let series = |name: &str, column: char, values: &[&str]| {
@@ -516,13 +515,81 @@ fn docx_with_chart(path: &std::path::Path) {
             r#"<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:title>Chart Fixture Report</dc:title></cp:coreProperties>"#.to_string(),
         ),
     ];
+    write_docx(path, &parts);
+}
+
+/// A .docx at `path` holding `parts` (a name in the package, its XML).
+fn write_docx(path: &std::path::Path, parts: &[(&str, String)]) {
+    use std::io::Write;
     let mut zip = zip::ZipWriter::new(std::fs::File::create(path).unwrap());
     for (name, text) in parts {
-        zip.start_file(name, zip::write::SimpleFileOptions::default())
+        zip.start_file(*name, zip::write::SimpleFileOptions::default())
             .unwrap();
         zip.write_all(text.as_bytes()).unwrap();
     }
     zip.finish().unwrap();
+}
+
+/// Regression: a review whose recommendations are its top-level headings
+/// ("Recommendation 1: ...", Heading 1) was imported as a chapter per
+/// recommendation rather than as recommendations.
+#[test]
+fn recommendations_as_top_level_headings_become_items_not_chapters() {
+    const W: &str = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
+    let heading = |t: &str| {
+        format!(r#"<w:p><w:pPr><w:outlineLvl w:val="0"/></w:pPr><w:r><w:t>{t}</w:t></w:r></w:p>"#)
+    };
+    let para = |t: &str| format!("<w:p><w:r><w:t>{t}</w:t></w:r></w:p>");
+    let body = [
+        heading("Recommendation 1: Publish the plan"),
+        para("The partnership should publish its plan each spring."),
+        heading("Recommendation 2: Train staff"),
+        para("Every frontline officer should be trained within the year."),
+        heading("Next steps"),
+        para("The board reviews progress in March."),
+    ]
+    .concat();
+    let site = site();
+    let file = site.outside().join("review.docx");
+    write_docx(
+        &file,
+        &[
+            (
+                "word/document.xml",
+                format!(r#"<w:document xmlns:w="{W}"><w:body>{body}</w:body></w:document>"#),
+            ),
+            (
+                "docProps/core.xml",
+                r#"<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:title>Heading Review</dc:title></cp:coreProperties>"#.to_string(),
+            ),
+        ],
+    );
+    let run = site.run(&["import", file.to_str().unwrap()]).success();
+    let report = "content/heading-review";
+    assert!(
+        run.stderr
+            .contains("2 recommendation(s) became tracker items"),
+        "{}",
+        run.stderr
+    );
+    let files: Vec<String> = std::fs::read_dir(site.dir.join(report))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".md"))
+        .collect();
+    assert_eq!(files.len(), 2, "{files:?}");
+    assert!(files.contains(&"02-next-steps.md".to_string()), "{files:?}");
+    let items = read(&site, &format!("{report}/recommendations.yaml"));
+    contains_all(
+        &items,
+        &[
+            "Publish the plan",
+            "publish its plan each spring",
+            "Train staff",
+        ],
+    );
+    publish(&site, report);
+    site.build().success();
 }
 
 #[test]
