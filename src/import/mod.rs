@@ -363,10 +363,26 @@ struct Tables {
 }
 
 impl Tables {
+    /// The next table's number and name: tables and charts are numbered
+    /// together, through the report.
+    fn next(&self) -> (usize, String) {
+        let number = self.data.len() + self.text + 1;
+        (number, format!("table-{number}"))
+    }
+
+    /// Rows kept as a Markdown table, under `title` when there is one.
+    fn markdown(&mut self, out: &mut String, title: Option<&str>, rows: &[Vec<String>]) {
+        self.text += 1;
+        if let Some(title) = title {
+            out.push_str(title);
+            out.push_str("\n\n");
+        }
+        write_table(out, rows);
+    }
+
     /// A data table placed in the chapter, or the table in Markdown.
     fn write(&mut self, out: &mut String, rows: &[Vec<String>], caption: Option<&str>) {
-        let number = self.data.len() + self.text + 1;
-        let name = format!("table-{number}");
+        let (number, name) = self.next();
         let caption_text = caption
             .map(docx::plain)
             .unwrap_or_else(|| format!("Table {number}"));
@@ -384,12 +400,7 @@ impl Tables {
                 self.outcomes.push(format!(
                     "table {number} (\"{caption_text}\", in {chapter}): a Markdown table, as not every column after the first holds figures"
                 ));
-                self.text += 1;
-                if let Some(caption) = caption {
-                    out.push_str(caption);
-                    out.push_str("\n\n");
-                }
-                write_table(out, rows);
+                self.markdown(out, caption, rows);
             }
         }
     }
@@ -397,8 +408,7 @@ impl Tables {
     /// A chart, drawn by rapport from a data table of the figures Word
     /// keeps with it; its figures in Markdown when they are not all numbers.
     fn write_chart(&mut self, out: &mut String, chart: &docx::Chart, caption: Option<&str>) {
-        let number = self.data.len() + self.text + 1;
-        let name = format!("table-{number}");
+        let (number, name) = self.next();
         let title = caption
             .map(docx::plain)
             .or_else(|| chart.title.clone())
@@ -430,10 +440,7 @@ impl Tables {
                 self.outcomes.push(format!(
                     "a chart (\"{title}\", in {chapter}): its figures are a Markdown table, as not all of them are numbers"
                 ));
-                self.text += 1;
-                out.push_str(&title);
-                out.push_str("\n\n");
-                write_table(out, &chart.rows);
+                self.markdown(out, Some(&title), &chart.rows);
             }
         }
     }

@@ -516,29 +516,29 @@ fn add_templates<'a>(
     // `RAPPORT_INLINE_PARTIALS=0` keeps every include as written: for
     // comparing the two (docs/performance.md), never needed to build.
     let inline_partials = std::env::var_os("RAPPORT_INLINE_PARTIALS").is_none_or(|v| v != "0");
-    let texts: Vec<(&str, String)> = templates
+    let texts: Vec<(&str, std::borrow::Cow<str>)> = templates
         .iter()
         .map(|&(name, text)| {
             let inlined = inline_partials
                 .then(|| inline::inline(name, text, &by_name))
                 .flatten();
-            let text = match inlined {
+            let text: std::borrow::Cow<str> = match inlined {
                 Some(i) => {
                     rewrites.inlined.insert(name.to_string(), i.lines);
-                    i.text
+                    i.text.into()
                 }
-                None => text.to_string(),
+                None => text.into(),
             };
             match fold::fold(&text, |key| translate.one_form_text(key)) {
                 Some(f) => {
                     rewrites.folds.insert(name.to_string(), f.folds);
-                    (name, f.text)
+                    (name, f.text.into())
                 }
                 None => (name, text),
             }
         })
         .collect();
-    let result = tera.add_raw_templates(texts.iter().map(|(n, t)| (*n, t.as_str())));
+    let result = tera.add_raw_templates(texts.iter().map(|(n, t)| (*n, t.as_ref())));
     (rewrites, result)
 }
 
