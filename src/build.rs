@@ -40,6 +40,9 @@ pub struct BuildOptions {
 /// What a run produced: the problems found, and the site when it rendered.
 pub struct Outcome {
     pub site: Option<Site>,
+    /// The site's further languages, each with its folder (`cy/`), when
+    /// rendered in memory.
+    pub translations: Vec<(String, Site)>,
     pub output: Option<Output>,
     pub diagnostics: Vec<Diagnostic>,
     pub sources: SourceMap,
@@ -120,14 +123,70 @@ pub fn render_in_memory(fs: &dyn FileSystem, opts: &BuildOptions) -> Outcome {
             Err(d) => p.diags.push(d),
         }
     }
+    let mut translations = Vec::new();
+    for t in std::mem::take(&mut p.translations) {
+        let (files, site) = render_translation(t, opts, &p.diags);
+        if let (Some(out), Some(files)) = (&mut output, files) {
+            out.files.extend(files);
+        }
+        translations.push(site);
+    }
     let diagnostics = p.diagnostics();
     Outcome {
         site: p.site,
+        translations,
         output,
         diagnostics,
         sources: p.sources,
         timings: p.timings,
     }
+}
+
+/// A further language's pages and files, with its search index, at their
+/// paths under its folder; `None` when any page failed.
+fn render_translation(
+    t: Translation,
+    opts: &BuildOptions,
+    diags: &Diagnostics,
+) -> (
+    Option<std::collections::BTreeMap<String, OutputFile>>,
+    (String, Site),
+) {
+    let Some((pages, mut out)) = t.pages else {
+        return (None, (t.prefix, t.site));
+    };
+    let mut failed = false;
+    for (path, result) in pages.render_all(&t.site) {
+        match result {
+            Ok(html) => {
+                out.files.insert(path, OutputFile::Bytes(html));
+            }
+            Err(d) => {
+                failed = true;
+                diags.push(d);
+            }
+        }
+    }
+    if !opts.no_search && !failed && !diags.has_errors() {
+        match crate::search::index(&t.site, &out.files) {
+            Ok(files) => out.files.extend(files),
+            Err(d) => diags.push(d),
+        }
+    }
+    let prefix = t.prefix;
+    let files = (!failed).then(|| {
+        out.files
+            .into_iter()
+            .filter(|(path, _)| !only_at_the_root(path))
+            .map(|(path, file)| (format!("{prefix}{path}"), file))
+            .collect()
+    });
+    (files, (prefix, t.site))
+}
+
+/// Files a site has once, at its root, whatever its languages.
+fn only_at_the_root(path: &str) -> bool {
+    path == "robots.txt"
 }
 
 /// Everything a build checks, with nothing kept: every page is rendered (to
@@ -145,9 +204,19 @@ pub fn check_in_memory(fs: &dyn FileSystem, opts: &BuildOptions) -> Outcome {
             })
         });
     }
+    for t in &p.translations {
+        if let Some((pages, _)) = &t.pages {
+            pages.render_each(&t.site, &|(_, result)| {
+                if let Err(d) = result {
+                    p.diags.push(d);
+                }
+            });
+        }
+    }
     let diagnostics = p.diagnostics();
     Outcome {
         site: p.site,
+        translations: Vec::new(),
         output: None,
         diagnostics,
         sources: p.sources,
@@ -161,6 +230,8 @@ pub fn check_in_memory(fs: &dyn FileSystem, opts: &BuildOptions) -> Outcome {
 pub struct Prepared {
     pub site: Option<Site>,
     pub pages: Option<(render::Pages, Output)>,
+    /// The site's further languages, each prepared the same way.
+    pub translations: Vec<Translation>,
     diags: Diagnostics,
     pub sources: SourceMap,
     pub timings: Timings,
@@ -174,6 +245,12 @@ impl Prepared {
         if let Some(site) = &self.site {
             let off = &site.config.checks_off;
             diagnostics.retain(|d| d.is_error() || !off.iter().any(|c| c == d.code));
+            let lowered = &site.config.checks_as_warnings;
+            for d in &mut diagnostics {
+                if lowered.iter().any(|c| c == d.code) {
+                    d.severity = crate::diagnostics::Severity::Warning;
+                }
+            }
         }
         diagnostics
     }
@@ -215,9 +292,29 @@ pub const PASSES: &[(&str, Pass)] = &[
 ];
 
 /// Loads the site, applies the build's options to its settings and runs
-/// every pass: the site as the renderer takes it.
+/// every pass: the site as the renderer takes it. A site in more than one
+/// language is its default language here; [`prepare_in_memory`] loads the
+/// others.
 pub fn load(
     fs: &dyn FileSystem,
+    opts: &BuildOptions,
+    diags: &Diagnostics,
+    sources: &SourceMap,
+    timings: &mut Timings,
+) -> Option<Site> {
+    let config = crate::config::load(fs, diags, sources)?;
+    if config.languages.is_empty() {
+        load_with(fs, config, opts, diags, sources, timings)
+    } else {
+        let hiding = crate::translation::TranslatedFs::hiding(fs, &config);
+        load_with(&hiding, config, opts, diags, sources, timings)
+    }
+}
+
+/// [`load`] with the settings already read.
+fn load_with(
+    fs: &dyn FileSystem,
+    config: crate::config::SiteConfig,
     opts: &BuildOptions,
     diags: &Diagnostics,
     sources: &SourceMap,
@@ -227,10 +324,15 @@ pub fn load(
         drafts: opts.drafts,
         cache: opts.cache.clone(),
     };
-    let mut site = timings.time("load", || content::load_site(fs, &load, diags, sources))?;
+    let mut site = timings.time("load", || {
+        content::load_reports(fs, config, &load, diags, sources)
+    });
     if let Some(url) = &opts.base_url {
         match crate::config::normalise_base_url(url) {
-            Ok(url) => site.config.base_url = url,
+            Ok(url) => {
+                let prefix = site.config.languages.get(site.config.current_language);
+                site.config.base_url = url + &prefix.map(|l| l.prefix()).unwrap_or_default();
+            }
             Err(why) => diags.push(
                 Diagnostic::error("bad-base-url", format!("--base-url: {why}"))
                     .config()
@@ -246,6 +348,108 @@ pub fn load(
         timings.time(name, || pass(&mut site, &cx));
     }
     Some(site)
+}
+
+/// Tells each language which pages every language has, for the links
+/// between a page and its counterparts.
+fn share_page_lists(site: &mut Site, pages: &render::Pages, translations: &mut [Translation]) {
+    let mut lists = vec![std::collections::HashSet::new(); site.config.languages.len()];
+    lists[0] = pages.paths().map(String::from).collect();
+    for t in translations.iter() {
+        if let Some((pages, _)) = &t.pages {
+            lists[t.site.config.current_language] = pages.paths().map(String::from).collect();
+        }
+    }
+    let lists = std::sync::Arc::new(lists);
+    site.config.language_pages = lists.clone();
+    for t in translations {
+        t.site.config.language_pages = lists.clone();
+    }
+}
+
+/// A further language of the site, loaded and prepared like the default
+/// one, whose files are written under its folder (`cy/`).
+pub struct Translation {
+    /// The folder, with its slash: `cy/`.
+    pub prefix: String,
+    pub site: Site,
+    pub pages: Option<(render::Pages, Output)>,
+}
+
+/// Loads and prepares each further language of `site`. Problems in a
+/// translation name the translation's file; those the default language
+/// has already reported are not repeated.
+fn prepare_translations(
+    fs: &dyn FileSystem,
+    site: &Site,
+    opts: &BuildOptions,
+    diags: &Diagnostics,
+    sources: &SourceMap,
+) -> Vec<Translation> {
+    let mut out = Vec::new();
+    for index in 1..site.config.languages.len() {
+        let found = Diagnostics::new();
+        let own_sources = SourceMap::default();
+        let mut timings = Timings::default();
+        let Some(config) = crate::config::load_in(fs, &found, &own_sources, index) else {
+            diags.extend(crate::translation::forward(
+                found.sorted(),
+                &Default::default(),
+                &diags.sorted(),
+                &site.config.checks_as_warnings,
+            ));
+            continue;
+        };
+        let translated = crate::translation::translate(fs, &config, index, &found, &own_sources);
+        // The parse cache of `rapport serve` knows files by name, and a
+        // translated file has the original's name.
+        let opts = BuildOptions {
+            cache: None,
+            ..opts.clone()
+        };
+        let prefix = config.languages[index].prefix();
+        let Some(mut lang_site) = load_with(
+            &translated.fs,
+            config,
+            &opts,
+            &found,
+            &own_sources,
+            &mut timings,
+        ) else {
+            continue;
+        };
+        // Addresses are the default language's, whatever a report's items
+        // are called in this one.
+        for r in &mut lang_site.reports {
+            if let Some(default) = site.reports.iter().find(|d| d.slug == r.slug) {
+                r.tracker.label.dir = default.tracker.label.dir.clone();
+            }
+        }
+        let pages = render::prepare(
+            &translated.fs,
+            &lang_site,
+            &found,
+            &own_sources,
+            &mut timings,
+        );
+        for t in translated.renames.values() {
+            if let Some(text) = own_sources.get(t) {
+                sources.insert(t, text);
+            }
+        }
+        diags.extend(crate::translation::forward(
+            found.sorted(),
+            &translated.renames,
+            &diags.sorted(),
+            &site.config.checks_as_warnings,
+        ));
+        out.push(Translation {
+            prefix,
+            site: lang_site,
+            pages,
+        });
+    }
+    out
 }
 
 /// Loads and checks the site and prepares its pages. Nothing is written.
@@ -266,9 +470,22 @@ pub fn prepare_in_memory(fs: &dyn FileSystem, opts: &BuildOptions) -> Prepared {
     let pages = site
         .as_ref()
         .and_then(|s| render::prepare(fs, s, &diags, &sources, &mut timings));
+    let mut translations = match &site {
+        Some(s) if s.config.languages.len() > 1 => timings.time("languages", || {
+            prepare_translations(fs, s, opts, &diags, &sources)
+        }),
+        _ => Vec::new(),
+    };
+    let mut site = site;
+    if let (Some(site), Some((pages, _))) = (&mut site, &pages)
+        && site.config.languages.len() > 1
+    {
+        share_page_lists(site, pages, &mut translations);
+    }
     Prepared {
         site,
         pages,
+        translations,
         diags,
         sources,
         timings,
@@ -317,10 +534,17 @@ pub fn build_to_disk(site_dir: &Path, out: &Path, opts: &BuildOptions) -> Outcom
     if let Err(d) = checked {
         return failed(d);
     }
+    let translations = std::mem::take(&mut p.translations);
     let written = match (&p.site, p.pages.take()) {
         (Some(site), Some((pages, files))) => {
+            let mut languages = vec![(String::new(), site, &pages, &files)];
+            for t in &translations {
+                if let Some((pages, files)) = &t.pages {
+                    languages.push((t.prefix.clone(), &t.site, pages, files));
+                }
+            }
             let w = Writer { lock: &lock, out };
-            write_pages(site, &pages, files, w, opts, &p.diags, &mut p.timings)
+            write_pages(languages, w, opts, &p.diags, &mut p.timings)
         }
         _ => None,
     };
@@ -337,6 +561,7 @@ pub fn build_to_disk(site_dir: &Path, out: &Path, opts: &BuildOptions) -> Outcom
                 .collect(),
         }),
         site: p.site,
+        translations: Vec::new(),
         diagnostics,
         sources: p.sources,
         timings: p.timings,
@@ -352,11 +577,10 @@ struct Writer<'a> {
 
 /// Renders the pages into a staging folder beside the output, with the
 /// other files and the search index, and swaps it in if nothing failed;
-/// returns the paths written. Every problem goes to `diags`.
+/// returns the paths written. Every problem goes to `diags`. A further
+/// language is written the same way under its folder.
 fn write_pages(
-    site: &Site,
-    pages: &render::Pages,
-    files: Output,
+    languages: Vec<(String, &Site, &render::Pages, &Output)>,
     Writer { lock, out }: Writer<'_>,
     opts: &BuildOptions,
     diags: &Diagnostics,
@@ -386,55 +610,45 @@ fn write_pages(
     } else {
         None
     };
-    let mut written: Vec<String> = files.files.keys().cloned().collect();
-    if let Some(staging) = &staging
-        && let Err(e) = files
-            .files
-            .par_iter()
-            .try_for_each(|(path, file)| staging.write(path, file))
-    {
-        diags.push(cannot_write(e));
+    let mut written = Vec::new();
+    let mut pages_of = Vec::new();
+    for (prefix, site, pages, files) in &languages {
+        let (files, pages) = timings.time("pages", || {
+            write_language(
+                staging.as_ref(),
+                prefix,
+                site,
+                pages,
+                files,
+                diags,
+                &cannot_write,
+            )
+        });
+        written.extend(files);
+        pages_of.push(pages);
     }
-    drop(files);
-    let page_paths = std::sync::Mutex::new(Vec::new());
-    timings.time("pages", || {
-        pages.render_each(site, &|(path, result)| match result {
-            Ok(html) => {
-                if let Some(staging) = &staging
-                    && let Err(e) = staging.write(&path, &OutputFile::Bytes(html))
-                {
-                    diags.push(cannot_write(e));
-                }
-                page_paths
-                    .lock()
-                    .unwrap_or_else(|e| e.into_inner())
-                    .push(path);
-            }
-            Err(d) => diags.push(d),
-        });
-    });
     let staging = staging.filter(|_| !diags.has_errors())?;
-    let mut page_paths = page_paths.into_inner().unwrap_or_else(|e| e.into_inner());
-    page_paths.sort();
-    written.extend(page_paths);
     if !opts.no_search {
-        let paths: Vec<&str> = written.iter().map(String::as_str).collect();
-        let indexed = timings.time("search", || {
-            crate::search::index_pages(site, &paths, &|path| staging.read(path).ok())
-        });
-        match indexed {
-            Ok(index) => {
-                for (path, file) in &index {
-                    if let Err(e) = staging.write(path, file) {
-                        diags.push(cannot_write(e));
-                        return None;
+        for ((prefix, site, _, _), page_paths) in languages.iter().zip(&pages_of) {
+            let paths: Vec<&str> = page_paths.iter().map(String::as_str).collect();
+            let read = |path: &str| staging.read(&format!("{prefix}{path}")).ok();
+            let indexed =
+                timings.time("search", || crate::search::index_pages(site, &paths, &read));
+            match indexed {
+                Ok(index) => {
+                    for (path, file) in &index {
+                        let path = format!("{prefix}{path}");
+                        if let Err(e) = staging.write(&path, file) {
+                            diags.push(cannot_write(e));
+                            return None;
+                        }
+                        written.push(path);
                     }
                 }
-                written.extend(index.into_keys());
-            }
-            Err(d) => {
-                diags.push(d);
-                return None;
+                Err(d) => {
+                    diags.push(d);
+                    return None;
+                }
             }
         }
     }
@@ -451,9 +665,58 @@ fn write_pages(
     }
 }
 
+/// Writes one language's files and pages under `prefix` (empty for the
+/// default language) into the staging folder, when there is one. Returns
+/// every path written, and the pages' paths within the language (what
+/// its search index reads).
+fn write_language(
+    staging: Option<&output::Staging>,
+    prefix: &str,
+    site: &Site,
+    pages: &render::Pages,
+    files: &Output,
+    diags: &Diagnostics,
+    cannot_write: &(dyn Fn(std::io::Error) -> Diagnostic + Sync),
+) -> (Vec<String>, Vec<String>) {
+    let files: Vec<(String, &OutputFile)> = files
+        .files
+        .iter()
+        .filter(|(path, _)| prefix.is_empty() || !only_at_the_root(path))
+        .map(|(path, file)| (format!("{prefix}{path}"), file))
+        .collect();
+    if let Some(staging) = staging
+        && let Err(e) = files
+            .par_iter()
+            .try_for_each(|(path, file)| staging.write(path, file))
+    {
+        diags.push(cannot_write(e));
+    }
+    let mut written: Vec<String> = files.into_iter().map(|(p, _)| p).collect();
+    let page_paths = std::sync::Mutex::new(Vec::new());
+    pages.render_each(site, &|(path, result)| match result {
+        Ok(html) => {
+            if let Some(staging) = staging
+                && let Err(e) = staging.write(&format!("{prefix}{path}"), &OutputFile::Bytes(html))
+            {
+                diags.push(cannot_write(e));
+            }
+            page_paths
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .push(path);
+        }
+        Err(d) => diags.push(d),
+    });
+    let mut page_paths = page_paths.into_inner().unwrap_or_else(|e| e.into_inner());
+    page_paths.sort();
+    written.extend(page_paths.iter().map(|p| format!("{prefix}{p}")));
+    (written, page_paths)
+}
+
 fn failed(d: Diagnostic) -> Outcome {
     Outcome {
         site: None,
+        translations: Vec::new(),
         output: None,
         diagnostics: vec![d],
         sources: SourceMap::default(),

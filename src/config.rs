@@ -7,6 +7,7 @@
 
 use serde::Deserialize;
 
+pub mod languages;
 pub mod publisher;
 
 use crate::colour::{contrast_ratio, normalise_hex, parse_hex};
@@ -33,6 +34,8 @@ struct RawConfig {
     made_with: Option<bool>,
     base_url: Option<Spanned<String>>,
     language: Option<String>,
+    /// Further languages (`crate::translation`).
+    languages: Option<Vec<Spanned<languages::RawLanguage>>>,
     theme: Option<Spanned<String>>,
     description: Option<String>,
     branding: Option<RawBranding>,
@@ -206,6 +209,18 @@ pub struct SiteConfig {
     /// The theme's interface strings in the site's language, with the
     /// site's changes (`crate::strings`).
     pub strings: std::sync::Arc<crate::strings::Strings>,
+    /// Every language the site is published in, the default first, when
+    /// site.yaml names more than one (`crate::translation`); else empty.
+    pub languages: Vec<languages::Language>,
+    /// Which of `languages` these settings are for.
+    pub current_language: usize,
+    /// Set by the build: the output path of every page in each of
+    /// `languages`, so that a page links to its counterpart only where
+    /// there is one.
+    pub language_pages: std::sync::Arc<Vec<std::collections::HashSet<String>>>,
+    /// The checks site.yaml made warnings rather than errors
+    /// (`checks: { missing-translation: warning }`).
+    pub checks_as_warnings: Vec<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -252,7 +267,18 @@ pub fn load(
     diags: &Diagnostics,
     sources: &crate::diagnostics::SourceMap,
 ) -> Option<SiteConfig> {
-    let raw = read(fs, diags, sources)?;
+    load_in(fs, diags, sources, 0)
+}
+
+/// The settings for one of the site's languages (0 is the default): its
+/// title, strings and statuses in that language, and its own address.
+pub fn load_in(
+    fs: &dyn FileSystem,
+    diags: &Diagnostics,
+    sources: &crate::diagnostics::SourceMap,
+    current_language: usize,
+) -> Option<SiteConfig> {
+    let mut raw = read(fs, diags, sources)?;
     let mut problems = Problems::in_site(diags);
     let p = &mut problems;
     let base_url = base_url(raw.base_url, p);
@@ -268,10 +294,24 @@ pub fn load(
     if let Some(a) = &raw.accessibility {
         check_accessibility(a, p);
     }
-    let checks_off = checks_off(raw.checks.unwrap_or_default(), p);
+    let (checks_off, checks_as_warnings) = checks_off(raw.checks.unwrap_or_default(), p);
     let raw_html = raw_html(raw.markdown, p);
     let editions = editions(raw.editions.unwrap_or_default(), p);
-    let language = raw.language.unwrap_or_else(|| "en-GB".to_string());
+    let language = raw.language.take().unwrap_or_else(|| "en-GB".to_string());
+    let languages = languages::languages(&language, raw.languages.take().unwrap_or_default(), p);
+    let language = match languages.get(current_language) {
+        Some(l) if current_language > 0 => {
+            l.apply(
+                &mut raw.title,
+                &mut raw.description,
+                &mut raw.accessibility,
+                diags,
+            );
+            raw.strings = Some(l.strings.clone());
+            l.tag.clone()
+        }
+        _ => language,
+    };
     let strings = crate::strings::Strings::load(
         fs,
         &language,
@@ -306,7 +346,12 @@ pub fn load(
         editions,
         raw_html,
         strings: std::sync::Arc::new(strings),
+        languages,
+        current_language,
+        language_pages: Default::default(),
+        checks_as_warnings,
     })
+    .map(|c| languages::localise(c, current_language))
 }
 
 /// Where the steps of [`load`] (and the checks site.yaml shares with
@@ -742,9 +787,30 @@ fn check_accessibility(a: &Accessibility, p: &mut Problems) {
 fn checks_off(
     raw: std::collections::BTreeMap<String, Spanned<String>>,
     p: &mut Problems,
-) -> Vec<String> {
+) -> (Vec<String>, Vec<String>) {
     let mut off = Vec::new();
+    let mut warnings = Vec::new();
     for (code, value) in raw {
+        if crate::diagnostics::CHECKS_AS_WARNINGS
+            .iter()
+            .any(|(c, _)| *c == code)
+        {
+            match value.value.trim() {
+                "warning" => warnings.push(code),
+                "error" => {}
+                other => p.push(
+                    Diagnostic::error(
+                        "bad-check",
+                        format!("`{other}` is not `error` or `warning`"),
+                    )
+                    .at(yaml::span_of(&value, 0))
+                    .with_hint(format!(
+                        "write `{code}: warning` while a translation is a draft"
+                    )),
+                ),
+            }
+            continue;
+        }
         let known = crate::diagnostics::OPTIONAL_CHECKS
             .iter()
             .any(|(c, _)| *c == code);
@@ -756,8 +822,13 @@ fn checks_off(
                 )
                 .at(yaml::span_of(&value, 0))
                 .with_hint(format!(
-                    "the checks that can be turned off are: {}",
+                    "the checks that can be turned off are: {}; {} can be made a warning",
                     crate::diagnostics::OPTIONAL_CHECKS
+                        .iter()
+                        .map(|(c, _)| *c)
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    crate::diagnostics::CHECKS_AS_WARNINGS
                         .iter()
                         .map(|(c, _)| *c)
                         .collect::<Vec<_>>()
@@ -776,7 +847,7 @@ fn checks_off(
             ),
         }
     }
-    off
+    (off, warnings)
 }
 
 /// A report as a file to edit: an OpenDocument text file or a Word

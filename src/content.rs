@@ -36,7 +36,18 @@ pub fn load_site(
     sources: &SourceMap,
 ) -> Option<Site> {
     let config = config::load(fs, diags, sources)?;
+    Some(load_reports(fs, config, opts, diags, sources))
+}
 
+/// Loads every report of the site whose settings are `config` (in one of
+/// its languages, when `fs` is a [`crate::translation::TranslatedFs`]).
+pub fn load_reports(
+    fs: &dyn FileSystem,
+    config: config::SiteConfig,
+    opts: &LoadOptions,
+    diags: &Diagnostics,
+    sources: &SourceMap,
+) -> Site {
     let mut report_dirs = Vec::new();
     match fs.list(CONTENT_DIR) {
         Ok(entries) => {
@@ -112,7 +123,7 @@ pub fn load_site(
             c.updated = c.updated.filter(|d| shown && *d > published);
         }
     }
-    Some(Site { config, reports })
+    Site { config, reports }
 }
 
 #[derive(Debug, Deserialize)]
@@ -422,7 +433,7 @@ fn load_report(
         &file,
         diags,
     );
-    let label = item_label(raw.item_label, raw.items_label);
+    let label = item_label(raw.item_label, raw.items_label, &config.strings);
     let statuses = report_statuses(
         (raw.statuses, key_line(&text, "statuses")),
         &label,
@@ -694,9 +705,21 @@ fn load_tables(
 }
 
 /// "Action" gives "Actions" and the folder `actions/`.
-fn item_label(one: Option<String>, many: Option<String>) -> ItemLabel {
+fn item_label(
+    one: Option<String>,
+    many: Option<String>,
+    strings: &crate::strings::Strings,
+) -> ItemLabel {
     let Some(one) = one.filter(|s| !s.trim().is_empty()) else {
-        return ItemLabel::default();
+        // The words are the site language's; the address stays the same
+        // in every language.
+        let default = ItemLabel::default();
+        let word = |key, or: String| strings.format(key, None, &[]).unwrap_or(or);
+        return ItemLabel {
+            one: word("item_one", default.one),
+            many: word("item_many", default.many),
+            dir: default.dir,
+        };
     };
     let one = one.trim().to_string();
     let many = many

@@ -267,6 +267,13 @@ pub const OPTIONAL_CHECKS: &[(&str, &str)] = &[
     ),
 ];
 
+/// Errors a site may make warnings instead, while work is in draft:
+/// `checks: { missing-translation: warning }`.
+pub const CHECKS_AS_WARNINGS: &[(&str, &str)] = &[(
+    "missing-translation",
+    "a page, item, field or setting not yet given in one of the site's languages",
+)];
+
 /// The text of every file that was read, so that diagnostics can show the
 /// offending line long after the loader has finished with the file.
 #[derive(Debug, Default, Clone)]

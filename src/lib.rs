@@ -51,6 +51,7 @@ pub mod table;
 pub mod theme;
 pub mod timings;
 pub mod tracker;
+pub mod translation;
 pub mod url;
 pub mod vfs;
 pub mod yaml;

@@ -357,6 +357,19 @@ fn resolve(
         return match scheme {
             "http" | "https" | "mailto" | "tel" => Ok(LinkTarget::External),
             "rec" if !is_image => resolve_item(&dest.trim()[4..], ri, index),
+            "lang" if !is_image => {
+                let tag = dest.trim()[5..].trim();
+                if crate::config::languages::valid_tag(tag) {
+                    Ok(LinkTarget::Language(tag.to_string()))
+                } else {
+                    Err((
+                        "bad-language",
+                        format!("`{tag}` is not a language tag"),
+                        "mark words in another language with a BCP 47 tag: `[Senedd Cymru](lang:cy)`"
+                            .into(),
+                    ))
+                }
+            }
             _ => Err((
                 "unsafe-link",
                 format!("links with `{scheme}:` are not allowed"),

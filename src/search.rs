@@ -48,6 +48,40 @@ pub fn index(
     })
 }
 
+/// The index of each of a site's languages, from all its files in memory:
+/// the default language's from the files outside the others' folders, and
+/// each further language's (`translations`: folder and site) from the
+/// files in its folder, written there.
+pub fn index_languages(
+    site: &Site,
+    translations: &[(String, Site)],
+    files: &BTreeMap<String, OutputFile>,
+) -> Result<BTreeMap<String, OutputFile>, Diagnostic> {
+    let in_other = |path: &str| {
+        translations
+            .iter()
+            .any(|(p, _)| path.starts_with(p.as_str()))
+    };
+    let own: BTreeMap<String, OutputFile> = files
+        .iter()
+        .filter(|(path, _)| !in_other(path))
+        .map(|(p, f)| (p.clone(), f.clone()))
+        .collect();
+    let mut all = index(site, &own)?;
+    for (prefix, lang_site) in translations {
+        let theirs: BTreeMap<String, OutputFile> = files
+            .iter()
+            .filter_map(|(path, f)| {
+                Some((path.strip_prefix(prefix.as_str())?.to_string(), f.clone()))
+            })
+            .collect();
+        for (path, file) in index(lang_site, &theirs)? {
+            all.insert(format!("{prefix}{path}"), file);
+        }
+    }
+    Ok(all)
+}
+
 /// Builds the search index from the pages at `paths`, each read by `read`
 /// only when the indexer comes to it: `rapport build` reads them back from
 /// the folder it wrote them to, so the site is never all in memory.

@@ -61,6 +61,7 @@ fn check(site: &std::path::Path) -> i32 {
         .map(|config| rapport::render::templates::check_theme(&fs, &config, &diags, &sources));
     let mut outcome = Outcome {
         site: None,
+        translations: Vec::new(),
         output: None,
         diagnostics: diags.sorted(),
         sources,

@@ -836,7 +836,7 @@ impl<'a> Builder<'a> {
             .position(|r| std::ptr::eq(r, self.report))?;
         let url = match target {
             LinkTarget::External => return Some(dest.to_string()),
-            LinkTarget::Unresolved => return None,
+            LinkTarget::Unresolved | LinkTarget::Language(_) => return None,
             _ if base.is_empty() => return None,
             LinkTarget::Fragment(f) => {
                 let ci = self.chapter?;

@@ -380,6 +380,9 @@ pub enum LinkTarget {
     Item { report: usize, item: usize },
     /// A file published with a report (an image, a PDF download).
     Asset { report: usize, path: String },
+    /// Not a link: words in another language (`[Senedd Cymru](lang:cy)`),
+    /// marked so that screen readers pronounce them in it.
+    Language(String),
 }
 
 /// The plain text of inline content (for alt text, slugs, titles).

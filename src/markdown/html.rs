@@ -690,6 +690,14 @@ impl Renderer<'_, '_> {
                     target,
                     ..
                 } = &**link;
+                if let LinkTarget::Language(tag) = target {
+                    self.out.push_str("<span lang=\"");
+                    esc(&mut self.out, tag);
+                    self.out.push_str("\">");
+                    self.inlines(content);
+                    self.out.push_str("</span>");
+                    return;
+                }
                 let href = self.opts.links.href(target, dest);
                 self.out.push_str("<a href=\"");
                 let _ = escape_href(&mut self.out, &href);

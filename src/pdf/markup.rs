@@ -916,6 +916,12 @@ impl Writer<'_> {
             Inline::Link(link) => {
                 let (dest, content, target) = (&link.dest, &link.content, &link.target);
                 let c = self.inline_content(content);
+                if let LinkTarget::Language(tag) = target {
+                    // Tagged with its language, as on the web page.
+                    let primary = tag.split('-').next().unwrap_or(tag).to_ascii_lowercase();
+                    let _ = write!(self.out, "#text(lang: {}){c}", lit(&primary));
+                    return;
+                }
                 match self.links.target(target, dest, self.chapter) {
                     Ok(l) => {
                         let _ = write!(self.out, "#link(<{l}>){c}");

@@ -104,6 +104,14 @@ pub fn robots(site: &Site, routes: &Routes) -> String {
     let mut s = String::from("User-agent: *\nAllow: /\n");
     if let Some(sitemap) = &routes.sitemap {
         let _ = writeln!(s, "Sitemap: {}", sitemap.absolute(&site.config.base_url));
+        // Each further language has its own, in its folder.
+        for lang in site.config.languages.iter().skip(1) {
+            let _ = writeln!(
+                s,
+                "Sitemap: {}",
+                sitemap.absolute(&format!("{}{}", site.config.base_url, lang.prefix()))
+            );
+        }
     }
     s
 }

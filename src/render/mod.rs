@@ -11,6 +11,7 @@ pub mod feed;
 mod fold;
 mod functions;
 mod inline;
+mod languages;
 pub mod templates;
 pub mod tracker;
 pub mod view;
@@ -555,6 +556,7 @@ impl RenderCtx<'_> {
             kind,
             title,
             description,
+            languages: languages::page_languages(self.site, url, &root),
             root,
             canonical: (!base.is_empty()).then(|| route.absolute(base)),
             url: url.into(),
@@ -583,6 +585,8 @@ impl RenderCtx<'_> {
         // work: use the path of the configured base URL.
         page.root = base_path(&self.site.config.base_url);
         page.canonical = None;
+        // Served at any address, it cannot know its counterpart.
+        page.languages.clear();
         let mut ctx = PageContext::default();
         ctx.insert("page", &page);
         self.templates.render("404.html", &ctx)
@@ -979,6 +983,8 @@ impl LinkResolver for Links<'_> {
         let routes = &self.routes.reports;
         match target {
             LinkTarget::External | LinkTarget::Unresolved => dest.to_string(),
+            // Written as a span by the Markdown writer, never as a link.
+            LinkTarget::Language(_) => String::new(),
             LinkTarget::Fragment(f) => match self.print {
                 Some((_, ch)) => format!("#{}--{f}", crate::routes::chapter_anchor(ch)),
                 None => format!("#{f}"),

@@ -287,6 +287,27 @@ pub struct PageView {
     pub canonical: Option<String>,
     /// From the home page down to (not including) this page.
     pub breadcrumbs: Vec<LinkView>,
+    /// The site's languages, in the switcher's order, each with this
+    /// page's counterpart in it; empty for a site in one language.
+    pub languages: Vec<LanguageView>,
+}
+
+/// One language of a site in several, as this page's switcher shows it.
+#[derive(Serialize)]
+pub struct LanguageView {
+    /// BCP 47: `cy`.
+    pub tag: String,
+    /// Its name in itself: `Cymraeg`.
+    pub name: String,
+    /// This page in that language, from this page (`../../cy/r/intro/`);
+    /// that language's home page when the page is not published in it.
+    pub url: String,
+    /// The same in full, when `base_url` is set (for `hreflang`).
+    pub absolute: Option<String>,
+    /// Whether this page is published in that language.
+    pub has_page: bool,
+    /// Whether it is this page's own language.
+    pub current: bool,
 }
 
 #[derive(Serialize)]

@@ -166,6 +166,8 @@ struct Built {
     files: Option<BTreeMap<String, OutputFile>>,
     /// After a full build: the model, for the search index.
     site: Option<Site>,
+    /// The site's further languages, with their folders, for theirs.
+    translations: Vec<(String, Site)>,
     pages: Option<Arc<LivePages>>,
     errors: Option<String>,
     rebuild: Rebuild,
@@ -176,6 +178,7 @@ impl Built {
         Built {
             files: None,
             site: None,
+            translations: Vec::new(),
             pages: None,
             errors: Some(errors),
             rebuild: Rebuild {
@@ -228,6 +231,7 @@ impl Builder {
         let report = (!outcome.diagnostics.is_empty())
             .then(|| render_human(&outcome.diagnostics, &outcome.sources, false));
         let has_errors = outcome.has_errors();
+        let translations = outcome.translations;
         match (outcome.output, outcome.site) {
             (Some(out), Some(site)) if !has_errors => {
                 let pages = out.files.keys().filter(|k| k.ends_with(".html")).count();
@@ -237,6 +241,7 @@ impl Builder {
                 Built {
                     files: Some(out.files),
                     site: Some(site),
+                    translations,
                     pages: None,
                     errors: None,
                     rebuild: Rebuild { pages, took },
@@ -254,6 +259,11 @@ impl Builder {
             Err(why) => return Built::failed(why, start),
         };
         let prepared = prepare_in_memory(&fs, &self.options());
+        if !prepared.translations.is_empty() {
+            // Each language's pages are made before the reload: a site in
+            // several languages is rebuilt whole.
+            return self.full();
+        }
         if std::env::var_os("RAPPORT_TIMINGS").is_some() {
             eprintln!("{:?}", prepared.timings);
         }
@@ -270,6 +280,7 @@ impl Builder {
                 Built {
                     files: Some(out.files),
                     site: None,
+                    translations: Vec::new(),
                     pages: Some(Arc::new(LivePages {
                         site,
                         pages,
@@ -408,6 +419,7 @@ impl Worker {
         if let Some(site) = built.site {
             self.queue(Job::Index {
                 site: Box::new(site),
+                translations: built.translations,
                 files,
             });
         } else if let Some(live) = built.pages {
@@ -502,6 +514,7 @@ enum Job {
     /// Index a site for search (see [`index`]).
     Index {
         site: Box<Site>,
+        translations: Vec<(String, Site)>,
         files: Arc<BTreeMap<String, OutputFile>>,
     },
 }
@@ -537,14 +550,18 @@ fn background(
                 previous,
             } => match validate(&live, &files, &|| generation.is_stale(g)) {
                 None => None,
-                Some(Ok(all)) => index(&live.site, &all, g),
+                Some(Ok(all)) => index(&live.site, &[], &all, g),
                 Some(Err(errors)) => Some(Request::Invalid {
                     live,
                     previous,
                     errors,
                 }),
             },
-            Job::Index { site, files } => index(&site, &files, g),
+            Job::Index {
+                site,
+                translations,
+                files,
+            } => index(&site, &translations, &files, g),
         };
         if let Some(result) = result {
             // The worker lives as long as the server.
@@ -592,8 +609,13 @@ fn validate(
 /// live preview reloads as soon as the pages are ready: indexing costs
 /// about as much again as rendering (see docs/search.md), and a person
 /// checking a change looks at the page first.
-fn index(site: &Site, files: &BTreeMap<String, OutputFile>, generation: u64) -> Option<Request> {
-    match crate::search::index(site, files) {
+fn index(
+    site: &Site,
+    translations: &[(String, Site)],
+    files: &BTreeMap<String, OutputFile>,
+    generation: u64,
+) -> Option<Request> {
+    match crate::search::index_languages(site, translations, files) {
         Ok(index) => Some(Request::Indexed { index, generation }),
         Err(d) => {
             eprintln!("search index: {}", d.message);

@@ -49,7 +49,7 @@ const STAGES: &[(&str, &[&str])] = &[
             "strings",
         ],
     ),
-    ("load", &["content", "data", "tracker"]),
+    ("load", &["content", "data", "tracker", "translation"]),
     ("passes", &["links", "editorial"]),
     ("plan", &["routes"]),
     ("render", &["render", "pdf", "editions", "search"]),

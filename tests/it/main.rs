@@ -21,6 +21,7 @@ mod hostile_input;
 mod hostile_site;
 mod import;
 mod invalid_sites;
+mod languages;
 mod links;
 mod output_safety;
 mod pdf;

@@ -170,7 +170,7 @@ fn normalise(p: &Path) -> PathBuf {
 
 /// Serves `root` over HTTP under `/reports/` (a sub-path, as on a real
 /// deploy); returns the address.
-fn serve_under_sub_path(root: PathBuf) -> String {
+pub(crate) fn serve_under_sub_path(root: PathBuf) -> String {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let addr = listener.local_addr().unwrap().to_string();
     std::thread::spawn(move || {
@@ -237,7 +237,7 @@ struct Hit {
 }
 
 /// Whether the search page has announced its outcome.
-fn search_finished(dom: &str) -> bool {
+pub(crate) fn search_finished(dom: &str) -> bool {
     let html = scraper::Html::parse_document(dom);
     let status = scraper::Selector::parse("#search-status").unwrap();
     html.select(&status)

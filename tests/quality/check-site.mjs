@@ -569,8 +569,10 @@ async function checkInBrowser(page, pageUrl, rel, width, gates, axeSource, tally
 
   if (gates.has('keyboard') && width !== 375) {
     const count = await page.evaluate(installFocusProbe);
-    // Tab until focus leaves the document again, or twice the number of stops at most.
-    for (let i = 0; i < count + 3; i++) await page.keyboard.press('Tab');
+    // Tab through twice the number of stops: a page may add stops after it loads (the
+    // search page's filters appear once its index has answered), and every stop counted
+    // at the start must still be reached.
+    for (let i = 0; i < 2 * count + 3; i++) await page.keyboard.press('Tab');
     const { expected, seen } = await page.evaluate(() => window.__qa);
     const problems = [];
     const reached = new Set(seen.map((s) => s.key));
