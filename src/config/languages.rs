@@ -306,4 +306,31 @@ mod tests {
         assert!(!valid_tag("Welsh language"));
         assert!(!valid_tag(""));
     }
+
+    #[test]
+    fn a_language_marked_first_leads_the_switcher() {
+        let diags = Diagnostics::new();
+        let mut p = Problems::in_file(&diags, "site.yaml");
+        let raw: Vec<Spanned<RawLanguage>> =
+            crate::yaml::parse("site.yaml", "- tag: cy\n  title: T\n  first: true\n", 0).unwrap();
+        let all = languages("en-GB", raw, &mut p);
+        assert!(diags.sorted().is_empty(), "{:?}", diags.sorted());
+        assert_eq!(all[1].name, "Cymraeg");
+        assert_eq!(all[1].prefix(), "cy/");
+        assert_eq!(all[0].prefix(), "");
+        assert_eq!(in_order(&all), [1, 0]);
+    }
+
+    #[test]
+    fn a_language_s_folder_cannot_be_one_of_the_site_s_addresses() {
+        let diags = Diagnostics::new();
+        let mut p = Problems::in_file(&diags, "site.yaml");
+        let raw: Vec<Spanned<RawLanguage>> =
+            crate::yaml::parse("site.yaml", "- tag: cy\n  path: search\n", 0).unwrap();
+        languages("en-GB", raw, &mut p);
+        let found = diags.sorted();
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].code, "bad-language");
+        assert_eq!(found[0].message, "`search` cannot be a language's folder");
+    }
 }

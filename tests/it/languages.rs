@@ -523,3 +523,33 @@ fn a_welsh_word_finds_the_welsh_page_only() {
     assert!(hits.is_empty(), "{hits:?}");
     assert!(!status.trim().is_empty(), "the search finished: {status:?}");
 }
+
+#[test]
+fn serve_shows_both_languages_and_indexes_each() {
+    let site = bilingual();
+    let server = start(site);
+    let addr = server.addr.clone();
+    let (status, page) = get(&addr, "/cy/annual/foreword/", &addr);
+    assert_eq!(status, 200, "{page}");
+    assert!(page.contains("Plannodd y cyngor"), "{page}");
+    assert!(page.contains("hreflang=\"en-GB\""), "{page}");
+    let (status, page) = get(&addr, "/annual/foreword/", &addr);
+    assert_eq!(status, 200);
+    assert!(page.contains("The council planted"), "{page}");
+
+    // Each language's search index, once the page has been shown.
+    let start = std::time::Instant::now();
+    let mut found = (false, false);
+    while start.elapsed() < std::time::Duration::from_secs(60) && found != (true, true) {
+        let entry = |path: &str| get(&addr, path, &addr);
+        let (s1, cy) = entry("/cy/pagefind/pagefind-entry.json");
+        let (s2, en) = entry("/pagefind/pagefind-entry.json");
+        found = (
+            s1 == 200 && cy.contains("\"cy\""),
+            s2 == 200 && en.contains("\"languages\"") && !en.contains("\"cy\""),
+        );
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    drop(server);
+    assert_eq!(found, (true, true), "serve did not publish each language's index");
+}
