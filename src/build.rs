@@ -78,9 +78,10 @@ pub fn page_variables(
 ) -> (Vec<crate::render::templates::RecordedPage>, Vec<Diagnostic>) {
     let mut p = prepare_in_memory(fs, opts);
     let recorded = match (&p.site, p.pages.as_mut()) {
-        (Some(site), Some((pages, _))) => {
+        (Some(site), Some((pages, files))) => {
             pages.record_variables();
             let _ = pages.render_all(site);
+            let _ = root_files(site, pages, files, &p.translations, &p.diags);
             pages.recorded_variables()
         }
         _ => Vec::new(),
@@ -91,6 +92,12 @@ pub fn page_variables(
 /// Loads and renders the whole site in memory. Nothing is written.
 pub fn render_in_memory(fs: &dyn FileSystem, opts: &BuildOptions) -> Outcome {
     let mut p = prepare_in_memory(fs, opts);
+    let root = match (&p.site, &p.pages) {
+        (Some(site), Some((pages, files))) => {
+            root_files(site, pages, files, &p.translations, &p.diags)
+        }
+        _ => Vec::new(),
+    };
     let output = match (&p.site, p.pages.take()) {
         (Some(site), Some((pages, mut out))) => {
             let rendered = p.timings.time("pages", || pages.render_all(site));
@@ -122,6 +129,17 @@ pub fn render_in_memory(fs: &dyn FileSystem, opts: &BuildOptions) -> Outcome {
             Ok(files) => out.files.extend(files),
             Err(d) => p.diags.push(d),
         }
+    }
+    if let (Some(site), Some(out)) = (&p.site, &mut output) {
+        let prefix = default_prefix(site);
+        if !prefix.is_empty() {
+            out.files = std::mem::take(&mut out.files)
+                .into_iter()
+                .filter(|(path, _)| !only_at_the_root(path))
+                .map(|(path, file)| (format!("{prefix}{path}"), file))
+                .collect();
+        }
+        out.files.extend(root);
     }
     let mut translations = Vec::new();
     for t in std::mem::take(&mut p.translations) {
@@ -187,6 +205,72 @@ fn render_translation(
 /// Files a site has once, at its root, whatever its languages.
 fn only_at_the_root(path: &str) -> bool {
     path == "robots.txt"
+}
+
+/// The default language's folder (`en/`), or empty at the site root.
+fn default_prefix(site: &Site) -> String {
+    site.config
+        .languages
+        .first()
+        .map(|l| l.prefix())
+        .unwrap_or_default()
+}
+
+/// What the site root holds when no language is published there
+/// (`language_path:`): a page that leads to each language's home page,
+/// `robots.txt`, and the default language's 404 page, which hosts serve
+/// for any address.
+fn root_files(
+    site: &Site,
+    pages: &render::Pages,
+    files: &Output,
+    translations: &[Translation],
+    diags: &Diagnostics,
+) -> Vec<(String, OutputFile)> {
+    let languages = &site.config.languages;
+    if languages.is_empty() || languages.iter().any(|l| l.path.is_empty()) {
+        return Vec::new();
+    }
+    let root_base = site
+        .config
+        .base_url
+        .strip_suffix(&default_prefix(site))
+        .unwrap_or(&site.config.base_url);
+    let config_of = |i: usize| {
+        std::iter::once(&site.config)
+            .chain(translations.iter().map(|t| &t.site.config))
+            .find(|c| c.current_language == i)
+    };
+    let choices: Vec<render::view::LanguageChoice> = crate::config::languages::in_order(languages)
+        .into_iter()
+        .filter_map(|i| {
+            let c = config_of(i)?;
+            let lang = &languages[i];
+            Some(render::view::LanguageChoice {
+                tag: lang.tag.clone(),
+                name: lang.name.clone(),
+                title: c.title.clone(),
+                description: c.description.clone(),
+                url: lang.prefix(),
+                absolute: (!root_base.is_empty()).then(|| format!("{root_base}{}", lang.prefix())),
+            })
+        })
+        .collect();
+    let mut out = Vec::new();
+    let canonical = (!root_base.is_empty()).then_some(root_base);
+    match pages.render_language_choice(&choices, canonical) {
+        Ok(html) => out.push(("index.html".to_string(), OutputFile::Bytes(html))),
+        Err(d) => diags.push(d),
+    }
+    if let Some(robots) = files.files.get("robots.txt") {
+        out.push(("robots.txt".to_string(), robots.clone()));
+    }
+    match pages.render(site, "404.html") {
+        Some(Ok(html)) => out.push(("404.html".to_string(), OutputFile::Bytes(html))),
+        Some(Err(d)) => diags.push(d),
+        None => {}
+    }
+    out
 }
 
 /// Everything a build checks, with nothing kept: every page is rendered (to
@@ -537,14 +621,15 @@ pub fn build_to_disk(site_dir: &Path, out: &Path, opts: &BuildOptions) -> Outcom
     let translations = std::mem::take(&mut p.translations);
     let written = match (&p.site, p.pages.take()) {
         (Some(site), Some((pages, files))) => {
-            let mut languages = vec![(String::new(), site, &pages, &files)];
+            let root = root_files(site, &pages, &files, &translations, &p.diags);
+            let mut languages = vec![(default_prefix(site), site, &pages, &files)];
             for t in &translations {
                 if let Some((pages, files)) = &t.pages {
                     languages.push((t.prefix.clone(), &t.site, pages, files));
                 }
             }
             let w = Writer { lock: &lock, out };
-            write_pages(languages, w, opts, &p.diags, &mut p.timings)
+            write_pages(languages, root, w, opts, &p.diags, &mut p.timings)
         }
         _ => None,
     };
@@ -581,6 +666,7 @@ struct Writer<'a> {
 /// language is written the same way under its folder.
 fn write_pages(
     languages: Vec<(String, &Site, &render::Pages, &Output)>,
+    root: Vec<(String, OutputFile)>,
     Writer { lock, out }: Writer<'_>,
     opts: &BuildOptions,
     diags: &Diagnostics,
@@ -611,6 +697,14 @@ fn write_pages(
         None
     };
     let mut written = Vec::new();
+    for (path, file) in &root {
+        if let Some(staging) = &staging
+            && let Err(e) = staging.write(path, file)
+        {
+            diags.push(cannot_write(e));
+        }
+        written.push(path.clone());
+    }
     let mut pages_of = Vec::new();
     for (prefix, site, pages, files) in &languages {
         let (files, pages) = timings.time("pages", || {

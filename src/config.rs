@@ -34,6 +34,9 @@ struct RawConfig {
     made_with: Option<bool>,
     base_url: Option<Spanned<String>>,
     language: Option<String>,
+    /// The default language's folder in the output (`en`); the site root
+    /// when not given.
+    language_path: Option<Spanned<String>>,
     /// Further languages (`crate::translation`).
     languages: Option<Vec<Spanned<languages::RawLanguage>>>,
     theme: Option<Spanned<String>>,
@@ -298,7 +301,12 @@ pub fn load_in(
     let raw_html = raw_html(raw.markdown, p);
     let editions = editions(raw.editions.unwrap_or_default(), p);
     let language = raw.language.take().unwrap_or_else(|| "en-GB".to_string());
-    let languages = languages::languages(&language, raw.languages.take().unwrap_or_default(), p);
+    let languages = languages::languages(
+        &language,
+        raw.language_path.take(),
+        raw.languages.take().unwrap_or_default(),
+        p,
+    );
     let language = match languages.get(current_language) {
         Some(l) if current_language > 0 => {
             l.apply(

@@ -163,17 +163,32 @@ pub(crate) fn valid_tag(tag: &str) -> bool {
 /// names no further language. Each problem is reported at its line.
 pub(crate) fn languages(
     default_tag: &str,
+    default_path: Option<Spanned<String>>,
     raw: Vec<Spanned<RawLanguage>>,
     p: &mut Problems,
 ) -> Vec<Language> {
     if raw.is_empty() {
+        if let Some(path) = default_path {
+            p.push(
+                Diagnostic::error(
+                    "bad-language",
+                    "`language_path` gives the default language a folder, but the site has no other language",
+                )
+                .at(yaml::span_of(&path, 0))
+                .with_hint("remove it, or list the site's other languages under `languages:`"),
+            );
+        }
         return Vec::new();
     }
-    // The default language is published at the site root.
+    // The default language is published at the site root unless it is
+    // given a folder of its own (`language_path: en`).
     let default = Language {
         tag: default_tag.to_string(),
         suffix: primary(default_tag),
-        path: String::new(),
+        path: default_path
+            .as_ref()
+            .map(|p| p.value.trim_matches('/').to_string())
+            .unwrap_or_default(),
         name: own_name(default_tag),
         first: false,
         reports: None,
@@ -182,7 +197,10 @@ pub(crate) fn languages(
         organisation: None,
         accessibility: None,
         strings: BTreeMap::new(),
-        at: Span::point(1, 1),
+        at: default_path
+            .as_ref()
+            .map(|p| yaml::span_of(p, 0))
+            .unwrap_or(Span::point(1, 1)),
     };
     let mut all = vec![default];
     for entry in raw {
@@ -230,6 +248,21 @@ fn check_languages(all: &[Language], p: &mut Problems) {
     let mut suffixes = HashSet::new();
     let mut paths = HashSet::new();
     for l in all {
+        if !paths.insert(l.path.clone()) {
+            let at = if l.path.is_empty() {
+                "the site root".to_string()
+            } else {
+                format!("`{}/`", l.path)
+            };
+            p.push(
+                Diagnostic::error(
+                    "bad-language",
+                    format!("two languages are published at {at}"),
+                )
+                .at(l.at.clone())
+                .with_hint("give each language its own `path:`; one may be the site root"),
+            );
+        }
         if !suffixes.insert(l.suffix.clone()) {
             p.push(
                 Diagnostic::error(
@@ -255,15 +288,6 @@ fn check_languages(all: &[Language], p: &mut Problems) {
                 )
                 .at(l.at.clone())
                 .with_hint("use lower-case letters, digits and hyphens, such as `cy`"),
-            );
-        } else if !paths.insert(l.path.clone()) {
-            p.push(
-                Diagnostic::error(
-                    "bad-language",
-                    format!("two languages are published at `{}/`", l.path),
-                )
-                .at(l.at.clone())
-                .with_hint("give each language its own `path:`; one may be the site root"),
             );
         }
     }
@@ -313,7 +337,7 @@ mod tests {
         let mut p = Problems::in_file(&diags, "site.yaml");
         let raw: Vec<Spanned<RawLanguage>> =
             crate::yaml::parse("site.yaml", "- tag: cy\n  title: T\n  first: true\n", 0).unwrap();
-        let all = languages("en-GB", raw, &mut p);
+        let all = languages("en-GB", None, raw, &mut p);
         assert!(diags.sorted().is_empty(), "{:?}", diags.sorted());
         assert_eq!(all[1].name, "Cymraeg");
         assert_eq!(all[1].prefix(), "cy/");
@@ -327,7 +351,7 @@ mod tests {
         let mut p = Problems::in_file(&diags, "site.yaml");
         let raw: Vec<Spanned<RawLanguage>> =
             crate::yaml::parse("site.yaml", "- tag: cy\n  path: search\n", 0).unwrap();
-        languages("en-GB", raw, &mut p);
+        languages("en-GB", None, raw, &mut p);
         let found = diags.sorted();
         assert_eq!(found.len(), 1, "{found:?}");
         assert_eq!(found[0].code, "bad-language");

@@ -103,14 +103,24 @@ pub fn robots(site: &Site, routes: &Routes) -> String {
     }
     let mut s = String::from("User-agent: *\nAllow: /\n");
     if let Some(sitemap) = &routes.sitemap {
-        let _ = writeln!(s, "Sitemap: {}", sitemap.absolute(&site.config.base_url));
-        // Each further language has its own, in its folder.
-        for lang in site.config.languages.iter().skip(1) {
-            let _ = writeln!(
-                s,
-                "Sitemap: {}",
-                sitemap.absolute(&format!("{}{}", site.config.base_url, lang.prefix()))
-            );
+        let config = &site.config;
+        if config.languages.is_empty() {
+            let _ = writeln!(s, "Sitemap: {}", sitemap.absolute(&config.base_url));
+        }
+        // Each language has its own, in its folder.
+        let root =
+            config
+                .languages
+                .get(config.current_language)
+                .map_or(config.base_url.as_str(), |l| {
+                    config
+                        .base_url
+                        .strip_suffix(&l.prefix())
+                        .unwrap_or(&config.base_url)
+                });
+        for lang in &config.languages {
+            let here = format!("{root}{}", lang.prefix());
+            let _ = writeln!(s, "Sitemap: {}", sitemap.absolute(&here));
         }
     }
     s

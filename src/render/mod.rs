@@ -116,6 +116,19 @@ impl Pages {
         self.templates.recorded()
     }
 
+    /// The page at the site root of a site whose languages each have a
+    /// folder: one link to each language's home page (`languages.html`).
+    pub fn render_language_choice(
+        &self,
+        choices: &[LanguageChoice],
+        canonical: Option<&str>,
+    ) -> Result<Vec<u8>, crate::diagnostics::Diagnostic> {
+        let mut ctx = PageContext::default();
+        ctx.insert("choices", choices);
+        ctx.insert("canonical", &canonical);
+        self.templates.render("languages.html", &ctx)
+    }
+
     /// The output path of every page.
     pub fn paths(&self) -> impl Iterator<Item = &str> {
         self.jobs.keys().map(String::as_str)

@@ -292,6 +292,20 @@ pub struct PageView {
     pub languages: Vec<LanguageView>,
 }
 
+/// One language on the page at the site root of a site whose languages
+/// each have a folder (`languages.html`).
+#[derive(Serialize)]
+pub struct LanguageChoice {
+    pub tag: String,
+    pub name: String,
+    /// The site's title in that language.
+    pub title: String,
+    pub description: Option<String>,
+    /// Its home page, from the root (`cy/`).
+    pub url: String,
+    pub absolute: Option<String>,
+}
+
 /// One language of a site in several, as this page's switcher shows it.
 #[derive(Serialize)]
 pub struct LanguageView {

@@ -551,5 +551,72 @@ fn serve_shows_both_languages_and_indexes_each() {
         std::thread::sleep(std::time::Duration::from_millis(100));
     }
     drop(server);
-    assert_eq!(found, (true, true), "serve did not publish each language's index");
+    assert_eq!(
+        found,
+        (true, true),
+        "serve did not publish each language's index"
+    );
+}
+
+#[test]
+fn the_default_language_may_have_its_own_folder_with_a_choice_at_the_root() {
+    let site = bilingual();
+    let yaml = std::fs::read_to_string(site.dir.join("site.yaml")).unwrap();
+    site.write(
+        "site.yaml",
+        &yaml.replace("language: en-GB\n", "language: en-GB\nlanguage_path: en\n"),
+    );
+    let run = site.build().success();
+    assert!(!run.output.join("annual").exists());
+    let en = run.page("en/annual/foreword/index.html");
+    assert_eq!(
+        switch_to(&en, "cy").as_deref(),
+        Some("../../../cy/annual/foreword/")
+    );
+    assert_eq!(
+        en.attr("link[rel=canonical]", "href").as_deref(),
+        Some("https://www.example.gov.uk/reports/en/annual/foreword/")
+    );
+    let cy = run.page("cy/annual/foreword/index.html");
+    assert_eq!(
+        switch_to(&cy, "en-GB").as_deref(),
+        Some("../../../en/annual/foreword/")
+    );
+
+    // The root leads to each language, each link in its own language.
+    let root = run.page("index.html");
+    let links: Vec<(String, String, String)> = root
+        .all("main li a")
+        .iter()
+        .map(|a| {
+            (
+                a.value().attr("href").unwrap().to_string(),
+                a.value().attr("hreflang").unwrap().to_string(),
+                a.text().collect::<String>(),
+            )
+        })
+        .collect();
+    assert_eq!(links[0].0, "en/");
+    assert_eq!(links[0].1, "en-GB");
+    assert!(links[0].2.starts_with("English"), "{links:?}");
+    assert_eq!(links[1].0, "cy/");
+    assert!(links[1].2.starts_with("Cymraeg"), "{links:?}");
+    assert_eq!(
+        root.attr("main li:nth-child(2)", "lang").as_deref(),
+        Some("cy")
+    );
+    assert!(root.text_of("h1").contains("Adroddiadau blynyddol"));
+
+    let robots = std::fs::read_to_string(run.output.join("robots.txt")).unwrap();
+    assert!(
+        robots.contains("Sitemap: https://www.example.gov.uk/reports/en/sitemap.xml"),
+        "{robots}"
+    );
+    assert!(
+        robots.contains("Sitemap: https://www.example.gov.uk/reports/cy/sitemap.xml"),
+        "{robots}"
+    );
+    assert!(run.output.join("404.html").exists());
+    assert!(!run.output.join("en/robots.txt").exists());
+    assert!(run.output.join("en/pagefind/pagefind-entry.json").exists());
 }

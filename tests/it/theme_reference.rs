@@ -133,6 +133,8 @@ fn every_variable_templates_receive_is_documented_with_its_type() {
         (root.join("tests/fixtures/full"), true),
         // Items related across reports.
         (root.join("tests/fixtures/tracker"), false),
+        // Every language in its own folder, with the page at the root.
+        (root.join("tests/fixtures/language-folders"), false),
     ]);
     let problems: Vec<_> = c.problems.iter().collect();
     assert!(
