@@ -20,6 +20,7 @@
 mod crosslinks;
 pub mod overlay;
 mod stale;
+mod table;
 
 use std::collections::{HashMap, HashSet};
 use std::io;
@@ -330,9 +331,25 @@ fn lay_over(
         );
     };
     if original.ends_with(".csv") {
-        // A table of items is translated whole: the same rows and columns
-        // with the words in the other language.
-        return Some(t_text.to_string());
+        return match table::merge(&o_text, &t_text, original) {
+            Ok((merged, problems)) => {
+                for p in problems {
+                    at_problem(p.at, p.kind, p.message, p.hint);
+                }
+                Some(merged)
+            }
+            Err((at, why)) => {
+                diags.push(
+                    Diagnostic::error("bad-csv", format!("cannot read {translation}: {why}"))
+                        .in_file(translation.to_string())
+                        .at_line(at.line, at.column)
+                        .with_hint(
+                            "save it again as CSV UTF-8, with the same columns as its original",
+                        ),
+                );
+                None
+            }
+        };
     }
     let markdown = original.ends_with(".md");
     let (o_yaml, o_offset, _) = split(&o_text, markdown);

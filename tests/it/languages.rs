@@ -620,3 +620,54 @@ fn the_default_language_may_have_its_own_folder_with_a_choice_at_the_root() {
     assert!(!run.output.join("en/robots.txt").exists());
     assert!(run.output.join("en/pagefind/pagefind-entry.json").exists());
 }
+
+#[test]
+fn a_table_of_items_is_translated_row_by_row_by_number() {
+    let site = bilingual();
+    std::fs::remove_file(site.dir.join("content/annual/recommendations.yaml")).unwrap();
+    std::fs::remove_file(site.dir.join("content/annual/recommendations.cy.yaml")).unwrap();
+    site.write(
+        "content/annual/recommendations.csv",
+        "number,title,theme,status,due\nA1,Plant more trees,Environment,in progress,2025-03\nA2,Open a library,Culture,not started,2026\n",
+    );
+    site.write(
+        "content/annual/recommendations.cy.csv",
+        "number,title,theme\nA2,Agor llyfrgell,Diwylliant\nA1,Plannu rhagor o goed,Amgylchedd\n",
+    );
+    let run = site.build().success();
+    let item = run.page("cy/annual/recommendations/a2/index.html");
+    let text = item.text_of("main");
+    assert!(
+        text.contains("Agor llyfrgell") && text.contains("Diwylliant"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Heb ddechrau"),
+        "the English status, in Welsh words: {text}"
+    );
+
+    site.write(
+        "content/annual/recommendations.cy.csv",
+        "number,title,theme,status\nA1,Plannu rhagor o goed,Amgylchedd,done\n",
+    );
+    let run = site.run(&["check"]).exit(1);
+    assert!(
+        run.stderr.contains(
+            "error[translation-differs]: `status` of item A1 is the same in every language"
+        ),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .contains("--> content/annual/recommendations.cy.csv:2:1"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .contains("error[missing-translation]: item A2 is not translated"),
+        "{}",
+        run.stderr
+    );
+}
