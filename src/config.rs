@@ -7,6 +7,7 @@
 
 use serde::Deserialize;
 
+pub mod cms;
 pub mod publisher;
 
 use crate::colour::{contrast_ratio, normalise_hex, parse_hex};
@@ -50,6 +51,8 @@ struct RawConfig {
     markdown: Option<RawMarkdown>,
     /// Interface strings to change: `strings: { contents: In this report }`.
     strings: Option<std::collections::BTreeMap<String, Spanned<crate::strings::Entry>>>,
+    /// Editing in the browser (`crate::cms`): off unless given.
+    cms: Option<cms::RawCms>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -206,6 +209,8 @@ pub struct SiteConfig {
     /// The theme's interface strings in the site's language, with the
     /// site's changes (`crate::strings`).
     pub strings: std::sync::Arc<crate::strings::Strings>,
+    /// Editing in the browser: `admin/` is written when this is set.
+    pub cms: Option<cms::Cms>,
 }
 
 #[derive(Debug, Clone)]
@@ -282,6 +287,7 @@ pub fn load(
         sources,
     );
     let statuses = statuses(raw.statuses, &strings, p);
+    let cms = raw.cms.map(|c| cms::load(c, p));
     if !problems.ok || diags.has_errors() {
         return None;
     }
@@ -306,6 +312,7 @@ pub fn load(
         editions,
         raw_html,
         strings: std::sync::Arc::new(strings),
+        cms,
     })
 }
 

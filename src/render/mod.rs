@@ -178,6 +178,10 @@ pub fn prepare(
     }
     data_files(fs, site, routes, &mut out);
     feeds(site, routes, &mut out);
+    // The editor in the browser, when site.yaml asks for it (`cms:`).
+    for (path, bytes) in crate::cms::files(fs, site) {
+        out.files.insert(path, OutputFile::Bytes(bytes));
+    }
     Some((pages, out))
 }
 
