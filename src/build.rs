@@ -35,6 +35,9 @@ pub struct BuildOptions {
     pub no_search: bool,
     /// A folder of results kept between builds (`--cache`, [`crate::build_cache`]).
     pub cache_dir: Option<std::path::PathBuf>,
+    /// `rapport serve --cms`: the address of the local backend the
+    /// editor's config.yml names (`local_backend:`).
+    pub cms_local_backend: Option<String>,
 }
 
 /// What a run produced: the problems found, and the site when it rendered.
@@ -241,6 +244,9 @@ pub fn load(
     site.config.preview = opts.preview;
     site.config.pdf = !opts.no_pdf;
     site.config.cache_dir = opts.cache_dir.clone();
+    if let Some(cms) = &mut site.config.cms {
+        cms.local_backend = opts.cms_local_backend.clone();
+    }
     let cx = PassContext { fs, diags, sources };
     for (name, pass) in PASSES {
         timings.time(name, || pass(&mut site, &cx));

@@ -21,6 +21,14 @@ pub struct Args {
     /// Include reports and chapters marked `draft: true`
     #[arg(long)]
     drafts: bool,
+    /// Edit in the browser at /admin/: answer the editor's saves (needs
+    /// `cms:` in site.yaml; see docs/cms.md)
+    #[arg(long)]
+    cms: bool,
+    /// The port the editor saves through, on 127.0.0.1 (default: site.yaml's
+    /// `cms: local_port`, else 8081; 0 picks a free one)
+    #[arg(long, requires = "cms")]
+    cms_port: Option<u16>,
 }
 
 pub fn run(args: Args) -> i32 {
@@ -51,8 +59,9 @@ pub fn run(args: Args) -> i32 {
         site_dir: args.site_dir,
         addr: SocketAddr::new(args.bind, args.port),
         drafts: args.drafts,
+        cms: args.cms.then_some(args.cms_port),
     };
-    let result = runtime.block_on(serve(opts, |addr| {
+    let result = runtime.block_on(serve(opts, |addr, backend| {
         if addr.ip().is_unspecified() {
             println!(
                 "serving {} here, and at http://<this machine's address>:{}/ on the network (Ctrl+C to stop)",
@@ -61,6 +70,12 @@ pub fn run(args: Args) -> i32 {
             );
         } else {
             println!("serving {} (Ctrl+C to stop)", local_url(addr));
+        }
+        if let Some(url) = backend {
+            println!(
+                "editing at {}admin/, saving through {url} into the site folder",
+                local_url(addr)
+            );
         }
         let _ = std::io::stdout().flush();
     }));

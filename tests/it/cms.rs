@@ -1,0 +1,409 @@
+//! Editing in the browser (issue #25): the editor's files written from the
+//! model, the local backend `rapport serve --cms` answers, and saves that
+//! leave a file's comments and layout alone.
+
+use std::path::Path;
+
+use rapport::cms::local_backend::LocalBackend;
+use rapport::cms::{emit, roundtrip};
+use rapport::yaml::tree;
+use serde_json::{Value, json};
+
+use crate::harness::{TestSite, request, start_with};
+
+const CMS: &str = "\ncms:\n  backend: github\n  repo: example/safer-communities\n  branch: main\n";
+
+/// The example site with the editor turned on.
+fn example_with_cms() -> TestSite {
+    let site = TestSite::example();
+    let yaml = std::fs::read_to_string(site.dir.join("site.yaml")).unwrap();
+    site.write("site.yaml", &format!("{yaml}{CMS}"));
+    site
+}
+
+fn config_yml(output: &Path) -> Value {
+    let text = std::fs::read_to_string(output.join("admin/config.yml")).unwrap();
+    tree::parse(&text).unwrap().unwrap().to_json()
+}
+
+fn collection<'a>(config: &'a Value, name: &str) -> &'a Value {
+    config["collections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == name)
+        .unwrap_or_else(|| panic!("no collection {name}"))
+}
+
+fn field<'a>(fields: &'a Value, name: &str) -> &'a Value {
+    fields
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["name"] == name)
+        .unwrap_or_else(|| panic!("no field {name} in {fields}"))
+}
+
+#[test]
+fn without_cms_in_site_yaml_there_is_no_editor() {
+    let run = TestSite::example().build().success();
+    assert!(!run.output.join("admin").exists());
+}
+
+#[test]
+fn the_editor_config_has_a_collection_for_each_form_of_content() {
+    let run = example_with_cms().build().success();
+    let config = config_yml(&run.output);
+    assert_eq!(config["backend"]["name"], "github");
+    assert_eq!(config["backend"]["repo"], "example/safer-communities");
+    assert_eq!(config["publish_mode"], "editorial_workflow");
+    assert!(config.get("local_backend").is_none());
+    assert_eq!(collection(&config, "site")["files"][0]["file"], "site.yaml");
+
+    // Items one Markdown file each: a folder collection, the status a
+    // select of the site's vocabulary with its labels.
+    let items = collection(&config, "gvc-progress-report-items");
+    assert_eq!(
+        items["folder"],
+        "content/gvc-progress-report/recommendations"
+    );
+    assert_eq!(field(&items["fields"], "number")["default"], "25");
+    let responses = field(&items["fields"], "responses");
+    assert_eq!(field(&responses["fields"], "date")["widget"], "datetime");
+    let status = field(&responses["fields"], "status");
+    assert_eq!(status["widget"], "select");
+    let options = status["options"].as_array().unwrap();
+    assert!(
+        options.contains(&json!({"label": "Carried forward", "value": "carried-forward"})),
+        "{options:?}"
+    );
+    assert_eq!(field(&items["fields"], "body")["widget"], "markdown");
+
+    // Chapters: a folder collection of each report.
+    let chapters = collection(&config, "gvc-progress-report-chapters");
+    assert_eq!(chapters["folder"], "content/gvc-progress-report");
+    assert_eq!(chapters["extension"], "md");
+
+    // Items as a YAML list: a file collection with a list widget; the
+    // decisions' own vocabulary.
+    let files = collection(&config, "vru-establishment-2019-files");
+    let list = files["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["name"] == "items")
+        .unwrap();
+    assert_eq!(
+        list["file"],
+        "content/vru-establishment-2019/recommendations.yaml"
+    );
+    let inner = &list["fields"][0];
+    assert_eq!(inner["widget"], "list");
+    let status = field(&field(&inner["fields"], "responses")["fields"], "status");
+    let values: Vec<_> = status["options"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["value"].clone())
+        .collect();
+    assert!(values.contains(&json!("agreed")), "{values:?}");
+
+    // An action list in CSV cannot be edited in the browser.
+    assert!(
+        config["collections"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|c| c["name"] != "ending-gang-violence-one-year-on-items")
+    );
+
+    // A table whose rows are in its YAML, with a widget for each column's
+    // type; one whose rows are in a CSV file is not there.
+    let files = collection(&config, "community-safety-2022-23-files");
+    let names: Vec<_> = files["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["name"].as_str().unwrap().to_string())
+        .collect();
+    assert!(names.contains(&"table-funding".to_string()), "{names:?}");
+    assert!(!names.contains(&"table-crime".to_string()), "{names:?}");
+    let funding = files["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["name"] == "table-funding")
+        .unwrap();
+    let rows = field(&funding["fields"], "rows");
+    assert_eq!(field(&rows["fields"], "amount")["widget"], "number");
+    assert_eq!(field(&rows["fields"], "grant")["widget"], "string");
+
+    // Corrections are in report.yaml's fields.
+    let report = &files["files"][0];
+    assert_eq!(
+        report["file"],
+        "content/community-safety-2022-23/report.yaml"
+    );
+    assert_eq!(
+        field(&report["fields"], "published")["format"],
+        "YYYY-MM-DD"
+    );
+    field(&report["fields"], "corrections");
+
+    let html = std::fs::read_to_string(run.output.join("admin/index.html")).unwrap();
+    assert!(html.contains(&format!(
+        "src=\"{}\" integrity=\"{}\"",
+        rapport::cms::PINNED_SCRIPT,
+        rapport::cms::PINNED_INTEGRITY
+    )));
+    assert!(
+        html.contains("CMS.registerPreviewStyle(\"../assets/style.css\")"),
+        "{html}"
+    );
+    assert!(run.output.join("assets/style.css").exists());
+}
+
+#[test]
+fn a_self_hosted_editor_script_is_used_as_given() {
+    let site = example_with_cms();
+    let yaml = std::fs::read_to_string(site.dir.join("site.yaml")).unwrap();
+    site.write(
+        "site.yaml",
+        &format!("{yaml}  script: /static/decap-cms.js\n"),
+    );
+    let run = site.build().success();
+    let html = std::fs::read_to_string(run.output.join("admin/index.html")).unwrap();
+    assert!(
+        html.contains("<script src=\"/static/decap-cms.js\"></script>"),
+        "{html}"
+    );
+}
+
+#[test]
+fn bad_cms_settings_are_reported_at_their_line() {
+    let site = TestSite::example();
+    let yaml = std::fs::read_to_string(site.dir.join("site.yaml")).unwrap();
+    site.write(
+        "site.yaml",
+        &format!(
+            "{yaml}\ncms:\n  backend: svn\n  repo: not a repo\n  script: javascript:alert(1)\n"
+        ),
+    );
+    let run = site.build();
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    for code in ["bad-cms-backend", "bad-cms-repo", "bad-cms-script"] {
+        assert!(run.stderr.contains(code), "{code}: {}", run.stderr);
+    }
+}
+
+#[test]
+fn a_report_cannot_take_the_editors_address() {
+    let site = TestSite::example();
+    std::fs::rename(
+        site.dir.join("content/vru-board-update-2020"),
+        site.dir.join("content/admin"),
+    )
+    .unwrap();
+    let run = site.build();
+    assert_ne!(run.code, 0);
+    assert!(run.stderr.contains("reserved-slug"), "{}", run.stderr);
+}
+
+/// What Decap sends for a file it did not change: the same data in its
+/// own layout, every comment gone.
+fn as_the_editor_writes_it(path: &str, text: &str) -> String {
+    if path.ends_with(".md") {
+        let (yaml, _, body_at) = rapport::yaml::split_front_matter(text).unwrap();
+        let data = tree::parse(yaml).unwrap().unwrap().to_json();
+        return format!(
+            "---\n{}---\n{}",
+            emit::document(&data),
+            text[body_at..].trim()
+        );
+    }
+    let shown = roundtrip::wrap_root_list(text).unwrap_or_else(|| text.to_string());
+    emit::document(&tree::parse(&shown).unwrap().unwrap().to_json())
+}
+
+fn persist(backend: &LocalBackend, path: &str, raw: &str) -> rapport::cms::local_backend::Answer {
+    let body = json!({"action": "persistEntry", "params": {
+        "dataFiles": [{"path": path, "raw": raw, "slug": "x"}],
+        "assets": [], "options": {"collectionName": "x", "commitMessage": "Update"},
+    }});
+    backend.handle(body.to_string().as_bytes())
+}
+
+#[test]
+fn saving_any_file_of_the_example_unchanged_changes_no_byte() {
+    let site = TestSite::example();
+    let backend = LocalBackend::new(&site.dir, Box::new(Vec::new)).unwrap();
+    let mut saved = 0;
+    for entry in walkdir::WalkDir::new(site.dir.join("content")).sort_by_file_name() {
+        let entry = entry.unwrap();
+        let rel = entry
+            .path()
+            .strip_prefix(&site.dir)
+            .unwrap()
+            .to_string_lossy()
+            .replace('\\', "/");
+        if !(rel.ends_with(".md") || rel.ends_with(".yaml")) {
+            continue;
+        }
+        let before = std::fs::read_to_string(entry.path()).unwrap();
+        let raw = as_the_editor_writes_it(&rel, &before);
+        assert_ne!(
+            raw, before,
+            "{rel}: the simulated save should differ in layout"
+        );
+        let answer = persist(&backend, &rel, &raw);
+        assert_eq!(answer.status, 200, "{rel}: {}", answer.body);
+        assert_eq!(
+            std::fs::read_to_string(entry.path()).unwrap(),
+            before,
+            "{rel} changed"
+        );
+        saved += 1;
+    }
+    assert!(saved > 55, "only {saved} files");
+}
+
+#[test]
+fn a_new_item_without_a_number_gets_the_next_free_one() {
+    let site = TestSite::example();
+    let backend = LocalBackend::new(&site.dir, Box::new(Vec::new)).unwrap();
+    let rel = "content/gvc-progress-report/recommendations/new.md";
+    let answer = persist(
+        &backend,
+        rel,
+        "---\ntitle: A new one\nresponses: []\n---\nThe text.\n",
+    );
+    assert_eq!(answer.status, 200, "{}", answer.body);
+    let text = std::fs::read_to_string(site.dir.join(rel)).unwrap();
+    assert!(
+        text.starts_with("---\nnumber: 25\ntitle: A new one\n"),
+        "{text}"
+    );
+}
+
+/// A POST to the backend as a browser on the preview's page would send it.
+fn post(addr: &str, origin: Option<&str>, body: &Value) -> (u16, Value) {
+    let body = body.to_string();
+    let origin = origin
+        .map(|o| format!("Origin: {o}\r\n"))
+        .unwrap_or_default();
+    let (status, resp) = request(
+        addr,
+        &format!(
+            "POST /api/v1 HTTP/1.1\r\nHost: {addr}\r\n{origin}Content-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            body.len()
+        ),
+    );
+    let json = resp
+        .split("\r\n\r\n")
+        .nth(1)
+        .and_then(|b| serde_json::from_str(b).ok())
+        .unwrap_or(Value::Null);
+    (status, json)
+}
+
+#[test]
+fn serve_cms_answers_the_editor_and_refuses_an_invalid_save() {
+    let site = example_with_cms();
+    let dir = site.dir.clone();
+    let server = start_with(site, &["--cms", "--cms-port", "0"]);
+    let (status, config) = crate::harness::get(&server.addr, "/admin/config.yml", &server.addr);
+    assert_eq!(status, 200, "{config}");
+    let url = config
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("url: "))
+        .expect("config.yml names the local backend");
+    let backend = url
+        .trim_start_matches("http://")
+        .trim_end_matches("/api/v1")
+        .to_string();
+    let page = format!("http://{}", server.addr);
+
+    let (status, info) = post(&backend, Some(&page), &json!({"action": "info"}));
+    assert_eq!((status, info["type"].clone()), (200, json!("local_fs")));
+
+    // Only the preview's own pages, and only this machine's own name.
+    assert_eq!(
+        post(
+            &backend,
+            Some("http://evil.example"),
+            &json!({"action": "info"})
+        )
+        .0,
+        403
+    );
+    let (status, _) = request(
+        &backend,
+        &format!(
+            "POST /api/v1 HTTP/1.1\r\nHost: evil.example:{}\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{{}}",
+            backend.rsplit(':').next().unwrap()
+        ),
+    );
+    assert_eq!(status, 403);
+
+    let (status, entries) = post(
+        &backend,
+        None,
+        &json!({"action": "entriesByFolder", "params": {"folder": "content/gvc-progress-report/recommendations", "extension": "md", "depth": 1}}),
+    );
+    assert_eq!(status, 200);
+    assert_eq!(entries.as_array().unwrap().len(), 24);
+
+    let (status, e) = post(
+        &backend,
+        None,
+        &json!({"action": "getEntry", "params": {"path": "../../etc/passwd"}}),
+    );
+    assert_eq!((status, e["data"].clone()), (200, Value::Null));
+
+    // A decision recorded on a list in YAML keeps the comments above it.
+    let rel = "content/vru-establishment-2019/recommendations.yaml";
+    let before = std::fs::read_to_string(dir.join(rel)).unwrap();
+    let (_, entry) = post(
+        &backend,
+        None,
+        &json!({"action": "getEntry", "params": {"path": rel}}),
+    );
+    let shown = entry["data"].as_str().unwrap();
+    let mut data = tree::parse(shown).unwrap().unwrap().to_json();
+    data["items"][0]["responses"] =
+        json!([{"date": "2019-11-19", "status": "agreed", "text": "Agreed by the board."}]);
+    let body = json!({"action": "persistEntry", "params": {"dataFiles": [{"path": rel, "raw": emit::document(&data)}], "assets": [], "options": {}}});
+    let (status, answer) = post(&backend, Some(&page), &body);
+    assert_eq!(status, 200, "{answer}");
+    let after = std::fs::read_to_string(dir.join(rel)).unwrap();
+    assert!(
+        after.starts_with(&before[..before.find("- number: 2").unwrap() - 1])
+            || after.contains("# The decisions the paper asked"),
+        "{after}"
+    );
+    assert!(
+        after.contains("  responses:\n    - date: 2019-11-19\n      status: agreed\n"),
+        "{after}"
+    );
+    assert!(
+        after.ends_with(&before[before.find("- number: 2").unwrap()..]),
+        "{after}"
+    );
+
+    // A status rapport does not know is refused with its message and
+    // position, and the file is left as it was.
+    data["items"][0]["responses"][0]["status"] = json!("nearly there");
+    let body = json!({"action": "persistEntry", "params": {"dataFiles": [{"path": rel, "raw": emit::document(&data)}], "assets": [], "options": {}}});
+    let (status, answer) = post(&backend, Some(&page), &body);
+    assert_eq!(status, 422, "{answer}");
+    let message = answer["error"].as_str().unwrap();
+    assert!(
+        message.contains(&format!("{rel}:")) && message.contains("nearly there"),
+        "{message}"
+    );
+    assert_eq!(std::fs::read_to_string(dir.join(rel)).unwrap(), after);
+
+    // Nothing outside content/, static/ and site.yaml is written.
+    let body = json!({"action": "persistEntry", "params": {"dataFiles": [{"path": "themes/default/templates/base.html", "raw": "x"}], "assets": [], "options": {}}});
+    assert_eq!(post(&backend, None, &body).0, 422);
+}
