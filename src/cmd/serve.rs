@@ -62,22 +62,26 @@ pub fn run(args: Args) -> i32 {
         cms: args.cms.then_some(args.cms_port),
     };
     let result = runtime.block_on(serve(opts, |addr, backend| {
-        if addr.ip().is_unspecified() {
-            println!(
-                "serving {} here, and at http://<this machine's address>:{}/ on the network (Ctrl+C to stop)",
+        let mut said = if addr.ip().is_unspecified() {
+            format!(
+                "serving {} here, and at http://<this machine's address>:{}/ on the network (Ctrl+C to stop)\n",
                 local_url(addr),
                 addr.port()
-            );
+            )
         } else {
-            println!("serving {} (Ctrl+C to stop)", local_url(addr));
-        }
+            format!("serving {} (Ctrl+C to stop)\n", local_url(addr))
+        };
         if let Some(url) = backend {
-            println!(
-                "editing at {}admin/, saving through {url} into the site folder",
+            said.push_str(&format!(
+                "editing at {}admin/, saving through {url} into the site folder\n",
                 local_url(addr)
-            );
+            ));
         }
-        let _ = std::io::stdout().flush();
+        // One write, and no panic if whoever started us stopped reading
+        // after the first line.
+        let mut out = std::io::stdout().lock();
+        let _ = out.write_all(said.as_bytes());
+        let _ = out.flush();
     }));
     match result {
         Ok(()) => 0,

@@ -407,3 +407,114 @@ fn serve_cms_answers_the_editor_and_refuses_an_invalid_save() {
     let body = json!({"action": "persistEntry", "params": {"dataFiles": [{"path": "themes/default/templates/base.html", "raw": "x"}], "assets": [], "options": {}}});
     assert_eq!(post(&backend, None, &body).0, 422);
 }
+
+/// decap-cms from `npm ci` (package.json pins it), served by `rapport
+/// serve` from the site's static/ folder instead of the CDN.
+fn decap_dist() -> Option<std::path::PathBuf> {
+    let dist = Path::new(env!("CARGO_MANIFEST_DIR")).join("node_modules/decap-cms/dist");
+    dist.join("decap-cms.js").is_file().then_some(dist)
+}
+
+#[test]
+#[cfg_attr(
+    not(has_chromium),
+    ignore = "needs Chromium: apt-get install chromium (and unset RAPPORT_SKIP_BROWSER)"
+)]
+fn a_progress_update_added_in_the_browser_editor_is_saved_and_published() {
+    let chromium = crate::browser::chromium();
+    let Some(dist) = decap_dist() else {
+        eprintln!(
+            "SKIPPED: the editor test needs decap-cms and playwright-core from npm: run `npm ci`"
+        );
+        return;
+    };
+    let site = example_with_cms();
+    let yaml = std::fs::read_to_string(site.dir.join("site.yaml")).unwrap();
+    site.write(
+        "site.yaml",
+        &format!("{yaml}  script: /static/decap/decap-cms.js\n"),
+    );
+    let copy = site.dir.join("static/decap");
+    std::fs::create_dir_all(&copy).unwrap();
+    for f in std::fs::read_dir(&dist).unwrap() {
+        let f = f.unwrap().path();
+        let name = f.file_name().unwrap().to_string_lossy().into_owned();
+        if name.ends_with("decap-cms.js") || name.ends_with(".wasm") {
+            std::fs::copy(&f, copy.join(&name)).unwrap();
+        }
+    }
+    let dir = site.dir.clone();
+    let server = start_with(site, &["--cms", "--cms-port", "0"]);
+    let out = std::process::Command::new("node")
+        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cms/editor.mjs"))
+        .arg(format!("http://{}/admin/", server.addr))
+        .env("CHROMIUM", chromium)
+        .output();
+    let Ok(out) = out else {
+        eprintln!("SKIPPED: the editor test needs node");
+        return;
+    };
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let found: Value = serde_json::from_str(stdout.lines().last().unwrap_or(""))
+        .unwrap_or_else(|_| panic!("{stdout}\n{}", String::from_utf8_lossy(&out.stderr)));
+    assert_eq!(found["errors"], json!([]), "{found}");
+
+    // Every collection lists the example's entries.
+    let lists = found["collections"].as_object().unwrap();
+    assert_eq!(lists.len(), 12, "{found}");
+    assert!(lists.values().all(|n| n.as_u64() > Some(0)), "{found}");
+    assert_eq!(lists["gvc-progress-report-items"], 24);
+
+    // The update is in the file, after the one before it, and the rest of
+    // the file is as it was.
+    assert_eq!(found["saved"], true, "{found}");
+    let rel = "content/gvc-progress-report/recommendations/01.md";
+    let before = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(rel)).unwrap();
+    let after = std::fs::read_to_string(dir.join(rel)).unwrap();
+    let added = "  - date: 2026-12-01\n    status: implemented\n    text: The data-sharing agreement was signed by every partner.\n";
+    assert_eq!(
+        after,
+        before.replacen("\n---\n", &format!("\n{added}---\n"), 1),
+        "{after}"
+    );
+
+    // The preview rebuilt the tracker page with it.
+    let mut page = String::new();
+    for _ in 0..50 {
+        page = crate::harness::get(
+            &server.addr,
+            "/gvc-progress-report/recommendations/1/",
+            &server.addr,
+        )
+        .1;
+        if page.contains("data-sharing agreement") {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    assert!(page.contains("data-sharing agreement"), "{page}");
+
+    // The save rapport refused is shown with its message, and left nothing.
+    let refused = found["refused"].as_str().unwrap_or_default();
+    assert!(
+        refused.contains("[duplicate-number]") && refused.contains("02.md:2:9"),
+        "{found}"
+    );
+    let two = "content/gvc-progress-report/recommendations/02.md";
+    assert_eq!(
+        std::fs::read(dir.join(two)).unwrap(),
+        std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join(two)).unwrap()
+    );
+    // The server holds the site's folder: check it while it is there.
+    let check = std::process::Command::new(env!("CARGO_BIN_EXE_rapport"))
+        .args(["check"])
+        .current_dir(&dir)
+        .output()
+        .unwrap();
+    assert!(
+        check.status.success(),
+        "{}",
+        String::from_utf8_lossy(&check.stderr)
+    );
+    drop(server);
+}
