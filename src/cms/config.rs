@@ -26,6 +26,14 @@ pub fn config_yml(fs: &dyn FileSystem, site: &Site, cms: &Cms) -> String {
         backend.insert("repo".into(), repo.clone().into());
     }
     backend.insert("branch".into(), cms.branch.clone().into());
+    if let Some(url) = &cms.auth_url {
+        backend.insert("base_url".into(), url.clone().into());
+    }
+    if let Some(id) = &cms.app_id {
+        // GitLab's own sign-in, which needs no service holding a secret.
+        backend.insert("auth_type".into(), "pkce".into());
+        backend.insert("app_id".into(), id.clone().into());
+    }
     // The sentence each saved change is committed with.
     backend.insert(
         "commit_messages".into(),

@@ -25,6 +25,11 @@ pub struct RawCms {
     local_port: Option<u16>,
     /// Where uploaded pictures go, inside each report's folder.
     media_folder: Option<Spanned<String>>,
+    /// The GitHub sign-in service that holds the OAuth application's
+    /// secret (Decap's `base_url`).
+    auth_url: Option<Spanned<String>>,
+    /// The GitLab application's ID, for GitLab's own sign-in (PKCE).
+    app_id: Option<String>,
 }
 
 /// Where the editor saves.
@@ -60,6 +65,10 @@ pub struct Cms {
     pub local_port: u16,
     /// A report's pictures' folder, inside the report (`images`).
     pub media_folder: String,
+    /// The GitHub sign-in service's address (`https://...`).
+    pub auth_url: Option<String>,
+    /// The GitLab application's ID.
+    pub app_id: Option<String>,
     /// Set by `rapport serve --cms`, not by site.yaml: the address of the
     /// local backend the editor saves through.
     pub local_backend: Option<String>,
@@ -146,8 +155,25 @@ pub(crate) fn load(raw: RawCms, p: &mut Problems) -> Cms {
             v
         },
     );
+    let auth_url = raw.auth_url.map(|u| {
+        let ok = u.value.starts_with("https://")
+            && u.value.chars().all(|c| !c.is_whitespace() && !matches!(c, '"' | '<' | '>' | '\\'));
+        if !ok {
+            p.push(
+                Diagnostic::error(
+                    "bad-cms-auth-url",
+                    format!("the sign-in service `{}` is not an https:// address", u.value),
+                )
+                .at(yaml::span_of(&u, 0))
+                .with_hint("give the address of the service that holds the GitHub OAuth application's secret, such as https://auth.example.org"),
+            );
+        }
+        u.value.trim_end_matches('/').to_string()
+    });
     Cms {
         backend,
+        auth_url,
+        app_id: raw.app_id.map(|a| a.trim().to_string()),
         repo,
         branch: raw.branch.unwrap_or_else(|| "main".to_string()),
         script,

@@ -180,18 +180,43 @@ fn a_self_hosted_editor_script_is_used_as_given() {
 }
 
 #[test]
+fn a_gitlab_site_signs_in_through_gitlab_and_a_github_one_through_its_service() {
+    let site = TestSite::example();
+    let yaml = std::fs::read_to_string(site.dir.join("site.yaml")).unwrap();
+    site.write(
+        "site.yaml",
+        &format!("{yaml}\ncms:\n  backend: gitlab\n  repo: council/reports\n  app_id: 1a2b3c\n"),
+    );
+    let backend = &config_yml(&site.build().success().output)["backend"];
+    assert_eq!(backend["name"], "gitlab");
+    assert_eq!(backend["auth_type"], "pkce");
+    assert_eq!(backend["app_id"], "1a2b3c");
+    site.write(
+        "site.yaml",
+        &format!("{yaml}{CMS}  auth_url: https://auth.example.org/\n"),
+    );
+    let backend = &config_yml(&site.build().success().output)["backend"];
+    assert_eq!(backend["base_url"], "https://auth.example.org");
+}
+
+#[test]
 fn bad_cms_settings_are_reported_at_their_line() {
     let site = TestSite::example();
     let yaml = std::fs::read_to_string(site.dir.join("site.yaml")).unwrap();
     site.write(
         "site.yaml",
         &format!(
-            "{yaml}\ncms:\n  backend: svn\n  repo: not a repo\n  script: javascript:alert(1)\n"
+            "{yaml}\ncms:\n  backend: svn\n  repo: not a repo\n  script: javascript:alert(1)\n  auth_url: http://auth.example.org\n"
         ),
     );
     let run = site.build();
     assert_eq!(run.code, 2, "{}", run.stderr);
-    for code in ["bad-cms-backend", "bad-cms-repo", "bad-cms-script"] {
+    for code in [
+        "bad-cms-backend",
+        "bad-cms-repo",
+        "bad-cms-script",
+        "bad-cms-auth-url",
+    ] {
         assert!(run.stderr.contains(code), "{code}: {}", run.stderr);
     }
 }
