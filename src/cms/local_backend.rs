@@ -351,9 +351,18 @@ impl LocalBackend {
     }
 
     /// Writes the changes, checks the site, and puts every file back as it
-    /// was when the check finds an error in one of them.
+    /// was when the check finds an error the site did not have before: in a
+    /// saved file, or in another that the save broke (a link to a deleted
+    /// chapter). An error the site already had does not stop a save; errors
+    /// are compared without their line, which a save may move.
     fn apply(&self, changes: Vec<Change>) -> Result<(), String> {
         let _one = self.saving.lock().unwrap_or_else(|e| e.into_inner());
+        let key = |d: &Diagnostic| (d.code, d.file.clone(), d.message.clone());
+        let before: std::collections::HashSet<_> = (self.check)()
+            .iter()
+            .filter(|d| d.is_error())
+            .map(key)
+            .collect();
         let mut done = Vec::new();
         for c in &changes {
             if let Err(e) = put(&c.path, c.new.as_deref()) {
@@ -364,12 +373,7 @@ impl LocalBackend {
         }
         let problems: Vec<String> = (self.check)()
             .into_iter()
-            .filter(|d| d.is_error())
-            .filter(|d| {
-                d.file
-                    .as_deref()
-                    .is_none_or(|f| changes.iter().any(|c| c.rel == f))
-            })
+            .filter(|d| d.is_error() && !before.contains(&key(d)))
             .map(|d| message(&d))
             .collect();
         if problems.is_empty() {

@@ -543,3 +543,72 @@ fn a_progress_update_added_in_the_browser_editor_is_saved_and_published() {
     );
     drop(server);
 }
+
+/// The backend with the check `rapport serve --cms` runs after a save.
+fn checked_backend(dir: &Path) -> LocalBackend {
+    let site = dir.to_path_buf();
+    LocalBackend::new(
+        dir,
+        Box::new(move || {
+            let fs = rapport::vfs::RealFs::new(&site).unwrap();
+            let diags = rapport::diagnostics::Diagnostics::new();
+            let sources = rapport::diagnostics::SourceMap::default();
+            let opts = rapport::build::BuildOptions {
+                no_pdf: true,
+                no_search: true,
+                ..Default::default()
+            };
+            rapport::build::load(&fs, &opts, &diags, &sources, &mut Default::default());
+            diags.sorted()
+        }),
+    )
+    .unwrap()
+}
+
+#[test]
+fn deleting_a_chapter_another_links_to_is_refused_and_undone() {
+    let site = TestSite::example();
+    let backend = checked_backend(&site.dir);
+    let rel = "content/vru-establishment-2019/02-paper.md";
+    let before = std::fs::read(site.dir.join(rel)).unwrap();
+    let answer = backend.handle(
+        json!({"action": "deleteFile", "params": {"path": rel}})
+            .to_string()
+            .as_bytes(),
+    );
+    assert_eq!(answer.status, 422, "{}", answer.body);
+    let message = answer.body["error"].as_str().unwrap();
+    assert!(
+        message.contains("01-the-ask.md:12") && message.contains("[broken-link]"),
+        "{message}"
+    );
+    assert_eq!(std::fs::read(site.dir.join(rel)).unwrap(), before);
+}
+
+#[test]
+fn pictures_are_uploaded_listed_and_deleted_inside_the_report() {
+    let site = TestSite::example();
+    let backend = checked_backend(&site.dir);
+    let ask = |body: Value| backend.handle(body.to_string().as_bytes());
+    let path = "content/gvc-progress-report/images/chart.png";
+    // A 1x1 PNG.
+    let png = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==";
+    let answer = ask(
+        json!({"action": "persistMedia", "params": {"asset": {"path": path, "content": png, "encoding": "base64"}}}),
+    );
+    assert_eq!(answer.status, 200, "{}", answer.body);
+    assert_eq!(answer.body["name"], "chart.png");
+    assert_eq!(std::fs::read(site.dir.join(path)).unwrap()[1..4], *b"PNG");
+    let listed = ask(
+        json!({"action": "getMedia", "params": {"mediaFolder": "content/gvc-progress-report/images"}}),
+    );
+    assert_eq!(listed.body[0]["content"], png);
+    let gone = ask(json!({"action": "deleteFiles", "params": {"paths": [path]}}));
+    assert_eq!(gone.status, 200, "{}", gone.body);
+    assert!(!site.dir.join(path).exists());
+    let outside = ask(
+        json!({"action": "persistMedia", "params": {"asset": {"path": "../x.png", "content": png, "encoding": "base64"}}}),
+    );
+    assert_eq!(outside.status, 422);
+    assert!(!site.outside().join("x.png").exists());
+}
