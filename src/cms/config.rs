@@ -134,7 +134,9 @@ fn report_collections(fs: &dyn FileSystem, r: &Report, cms: &Cms) -> Vec<Value> 
         "summary": "{{order}}. {{title}}",
         "fields": [
             string("title", "Title", true),
-            {"name": "order", "label": "Order in the report", "widget": "number", "value_type": "int", "required": false},
+            {"name": "order", "label": "Order in the report", "widget": "number", "value_type": "int", "required": false,
+             // A new chapter goes at the end, as `rapport new chapter` puts it.
+             "default": r.chapters.iter().filter_map(|c| c.order).max().map_or(r.chapters.len() as i64 + 1, |o| o + 1)},
             text("summary", "Summary (one sentence for the contents)", false),
             markdown("body", "Text", true),
         ],

@@ -83,6 +83,7 @@ fn the_editor_config_has_a_collection_for_each_form_of_content() {
     let chapters = collection(&config, "gvc-progress-report-chapters");
     assert_eq!(chapters["folder"], "content/gvc-progress-report");
     assert_eq!(chapters["extension"], "md");
+    assert_eq!(field(&chapters["fields"], "order")["default"], "2");
 
     // Items as a YAML list: a file collection with a list widget; the
     // decisions' own vocabulary.
