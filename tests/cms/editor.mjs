@@ -52,6 +52,19 @@ try {
     }
   }
 
+  // A file that is a list at its top (the board's decisions), shown under `items:`, and
+  // the site's settings.
+  await page.goto('about:blank');
+  await page.goto(`${admin}#/collections/vru-establishment-2019-files/entries/items`);
+  const decisions = page.getByText(/\d+ decisions/i).first();
+  await decisions.waitFor();
+  result.decisions = await decisions.textContent();
+  await page.goto('about:blank');
+  await page.goto(`${admin}#/collections/site/entries/site`);
+  const title = page.locator('input[type="text"]').first();
+  await title.waitFor();
+  result.siteTitle = await title.inputValue();
+
   // A quarterly update: recommendation 1 of the progress report, a new progress update.
   await open('gvc-progress-report-items/entries/01');
   await shot('cms-2-recommendation');

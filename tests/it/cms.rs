@@ -490,6 +490,10 @@ fn a_progress_update_added_in_the_browser_editor_is_saved_and_published() {
     assert_eq!(lists.len(), 12, "{found}");
     assert!(lists.values().all(|n| n.as_u64() > Some(0)), "{found}");
     assert_eq!(lists["gvc-progress-report-items"], 24);
+    // The decisions' file is a list at its top: Decap is shown it under
+    // `items:`, and its form has both.
+    assert_eq!(found["decisions"], "2 decisions", "{found}");
+    assert_eq!(found["siteTitle"], "Safer Communities Reports", "{found}");
 
     // The update is in the file, after the one before it, and the rest of
     // the file is as it was.
