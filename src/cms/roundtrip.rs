@@ -312,15 +312,7 @@ impl Cx<'_> {
                     .skip(1)
                     .find(|l| !l.trim().is_empty())
                     .map_or(indent + 2, leading_spaces);
-                let mut text = value.clone();
-                if !text.ends_with('\n')
-                    && was.trim_end().lines().count() > 0
-                    && !was.starts_with("|-")
-                    && !was.starts_with(">-")
-                {
-                    text.push('\n');
-                }
-                let mut out = super::emit::literal(&text, content_indent);
+                let mut out = super::emit::literal(&value, content_indent);
                 if was.ends_with('\n') {
                     out.push('\n');
                 }
@@ -457,6 +449,29 @@ mod tests {
         assert_eq!(
             merge("x.md", ITEM, new),
             (ITEM.to_string(), Written::Spliced)
+        );
+    }
+
+    #[test]
+    fn changed_text_in_a_block_keeps_its_block_and_what_follows() {
+        let new = ITEM.replace(
+            "      Begun.\n",
+            "      Begun in May.\n\n      Half done by June.\n",
+        );
+        let decap = new.replace("lead: [Commission, VRU]", "lead:\n  - Commission\n  - VRU");
+        let (text, how) = merge("x.md", ITEM, &decap);
+        assert_eq!(how, Written::Spliced);
+        assert_eq!(text, new);
+        // A folded block (`>`) that changed is written as a literal one.
+        let old = "- number: 1\n  text: >\n    Note the\n    paper.\n  theme: Governance\n";
+        let (text, _) = merge(
+            "r.yaml",
+            old,
+            &wrap_root_list(&old.replace("the\n    paper", "the\n    report")).unwrap(),
+        );
+        assert_eq!(
+            text,
+            "- number: 1\n  text: |\n    Note the report.\n  theme: Governance\n"
         );
     }
 

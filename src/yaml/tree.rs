@@ -117,6 +117,16 @@ pub fn parse(text: &str) -> Result<Option<Node>, String> {
                 if anchor != 0 {
                     return Err("anchors (&name) cannot be edited in place".into());
                 }
+                // The parser's span of a block scalar starts at its content
+                // and runs into the next line's indentation: it is taken
+                // from the `|` or `>` to the end of its last line instead.
+                let (start, end) = if matches!(style, ScalarStyle::Literal | ScalarStyle::Folded) {
+                    let content = text[start..end].trim_end_matches([' ', '\t']);
+                    let header = text[..start].rfind(['|', '>']).unwrap_or(start);
+                    (header, start + content.len())
+                } else {
+                    (start, end)
+                };
                 Some(Node::Scalar {
                     value: value.into_owned(),
                     style: match style {
@@ -199,5 +209,19 @@ mod tests {
         };
         assert_eq!(items[0].get("text").unwrap().as_str(), Some("Line one.\n"));
         assert_eq!(&text[items[0].get("date").unwrap().range()], "2020-01-01");
+        let text = "a:\n  - t: |\n      Begun.\n    s: x\nb: >-\n  Folded\n  text.\nc: 1\n";
+        let root = parse(text).unwrap().unwrap();
+        let Node::Seq { items, range, .. } = root.get("a").unwrap() else {
+            panic!()
+        };
+        assert_eq!(
+            &text[items[0].get("t").unwrap().range()],
+            "|\n      Begun.\n"
+        );
+        assert_eq!(&text[range.clone()], "- t: |\n      Begun.\n    s: x");
+        assert_eq!(
+            &text[root.get("b").unwrap().range()],
+            ">-\n  Folded\n  text.\n"
+        );
     }
 }

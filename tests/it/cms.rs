@@ -617,3 +617,36 @@ fn pictures_are_uploaded_listed_and_deleted_inside_the_report() {
     assert_eq!(outside.status, 422);
     assert!(!site.outside().join("x.png").exists());
 }
+
+#[test]
+fn a_changed_status_in_any_item_of_the_example_rewrites_only_that_word() {
+    let site = TestSite::example();
+    let backend = LocalBackend::new(&site.dir, Box::new(Vec::new)).unwrap();
+    let folder = site.dir.join("content/gvc-progress-report/recommendations");
+    let mut changed = 0;
+    for entry in std::fs::read_dir(&folder).unwrap() {
+        let path = entry.unwrap().path();
+        let rel = path
+            .strip_prefix(&site.dir)
+            .unwrap()
+            .to_string_lossy()
+            .into_owned();
+        let before = std::fs::read_to_string(&path).unwrap();
+        let (yaml, _, body_at) = rapport::yaml::split_front_matter(&before).unwrap();
+        let mut data = tree::parse(yaml).unwrap().unwrap().to_json();
+        let Some(status) = data["responses"][0].get_mut("status") else {
+            continue;
+        };
+        *status = json!("implemented");
+        let raw = format!("---\n{}---\n{}", emit::document(&data), &before[body_at..]);
+        let answer = persist(&backend, &rel, &raw);
+        assert_eq!(answer.status, 200, "{rel}: {}", answer.body);
+        // The first response's status line, and nothing else.
+        let at = before.find("\n    status: ").unwrap() + "\n    status: ".len();
+        let end = at + before[at..].find('\n').unwrap();
+        let expected = format!("{}implemented{}", &before[..at], &before[end..]);
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), expected, "{rel}");
+        changed += 1;
+    }
+    assert_eq!(changed, 24);
+}
