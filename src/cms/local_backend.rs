@@ -254,6 +254,7 @@ impl LocalBackend {
         let Some((yaml, _, _)) = crate::yaml::split_front_matter(raw) else {
             return raw.to_string();
         };
+        let yaml_at = yaml.as_ptr() as usize - raw.as_ptr() as usize;
         let given = crate::yaml::tree::parse(yaml)
             .ok()
             .flatten()
@@ -276,11 +277,12 @@ impl LocalBackend {
             })
             .max()
             .unwrap_or(0);
-        let without: String = raw
+        // Any `number:` left empty goes; the number opens the front matter.
+        let rest: String = raw[yaml_at..]
             .split_inclusive('\n')
             .filter(|l| !l.starts_with("number:"))
             .collect();
-        format!("---\nnumber: {}\n{}", highest + 1, &without[4..])
+        format!("{}number: {}\n{rest}", &raw[..yaml_at], highest + 1)
     }
 
     fn asset_change(&self, a: &Value) -> Result<Change, String> {

@@ -650,3 +650,63 @@ fn a_changed_status_in_any_item_of_the_example_rewrites_only_that_word() {
     }
     assert_eq!(changed, 24);
 }
+
+/// Whatever the editor sends in place of whatever is on disk, the file
+/// written says what the editor sent: every pair of the example's files,
+/// one as the file on disk and the other as the save.
+#[test]
+fn any_save_over_any_file_says_what_the_editor_sent() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let files: Vec<(String, String)> = walkdir::WalkDir::new(root.join("content"))
+        .sort_by_file_name()
+        .into_iter()
+        .map(Result::unwrap)
+        .filter(|e| {
+            e.path()
+                .extension()
+                .is_some_and(|x| x == "md" || x == "yaml")
+        })
+        .map(|e| {
+            let rel = e
+                .path()
+                .strip_prefix(root)
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
+            let text = std::fs::read_to_string(e.path()).unwrap();
+            (rel, text)
+        })
+        .collect();
+    let mut pairs = 0;
+    for (path, old) in &files {
+        for (other, text) in &files {
+            if path.rsplit('.').next() != other.rsplit('.').next() {
+                continue;
+            }
+            let new = as_the_editor_writes_it(other, text);
+            let (written, _) = roundtrip::merge(path, old, &new);
+            let data = |t: &str| {
+                let yaml = match rapport::yaml::split_front_matter(t) {
+                    Some((y, _, _)) => y.to_string(),
+                    None => roundtrip::wrap_root_list(t).unwrap_or_else(|| t.to_string()),
+                };
+                tree::parse(&yaml).unwrap().unwrap()
+            };
+            assert!(
+                roundtrip::same(&data(&written), &data(&new))
+                    || data(&written).to_json() == data(&new).to_json(),
+                "{other} saved over {path}:\n{written}"
+            );
+            if let Some((_, _, at)) = rapport::yaml::split_front_matter(&new) {
+                let body = rapport::yaml::split_front_matter(&written).unwrap().2;
+                assert_eq!(
+                    written[body..].trim(),
+                    new[at..].trim(),
+                    "{other} over {path}"
+                );
+            }
+            pairs += 1;
+        }
+    }
+    assert!(pairs > 1500, "{pairs}");
+}
