@@ -144,6 +144,14 @@ fn report_collections(fs: &dyn FileSystem, r: &Report, cms: &Cms) -> Vec<Value> 
     let item = &r.tracker.label;
     let statuses = &r.tracker.statuses;
     let next = next_number(r);
+    // A date field where every date the report's items give is a whole
+    // day; where one is a month or a year (`2025-03`), which rapport
+    // accepts, a text field, which the date field would turn into a day.
+    let whole_days =
+        r.tracker.items.iter().all(|i| {
+            i.due.is_none_or(|d| d.day != 0) && i.responses.iter().all(|x| x.date.day != 0)
+        });
+    let item_fields = |statuses: &Vocabulary, next: &str| item_fields(statuses, next, whole_days);
     if fs.is_dir(&format!("{}/{ITEMS_DIR}", r.dir)) {
         let mut fields = item_fields(statuses, &next);
         fields.push(markdown(
@@ -222,7 +230,15 @@ fn report_file(r: &Report) -> Value {
 
 /// The fields of a tracked item, whichever file it is in (its text is
 /// added by the caller: the body of a Markdown file, or `text:`).
-fn item_fields(statuses: &Vocabulary, next: &str) -> Vec<Value> {
+fn item_fields(statuses: &Vocabulary, next: &str, whole_days: bool) -> Vec<Value> {
+    let day = |name: &str, label: &str, required: bool| {
+        if whole_days {
+            date(name, label, required)
+        } else {
+            json!({"name": name, "label": label, "widget": "string", "required": required,
+                   "hint": "A date (2025-03-31), or a month (2025-03) or a year (2025)."})
+        }
+    };
     let options: Vec<Value> = statuses
         .0
         .iter()
@@ -237,14 +253,13 @@ fn item_fields(statuses: &Vocabulary, next: &str) -> Vec<Value> {
         string("title", "Title", true),
         string("theme", "Theme", false),
         json!({"name": "lead", "label": "Lead (one or more)", "widget": "list", "required": false}),
-        json!({"name": "due", "label": "Due", "widget": "string", "required": false,
-               "hint": "A date (2025-03-31), or a month (2025-03) or a year (2025)."}),
+        day("due", "Due", false),
         json!({
             "name": "responses", "label": "Progress updates", "label_singular": "Progress update",
             "widget": "list", "required": false, "add_to_top": false,
             "summary": "{{fields.date}}: {{fields.status}}",
             "fields": [
-                date("date", "Date", true),
+                day("date", "Date", true),
                 {"name": "status", "label": "Status", "widget": "select", "options": options, "required": true},
                 markdown("text", "What happened", false),
             ],

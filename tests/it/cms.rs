@@ -70,6 +70,7 @@ fn the_editor_config_has_a_collection_for_each_form_of_content() {
     assert_eq!(field(&items["fields"], "number")["default"], "25");
     let responses = field(&items["fields"], "responses");
     assert_eq!(field(&responses["fields"], "date")["widget"], "datetime");
+    assert_eq!(field(&items["fields"], "due")["widget"], "datetime");
     let status = field(&responses["fields"], "status");
     assert_eq!(status["widget"], "select");
     let options = status["options"].as_array().unwrap();
