@@ -128,7 +128,8 @@ fn cms_port(site_dir: &std::path::Path) -> std::io::Result<u16> {
     let sources = crate::diagnostics::SourceMap::default();
     match crate::config::load(&fs, &diags, &sources).and_then(|c| c.cms) {
         Some(cms) => Ok(cms.local_port),
-        None => Err(std::io::Error::other(
+        None => Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
             "--cms needs `cms:` in site.yaml (docs/cms.md), and a site.yaml without errors",
         )),
     }

@@ -85,9 +85,16 @@ pub fn run(args: Args) -> i32 {
     }));
     match result {
         Ok(()) => 0,
+        // `--cms` on a site without `cms:` (see `rapport::serve::serve`).
+        Err(e) if e.kind() == std::io::ErrorKind::InvalidInput => {
+            eprintln!(
+                "error: cannot serve: {e}\n  = help: add `cms:` to site.yaml, with `backend:` and `repo:` (docs/cms.md)"
+            );
+            2
+        }
         Err(e) => {
             eprintln!(
-                "error: cannot serve: {e}\n  = help: is another program using the port? try --port 0"
+                "error: cannot serve: {e}\n  = help: is another program using the port? try --port 0 (and --cms-port 0)"
             );
             2
         }

@@ -740,3 +740,16 @@ fn a_save_or_a_file_cut_short_anywhere_never_panics() {
     }
     assert!(merges > 1000, "{merges}");
 }
+
+#[test]
+fn serve_cms_on_a_site_without_cms_says_what_to_add() {
+    let site = TestSite::example();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_rapport"))
+        .args(["serve", "--port", "0", "--cms", "--cms-port", "0"])
+        .current_dir(&site.dir)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("add `cms:` to site.yaml"), "{stderr}");
+}
