@@ -22,10 +22,11 @@ fn start(site: &Path) -> SocketAddr {
         site_dir: site.to_path_buf(),
         addr: "127.0.0.1:0".parse().unwrap(),
         drafts: false,
+        cms: None,
     };
     std::thread::spawn(move || {
         let rt = tokio::runtime::Runtime::new().unwrap();
-        rt.block_on(serve(opts, |addr| tx.send(addr).unwrap()))
+        rt.block_on(serve(opts, |addr, _| tx.send(addr).unwrap()))
             .unwrap();
     });
     rx.recv().unwrap()

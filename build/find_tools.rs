@@ -25,6 +25,7 @@ pub fn run() {
     println!("cargo::rustc-check-cfg=cfg(has_chromium)");
     println!("cargo::rustc-check-cfg=cfg(has_poppler)");
     println!("cargo::rustc-check-cfg=cfg(has_soffice)");
+    println!("cargo::rustc-check-cfg=cfg(has_decap)");
     for var in ["RAPPORT_SKIP_BROWSER", "RAPPORT_CHROMIUM", "PATH"] {
         println!("cargo::rerun-if-env-changed={var}");
     }
@@ -67,6 +68,37 @@ pub fn run() {
         .collect();
     if find(&soffice, &mut watched).is_some() {
         println!("cargo::rustc-cfg=has_soffice");
+    }
+
+    // The browser editor's test needs decap-cms and playwright-core from
+    // `npm ci`, and node to run them.
+    let root = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").unwrap_or_default());
+    let decap = [
+        "node_modules/decap-cms/dist/decap-cms.js",
+        "node_modules/playwright-core/package.json",
+    ]
+    .iter()
+    .all(|f| {
+        let path = root.join(f);
+        if path.is_file() {
+            watched.insert(path);
+            true
+        } else {
+            // Watch the nearest folder that exists, so that `npm ci`
+            // afterwards makes cargo look again.
+            if let Some(dir) = path.ancestors().skip(1).find(|d| d.is_dir()) {
+                watched.insert(dir.to_path_buf());
+            }
+            false
+        }
+    });
+    let node: Vec<PathBuf> = path_dirs
+        .iter()
+        .filter(|d| d.is_absolute())
+        .map(|d| d.join("node"))
+        .collect();
+    if decap && find(&node, &mut watched).is_some() {
+        println!("cargo::rustc-cfg=has_decap");
     }
 
     for path in watched {

@@ -28,6 +28,9 @@ pub const STATIC: &str = "static";
 pub const SITEMAP: &str = "sitemap.xml";
 pub const FEED: &str = "feed.xml";
 pub const ROBOTS: &str = "robots.txt";
+/// The editor, when site.yaml asks for one (`cms:`): reserved on every site,
+/// so turning the editor on never takes a report's address.
+pub const ADMIN: &str = "admin";
 
 /// Every name rapport writes at the top of the output folder, whether or
 /// not this site has the page (turning on the accessibility statement must
@@ -43,6 +46,7 @@ pub const SITE_TOP: &[&str] = &[
     SITEMAP,
     FEED,
     ROBOTS,
+    ADMIN,
 ];
 
 /// A report's print edition.

@@ -35,6 +35,9 @@ pub struct BuildOptions {
     pub no_search: bool,
     /// A folder of results kept between builds (`--cache`, [`crate::build_cache`]).
     pub cache_dir: Option<std::path::PathBuf>,
+    /// `rapport serve --cms`: the address of the local backend the
+    /// editor's config.yml names (`local_backend:`).
+    pub cms_local_backend: Option<String>,
 }
 
 /// What a run produced: the problems found, and the site when it rendered.
@@ -427,6 +430,9 @@ fn load_with(
     site.config.preview = opts.preview;
     site.config.pdf = !opts.no_pdf;
     site.config.cache_dir = opts.cache_dir.clone();
+    if let Some(cms) = &mut site.config.cms {
+        cms.local_backend = opts.cms_local_backend.clone();
+    }
     let cx = PassContext { fs, diags, sources };
     for (name, pass) in PASSES {
         timings.time(name, || pass(&mut site, &cx));
@@ -471,6 +477,12 @@ fn prepare_translations(
     sources: &SourceMap,
 ) -> Vec<Translation> {
     let mut out = Vec::new();
+    // A preview (`rapport serve`, `--preview`) shows a change before its
+    // translation is written; `build` and `check` refuse it.
+    let mut lowered = site.config.checks_as_warnings.clone();
+    if site.config.preview {
+        lowered.push("missing-translation".to_string());
+    }
     for index in 1..site.config.languages.len() {
         let found = Diagnostics::new();
         let own_sources = SourceMap::default();
@@ -480,7 +492,7 @@ fn prepare_translations(
                 found.sorted(),
                 &Default::default(),
                 &diags.sorted(),
-                &site.config.checks_as_warnings,
+                &lowered,
             ));
             continue;
         };
@@ -525,7 +537,7 @@ fn prepare_translations(
             found.sorted(),
             &translated.renames,
             &diags.sorted(),
-            &site.config.checks_as_warnings,
+            &lowered,
         ));
         out.push(Translation {
             prefix,
@@ -551,9 +563,19 @@ pub fn prepare_in_memory(fs: &dyn FileSystem, opts: &BuildOptions) -> Prepared {
     // Prepare (and later render) even when content has errors, so that
     // template problems are reported in the same run; the output is
     // discarded if anything failed.
+    // A site in several languages is prepared without its translation
+    // files, as it was loaded.
+    let hiding = site
+        .as_ref()
+        .filter(|s| !s.config.languages.is_empty())
+        .map(|s| crate::translation::TranslatedFs::hiding(fs, &s.config));
+    let own_fs: &dyn FileSystem = match &hiding {
+        Some(h) => h,
+        None => fs,
+    };
     let pages = site
         .as_ref()
-        .and_then(|s| render::prepare(fs, s, &diags, &sources, &mut timings));
+        .and_then(|s| render::prepare(own_fs, s, &diags, &sources, &mut timings));
     let mut translations = match &site {
         Some(s) if s.config.languages.len() > 1 => timings.time("languages", || {
             prepare_translations(fs, s, opts, &diags, &sources)

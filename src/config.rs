@@ -7,6 +7,7 @@
 
 use serde::Deserialize;
 
+pub mod cms;
 pub mod languages;
 pub mod publisher;
 
@@ -56,6 +57,8 @@ struct RawConfig {
     markdown: Option<RawMarkdown>,
     /// Interface strings to change: `strings: { contents: In this report }`.
     strings: Option<std::collections::BTreeMap<String, Spanned<crate::strings::Entry>>>,
+    /// Editing in the browser (`crate::cms`): off unless given.
+    cms: Option<cms::RawCms>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -224,6 +227,8 @@ pub struct SiteConfig {
     /// The checks site.yaml made warnings rather than errors
     /// (`checks: { missing-translation: warning }`).
     pub checks_as_warnings: Vec<String>,
+    /// Editing in the browser: `admin/` is written when this is set.
+    pub cms: Option<cms::Cms>,
 }
 
 #[derive(Debug, Clone)]
@@ -330,6 +335,7 @@ pub fn load_in(
         sources,
     );
     let statuses = statuses(raw.statuses, &strings, p);
+    let cms = raw.cms.map(|c| cms::load(c, p));
     if !problems.ok || diags.has_errors() {
         return None;
     }
@@ -358,6 +364,7 @@ pub fn load_in(
         current_language,
         language_pages: Default::default(),
         checks_as_warnings,
+        cms,
     })
     .map(|c| languages::localise(c, current_language))
 }

@@ -15,6 +15,7 @@ pub mod addresses;
 pub mod build;
 pub mod build_cache;
 pub mod chart;
+pub mod cms;
 pub mod colour;
 pub mod config;
 pub mod content;

@@ -26,6 +26,7 @@
 //! quick saves do not queue behind it. A change to the theme, templates or
 //! settings rebuilds everything before the reload.
 
+pub mod cms;
 mod http;
 mod watch;
 mod worker;
@@ -48,6 +49,9 @@ pub struct ServeOptions {
     pub site_dir: PathBuf,
     pub addr: SocketAddr,
     pub drafts: bool,
+    /// `--cms`: answer the editor's saves, on this port (or the one
+    /// site.yaml's `cms: local_port` names).
+    pub cms: Option<Option<u16>>,
 }
 
 /// What the HTTP side holds: the worker's published result, and the limits
@@ -63,14 +67,22 @@ struct Shared {
 /// Runs the server until the process is stopped. `ready` is called with the
 /// address once it is listening (port 0 picks a free port) and the first
 /// build is served.
-pub async fn serve(opts: ServeOptions, ready: impl FnOnce(SocketAddr)) -> std::io::Result<()> {
+pub async fn serve(
+    opts: ServeOptions,
+    ready: impl FnOnce(SocketAddr, Option<&str>),
+) -> std::io::Result<()> {
     let listener = tokio::net::TcpListener::bind(opts.addr).await?;
     let addr = listener.local_addr()?;
+    let backend = match opts.cms {
+        Some(port) => Some(cms::Backend::bind(port.unwrap_or(cms_port(&opts.site_dir)?)).await?),
+        None => None,
+    };
     let mut worker = Worker::new(Builder {
         site_dir: opts.site_dir.clone(),
         drafts: opts.drafts,
         addr,
         cache: Arc::new(ParseCache::watched()),
+        cms_backend: backend.as_ref().map(cms::Backend::url),
     });
     worker.build_all();
     let shared = Arc::new(Shared {
@@ -83,7 +95,15 @@ pub async fn serve(opts: ServeOptions, ready: impl FnOnce(SocketAddr)) -> std::i
         let _watcher = watcher;
         worker.run();
     });
-    ready(addr);
+    ready(addr, backend.as_ref().map(cms::Backend::url).as_deref());
+    if let Some(backend) = backend {
+        let (dir, drafts) = (opts.site_dir.clone(), opts.drafts);
+        tokio::spawn(async move {
+            if let Err(e) = backend.run(dir, drafts, addr).await {
+                eprintln!("error: the editor's backend stopped: {e}");
+            }
+        });
+    }
     let app = axum::Router::new().fallback({
         let shared = shared.clone();
         move |method: Method, uri: Uri, headers: HeaderMap| {
@@ -97,6 +117,22 @@ pub async fn serve(opts: ServeOptions, ready: impl FnOnce(SocketAddr)) -> std::i
         }
     });
     http::run(listener, app).await
+}
+
+/// The port site.yaml gives the editor's backend; an error when site.yaml
+/// does not turn the editor on (`cms:`), since `--cms` would then serve an
+/// editor the site does not have.
+fn cms_port(site_dir: &std::path::Path) -> std::io::Result<u16> {
+    let fs = crate::vfs::RealFs::new(site_dir)?;
+    let diags = crate::diagnostics::Diagnostics::new();
+    let sources = crate::diagnostics::SourceMap::default();
+    match crate::config::load(&fs, &diags, &sources).and_then(|c| c.cms) {
+        Some(cms) => Ok(cms.local_port),
+        None => Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            "--cms needs `cms:` in site.yaml (docs/cms.md), and a site.yaml without errors",
+        )),
+    }
 }
 
 /// The address to show and to build the site for: where the server
@@ -136,7 +172,9 @@ fn respond(shared: &Shared, uri: &Uri) -> Response {
         }
         return not_found();
     };
-    if path.ends_with(".html") {
+    // The editor's page is not reloaded on a save: that would lose what is
+    // being typed.
+    if path.ends_with(".html") && !path.starts_with("admin/") {
         body = inject(body, snap.errors.as_deref());
     }
     let mut resp = Response::new(Body::from(body));
@@ -262,6 +300,7 @@ fn content_type(path: &str) -> &'static str {
         "css" => "text/css; charset=utf-8",
         "js" => "text/javascript; charset=utf-8",
         "json" => "application/json",
+        "yml" | "yaml" => "text/yaml; charset=utf-8",
         "csv" => "text/csv; charset=utf-8",
         "xml" => "application/xml",
         "svg" => "image/svg+xml",

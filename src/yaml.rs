@@ -11,6 +11,8 @@ use crate::diagnostics::{Diagnostic, Span};
 
 pub use serde_saphyr::Spanned;
 
+pub mod tree;
+
 /// Parses `text` (which starts at line `line_offset + 1` of `file`).
 pub fn parse<T: DeserializeOwned>(
     file: &str,

@@ -56,6 +56,7 @@ pub fn run(args: Args) -> i32 {
         cache: None,
         no_search: args.no_search,
         cache_dir,
+        cms_local_backend: None,
     };
     let outcome = build_to_disk(&args.site_dir, &out, &opts);
     super::report(&outcome);

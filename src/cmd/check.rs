@@ -49,6 +49,7 @@ pub fn run(args: Args) -> i32 {
         // would only add to the run time (see docs/search.md).
         no_search: true,
         cache_dir: args.cache.map(|c| std::path::absolute(&c).unwrap_or(c)),
+        cms_local_backend: None,
     };
     let mut outcome = check_in_memory(&fs, &opts);
     if args.strict {

@@ -102,6 +102,7 @@ pub fn run(args: Args) -> i32 {
         cache: None,
         no_search: true,
         cache_dir: None,
+        cms_local_backend: None,
     };
     let outcome = check_in_memory(&fs, &check);
     eprintln!("rapport check on the site, the new draft included:");

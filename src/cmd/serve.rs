@@ -21,6 +21,14 @@ pub struct Args {
     /// Include reports and chapters marked `draft: true`
     #[arg(long)]
     drafts: bool,
+    /// Edit in the browser at /admin/: answer the editor's saves (needs
+    /// `cms:` in site.yaml; see docs/cms.md)
+    #[arg(long)]
+    cms: bool,
+    /// The port the editor saves through, on 127.0.0.1 (default: site.yaml's
+    /// `cms: local_port`, else 8081; 0 picks a free one)
+    #[arg(long, requires = "cms")]
+    cms_port: Option<u16>,
 }
 
 pub fn run(args: Args) -> i32 {
@@ -51,24 +59,42 @@ pub fn run(args: Args) -> i32 {
         site_dir: args.site_dir,
         addr: SocketAddr::new(args.bind, args.port),
         drafts: args.drafts,
+        cms: args.cms.then_some(args.cms_port),
     };
-    let result = runtime.block_on(serve(opts, |addr| {
-        if addr.ip().is_unspecified() {
-            println!(
-                "serving {} here, and at http://<this machine's address>:{}/ on the network (Ctrl+C to stop)",
+    let result = runtime.block_on(serve(opts, |addr, backend| {
+        let mut said = if addr.ip().is_unspecified() {
+            format!(
+                "serving {} here, and at http://<this machine's address>:{}/ on the network (Ctrl+C to stop)\n",
                 local_url(addr),
                 addr.port()
-            );
+            )
         } else {
-            println!("serving {} (Ctrl+C to stop)", local_url(addr));
+            format!("serving {} (Ctrl+C to stop)\n", local_url(addr))
+        };
+        if let Some(url) = backend {
+            said.push_str(&format!(
+                "editing at {}admin/, saving through {url} into the site folder\n",
+                local_url(addr)
+            ));
         }
-        let _ = std::io::stdout().flush();
+        // One write, and no panic if whoever started us stopped reading
+        // after the first line.
+        let mut out = std::io::stdout().lock();
+        let _ = out.write_all(said.as_bytes());
+        let _ = out.flush();
     }));
     match result {
         Ok(()) => 0,
+        // `--cms` on a site without `cms:` (see `rapport::serve::serve`).
+        Err(e) if e.kind() == std::io::ErrorKind::InvalidInput => {
+            eprintln!(
+                "error: cannot serve: {e}\n  = help: add `cms:` to site.yaml, with `backend:` and `repo:` (docs/cms.md)"
+            );
+            2
+        }
         Err(e) => {
             eprintln!(
-                "error: cannot serve: {e}\n  = help: is another program using the port? try --port 0"
+                "error: cannot serve: {e}\n  = help: is another program using the port? try --port 0 (and --cms-port 0)"
             );
             2
         }

@@ -192,6 +192,13 @@ pub fn prepare(
     }
     data_files(fs, site, routes, &mut out);
     feeds(site, routes, &mut out);
+    // The editor in the browser, when site.yaml asks for it (`cms:`):
+    // once, with the default language, since it edits the site's files.
+    if site.config.current_language == 0 {
+        for (path, bytes) in crate::cms::files(fs, site) {
+            out.files.insert(path, OutputFile::Bytes(bytes));
+        }
+    }
     Some((pages, out))
 }
 

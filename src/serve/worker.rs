@@ -195,6 +195,8 @@ pub(super) struct Builder {
     pub drafts: bool,
     pub addr: SocketAddr,
     pub cache: Arc<ParseCache>,
+    /// `--cms`: the local backend's address, for the editor's config.yml.
+    pub cms_backend: Option<String>,
 }
 
 impl Builder {
@@ -208,6 +210,7 @@ impl Builder {
             // Indexed after the reload, by `background`.
             no_search: true,
             cache_dir: None,
+            cms_local_backend: self.cms_backend.clone(),
         }
     }
 
@@ -657,6 +660,7 @@ mod tests {
             drafts: false,
             addr: "127.0.0.1:1111".parse().unwrap(),
             cache: Arc::new(ParseCache::watched()),
+            cms_backend: None,
         })
     }
 

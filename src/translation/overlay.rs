@@ -331,7 +331,22 @@ fn merge_at(
             Node::Map(out, *at)
         }
         (Node::List(o, at), Node::List(t, tat)) => {
-            if o.len() != t.len() {
+            if t.len() < o.len() {
+                // Entries added to the original since it was translated (a
+                // new progress update) are words still to translate.
+                problems.push(Problem {
+                    at: *tat,
+                    kind: ProblemKind::Missing,
+                    message: format!(
+                        "`{path}` has {} entries here but {} in {file}",
+                        t.len(),
+                        o.len()
+                    ),
+                    hint: format!(
+                        "translate the entries {file} has since added, in the same order"
+                    ),
+                });
+            } else if t.len() > o.len() {
                 problems.push(Problem {
                     at: *tat,
                     kind: ProblemKind::Mismatch,
@@ -516,8 +531,10 @@ mod tests {
     #[test]
     fn lists_are_matched_entry_by_entry_and_must_be_as_long() {
         let (_, p) = over("lead: [A, B]\n", "lead: [Ah]\n");
-        assert_eq!(p[0].kind, ProblemKind::Mismatch);
+        assert_eq!(p[0].kind, ProblemKind::Missing);
         assert!(p[0].message.contains("1 entries here but 2"), "{p:?}");
+        let (_, p) = over("lead: [A]\n", "lead: [Ah, Bh]\n");
+        assert_eq!(p[0].kind, ProblemKind::Mismatch);
         let (_, p) = over("title: A\n", "title: B\nextra: C\n");
         assert_eq!(p[0].kind, ProblemKind::Extra);
         assert_eq!(p[0].at.line, 2);

@@ -52,7 +52,7 @@ const STAGES: &[(&str, &[&str])] = &[
     ("load", &["content", "data", "tracker", "translation"]),
     ("passes", &["links", "editorial"]),
     ("plan", &["routes"]),
-    ("render", &["render", "pdf", "editions", "search"]),
+    ("render", &["render", "pdf", "editions", "search", "cms"]),
     ("write", &["build"]),
     ("commands", &["serve", "init", "new", "import", "fuzz"]),
 ];

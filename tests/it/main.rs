@@ -11,6 +11,7 @@ mod architecture;
 mod browser;
 mod build_site;
 mod check_formats;
+mod cms;
 mod component_templates;
 mod data_tables;
 mod editions;
