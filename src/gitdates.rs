@@ -18,12 +18,19 @@ use jiff::civil::Date;
 /// Site-relative path (`content/r/01-a.md`) to the date of its last
 /// commit, for each file that more than one commit touched.
 pub fn last_changed(site_root: &Path) -> Option<HashMap<String, Date>> {
+    Some(parse(&content_log(site_root, "%cs")?))
+}
+
+/// `git log` of the files under `content/`, newest commit first: a line
+/// `@<format>` for each commit, then the files it touched. `None` outside
+/// a git repository or without git.
+pub fn content_log(site_root: &Path, format: &str) -> Option<String> {
     let out = Command::new("git")
         .arg("-C")
         .arg(site_root)
         .args([
             "log",
-            "--format=@%cs",
+            &format!("--format=@{format}"),
             "--name-only",
             "--relative",
             "--no-renames",
@@ -35,7 +42,7 @@ pub fn last_changed(site_root: &Path) -> Option<HashMap<String, Date>> {
     if !out.status.success() {
         return None;
     }
-    Some(parse(&String::from_utf8_lossy(&out.stdout)))
+    Some(String::from_utf8_lossy(&out.stdout).into_owned())
 }
 
 /// Parses `@YYYY-MM-DD` lines followed by the files of that commit, newest

@@ -106,13 +106,7 @@ async fn answer(
     (method, uri, headers): (Method, axum::http::Uri, HeaderMap),
     body: Bytes,
 ) -> Response {
-    let host = headers
-        .get(header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .unwrap_or("");
-    let origin = headers
-        .get(header::ORIGIN)
-        .map(|o| o.to_str().unwrap_or(""));
+    let (host, origin) = super::http::host_and_origin(&headers);
     if !hosts.allows(host) || origin.is_some_and(|o| !pages.allows_origin(o)) {
         return (
             StatusCode::FORBIDDEN,

@@ -287,10 +287,9 @@ fn machine_names() -> Vec<String> {
     names
 }
 
-/// The answer to a request that is not served at all: a method other than
-/// GET or HEAD, a foreign `Host`, another site's page. `None` lets it
-/// through.
-pub(super) fn refuse(hosts: &Hosts, method: &Method, headers: &HeaderMap) -> Option<Response> {
+/// A request's `Host`, and its `Origin` when it has one (unreadable ones
+/// as empty, which no list allows).
+pub(super) fn host_and_origin(headers: &HeaderMap) -> (&str, Option<&str>) {
     let host = headers
         .get(header::HOST)
         .and_then(|h| h.to_str().ok())
@@ -298,6 +297,14 @@ pub(super) fn refuse(hosts: &Hosts, method: &Method, headers: &HeaderMap) -> Opt
     let origin = headers
         .get(header::ORIGIN)
         .map(|o| o.to_str().unwrap_or(""));
+    (host, origin)
+}
+
+/// The answer to a request that is not served at all: a method other than
+/// GET or HEAD, a foreign `Host`, another site's page. `None` lets it
+/// through.
+pub(super) fn refuse(hosts: &Hosts, method: &Method, headers: &HeaderMap) -> Option<Response> {
+    let (host, origin) = host_and_origin(headers);
     if !hosts.allows(host) || origin.is_some_and(|o| !hosts.allows_origin(o)) {
         return Some(
             (

@@ -165,15 +165,7 @@ pub fn translate<'a>(
 ) -> Translated<'a> {
     let lang = &config.languages[index];
     let mut translated = Translated {
-        fs: TranslatedFs {
-            inner: fs,
-            suffixes: config.languages[1..]
-                .iter()
-                .map(|l| l.suffix.clone())
-                .collect(),
-            texts: HashMap::new(),
-            reports: None,
-        },
+        fs: TranslatedFs::hiding(fs, config),
         renames: HashMap::new(),
     };
     let mut reports = Vec::new();

@@ -7,7 +7,6 @@
 
 use std::collections::HashMap;
 use std::path::Path;
-use std::process::Command;
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
 
@@ -41,24 +40,7 @@ pub fn check(site_root: &Path, renames: &HashMap<String, String>, diags: &Diagno
 /// Each file under `content/` with the time (seconds) of the newest commit
 /// that touched it.
 fn last_commits(site_root: &Path) -> Option<HashMap<String, i64>> {
-    let out = Command::new("git")
-        .arg("-C")
-        .arg(site_root)
-        .args([
-            "log",
-            "--format=@%ct",
-            "--name-only",
-            "--relative",
-            "--no-renames",
-            "--",
-            "content",
-        ])
-        .output()
-        .ok()?;
-    if !out.status.success() {
-        return None;
-    }
-    Some(parse(&String::from_utf8_lossy(&out.stdout)))
+    Some(parse(&crate::gitdates::content_log(site_root, "%ct")?))
 }
 
 fn parse(log: &str) -> HashMap<String, i64> {

@@ -465,15 +465,7 @@ fn a_link_from_one_language_into_the_other_is_a_warning() {
 /// The results' addresses and the status line of a search page in
 /// Chromium, asking again while the index has not answered.
 fn search_hits(url: &str, profile_dir: &std::path::Path) -> (String, Vec<String>) {
-    let browser = crate::browser::chromium();
-    let mut dom = String::new();
-    for attempt in 0..6 {
-        let profile = profile_dir.join(format!("chromium-{attempt}"));
-        dom = crate::browser::dom_after(browser, url, &profile, 10_000 * (attempt + 1));
-        if crate::search::search_finished(&dom) {
-            break;
-        }
-    }
+    let dom = crate::search::dom_of_search(url, profile_dir);
     let html = scraper::Html::parse_document(&dom);
     let sel = |s: &str| scraper::Selector::parse(s).unwrap();
     let status = html

@@ -237,7 +237,7 @@ struct Hit {
 }
 
 /// Whether the search page has announced its outcome.
-pub(crate) fn search_finished(dom: &str) -> bool {
+fn search_finished(dom: &str) -> bool {
     let html = scraper::Html::parse_document(dom);
     let status = scraper::Selector::parse("#search-status").unwrap();
     html.select(&status)
@@ -245,32 +245,39 @@ pub(crate) fn search_finished(dom: &str) -> bool {
         .is_some_and(|e| !e.text().collect::<String>().trim().is_empty())
 }
 
-/// Loads `search/?q=...` in Chromium and reads the results it shows: the
-/// status line and the hits.
-fn search(query: &str) -> (String, Vec<Hit>) {
+/// The search page at `url` in Chromium once it has announced its outcome,
+/// each try with a new profile under `profiles`.
+pub(crate) fn dom_of_search(url: &str, profiles: &Path) -> String {
     let browser = chromium();
-    static ADDR: OnceLock<String> = OnceLock::new();
-    let (site, run) = fixture();
-    let addr = ADDR.get_or_init(|| serve_under_sub_path(run.output.clone()));
-    let url = format!("http://{addr}/reports/search/?q={query}");
-    // On a loaded machine the index may not have answered within the time
-    // budget (the status is then still empty): ask again, as a reader would.
     // One browser at a time: several at once on two cores starve the
     // index's WebAssembly of the time it needs.
     static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
     let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    // On a loaded machine the index may not have answered within the time
+    // budget (the status is then still empty): ask again, as a reader would.
     // The first search of a run has twice failed in CI with four tries of
     // 10 s, at the start of the suite when every core is building sites:
     // the budget grows with each try.
     let mut dom = String::new();
     for attempt in 0..6 {
-        let profile = site.outside().join(format!("chromium-{query}-{attempt}"));
-        dom = dom_after(browser, &url, &profile, 10_000 * (attempt + 1));
+        let profile = profiles.join(format!("try-{attempt}"));
+        dom = dom_after(browser, url, &profile, 10_000 * (attempt + 1));
         if search_finished(&dom) {
             break;
         }
-        eprintln!("search {query:?}: no outcome on try {attempt}, asking again");
+        eprintln!("{url}: no outcome on try {attempt}, asking again");
     }
+    dom
+}
+
+/// Loads `search/?q=...` in Chromium and reads the results it shows: the
+/// status line and the hits.
+fn search(query: &str) -> (String, Vec<Hit>) {
+    static ADDR: OnceLock<String> = OnceLock::new();
+    let (site, run) = fixture();
+    let addr = ADDR.get_or_init(|| serve_under_sub_path(run.output.clone()));
+    let url = format!("http://{addr}/reports/search/?q={query}");
+    let dom = dom_of_search(&url, &site.outside().join(format!("chromium-{query}")));
     let html = scraper::Html::parse_document(&dom);
     let sel = |s: &str| scraper::Selector::parse(s).unwrap();
     let text = |e: scraper::ElementRef, s: &str| {
