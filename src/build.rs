@@ -101,56 +101,25 @@ pub fn render_in_memory(fs: &dyn FileSystem, opts: &BuildOptions) -> Outcome {
         }
         _ => Vec::new(),
     };
-    let output = match (&p.site, p.pages.take()) {
-        (Some(site), Some((pages, mut out))) => {
-            let rendered = p.timings.time("pages", || pages.render_all(site));
-            let mut failed = false;
-            for (path, result) in rendered {
-                match result {
-                    Ok(html) => {
-                        out.files.insert(path, OutputFile::Bytes(html));
-                    }
-                    Err(d) => {
-                        failed = true;
-                        p.diags.push(d);
-                    }
-                }
-            }
-            (!failed).then_some(out)
+    let mut output = match (&p.site, p.pages.take()) {
+        (Some(site), Some((pages, out))) => {
+            render_language(site, &pages, out, opts, &p.diags, &mut p.timings)
         }
         _ => None,
     };
-    let mut output = output;
-    if !opts.no_search
-        && let (Some(site), Some(out)) = (&p.site, &mut output)
-        && !p.diags.has_errors()
-    {
-        let indexed = p
-            .timings
-            .time("search", || crate::search::index(site, &out.files));
-        match indexed {
-            Ok(files) => out.files.extend(files),
-            Err(d) => p.diags.push(d),
-        }
-    }
     if let (Some(site), Some(out)) = (&p.site, &mut output) {
-        let prefix = default_prefix(site);
-        if !prefix.is_empty() {
-            out.files = std::mem::take(&mut out.files)
-                .into_iter()
-                .filter(|(path, _)| !only_at_the_root(path))
-                .map(|(path, file)| (format!("{prefix}{path}"), file))
-                .collect();
-        }
+        out.files = under(&default_prefix(site), std::mem::take(&mut out.files));
         out.files.extend(root);
     }
     let mut translations = Vec::new();
     for t in std::mem::take(&mut p.translations) {
-        let (files, site) = render_translation(t, opts, &p.diags);
+        let files = t.pages.and_then(|(pages, out)| {
+            render_language(&t.site, &pages, out, opts, &p.diags, &mut p.timings)
+        });
         if let (Some(out), Some(files)) = (&mut output, files) {
-            out.files.extend(files);
+            out.files.extend(under(&t.prefix, files.files));
         }
-        translations.push(site);
+        translations.push((t.prefix, t.site));
     }
     let diagnostics = p.diagnostics();
     Outcome {
@@ -163,21 +132,20 @@ pub fn render_in_memory(fs: &dyn FileSystem, opts: &BuildOptions) -> Outcome {
     }
 }
 
-/// A further language's pages and files, with its search index, at their
-/// paths under its folder; `None` when any page failed.
-fn render_translation(
-    t: Translation,
+/// One language's pages rendered into its other files, with its search
+/// index (unless the build has errors or leaves search out); `None` when
+/// any page failed.
+fn render_language(
+    site: &Site,
+    pages: &render::Pages,
+    mut out: Output,
     opts: &BuildOptions,
     diags: &Diagnostics,
-) -> (
-    Option<std::collections::BTreeMap<String, OutputFile>>,
-    (String, Site),
-) {
-    let Some((pages, mut out)) = t.pages else {
-        return (None, (t.prefix, t.site));
-    };
+    timings: &mut Timings,
+) -> Option<Output> {
+    let rendered = timings.time("pages", || pages.render_all(site));
     let mut failed = false;
-    for (path, result) in pages.render_all(&t.site) {
+    for (path, result) in rendered {
         match result {
             Ok(html) => {
                 out.files.insert(path, OutputFile::Bytes(html));
@@ -188,21 +156,32 @@ fn render_translation(
             }
         }
     }
-    if !opts.no_search && !failed && !diags.has_errors() {
-        match crate::search::index(&t.site, &out.files) {
+    if failed {
+        return None;
+    }
+    if !opts.no_search && !diags.has_errors() {
+        match timings.time("search", || crate::search::index(site, &out.files)) {
             Ok(files) => out.files.extend(files),
             Err(d) => diags.push(d),
         }
     }
-    let prefix = t.prefix;
-    let files = (!failed).then(|| {
-        out.files
-            .into_iter()
-            .filter(|(path, _)| !only_at_the_root(path))
-            .map(|(path, file)| (format!("{prefix}{path}"), file))
-            .collect()
-    });
-    (files, (prefix, t.site))
+    Some(out)
+}
+
+/// A language's files at their paths under its folder (`cy/`); the files
+/// a site has once, at its root, are left out of a language in a folder.
+fn under(
+    prefix: &str,
+    files: std::collections::BTreeMap<String, OutputFile>,
+) -> std::collections::BTreeMap<String, OutputFile> {
+    if prefix.is_empty() {
+        return files;
+    }
+    files
+        .into_iter()
+        .filter(|(path, _)| !only_at_the_root(path))
+        .map(|(path, file)| (format!("{prefix}{path}"), file))
+        .collect()
 }
 
 /// Files a site has once, at its root, whatever its languages.

@@ -663,3 +663,32 @@ fn a_table_of_items_is_translated_row_by_row_by_number() {
         run.stderr
     );
 }
+
+#[test]
+#[cfg_attr(
+    not(has_poppler),
+    ignore = "needs poppler: apt-get install poppler-utils (pdfinfo, pdftotext, pdffonts)"
+)]
+fn the_welsh_pdf_reads_in_welsh_on_its_cover_pages_and_tables() {
+    let run = bilingual().build().success();
+    let out = std::process::Command::new("pdftotext")
+        .args(["-layout"])
+        .arg(run.output.join("cy/annual/annual.pdf"))
+        .arg("-")
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    // The cover's date, each page's footer and the table's total row are
+    // in Welsh; the figures are the English ones.
+    assert!(text.contains("Cyhoeddwyd 31 Mawrth 2024"), "{text}");
+    assert!(text.contains("Tudalen 2 o "), "{text}");
+    assert!(text.contains("Cyngor Enghreifftiol"), "{text}");
+    assert!(
+        text.contains("Pob ward") && text.contains("1,200"),
+        "{text}"
+    );
+    assert!(
+        !text.contains("Published") && !text.contains("Page 2 of"),
+        "{text}"
+    );
+}
