@@ -103,7 +103,7 @@ pub fn render_in_memory(fs: &dyn FileSystem, opts: &BuildOptions) -> Outcome {
     };
     let mut output = match (&p.site, p.pages.take()) {
         (Some(site), Some((pages, out))) => {
-            render_language(site, &pages, out, opts, &p.diags, &mut p.timings)
+            render_language(site, &pages, out, &p.diags, &mut p.timings)
         }
         _ => None,
     };
@@ -114,7 +114,7 @@ pub fn render_in_memory(fs: &dyn FileSystem, opts: &BuildOptions) -> Outcome {
     let mut translations = Vec::new();
     for t in std::mem::take(&mut p.translations) {
         let files = t.pages.and_then(|(pages, out)| {
-            render_language(&t.site, &pages, out, opts, &p.diags, &mut p.timings)
+            render_language(&t.site, &pages, out, &p.diags, &mut p.timings)
         });
         if let (Some(out), Some(files)) = (&mut output, files) {
             out.files.extend(under(&t.prefix, files.files));
@@ -132,14 +132,12 @@ pub fn render_in_memory(fs: &dyn FileSystem, opts: &BuildOptions) -> Outcome {
     }
 }
 
-/// One language's pages rendered into its other files, with its search
-/// index (unless the build has errors or leaves search out); `None` when
-/// any page failed.
+/// One language's pages rendered into its other files (which hold its
+/// search index, made by [`render::prepare`]); `None` when any page failed.
 fn render_language(
     site: &Site,
     pages: &render::Pages,
     mut out: Output,
-    opts: &BuildOptions,
     diags: &Diagnostics,
     timings: &mut Timings,
 ) -> Option<Output> {
@@ -158,12 +156,6 @@ fn render_language(
     }
     if failed {
         return None;
-    }
-    if !opts.no_search && !diags.has_errors() {
-        match timings.time("search", || crate::search::index(site, &out.files)) {
-            Ok(files) => out.files.extend(files),
-            Err(d) => diags.push(d),
-        }
     }
     Some(out)
 }
@@ -500,12 +492,14 @@ fn prepare_translations(
                 r.tracker.label.dir = default.tracker.label.dir.clone();
             }
         }
+        let search = SearchBeside::new(&lang_site, &opts, &found);
         let pages = render::prepare(
             &translated.fs,
             &lang_site,
             &found,
             &own_sources,
             &mut timings,
+            &|p| search.index(p),
         );
         for t in translated.renames.values() {
             if let Some(text) = own_sources.get(t) {
@@ -525,6 +519,56 @@ fn prepare_translations(
         });
     }
     out
+}
+
+/// The search index of one language, made beside its PDF stage
+/// ([`render::Beside`]) from its pages rendered one at a time as the
+/// indexer asks for them, so they are never all held at once. Nothing is
+/// indexed when the build leaves search out or already has errors (its
+/// output would not be published).
+struct SearchBeside<'a> {
+    site: &'a Site,
+    diags: &'a Diagnostics,
+    on: bool,
+    took: std::cell::Cell<Option<std::time::Duration>>,
+}
+
+impl<'a> SearchBeside<'a> {
+    fn new(site: &'a Site, opts: &BuildOptions, diags: &'a Diagnostics) -> Self {
+        SearchBeside {
+            site,
+            diags,
+            on: !opts.no_search,
+            took: std::cell::Cell::new(None),
+        }
+    }
+
+    fn index(&self, pages: &render::Pages) -> Vec<(String, OutputFile)> {
+        if !self.on || self.diags.has_errors() {
+            return Vec::new();
+        }
+        let start = Instant::now();
+        let paths: Vec<&str> = pages.paths().collect();
+        // A page that does not render is reported when the pages are
+        // rendered for writing, and the build fails then.
+        let read = |path: &str| pages.render(self.site, path)?.ok();
+        let made = crate::search::index_pages(self.site, &paths, &read);
+        self.took.set(Some(start.elapsed()));
+        match made {
+            Ok(files) => files.into_iter().collect(),
+            Err(d) => {
+                self.diags.push(d);
+                Vec::new()
+            }
+        }
+    }
+
+    /// How long indexing took, as the build's `search` phase.
+    fn timed(&self, timings: &mut Timings) {
+        if let Some(took) = self.took.get() {
+            timings.0.push(("search", took));
+        }
+    }
 }
 
 /// Loads and checks the site and prepares its pages. Nothing is written.
@@ -552,9 +596,14 @@ pub fn prepare_in_memory(fs: &dyn FileSystem, opts: &BuildOptions) -> Prepared {
         Some(h) => h,
         None => fs,
     };
-    let pages = site
-        .as_ref()
-        .and_then(|s| render::prepare(own_fs, s, &diags, &sources, &mut timings));
+    let pages = site.as_ref().and_then(|s| {
+        let search = SearchBeside::new(s, opts, &diags);
+        let pages = render::prepare(own_fs, s, &diags, &sources, &mut timings, &|p| {
+            search.index(p)
+        });
+        search.timed(&mut timings);
+        pages
+    });
     let mut translations = match &site {
         Some(s) if s.config.languages.len() > 1 => timings.time("languages", || {
             prepare_translations(fs, s, opts, &diags, &sources)
@@ -630,7 +679,7 @@ pub fn build_to_disk(site_dir: &Path, out: &Path, opts: &BuildOptions) -> Outcom
                 }
             }
             let w = Writer { lock: &lock, out };
-            write_pages(languages, root, w, opts, &p.diags, &mut p.timings)
+            write_pages(languages, root, w, &p.diags, &mut p.timings)
         }
         _ => None,
     };
@@ -662,14 +711,13 @@ struct Writer<'a> {
 }
 
 /// Renders the pages into a staging folder beside the output, with the
-/// other files and the search index, and swaps it in if nothing failed;
+/// other files (the search index among them), and swaps it in if nothing failed;
 /// returns the paths written. Every problem goes to `diags`. A further
 /// language is written the same way under its folder.
 fn write_pages(
     languages: Vec<(String, &Site, &render::Pages, &Output)>,
     root: Vec<(String, OutputFile)>,
     Writer { lock, out }: Writer<'_>,
-    opts: &BuildOptions,
     diags: &Diagnostics,
     timings: &mut Timings,
 ) -> Option<Vec<String>> {
@@ -706,9 +754,8 @@ fn write_pages(
         }
         written.push(path.clone());
     }
-    let mut pages_of = Vec::new();
     for (prefix, site, pages, files) in &languages {
-        let (files, pages) = timings.time("pages", || {
+        let files = timings.time("pages", || {
             write_language(
                 staging.as_ref(),
                 prefix,
@@ -720,33 +767,8 @@ fn write_pages(
             )
         });
         written.extend(files);
-        pages_of.push(pages);
     }
     let staging = staging.filter(|_| !diags.has_errors())?;
-    if !opts.no_search {
-        for ((prefix, site, _, _), page_paths) in languages.iter().zip(&pages_of) {
-            let paths: Vec<&str> = page_paths.iter().map(String::as_str).collect();
-            let read = |path: &str| staging.read(&format!("{prefix}{path}")).ok();
-            let indexed =
-                timings.time("search", || crate::search::index_pages(site, &paths, &read));
-            match indexed {
-                Ok(index) => {
-                    for (path, file) in &index {
-                        let path = format!("{prefix}{path}");
-                        if let Err(e) = staging.write(&path, file) {
-                            diags.push(cannot_write(e));
-                            return None;
-                        }
-                        written.push(path);
-                    }
-                }
-                Err(d) => {
-                    diags.push(d);
-                    return None;
-                }
-            }
-        }
-    }
     written.sort();
     let start = Instant::now();
     let swapped = staging.finish(written.iter().map(String::as_str));
@@ -762,8 +784,7 @@ fn write_pages(
 
 /// Writes one language's files and pages under `prefix` (empty for the
 /// default language) into the staging folder, when there is one. Returns
-/// every path written, and the pages' paths within the language (what
-/// its search index reads).
+/// every path written.
 fn write_language(
     staging: Option<&output::Staging>,
     prefix: &str,
@@ -772,7 +793,7 @@ fn write_language(
     files: &Output,
     diags: &Diagnostics,
     cannot_write: &(dyn Fn(std::io::Error) -> Diagnostic + Sync),
-) -> (Vec<String>, Vec<String>) {
+) -> Vec<String> {
     let files: Vec<(String, &OutputFile)> = files
         .files
         .iter()
@@ -798,14 +819,12 @@ fn write_language(
             page_paths
                 .lock()
                 .unwrap_or_else(|e| e.into_inner())
-                .push(path);
+                .push(format!("{prefix}{path}"));
         }
         Err(d) => diags.push(d),
     });
-    let mut page_paths = page_paths.into_inner().unwrap_or_else(|e| e.into_inner());
-    page_paths.sort();
-    written.extend(page_paths.iter().map(|p| format!("{prefix}{p}")));
-    (written, page_paths)
+    written.extend(page_paths.into_inner().unwrap_or_else(|e| e.into_inner()));
+    written
 }
 
 fn failed(d: Diagnostic) -> Outcome {

@@ -17,6 +17,8 @@ pub mod markup;
 
 use std::sync::{Arc, LazyLock};
 
+use rayon::prelude::*;
+
 use typst::diag::{FileError, FileResult};
 use typst::foundations::{Bytes, Datetime, Smart};
 use typst::syntax::{FileId, RootedPath, Source, VirtualPath, VirtualRoot};
@@ -256,9 +258,21 @@ pub fn render(
     (ri, only): Job,
     store: Option<&cache::PdfCache>,
 ) -> Result<Pdf, Diagnostic> {
+    let markup = markup::document_with(site, routes, ri, only);
+    typeset(fs, fonts, site, (ri, only), markup, store)
+}
+
+/// Typesets `markup`, made for `job`; or takes it from the cache.
+fn typeset(
+    fs: &dyn FileSystem,
+    fonts: &Fonts,
+    site: &Site,
+    (ri, only): Job,
+    markup: markup::Markup,
+    store: Option<&cache::PdfCache>,
+) -> Result<Pdf, Diagnostic> {
     let report = &site.reports[ri];
     let (template_file, template_text) = template(fs, site);
-    let markup = markup::document_with(site, routes, ri, only);
     if memory_needed(&markup) > MAX_PDF_MEMORY {
         return Err(too_large(site, ri, only, &markup));
     }
@@ -442,20 +456,41 @@ pub fn render_all(
         store: store_of_fonts,
         own,
     };
-    // One PDF at a time (Typst parallelises within a document), emptying
-    // Typst's process-wide memo cache after each: a build never compiles
-    // the same document twice, and a large site's PDFs would otherwise
-    // pile up in memory. Evicting while another document compiles would
-    // throw away work it still needs, hence no parallelism across PDFs.
-    // Emptying it entirely also makes every document's time its own (the
-    // PDF benchmark relies on that).
-    let pdfs: Vec<_> = jobs
-        .iter()
-        .map(|&(ri, only)| {
-            let pdf = render(fs, &fonts, site, routes, (ri, only), store).map(Arc::new);
-            typst::comemo::evict(0);
-            pdf
-        })
+    // Typst parallelises within a document, but leaves a core idle much of
+    // the time, so documents are typeset side by side, a batch at a time:
+    // as many as there are threads, as long as their estimated memory
+    // together stays within one document's limit. Typst's process-wide
+    // memo cache is emptied after each batch (never while a document is
+    // being typeset, which would throw away work it still needs): a build
+    // never typesets the same document twice, and a large site's PDFs
+    // would otherwise pile up in memory.
+    let markups: Vec<markup::Markup> = jobs
+        .par_iter()
+        .map(|&(ri, only)| markup::document_with(site, routes, ri, only))
+        .collect();
+    let needs: Vec<u64> = markups.iter().map(memory_needed).collect();
+    let mut pdfs: Vec<Option<Result<Arc<Pdf>, Diagnostic>>> = jobs.iter().map(|_| None).collect();
+    let mut markups: Vec<Option<markup::Markup>> = markups.into_iter().map(Some).collect();
+    for batch in batches(&needs, rayon::current_num_threads(), MAX_PDF_MEMORY) {
+        let work: Vec<(usize, markup::Markup)> = batch
+            .iter()
+            .filter_map(|&i| Some((i, markups[i].take()?)))
+            .collect();
+        let made: Vec<(usize, Result<Arc<Pdf>, Diagnostic>)> = work
+            .into_par_iter()
+            .map(|(i, markup)| {
+                let pdf = typeset(fs, &fonts, site, jobs[i], markup, store).map(Arc::new);
+                (i, pdf)
+            })
+            .collect();
+        typst::comemo::evict(0);
+        for (i, pdf) in made {
+            pdfs[i] = Some(pdf);
+        }
+    }
+    let pdfs: Vec<Result<Arc<Pdf>, Diagnostic>> = pdfs
+        .into_iter()
+        .map(|p| p.expect("every job is in a batch"))
         .collect();
     // Only after a build that made every PDF: one that stopped at a
     // problem would forget the PDFs it did not get to.
@@ -465,6 +500,28 @@ pub fn render_all(
         store.forget_the_rest();
     }
     pdfs
+}
+
+/// The jobs (by index) typeset together: in order, up to `threads` at a
+/// time, while their estimated memory (`needs`) adds up to at most
+/// `budget`. A job over the budget on its own is in a batch by itself
+/// (and refused when typeset).
+fn batches(needs: &[u64], threads: usize, budget: u64) -> Vec<Vec<usize>> {
+    let mut out: Vec<Vec<usize>> = Vec::new();
+    let mut held = 0u64;
+    for (i, &need) in needs.iter().enumerate() {
+        match out.last_mut() {
+            Some(batch) if batch.len() < threads.max(1) && held.saturating_add(need) <= budget => {
+                batch.push(i);
+                held += need;
+            }
+            _ => {
+                out.push(vec![i]);
+                held = need;
+            }
+        }
+    }
+    out
 }
 
 /// The weight (100-900) and whether it is italic, of each face in a font
@@ -479,4 +536,25 @@ pub fn font_faces(bytes: Vec<u8>) -> Vec<(u16, bool)> {
             )
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::batches;
+
+    #[test]
+    fn documents_are_typeset_side_by_side_within_the_memory_budget() {
+        // Two threads: pairs, in order.
+        assert_eq!(
+            batches(&[1, 1, 1, 1, 1], 2, 10),
+            vec![vec![0, 1], vec![2, 3], vec![4]]
+        );
+        // Two that together exceed the budget are typeset one after the
+        // other, however many threads there are.
+        assert_eq!(batches(&[6, 6, 3, 1], 4, 10), vec![vec![0], vec![1, 2, 3]]);
+        // One over the budget on its own is alone (and refused later).
+        assert_eq!(batches(&[20, 1, 1], 2, 10), vec![vec![0], vec![1, 2]]);
+        // One thread: one at a time.
+        assert_eq!(batches(&[1, 1], 1, 10), vec![vec![0], vec![1]]);
+    }
 }

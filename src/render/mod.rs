@@ -146,14 +146,26 @@ impl Pages {
     }
 }
 
+/// Work a build does beside the PDF stage, with the pages as they will be
+/// but for their links to the PDFs (which are not made yet): the search
+/// index, whose text comes from parts of pages those links are not in.
+/// Returns files to publish with the rest.
+pub type Beside<'a> = &'a dyn Fn(&Pages) -> Vec<(String, OutputFile)>;
+
 /// Everything but the pages: the PDFs, the shared views, and every file
-/// that is not a page (assets, data, feeds).
+/// that is not a page (assets, data, feeds), with what `beside` returns.
+///
+/// The PDF stage is most of a default build's time, and typesetting does
+/// not keep both cores busy, so `beside` runs on this thread while the
+/// PDFs are typeset on another, and the views are made again with the
+/// PDFs' links once both are done.
 pub fn prepare(
     fs: &dyn FileSystem,
     site: &Site,
     diags: &Diagnostics,
     sources: &SourceMap,
     timings: &mut crate::timings::Timings,
+    beside: Beside,
 ) -> Option<(Pages, Output)> {
     let mut templates = timings.time("templates", || {
         Templates::load(fs, &site.config, diags, sources)
@@ -166,11 +178,11 @@ pub fn prepare(
         .map(|r| tracker::filter_pages(r, &r.tracker.statuses))
         .collect();
     let jobs = plan_pages(site, &routes, &filters);
-    let pdfs = timings.time("pdf", || pdf_editions(fs, site, &routes, diags));
     let editions = timings.time("editions", || {
         crate::editions::make_all(fs, site, &routes, diags)
     });
-    let (report_views, chapter_pdfs) = shared_views(site, &routes, &pdfs, &editions);
+    let no_pdfs = Editions::none(site);
+    let (report_views, chapter_pdfs) = shared_views(site, &routes, &no_pdfs, &editions);
     let mut pages = Pages {
         templates,
         report_views,
@@ -182,6 +194,22 @@ pub fn prepare(
     let mut out = Output::default();
     theme_files(fs, site, &mut out);
     pages.templates.set_assets(&out);
+    let (pdfs, typeset, made) = std::thread::scope(|scope| {
+        let typesetting = scope.spawn(|| {
+            let start = std::time::Instant::now();
+            let pdfs = pdf_editions(fs, site, &pages.routes, diags);
+            (pdfs, start.elapsed())
+        });
+        let made = beside(&pages);
+        let (pdfs, took) = typesetting.join().expect("typesetting does not panic");
+        (pdfs, took, made)
+    });
+    timings.0.push(("pdf", typeset));
+    if pdfs.any() {
+        (pages.report_views, pages.chapter_pdfs) =
+            shared_views(site, &pages.routes, &pdfs, &editions);
+    }
+    out.files.extend(made);
     let routes = &pages.routes;
     pdf_files(routes, pdfs, &mut out);
     for (rr, made) in routes.reports.iter().zip(editions) {
@@ -1077,6 +1105,25 @@ struct Editions {
     chapters: Vec<Vec<Made>>,
 }
 
+impl Editions {
+    /// No PDF made, for each report and chapter of `site`.
+    fn none(site: &Site) -> Self {
+        Editions {
+            reports: site.reports.iter().map(|_| None).collect(),
+            chapters: site
+                .reports
+                .iter()
+                .map(|r| r.chapters.iter().map(|_| None).collect())
+                .collect(),
+        }
+    }
+
+    fn any(&self) -> bool {
+        self.reports.iter().any(Option::is_some)
+            || self.chapters.iter().flatten().any(Option::is_some)
+    }
+}
+
 #[cfg(feature = "pdf")]
 fn pdf_editions(
     fs: &dyn FileSystem,
@@ -1084,14 +1131,7 @@ fn pdf_editions(
     routes: &Routes,
     diags: &Diagnostics,
 ) -> Editions {
-    let mut ed = Editions {
-        reports: site.reports.iter().map(|_| None).collect(),
-        chapters: site
-            .reports
-            .iter()
-            .map(|r| r.chapters.iter().map(|_| None).collect())
-            .collect(),
-    };
+    let mut ed = Editions::none(site);
     let reports = routes.reports.iter().enumerate();
     let mut jobs: Vec<crate::pdf::Job> = reports
         .clone()
@@ -1150,14 +1190,7 @@ fn pdf_editions(
 
 #[cfg(not(feature = "pdf"))]
 fn pdf_editions(_: &dyn FileSystem, site: &Site, _: &Routes, _: &Diagnostics) -> Editions {
-    Editions {
-        reports: site.reports.iter().map(|_| None).collect(),
-        chapters: site
-            .reports
-            .iter()
-            .map(|r| r.chapters.iter().map(|_| None).collect())
-            .collect(),
-    }
+    Editions::none(site)
 }
 
 fn base_path(base_url: &str) -> String {

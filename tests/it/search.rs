@@ -550,3 +550,51 @@ fn a_kept_search_index_is_reused_only_while_the_pages_are_unchanged() {
     // One index is kept, not one per change.
     assert_eq!(std::fs::read_dir(cache.join("search")).unwrap().count(), 1);
 }
+
+/// The search index is made while the PDFs are typeset, from the pages
+/// rendered before their links to the PDFs can be (a link gives the PDF's
+/// size and pages). Those links are in parts of the page the index leaves
+/// out, so it must be, byte for byte, the index the published pages give.
+#[test]
+fn the_index_made_beside_the_pdfs_is_the_one_the_published_pages_give() {
+    let site = TestSite::example();
+    let out = site.outside().join("built");
+    let opts = rapport::build::BuildOptions::default();
+    let outcome = rapport::build::build_to_disk(&site.dir, &out, &opts);
+    assert!(!outcome.has_errors(), "{:?}", outcome.diagnostics);
+    let pdf = std::fs::read(out.join("community-safety-2022-23/community-safety-2022-23.pdf"))
+        .expect("the build made the report's PDF");
+    assert!(pdf.starts_with(b"%PDF"));
+    let home = std::fs::read_to_string(out.join("community-safety-2022-23/index.html")).unwrap();
+    assert!(
+        home.contains(".pdf\" download>"),
+        "the published report home links to its PDF"
+    );
+
+    let published = files_under(&out);
+    let translated = |p: &str| p.starts_with("cy/");
+    let pages: Vec<&str> = published
+        .keys()
+        .map(String::as_str)
+        .filter(|p| p.ends_with(".html") && !p.starts_with("pagefind/") && !translated(p))
+        .collect();
+    let site_model = outcome.site.as_ref().expect("the site loaded");
+    let read = |path: &str| published.get(path).cloned();
+    let again = rapport::search::index_pages(site_model, &pages, &read).unwrap();
+    let made: std::collections::BTreeMap<&str, &Vec<u8>> = published
+        .iter()
+        .filter(|(p, _)| p.starts_with("pagefind/"))
+        .map(|(p, b)| (p.as_str(), b))
+        .collect();
+    let again_paths: Vec<&str> = again.keys().map(String::as_str).collect();
+    assert_eq!(made.keys().copied().collect::<Vec<_>>(), again_paths);
+    for (path, file) in &again {
+        let rapport::output::OutputFile::Bytes(bytes) = file else {
+            panic!("{path} is in memory")
+        };
+        assert!(
+            made[path.as_str()] == bytes,
+            "{path} differs from the one indexed from the published pages"
+        );
+    }
+}
