@@ -165,21 +165,32 @@ fn full(chapters: usize, runs: usize) {
     }
     let cache = tmp.path().join("cache");
     let out = tmp.path().join("out");
+    let log = tmp.path().join("timings.txt");
     let rapport = |cached: bool| {
         let mut c = Command::new(env!("CARGO_BIN_EXE_rapport"));
         c.arg("build").arg(&ours).arg("--output").arg(&out);
         if cached {
             c.arg("--cache").arg(&cache);
+            c.stderr(std::process::Stdio::null());
+        } else {
+            // The cold build's phases, for the PDF and search stages.
+            c.arg("--timings");
+            c.stderr(std::fs::File::create(&log).unwrap());
         }
-        c.stderr(std::process::Stdio::null());
         c
     };
     let chapter = ours.join("content/report-0000/c00001.md");
     let (mut cold, mut same, mut one, mut peer) = (vec![], vec![], vec![], vec![]);
+    let (mut pdf_stage, mut search_stage, mut cold_memory) = (vec![], vec![], vec![]);
     // The cache warmed once, then the runs take turns.
     measure(&mut rapport(true));
     for run in 0..runs {
-        cold.push(measure(&mut rapport(false)).wall);
+        let c = measure(&mut rapport(false));
+        cold.push(c.wall);
+        cold_memory.push(c.rss_mib);
+        let phases = std::fs::read_to_string(&log).unwrap();
+        pdf_stage.push(phase(&phases, "pdf"));
+        search_stage.push(phase(&phases, "search"));
         // The cold build above replaced the output: the cached builds
         // start from the previous output, as a deploy does.
         same.push(measure(&mut rapport(true)).wall);
@@ -193,8 +204,17 @@ fn full(chapters: usize, runs: usize) {
         }
     }
     let (cold, same, one) = (median(cold), median(same), median(one));
+    let (pdf_stage, search_stage) = (median(pdf_stage), median(search_stage));
+    let pages = pdf_pages(&out);
     println!("{chapters} chapters, PDFs and search, median of {runs} runs on tmpfs:");
-    println!("  rapport, no cache:                   {cold:8.3} s");
+    println!(
+        "  rapport, no cache:                   {cold:8.3} s  (peak memory {:.0} MiB)",
+        median(cold_memory)
+    );
+    println!(
+        "    of which the PDF stage {pdf_stage:.3} s for {pages} pages ({:.2} ms a page), the search stage {search_stage:.3} s, side by side",
+        pdf_stage * 1000.0 / pages as f64
+    );
     println!(
         "  rapport, cache, nothing changed:     {same:8.3} s  ({:.3} x the cold build)",
         same / cold
@@ -207,12 +227,33 @@ fn full(chapters: usize, runs: usize) {
         let z = median(peer);
         println!("  zola with its search index:          {z:8.3} s");
         println!(
-            "  ratios to zola: cold {:.2} x, nothing changed {:.2} x, one chapter changed {:.2} x",
+            "  ratios to zola: cold {:.2} x, nothing changed {:.2} x, one chapter changed {:.2} x; rapport's search stage {:.2} x zola's whole build",
             cold / z,
             same / z,
-            one / z
+            one / z,
+            search_stage / z
         );
     }
+}
+
+/// A phase's time in seconds from `rapport build --timings` (`  pdf:  812.3 ms`).
+fn phase(timings: &str, name: &str) -> f64 {
+    timings
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix(name)?.strip_prefix(':'))
+        .filter_map(|rest| rest.trim().strip_suffix("ms")?.trim().parse::<f64>().ok())
+        .sum::<f64>()
+        / 1000.0
+}
+
+/// The pages of every PDF under `dir`.
+fn pdf_pages(dir: &Path) -> usize {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.path().extension().is_some_and(|x| x == "pdf"))
+        .map(|e| lopdf::Document::load(e.path()).map_or(0, |d| d.get_pages().len()))
+        .sum()
 }
 
 fn main() {

@@ -417,11 +417,6 @@ impl Staging {
         }
     }
 
-    /// A file written earlier (the search index reads the pages back).
-    pub fn read(&self, path: &str) -> io::Result<Vec<u8>> {
-        std::fs::read(self.dir.join(path))
-    }
-
     /// Writes the manifest of `paths` (every file written) and swaps the
     /// staging folder in as the output. An error means the output was left
     /// as it was.

@@ -83,8 +83,8 @@ pub fn index_languages(
 }
 
 /// Builds the search index from the pages at `paths`, each read by `read`
-/// only when the indexer comes to it: `rapport build` reads them back from
-/// the folder it wrote them to, so the site is never all in memory.
+/// only when the indexer comes to it: `rapport build` renders each page
+/// then, so the site is never all in memory.
 pub fn index_pages(
     site: &Site,
     paths: &[&str],
@@ -95,7 +95,7 @@ pub fn index_pages(
         .copied()
         .filter(|path| path.ends_with(".html") && !path.starts_with(&format!("{DIR}/")))
         .collect();
-    // The index is made after the pages, and on its own by `rapport
+    // The index is made beside the PDF stage, and on its own by `rapport
     // serve`, from the loaded site alone: the table's chapter addresses
     // come from a route table of its own.
     let records = table_records(site, &Routes::new(site));
