@@ -178,6 +178,8 @@ pub(super) type Served = (Arc<BTreeMap<String, OutputFile>>, Option<Arc<LivePage
 struct Rebuild {
     pages: usize,
     took: Duration,
+    /// The warnings of a build that succeeded, rendered for people.
+    warnings: Option<String>,
 }
 
 /// What one rebuild produced: the new files (all of them, or all but the
@@ -204,6 +206,7 @@ impl Built {
             rebuild: Rebuild {
                 pages: 0,
                 took: start.elapsed(),
+                warnings: None,
             },
         }
     }
@@ -265,16 +268,17 @@ impl Builder {
         match (outcome.output, outcome.site) {
             (Some(out), Some(site)) if !has_errors => {
                 let pages = out.files.keys().filter(|k| k.ends_with(".html")).count();
-                if let Some(r) = &report {
-                    eprint!("{r}");
-                }
                 Built {
                     files: Some(out.files),
                     site: Some(site),
                     translations,
                     pages: None,
                     errors: None,
-                    rebuild: Rebuild { pages, took },
+                    rebuild: Rebuild {
+                        pages,
+                        took,
+                        warnings: report,
+                    },
                 }
             }
             _ => Built::failed(report.unwrap_or_default(), start),
@@ -303,9 +307,6 @@ impl Builder {
         let ok = !diagnostics.iter().any(|d| d.is_error());
         match (prepared.site, prepared.pages) {
             (Some(site), Some((pages, out))) if ok => {
-                if let Some(r) = &report {
-                    eprint!("{r}");
-                }
                 let count = pages.paths().count();
                 Built {
                     files: Some(out.files),
@@ -320,6 +321,7 @@ impl Builder {
                     rebuild: Rebuild {
                         pages: count,
                         took: start.elapsed(),
+                        warnings: report,
                     },
                 }
             }
@@ -588,7 +590,7 @@ impl Worker {
     /// (the first PDFs after the server starts, a new report's), so that
     /// pages asked for from now on link to it. The open page is not told
     /// to reload: the person did not change anything, and would lose their
-    /// place for a link.
+    /// place for a link. Nor is the build reported again.
     fn link_new_pdfs(&mut self) {
         if self.published.current().errors.is_some() {
             // The last good pages stay until a save fixes the site.
@@ -608,6 +610,9 @@ impl Worker {
 }
 
 fn report_build(r: &Rebuild, errors: Option<&str>) {
+    if let Some(w) = &r.warnings {
+        eprint!("{w}");
+    }
     match errors {
         None => eprintln!("built {} page(s) in {} ms", r.pages, r.took.as_millis()),
         Some(e) => eprintln!("{e}the build failed; still serving the last good version"),
