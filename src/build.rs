@@ -26,8 +26,12 @@ pub struct BuildOptions {
     /// A preview build: every page says it is not published, and search
     /// engines are asked not to index it.
     pub preview: bool,
-    /// Leave out the PDF edition (for a fast live preview).
+    /// Leave out the PDF edition.
     pub no_pdf: bool,
+    /// Typeset no PDF here, but link the pages to these PDFs, made by the
+    /// caller (the live preview, after the reload: [`render::LaterPdfs`]).
+    /// The PDFs' routes are there, unless `no_pdf`.
+    pub pdf_later: Option<std::sync::Arc<render::LaterPdfs>>,
     /// Files parsed by the previous build (`rapport serve`).
     pub cache: Option<std::sync::Arc<crate::parse_cache::ParseCache>>,
     /// Leave out the search index (`check`, which writes nothing, and the
@@ -472,6 +476,10 @@ fn prepare_translations(
         // translated file has the original's name.
         let opts = BuildOptions {
             cache: None,
+            // The live preview typesets only the default language's PDFs
+            // later: a translation's pages there have no PDF to link to.
+            no_pdf: opts.no_pdf || opts.pdf_later.is_some(),
+            pdf_later: None,
             ..opts.clone()
         };
         let prefix = config.languages[index].prefix();
@@ -500,6 +508,7 @@ fn prepare_translations(
             &own_sources,
             &mut timings,
             &|p| search.index(p),
+            None,
         );
         for t in translated.renames.values() {
             if let Some(text) = own_sources.get(t) {
@@ -598,9 +607,16 @@ pub fn prepare_in_memory(fs: &dyn FileSystem, opts: &BuildOptions) -> Prepared {
     };
     let pages = site.as_ref().and_then(|s| {
         let search = SearchBeside::new(s, opts, &diags);
-        let pages = render::prepare(own_fs, s, &diags, &sources, &mut timings, &|p| {
-            search.index(p)
-        });
+        let later = opts.pdf_later.as_deref();
+        let pages = render::prepare(
+            own_fs,
+            s,
+            &diags,
+            &sources,
+            &mut timings,
+            &|p| search.index(p),
+            later,
+        );
         search.timed(&mut timings);
         pages
     });

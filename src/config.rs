@@ -200,7 +200,8 @@ pub struct SiteConfig {
     pub accessibility: Option<Accessibility>,
     /// Take pages' "last updated" dates from git history.
     pub git_dates: bool,
-    /// Set by the build: make the PDF edition (off for `rapport serve`).
+    /// Set by the build: the site has a PDF edition (off for `--no-pdf`;
+    /// `rapport serve` typesets it after the reload).
     pub pdf: bool,
     /// Set by the build: where PDFs and the search index are kept between
     /// builds (`--cache`, [`crate::build_cache`]).

@@ -24,7 +24,10 @@
 //! search index is made after the page has reloaded; until it is ready, the
 //! previous index answers. A newer save stops that background work, so
 //! quick saves do not queue behind it. A change to the theme, templates or
-//! settings rebuilds everything before the reload.
+//! settings rebuilds everything before the reload. The PDFs are typeset
+//! after the index, with a cache in a temporary folder the server removes
+//! when it stops; until a changed report's new PDF is ready, its last good
+//! PDF is served.
 
 pub mod cms;
 mod http;
@@ -77,12 +80,18 @@ pub async fn serve(
         Some(port) => Some(cms::Backend::bind(port.unwrap_or(cms_port(&opts.site_dir)?)).await?),
         None => None,
     };
+    // Outside the site folder, which is watched and may be published.
+    let pdf_cache = tempfile::Builder::new()
+        .prefix("rapport-serve-pdf-")
+        .tempdir()?;
     let mut worker = Worker::new(Builder {
         site_dir: opts.site_dir.clone(),
         drafts: opts.drafts,
         addr,
         cache: Arc::new(ParseCache::watched()),
         cms_backend: backend.as_ref().map(cms::Backend::url),
+        pdf_cache: pdf_cache.path().to_path_buf(),
+        pdfs: Arc::default(),
     });
     worker.build_all();
     let shared = Arc::new(Shared {
@@ -116,7 +125,12 @@ pub async fn serve(
             }
         }
     });
-    http::run(listener, app).await
+    // Ctrl+C ends the server here, rather than the process at once, so
+    // that the PDF cache's folder is removed.
+    tokio::select! {
+        served = http::run(listener, app) => served,
+        _ = tokio::signal::ctrl_c() => Ok(()),
+    }
 }
 
 /// The port site.yaml gives the editor's backend; an error when site.yaml
@@ -157,7 +171,10 @@ fn respond(shared: &Shared, uri: &Uri) -> Response {
     }
     let snap = shared.published.current();
     let lookup = |path: &str| -> Option<Vec<u8>> {
-        if let Some(file) = snap.files.get(path).or_else(|| snap.search.get(path)) {
+        let file = (snap.files.get(path))
+            .or_else(|| snap.search.get(path))
+            .or_else(|| snap.pdfs.get(path));
+        if let Some(file) = file {
             return file.bytes().ok().map(|b| b.into_owned());
         }
         snap.pages.as_ref()?.get(path).map(|html| html.to_vec())

@@ -53,6 +53,7 @@ pub fn run(args: Args) -> i32 {
         base_url: args.base_url,
         preview: args.preview,
         no_pdf: args.no_pdf,
+        pdf_later: None,
         cache: None,
         no_search: args.no_search,
         cache_dir,

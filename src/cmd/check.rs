@@ -44,6 +44,7 @@ pub fn run(args: Args) -> i32 {
         base_url: None,
         preview: false,
         no_pdf: false,
+        pdf_later: None,
         cache: None,
         // `check` writes nothing, so an index would be thrown away: it
         // would only add to the run time (see docs/search.md).

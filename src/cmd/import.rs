@@ -99,6 +99,7 @@ pub fn run(args: Args) -> i32 {
         base_url: None,
         preview: false,
         no_pdf: true,
+        pdf_later: None,
         cache: None,
         no_search: true,
         cache_dir: None,

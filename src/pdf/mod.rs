@@ -428,6 +428,25 @@ fn template_text_line(source: &Source, offset: usize) -> u32 {
 /// None for the whole report) and the result.
 pub type Job = (usize, Option<usize>);
 
+/// A job for each PDF route: every report's, then every chapter's.
+pub fn jobs(routes: &Routes) -> Vec<Job> {
+    let reports = routes.reports.iter().enumerate();
+    let mut jobs: Vec<Job> = reports
+        .clone()
+        .filter(|(_, rr)| rr.pdf.is_some())
+        .map(|(ri, _)| (ri, None))
+        .collect();
+    for (ri, rr) in reports {
+        let chapters = rr.chapters.iter().enumerate();
+        jobs.extend(
+            chapters
+                .filter(|(_, c)| c.pdf.is_some())
+                .map(|(ci, _)| (ri, Some(ci))),
+        );
+    }
+    jobs
+}
+
 pub fn render_all(
     fs: &dyn FileSystem,
     site: &Site,

@@ -152,8 +152,32 @@ impl Pages {
 /// Returns files to publish with the rest.
 pub type Beside<'a> = &'a dyn Fn(&Pages) -> Vec<(String, OutputFile)>;
 
+/// PDFs typeset after the pages rather than by [`prepare`]: `rapport
+/// serve` typesets them after the reload, so that a save never waits for
+/// one. Holds the size and page count of the last PDF made at each PDF
+/// route's path, which is what the pages' links say meanwhile (the PDF
+/// served at that address is that one); a PDF not made yet has no link.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct LaterPdfs(pub BTreeMap<String, (usize, usize)>);
+
+impl LaterPdfs {
+    fn sizes(&self, routes: &Routes) -> Sizes {
+        let of = |route: &Option<Route>| self.0.get(route.as_ref()?.path()).copied();
+        Editions {
+            reports: routes.reports.iter().map(|rr| of(&rr.pdf)).collect(),
+            chapters: routes
+                .reports
+                .iter()
+                .map(|rr| rr.chapters.iter().map(|c| of(&c.pdf)).collect())
+                .collect(),
+        }
+    }
+}
+
 /// Everything but the pages: the PDFs, the shared views, and every file
 /// that is not a page (assets, data, feeds), with what `beside` returns.
+/// With `later`, no PDF is typeset here, and the pages link to the PDFs
+/// `later` knows.
 ///
 /// The PDF stage is most of a default build's time, and typesetting does
 /// not keep both cores busy, so `beside` runs on this thread while the
@@ -166,6 +190,7 @@ pub fn prepare(
     sources: &SourceMap,
     timings: &mut crate::timings::Timings,
     beside: Beside,
+    later: Option<&LaterPdfs>,
 ) -> Option<(Pages, Output)> {
     let mut templates = timings.time("templates", || {
         Templates::load(fs, &site.config, diags, sources)
@@ -197,7 +222,10 @@ pub fn prepare(
     let (pdfs, typeset, made) = std::thread::scope(|scope| {
         let typesetting = scope.spawn(|| {
             let start = std::time::Instant::now();
-            let pdfs = pdf_editions(fs, site, &pages.routes, diags);
+            let pdfs = match later {
+                Some(_) => Editions::none(site),
+                None => pdf_editions(fs, site, &pages.routes, diags),
+            };
             (pdfs, start.elapsed())
         });
         let made = beside(&pages);
@@ -205,9 +233,13 @@ pub fn prepare(
         (pdfs, took, made)
     });
     timings.0.push(("pdf", typeset));
-    if pdfs.any() {
+    let sizes = match later {
+        Some(later) => later.sizes(&pages.routes),
+        None => pdfs.sizes(),
+    };
+    if sizes.any() {
         (pages.report_views, pages.chapter_pdfs) =
-            shared_views(site, &pages.routes, &pdfs, &editions);
+            shared_views(site, &pages.routes, &sizes, &editions);
     }
     out.files.extend(made);
     let routes = &pages.routes;
@@ -270,7 +302,7 @@ fn plan_pages(
 fn shared_views(
     site: &Site,
     routes: &Routes,
-    pdfs: &Editions,
+    pdfs: &Sizes,
     editions: &[Vec<crate::editions::Made>],
 ) -> (Vec<Shared>, Vec<Vec<Option<PdfLink>>>) {
     let report_views = site
@@ -280,7 +312,7 @@ fn shared_views(
         .zip(&pdfs.reports)
         .zip(editions)
         .map(|(((r, rr), pdf), made)| {
-            let link = made_link(rr.pdf.as_ref(), pdf);
+            let link = made_link(rr.pdf.as_ref(), *pdf);
             let view = report_view(r, rr, &r.tracker.statuses, &site.config.strings, link);
             let edition = |e: crate::config::Edition| {
                 let (route, (_, bytes)) =
@@ -307,7 +339,7 @@ fn shared_views(
             rr.chapters
                 .iter()
                 .zip(chapters)
-                .map(|(cr, made)| made_link(cr.pdf.as_ref(), made))
+                .map(|(cr, made)| made_link(cr.pdf.as_ref(), *made))
                 .collect()
         })
         .collect();
@@ -1089,23 +1121,40 @@ fn font_faces(fs: &dyn FileSystem, file: &str) -> Vec<(u16, bool)> {
     vec![(400, false)]
 }
 
-/// A PDF's bytes and page count.
-type Made = Option<(Vec<u8>, usize)>;
-
-/// The link to a PDF at `route`, if it was made.
-fn made_link(route: Option<&Route>, made: &Made) -> Option<PdfLink> {
-    let (route, (bytes, pages)) = route.zip(made.as_ref())?;
-    Some(pdf_link(route, bytes.len(), *pages))
+/// The link to a PDF at `route` of `made` (its size and page count), if
+/// it was made.
+fn made_link(route: Option<&Route>, made: Option<(usize, usize)>) -> Option<PdfLink> {
+    let (route, (size, pages)) = route.zip(made)?;
+    Some(pdf_link(route, size, pages))
 }
 
 /// The PDFs a build makes: one per report, and one per chapter when the
 /// site asks for them (`pdf_per_chapter: true`): one for each PDF route.
-struct Editions {
-    reports: Vec<Made>,
-    chapters: Vec<Vec<Made>>,
+/// Each is its bytes and page count, or (as [`Sizes`]) what a link to it
+/// says.
+struct Editions<T = (Vec<u8>, usize)> {
+    reports: Vec<Option<T>>,
+    chapters: Vec<Vec<Option<T>>>,
 }
 
+/// The size and page count of each PDF, for the links to it.
+type Sizes = Editions<(usize, usize)>;
+
 impl Editions {
+    fn sizes(&self) -> Sizes {
+        let size = |made: &Option<(Vec<u8>, usize)>| made.as_ref().map(|(b, p)| (b.len(), *p));
+        Editions {
+            reports: self.reports.iter().map(size).collect(),
+            chapters: self
+                .chapters
+                .iter()
+                .map(|c| c.iter().map(size).collect())
+                .collect(),
+        }
+    }
+}
+
+impl<T> Editions<T> {
     /// No PDF made, for each report and chapter of `site`.
     fn none(site: &Site) -> Self {
         Editions {
@@ -1132,20 +1181,7 @@ fn pdf_editions(
     diags: &Diagnostics,
 ) -> Editions {
     let mut ed = Editions::none(site);
-    let reports = routes.reports.iter().enumerate();
-    let mut jobs: Vec<crate::pdf::Job> = reports
-        .clone()
-        .filter(|(_, rr)| rr.pdf.is_some())
-        .map(|(ri, _)| (ri, None))
-        .collect();
-    for (ri, rr) in reports {
-        let chapters = rr.chapters.iter().enumerate();
-        jobs.extend(
-            chapters
-                .filter(|(_, c)| c.pdf.is_some())
-                .map(|(ci, _)| (ri, Some(ci))),
-        );
-    }
+    let jobs = crate::pdf::jobs(routes);
     if jobs.is_empty() {
         return ed;
     }

@@ -19,10 +19,17 @@
 //! ([`prepare_in_memory`]), and the browser is told to reload at once. A
 //! change to the theme, templates or settings rebuilds everything before
 //! the reload ([`render_in_memory`]).
+//!
+//! The PDFs are typeset last, after the reload and the search index, since
+//! typesetting takes longer than everything else a save starts. Until a
+//! newer PDF is ready, the last good one is served at its address and the
+//! pages' links give its size ([`LaterPdfs`]); a PDF cache in a folder of
+//! the server's own means only a report whose PDF inputs changed is
+//! typeset again.
 
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, RwLock, mpsc};
 use std::time::{Duration, Instant};
@@ -35,7 +42,7 @@ use crate::diagnostics::render_human;
 use crate::model::Site;
 use crate::output::OutputFile;
 use crate::parse_cache::ParseCache;
-use crate::render::Pages;
+use crate::render::{LaterPdfs, Pages};
 use crate::vfs::RealFs;
 
 /// What the server is showing: the last good site, and the problems of the
@@ -45,6 +52,9 @@ pub(super) struct Snapshot {
     pub files: Arc<BTreeMap<String, OutputFile>>,
     /// The search index (`pagefind/...`), possibly of an earlier build.
     pub search: Arc<BTreeMap<String, OutputFile>>,
+    /// The last good PDFs, at their addresses, possibly of an earlier
+    /// build.
+    pub pdfs: Arc<BTreeMap<String, OutputFile>>,
     /// After a content-only change: the pages, rendered when asked for
     /// (`files` then holds everything else).
     pub pages: Option<Arc<LivePages>>,
@@ -149,6 +159,16 @@ pub(super) enum Request {
         index: BTreeMap<String, OutputFile>,
         generation: u64,
     },
+    /// The PDFs of a build, by route path (under the default language's
+    /// folder `prefix`): each one's bytes and page count, or `None` where
+    /// typesetting failed.
+    // Without the PDF feature nothing is typeset.
+    #[cfg_attr(not(feature = "pdf"), allow(dead_code))]
+    Typeset {
+        pdfs: BTreeMap<String, Option<(Vec<u8>, usize)>>,
+        prefix: String,
+        generation: u64,
+    },
 }
 
 /// The files and pages a snapshot served.
@@ -158,6 +178,8 @@ pub(super) type Served = (Arc<BTreeMap<String, OutputFile>>, Option<Arc<LivePage
 struct Rebuild {
     pages: usize,
     took: Duration,
+    /// The warnings of a build that succeeded, rendered for people.
+    warnings: Option<String>,
 }
 
 /// What one rebuild produced: the new files (all of them, or all but the
@@ -184,6 +206,7 @@ impl Built {
             rebuild: Rebuild {
                 pages: 0,
                 took: start.elapsed(),
+                warnings: None,
             },
         }
     }
@@ -197,6 +220,11 @@ pub(super) struct Builder {
     pub cache: Arc<ParseCache>,
     /// `--cms`: the local backend's address, for the editor's config.yml.
     pub cms_backend: Option<String>,
+    /// Where the PDF cache is kept: a folder of the server's own, never
+    /// the site's.
+    pub pdf_cache: PathBuf,
+    /// The last good PDFs' sizes, for the pages' links.
+    pub pdfs: Arc<LaterPdfs>,
 }
 
 impl Builder {
@@ -205,7 +233,9 @@ impl Builder {
             drafts: self.drafts,
             base_url: Some(super::local_url(self.addr)),
             preview: true,
-            no_pdf: true,
+            no_pdf: !cfg!(feature = "pdf"),
+            // Typeset after the reload, by `background`.
+            pdf_later: Some(self.pdfs.clone()),
             cache: Some(self.cache.clone()),
             // Indexed after the reload, by `background`.
             no_search: true,
@@ -238,16 +268,17 @@ impl Builder {
         match (outcome.output, outcome.site) {
             (Some(out), Some(site)) if !has_errors => {
                 let pages = out.files.keys().filter(|k| k.ends_with(".html")).count();
-                if let Some(r) = &report {
-                    eprint!("{r}");
-                }
                 Built {
                     files: Some(out.files),
                     site: Some(site),
                     translations,
                     pages: None,
                     errors: None,
-                    rebuild: Rebuild { pages, took },
+                    rebuild: Rebuild {
+                        pages,
+                        took,
+                        warnings: report,
+                    },
                 }
             }
             _ => Built::failed(report.unwrap_or_default(), start),
@@ -276,9 +307,6 @@ impl Builder {
         let ok = !diagnostics.iter().any(|d| d.is_error());
         match (prepared.site, prepared.pages) {
             (Some(site), Some((pages, out))) if ok => {
-                if let Some(r) = &report {
-                    eprint!("{r}");
-                }
                 let count = pages.paths().count();
                 Built {
                     files: Some(out.files),
@@ -293,6 +321,7 @@ impl Builder {
                     rebuild: Rebuild {
                         pages: count,
                         took: start.elapsed(),
+                        warnings: report,
                     },
                 }
             }
@@ -330,7 +359,13 @@ impl Worker {
         {
             let generation = generation.clone();
             let requests = requests.clone();
-            std::thread::spawn(move || background(&generation, job_rx, &requests));
+            let site_dir = builder.site_dir.clone();
+            let pdf_cache = builder.pdf_cache.clone();
+            std::thread::spawn(move || {
+                lower_priority();
+                let pdfs = Pdfs::new(&site_dir, &pdf_cache);
+                background(&generation, job_rx, &requests, &pdfs)
+            });
         }
         let site_dir = &builder.site_dir;
         Worker {
@@ -418,14 +453,26 @@ impl Worker {
         report_build(&built.rebuild, built.errors.as_deref());
         let previous = self.publish(built.files, built.pages.clone(), built.errors);
         refill_later(&self.builder.cache);
+        self.queue_after(built.site, built.translations, built.pages, previous);
+    }
+
+    /// Queues the work after a reload for what was just published: a full
+    /// build's `site`, or the `live` pages of a prepared one.
+    fn queue_after(
+        &self,
+        site: Option<Site>,
+        translations: Vec<(String, Site)>,
+        live: Option<Arc<LivePages>>,
+        previous: Served,
+    ) {
         let files = self.published.current().files.clone();
-        if let Some(site) = built.site {
+        if let Some(site) = site {
             self.queue(Job::Index {
                 site: Box::new(site),
-                translations: built.translations,
+                translations,
                 files,
             });
-        } else if let Some(live) = built.pages {
+        } else if let Some(live) = live {
             self.queue(Job::Validate {
                 live,
                 files,
@@ -492,11 +539,80 @@ impl Worker {
                     self.published.store(next);
                 }
             }
+            Request::Typeset {
+                pdfs,
+                prefix,
+                generation,
+            } => {
+                if self.generation.is_stale(generation) {
+                    return;
+                }
+                let (served, sizes) = self.last_good(pdfs, &prefix, &current.pdfs);
+                let new = sizes.0.keys().any(|p| !self.builder.pdfs.0.contains_key(p));
+                next.pdfs = Arc::new(served);
+                self.published.store(next);
+                self.builder.pdfs = Arc::new(sizes);
+                if new {
+                    self.link_new_pdfs();
+                }
+            }
         }
+    }
+
+    /// The PDFs to serve after a typesetting, with their sizes: each one
+    /// made, and where typesetting failed, the last good one. A PDF whose
+    /// route has gone is served no more.
+    fn last_good(
+        &self,
+        pdfs: BTreeMap<String, Option<(Vec<u8>, usize)>>,
+        prefix: &str,
+        served: &BTreeMap<String, OutputFile>,
+    ) -> (BTreeMap<String, OutputFile>, LaterPdfs) {
+        let mut files = BTreeMap::new();
+        let mut sizes = LaterPdfs::default();
+        for (path, made) in pdfs {
+            let at = format!("{prefix}{path}");
+            let kept = match made {
+                Some((bytes, pages)) => Some(((bytes.len(), pages), OutputFile::Bytes(bytes))),
+                None => (served.get(&at))
+                    .zip(self.builder.pdfs.0.get(&path))
+                    .map(|(file, size)| (*size, file.clone())),
+            };
+            if let Some((size, file)) = kept {
+                files.insert(at, file);
+                sizes.0.insert(path, size);
+            }
+        }
+        (files, sizes)
+    }
+
+    /// Prepares the pages again once there is a PDF they had no link to
+    /// (the first PDFs after the server starts, a new report's), so that
+    /// pages asked for from now on link to it. The open page is not told
+    /// to reload: the person did not change anything, and would lose their
+    /// place for a link. Nor is the build reported again.
+    fn link_new_pdfs(&mut self) {
+        if self.published.current().errors.is_some() {
+            // The last good pages stay until a save fixes the site.
+            return;
+        }
+        let built = self.builder.prepared();
+        let Some(files) = built.files.filter(|_| built.errors.is_none()) else {
+            return;
+        };
+        let mut next = (*self.published.current()).clone();
+        let previous = (next.files.clone(), next.pages.clone());
+        next.files = Arc::new(files);
+        next.pages = built.pages.clone();
+        self.published.store(next);
+        self.queue_after(built.site, built.translations, built.pages, previous);
     }
 }
 
 fn report_build(r: &Rebuild, errors: Option<&str>) {
+    if let Some(w) = &r.warnings {
+        eprint!("{w}");
+    }
     match errors {
         None => eprintln!("built {} page(s) in {} ms", r.pages, r.took.as_millis()),
         Some(e) => eprintln!("{e}the build failed; still serving the last good version"),
@@ -531,45 +647,168 @@ enum Job {
 ///
 /// The thread runs at low priority (as does the search indexer it starts),
 /// so on a two-core machine a save's rebuild is not slowed by an index of
-/// the previous save that cannot be stopped half-way.
+/// the previous save that cannot be stopped half-way. A site that renders
+/// is indexed, then its PDFs are typeset ([`Pdfs::typeset`]).
 fn background(
     generation: &Generation,
     jobs: mpsc::Receiver<(u64, Job)>,
     results: &mpsc::Sender<Request>,
+    pdfs: &Pdfs,
 ) {
-    lower_priority();
+    // The worker lives as long as the server.
+    let send = |result: Option<Request>| {
+        if let Some(result) = result {
+            let _ = results.send(result);
+        }
+    };
     while let Ok(mut next) = jobs.recv() {
         while let Ok(newer) = jobs.try_recv() {
             next = newer;
         }
         let (g, job) = next;
-        if generation.is_stale(g) {
+        let stale = || generation.is_stale(g);
+        if stale() {
             continue;
         }
-        let result = match job {
+        match job {
             Job::Validate {
                 live,
                 files,
                 previous,
-            } => match validate(&live, &files, &|| generation.is_stale(g)) {
-                None => None,
-                Some(Ok(all)) => index(&live.site, &[], &all, g),
-                Some(Err(errors)) => Some(Request::Invalid {
+            } => match validate(&live, &files, &stale) {
+                None => {}
+                Some(Ok(all)) => {
+                    send(index(&live.site, &[], &all, g));
+                    send(pdfs.typeset(&live.site, g, &stale));
+                }
+                Some(Err(errors)) => send(Some(Request::Invalid {
                     live,
                     previous,
                     errors,
-                }),
+                })),
             },
             Job::Index {
                 site,
                 translations,
                 files,
-            } => index(&site, &translations, &files, g),
-        };
-        if let Some(result) = result {
-            // The worker lives as long as the server.
-            let _ = results.send(result);
+            } => {
+                send(index(&site, &translations, &files, g));
+                send(pdfs.typeset(&site, g, &stale));
+            }
         }
+    }
+}
+
+/// How the background thread typesets the PDFs: from the site's folder,
+/// with a PDF cache in a folder of the server's own, on threads of its own
+/// at low priority. Typesetting one document takes a thread for a long
+/// while; on the shared pool, a save's rebuild would wait for a thread
+/// until the document was done.
+struct Pdfs<'a> {
+    site_dir: &'a Path,
+    cache: &'a Path,
+    #[cfg(feature = "pdf")]
+    threads: Option<rayon::ThreadPool>,
+}
+
+impl<'a> Pdfs<'a> {
+    fn new(site_dir: &'a Path, cache: &'a Path) -> Self {
+        Pdfs {
+            site_dir,
+            cache,
+            #[cfg(feature = "pdf")]
+            threads: rayon::ThreadPoolBuilder::new()
+                .thread_name(|i| format!("rapport-pdf-{i}"))
+                .start_handler(|_| lower_priority())
+                .build()
+                .map_err(|e| eprintln!("PDF: cannot start its threads ({e}); no PDF is made"))
+                .ok(),
+        }
+    }
+
+    /// The PDFs of `site` for the worker, unless a newer save has made them
+    /// stale: each typeset, or taken from the cache when its inputs have
+    /// not changed. Problems are printed; the worker keeps serving the
+    /// last good PDF of a document that failed.
+    #[cfg(feature = "pdf")]
+    fn typeset(&self, site: &Site, generation: u64, stale: &dyn Fn() -> bool) -> Option<Request> {
+        let threads = self.threads.as_ref()?;
+        if stale() {
+            return None;
+        }
+        let routes = crate::routes::Routes::new(site);
+        let jobs = crate::pdf::jobs(&routes);
+        let fs = RealFs::new(self.site_dir)
+            .map_err(|e| eprintln!("PDF: {}: {e}", self.site_dir.display()))
+            .ok()?;
+        // As the default language's pages were made: without the
+        // translations' files.
+        let hiding = (!site.config.languages.is_empty())
+            .then(|| crate::translation::TranslatedFs::hiding(&fs, &site.config));
+        let fs: &dyn crate::vfs::FileSystem = match &hiding {
+            Some(h) => h,
+            None => &fs,
+        };
+        let store = crate::pdf::cache::PdfCache::open(self.cache)
+            .map_err(|e| {
+                eprintln!(
+                    "PDF cache: {}: {e}; every PDF is typeset",
+                    self.cache.display()
+                )
+            })
+            .ok();
+        let made =
+            threads.install(|| crate::pdf::render_all(fs, site, &routes, &jobs, store.as_ref()));
+        let mut pdfs = BTreeMap::new();
+        let mut problems = Vec::new();
+        for (&(ri, only), result) in jobs.iter().zip(made) {
+            let rr = &routes.reports[ri];
+            let route = match only {
+                None => rr.pdf.as_ref(),
+                Some(ci) => rr.chapters[ci].pdf.as_ref(),
+            };
+            let made = match result {
+                Ok(pdf) => {
+                    problems.extend(pdf.warning.clone());
+                    let pages = pdf.pages;
+                    let bytes = Arc::try_unwrap(pdf).map_or_else(|p| p.bytes.clone(), |p| p.bytes);
+                    Some((bytes, pages))
+                }
+                Err(d) => {
+                    problems.push(d);
+                    None
+                }
+            };
+            if let Some(route) = route {
+                pdfs.insert(route.path().to_string(), made);
+            }
+        }
+        if !problems.is_empty() {
+            let failed = problems.iter().any(|d| d.is_error());
+            let text = render_human(&problems, &crate::diagnostics::SourceMap::default(), false);
+            let after = if failed {
+                "a PDF could not be made; still serving its last good version\n"
+            } else {
+                ""
+            };
+            eprint!("{text}{after}");
+        }
+        Some(Request::Typeset {
+            pdfs,
+            prefix: site
+                .config
+                .languages
+                .first()
+                .map(|l| l.prefix())
+                .unwrap_or_default(),
+            generation,
+        })
+    }
+
+    #[cfg(not(feature = "pdf"))]
+    fn typeset(&self, _: &Site, _: u64, _: &dyn Fn() -> bool) -> Option<Request> {
+        let _ = (self.site_dir, self.cache);
+        None
     }
 }
 
@@ -661,6 +900,8 @@ mod tests {
             addr: "127.0.0.1:1111".parse().unwrap(),
             cache: Arc::new(ParseCache::watched()),
             cms_backend: None,
+            pdf_cache: std::env::temp_dir(),
+            pdfs: Arc::default(),
         })
     }
 
@@ -703,6 +944,42 @@ mod tests {
             1,
             "stale index served"
         );
+    }
+
+    #[test]
+    fn a_pdf_that_fails_to_typeset_keeps_its_last_good_version_and_stale_pdfs_are_dropped() {
+        let empty = tempfile::tempdir().unwrap();
+        let mut w = worker(empty.path());
+        let typeset = |made: Option<&[u8]>, generation| Request::Typeset {
+            pdfs: BTreeMap::from([("r/r.pdf".to_string(), made.map(|b| (b.to_vec(), 2)))]),
+            prefix: "en/".into(),
+            generation,
+        };
+        let served = |w: &Worker| {
+            let now = w.published().current();
+            let file = now
+                .pdfs
+                .get("en/r/r.pdf")
+                .map(|f| f.bytes().unwrap().into_owned());
+            (file, w.builder.pdfs.0.get("r/r.pdf").copied())
+        };
+        w.finish(typeset(Some(b"%PDF one"), 0));
+        assert_eq!(served(&w), (Some(b"%PDF one".to_vec()), Some((8, 2))));
+        w.finish(typeset(None, 0));
+        assert_eq!(
+            served(&w),
+            (Some(b"%PDF one".to_vec()), Some((8, 2))),
+            "a failed PDF replaced the last good one"
+        );
+        w.generation.advance();
+        w.finish(typeset(Some(b"%PDF stale"), 0));
+        assert_eq!(
+            served(&w).0.as_deref(),
+            Some(&b"%PDF one"[..]),
+            "stale PDF served"
+        );
+        w.finish(typeset(Some(b"%PDF two"), 1));
+        assert_eq!(served(&w), (Some(b"%PDF two".to_vec()), Some((8, 2))));
     }
 
     #[test]

@@ -339,6 +339,9 @@ pub fn start_with(site: TestSite, args: &[&str]) -> Server {
         .args(["serve", "--port", "0"])
         .args(args)
         .current_dir(&site.dir)
+        // The server's PDF cache goes in its temporary folder, which the
+        // server removes only when stopped with Ctrl+C, not killed.
+        .env("TMPDIR", site.outside())
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::null())
         .spawn()

@@ -291,6 +291,112 @@ fn quick_saves_in_a_row_end_on_the_last_version() {
     }
 }
 
+// The PDF edition in the preview: typeset after the reload
+// (src/serve/worker.rs, `Pdfs::typeset`).
+
+/// Where the fixture's report PDF is served, as `rapport build` writes it.
+const PDF: &str = "/sample/sample.pdf";
+
+/// A GET's status, head and body, the body as bytes (a PDF is not text).
+fn get_bytes(addr: &str, path: &str) -> (u16, String, Vec<u8>) {
+    use std::io::Read;
+    let mut s = TcpStream::connect(addr).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    write!(
+        s,
+        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut resp = Vec::new();
+    let _ = s.read_to_end(&mut resp);
+    let end = resp
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .expect("a response head");
+    let head = String::from_utf8_lossy(&resp[..end + 4]).into_owned();
+    let status = head
+        .split_whitespace()
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0);
+    (status, head, resp[end + 4..].to_vec())
+}
+
+/// Waits for a PDF at [`PDF`] that `wanted` accepts, served as a PDF.
+fn wait_for_pdf(addr: &str, wanted: impl Fn(&[u8]) -> bool) -> Vec<u8> {
+    let deadline = Instant::now() + Duration::from_secs(120);
+    loop {
+        let (status, head, body) = get_bytes(addr, PDF);
+        if status == 200 && wanted(&body) {
+            assert!(body.starts_with(b"%PDF-"), "not a PDF");
+            assert_eq!(
+                header_value(&head, "content-type").as_deref(),
+                Some("application/pdf")
+            );
+            return body;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "no such PDF within 120 s (last answer {status})"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+#[test]
+fn the_pdf_is_typeset_after_the_first_build_is_served_not_before() {
+    let server = start(TestSite::fixture("fixtures/full"));
+    let addr = &server.addr;
+    // Asked for the moment the server answers: typesetting has not had
+    // time to finish, so a PDF here would mean the first build waited for
+    // it.
+    let (status, _, _) = get_bytes(addr, PDF);
+    assert_eq!(get(addr, "/sample/", addr).0, 200);
+    assert_eq!(status, 404, "the first build waited for the PDF");
+    wait_for_pdf(addr, |_| true);
+}
+
+#[test]
+fn an_edited_reports_pdf_is_replaced_after_the_reload_and_the_last_good_one_is_served_meanwhile() {
+    let site = TestSite::fixture("fixtures/full");
+    let chapter = site.dir.join("content/sample/02-funding.md");
+    let server = start(site);
+    let addr = &server.addr;
+    let before = wait_for_pdf(addr, |_| true);
+    let mut stream = events(addr);
+    let text = std::fs::read_to_string(&chapter).unwrap();
+    std::fs::write(&chapter, text.replace("title: Funding", "title: Money")).unwrap();
+    wait_for_event(&mut stream, "reload");
+    // The page has reloaded before the new PDF is typeset; meanwhile the
+    // last good PDF is still served.
+    assert!(get(addr, "/sample/funding/", addr).1.contains("Money"));
+    let (status, _, meanwhile) = get_bytes(addr, PDF);
+    assert_eq!(status, 200, "no PDF served while the new one is typeset");
+    assert!(meanwhile == before, "the reload waited for the new PDF");
+    wait_for_pdf(addr, |pdf| pdf != before.as_slice());
+}
+
+#[test]
+fn a_reports_page_links_to_its_pdf_with_its_size_once_typeset() {
+    let server = start(TestSite::fixture("fixtures/full"));
+    let addr = &server.addr;
+    let pdf = wait_for_pdf(addr, |_| true);
+    let details = format!("(PDF, {} KB, ", pdf.len().div_ceil(1024));
+    // Without a save: the pages are made again for the link.
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let (_, page) = get(addr, "/sample/", addr);
+        if page.contains("sample/sample.pdf\" download>") && page.contains(&details) {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "no link to the PDF saying {details}: {page}"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
 // The preview server's connections and the requests it answers
 // (src/serve/http.rs; docs/hardening.md, "The preview server").
 
