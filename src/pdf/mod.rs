@@ -248,20 +248,6 @@ pub struct Fonts<'a> {
     pub own: Vec<[u8; 32]>,
 }
 
-/// Typesets report `ri` of the site, or only its chapter `only`; or, with
-/// a cache, takes the PDF typesetting would make from it.
-pub fn render(
-    fs: &dyn FileSystem,
-    fonts: &Fonts,
-    site: &Site,
-    routes: &Routes,
-    (ri, only): Job,
-    store: Option<&cache::PdfCache>,
-) -> Result<Pdf, Diagnostic> {
-    let markup = markup::document_with(site, routes, ri, only);
-    typeset(fs, fonts, site, (ri, only), markup, store)
-}
-
 /// Typesets `markup`, made for `job`; or takes it from the cache.
 fn typeset(
     fs: &dyn FileSystem,
@@ -488,29 +474,18 @@ pub fn render_all(
         .map(|&(ri, only)| markup::document_with(site, routes, ri, only))
         .collect();
     let needs: Vec<u64> = markups.iter().map(memory_needed).collect();
-    let mut pdfs: Vec<Option<Result<Arc<Pdf>, Diagnostic>>> = jobs.iter().map(|_| None).collect();
-    let mut markups: Vec<Option<markup::Markup>> = markups.into_iter().map(Some).collect();
+    // Batches are consecutive, so the markups are taken in order.
+    let mut work = jobs.iter().zip(markups);
+    let mut pdfs = Vec::with_capacity(jobs.len());
     for batch in batches(&needs, rayon::current_num_threads(), MAX_PDF_MEMORY) {
-        let work: Vec<(usize, markup::Markup)> = batch
-            .iter()
-            .filter_map(|&i| Some((i, markups[i].take()?)))
-            .collect();
-        let made: Vec<(usize, Result<Arc<Pdf>, Diagnostic>)> = work
-            .into_par_iter()
-            .map(|(i, markup)| {
-                let pdf = typeset(fs, &fonts, site, jobs[i], markup, store).map(Arc::new);
-                (i, pdf)
-            })
-            .collect();
+        let batch: Vec<_> = work.by_ref().take(batch.len()).collect();
+        pdfs.par_extend(
+            batch
+                .into_par_iter()
+                .map(|(&job, markup)| typeset(fs, &fonts, site, job, markup, store).map(Arc::new)),
+        );
         typst::comemo::evict(0);
-        for (i, pdf) in made {
-            pdfs[i] = Some(pdf);
-        }
     }
-    let pdfs: Vec<Result<Arc<Pdf>, Diagnostic>> = pdfs
-        .into_iter()
-        .map(|p| p.expect("every job is in a batch"))
-        .collect();
     // Only after a build that made every PDF: one that stopped at a
     // problem would forget the PDFs it did not get to.
     if let Some(store) = store
