@@ -598,3 +598,73 @@ fn the_index_made_beside_the_pdfs_is_the_one_the_published_pages_give() {
         );
     }
 }
+
+/// The indexer is given each page without the elements marked
+/// `data-pagefind-ignore="all"` (`search::excluded`), which pagefind would
+/// parse and then discard. The index must be the one the whole pages give:
+/// here the same pages are indexed with the mark spelt `'all'`, which
+/// pagefind reads the same way but rapport does not cut.
+#[test]
+fn leaving_out_what_the_index_discards_changes_nothing_in_it() {
+    let site = TestSite::example();
+    let out = site.outside().join("built");
+    let opts = rapport::build::BuildOptions {
+        no_pdf: true,
+        ..Default::default()
+    };
+    let outcome = rapport::build::build_to_disk(&site.dir, &out, &opts);
+    assert!(!outcome.has_errors(), "{:?}", outcome.diagnostics);
+    let published = files_under(&out);
+    let pages: Vec<&str> = published
+        .keys()
+        .map(String::as_str)
+        .filter(|p| p.ends_with(".html") && !p.starts_with("pagefind/") && !p.starts_with("cy/"))
+        .collect();
+    let mark = "data-pagefind-ignore=\"all\"";
+    let marked = |part: &str| {
+        pages
+            .iter()
+            .filter(|p| {
+                let html = String::from_utf8_lossy(&published[**p]);
+                html.contains("data-pagefind-body") && html.contains(&format!("{part} {mark}"))
+            })
+            .count()
+    };
+    // What is cut on the example site: each chapter's contents list, the
+    // site's header, breadcrumbs and footer, data tables (indexed as
+    // records of their own) and tracker lists.
+    for part in [
+        "<nav class=\"report-contents\" aria-labelledby=\"nav-report-contents\"",
+        "<header class=\"site-header\"",
+        "<footer class=\"site-footer\"",
+        "<div class=\"tracker-list\"",
+        "<figure class=\"data-table\"",
+    ] {
+        assert!(marked(part) > 0, "no indexed page has {part} {mark}");
+    }
+    let site_model = outcome.site.as_ref().expect("the site loaded");
+    let cut =
+        rapport::search::index_pages(site_model, &pages, &|p| published.get(p).cloned()).unwrap();
+    let whole = rapport::search::index_pages(site_model, &pages, &|p| {
+        let html = String::from_utf8(published.get(p)?.clone()).ok()?;
+        Some(
+            html.replace(mark, "data-pagefind-ignore='all'")
+                .into_bytes(),
+        )
+    })
+    .unwrap();
+    assert_eq!(
+        cut.keys().collect::<Vec<_>>(),
+        whole.keys().collect::<Vec<_>>()
+    );
+    let bytes = |file: &rapport::output::OutputFile| match file {
+        rapport::output::OutputFile::Bytes(b) => b.clone(),
+        _ => panic!("the index is in memory"),
+    };
+    for (path, file) in &cut {
+        assert!(
+            bytes(&whole[path]) == bytes(file),
+            "{path} differs from the whole pages' index"
+        );
+    }
+}

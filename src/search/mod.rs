@@ -17,6 +17,8 @@
 //! twice). Drafts are never rendered without `--drafts`, and the print
 //! edition carries no `data-pagefind-body`, so neither is in the index.
 
+mod excluded;
+
 use std::collections::BTreeMap;
 
 use pagefind::api::PagefindIndex;
@@ -100,20 +102,35 @@ pub fn index_pages(
     // come from a route table of its own.
     let records = table_records(site, &Routes::new(site));
     let language = primary_language(&site.config.language);
+    // With a cache, every page is read for the key, so each is read once,
+    // side by side, and kept for the indexer; without one, each is read
+    // when the indexer comes to it.
+    let read_all = site.config.cache_dir.as_ref().map(|_| {
+        use rayon::prelude::*;
+        pages
+            .par_iter()
+            .filter_map(|&path| Some((path, for_index(read(path)?)?)))
+            .collect::<Vec<_>>()
+    });
     let kept = site
         .config
         .cache_dir
         .as_deref()
-        .and_then(|dir| IndexCache::open(dir, &language, &pages, read, &records));
+        .zip(read_all.as_deref())
+        .and_then(|(dir, read)| IndexCache::open(dir, &language, read, &records));
     if let Some(files) = kept.as_ref().and_then(IndexCache::get) {
         return Ok(published(files));
     }
+    let to_index: Vec<(&str, Option<String>)> = match read_all {
+        Some(read) => read.into_iter().map(|(p, html)| (p, Some(html))).collect(),
+        None => pages.iter().map(|&p| (p, None)).collect(),
+    };
     // Pagefind's indexing is blocking work behind an async API. It runs on
     // a thread of its own with its own small runtime, so this function can
     // be called from anywhere, including from inside `rapport serve`'s
     // runtime (where starting a nested runtime would panic).
     let files = std::thread::scope(|s| {
-        s.spawn(|| run(language, &pages, read, records))
+        s.spawn(|| run(language, to_index, read, records))
             .join()
             .unwrap_or_else(|_| Err("the indexer stopped unexpectedly".into()))
     })
@@ -136,7 +153,8 @@ fn published(files: Vec<(String, Vec<u8>)>) -> BTreeMap<String, OutputFile> {
 }
 
 /// The index kept between builds (`--cache`): the whole of pagefind's
-/// output, under a key made of every page it indexes (its path and bytes),
+/// output, under a key made of every page it indexes (its path and the
+/// bytes pagefind reads, see [`for_index`]),
 /// the tables' records, the language and the build of rapport (which fixes
 /// pagefind's version). Pagefind's output depends on nothing else, so an
 /// index with the same key is the one indexing would make. The entry holds
@@ -150,19 +168,15 @@ impl IndexCache {
     fn open(
         dir: &std::path::Path,
         language: &str,
-        pages: &[&str],
-        read: &(dyn Fn(&str) -> Option<Vec<u8>> + Sync),
+        pages: &[(&str, String)],
         records: &[Record],
     ) -> Option<Self> {
         let dir = dir.join("search");
         std::fs::create_dir_all(&dir).ok()?;
         let mut key = crate::build_cache::Key::new("search");
         key.part(language.as_bytes());
-        for &path in pages {
-            let Some(html) = read(path).filter(|b| contains(b, BODY_MARK)) else {
-                continue;
-            };
-            key.part(path.as_bytes()).part(&html);
+        for (path, html) in pages {
+            key.part(path.as_bytes()).part(html.as_bytes());
         }
         for r in records {
             key.part(r.url.as_bytes()).part(r.content.as_bytes());
@@ -243,9 +257,23 @@ struct Record {
     filters: BTreeMap<String, Vec<String>>,
 }
 
+/// A page as pagefind is given it, without what it would discard
+/// ([`excluded`]), or `None` for a page without the body mark (redirects,
+/// the 404 page), which pagefind would skip.
+fn for_index(html: Vec<u8>) -> Option<String> {
+    if !contains(&html, BODY_MARK) {
+        return None;
+    }
+    let html = String::from_utf8(html)
+        .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
+    Some(excluded::without_excluded(html))
+}
+
+/// Indexes `pages`, each given either as read already or as a path that
+/// `read` renders when the indexer comes to it.
 fn run(
     language: String,
-    pages: &[&str],
+    pages: Vec<(&str, Option<String>)>,
     read: &(dyn Fn(&str) -> Option<Vec<u8>> + Sync),
     records: Vec<Record>,
 ) -> Result<Vec<(String, Vec<u8>)>, String> {
@@ -258,14 +286,10 @@ fn run(
             .force_language(language.clone())
             .build();
         let mut index = PagefindIndex::new(Some(config)).map_err(|e| e.to_string())?;
-        for &path in pages {
-            // Pages without the mark (redirects, the 404 page) are skipped
-            // before pagefind parses them.
-            let Some(html) = read(path).filter(|b| contains(b, BODY_MARK)) else {
+        for (path, html) in pages {
+            let Some(html) = html.or_else(|| for_index(read(path)?)) else {
                 continue;
             };
-            let html = String::from_utf8(html)
-                .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
             index
                 .add_html_file(Some(path.to_string()), None, html)
                 .await
@@ -372,5 +396,54 @@ mod tests {
         assert_eq!(primary_language("en-GB"), "en");
         assert_eq!(primary_language("cy"), "cy");
         assert_eq!(primary_language(""), "en");
+    }
+
+    fn index_of(html: &str) -> Vec<(String, Vec<u8>)> {
+        let page = html.to_string();
+        let read = move |_: &str| Some(page.clone().into_bytes());
+        run("en".into(), vec![("a/index.html", None)], &read, Vec::new()).unwrap()
+    }
+
+    fn page(excluded: &str) -> String {
+        format!(
+            concat!(
+                r#"<html lang="en"><body><main data-pagefind-body><h1 id="t">Title</h1>"#,
+                "{}",
+                r#"<h2 id="later">Later heading</h2><p>Words to find.</p></main>"#,
+                r#"<footer data-pagefind-ignore="all"><p id="f">Footer</p></footer></body></html>"#
+            ),
+            excluded
+        )
+    }
+
+    /// Pagefind counts the elements with ids inside an excluded element as
+    /// it reads, so cutting one might have renumbered the headings after
+    /// it; the count keys pagefind's own tables and is not in the index.
+    #[test]
+    fn cutting_an_excluded_element_with_ids_inside_changes_nothing_in_the_index() {
+        let marked = r#"<div data-pagefind-ignore="all"><h2 id="x">Skipped</h2></div>"#;
+        assert!(!excluded::without_excluded(page(marked)).contains("Skipped"));
+        let spelt_otherwise = marked.replace(r#""all""#, "'all'");
+        let whole = index_of(&page(&spelt_otherwise));
+        assert_eq!(index_of(&page(marked)), whole);
+        assert_ne!(
+            index_of(&page(r#"<div><h2 id="x">Not skipped</h2></div>"#)),
+            whole,
+            "the words of an element that is read are in the index"
+        );
+    }
+
+    #[test]
+    fn an_excluded_element_without_ids_is_cut_and_the_index_is_the_same() {
+        let marked = r#"<div data-pagefind-ignore="all"><h2>Skipped</h2><p>x</p></div>"#;
+        assert_eq!(
+            excluded::without_excluded(page(marked)),
+            page("").replace(
+                r#"<footer data-pagefind-ignore="all"><p id="f">Footer</p></footer>"#,
+                ""
+            )
+        );
+        let spelt_otherwise = marked.replace(r#""all""#, "'all'");
+        assert_eq!(index_of(&page(marked)), index_of(&page(&spelt_otherwise)));
     }
 }
