@@ -86,7 +86,9 @@ pub fn index_languages(
 
 /// Builds the search index from the pages at `paths`, each read by `read`
 /// only when the indexer comes to it: `rapport build` renders each page
-/// then, so the site is never all in memory.
+/// then, so the site is never all in memory. With a cache folder, the key
+/// needs every page first, so the pages are read side by side and held,
+/// as pagefind reads them (without what it would discard), until indexed.
 pub fn index_pages(
     site: &Site,
     paths: &[&str],
@@ -154,9 +156,8 @@ fn published(files: Vec<(String, Vec<u8>)>) -> BTreeMap<String, OutputFile> {
 
 /// The index kept between builds (`--cache`): the whole of pagefind's
 /// output, under a key made of every page it indexes (its path and the
-/// bytes pagefind reads, see [`for_index`]),
-/// the tables' records, the language and the build of rapport (which fixes
-/// pagefind's version). Pagefind's output depends on nothing else, so an
+/// bytes pagefind reads, see [`for_index`]), the tables' records, the
+/// language and the build of rapport (which fixes pagefind's version). Pagefind's output depends on nothing else, so an
 /// index with the same key is the one indexing would make. The entry holds
 /// a digest of its contents, checked when it is read.
 struct IndexCache {
