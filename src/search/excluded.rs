@@ -21,6 +21,8 @@
 
 use memchr::memmem;
 
+use super::BODY_MARK;
+
 /// The attribute as the themes write it. Other spellings (`'all'`, `all`)
 /// mean the same to pagefind and are simply left for it to read.
 const MARK: &[u8] = b"data-pagefind-ignore=\"all\"";
@@ -30,9 +32,6 @@ const VOID: &[&[u8]] = &[
     b"area", b"base", b"br", b"col", b"embed", b"hr", b"img", b"input", b"link", b"meta",
     b"source", b"track", b"wbr",
 ];
-
-/// The marker of the indexed part of a page.
-const BODY: &[u8] = b"data-pagefind-body";
 
 /// `html` without the elements marked `data-pagefind-ignore="all"`.
 pub fn without_excluded(html: String) -> String {
@@ -54,7 +53,7 @@ pub fn without_excluded(html: String) -> String {
         let Some(end) = end_of_element(bytes, open, name) else {
             continue;
         };
-        if memmem::find(&bytes[open..end], BODY).is_some() {
+        if memmem::find(&bytes[open..end], BODY_MARK).is_some() {
             continue;
         }
         kept.push_str(&html[copied..open]);

@@ -23,6 +23,7 @@ use std::collections::BTreeMap;
 
 use pagefind::api::PagefindIndex;
 use pagefind::options::PagefindServiceConfig;
+use rayon::prelude::*;
 
 use crate::diagnostics::Diagnostic;
 use crate::markdown::ast::Block;
@@ -107,25 +108,20 @@ pub fn index_pages(
     // With a cache, every page is read for the key, so each is read once,
     // side by side, and kept for the indexer; without one, each is read
     // when the indexer comes to it.
-    let read_all = site.config.cache_dir.as_ref().map(|_| {
-        use rayon::prelude::*;
-        pages
-            .par_iter()
-            .filter_map(|&path| Some((path, for_index(read(path)?)?)))
-            .collect::<Vec<_>>()
-    });
-    let kept = site
-        .config
-        .cache_dir
-        .as_deref()
-        .zip(read_all.as_deref())
-        .and_then(|(dir, read)| IndexCache::open(dir, &language, read, &records));
-    if let Some(files) = kept.as_ref().and_then(IndexCache::get) {
-        return Ok(published(files));
-    }
-    let to_index: Vec<(&str, Option<String>)> = match read_all {
-        Some(read) => read.into_iter().map(|(p, html)| (p, Some(html))).collect(),
-        None => pages.iter().map(|&p| (p, None)).collect(),
+    let (kept, to_index): (_, Vec<(&str, Option<String>)>) = match &site.config.cache_dir {
+        Some(dir) => {
+            let read_all: Vec<(&str, String)> = pages
+                .par_iter()
+                .filter_map(|&path| Some((path, for_index(read(path)?)?)))
+                .collect();
+            let kept = IndexCache::open(dir, &language, &read_all, &records);
+            if let Some(files) = kept.as_ref().and_then(IndexCache::get) {
+                return Ok(published(files));
+            }
+            let to_index = read_all.into_iter().map(|(p, html)| (p, Some(html)));
+            (kept, to_index.collect())
+        }
+        None => (None, pages.iter().map(|&p| (p, None)).collect()),
     };
     // Pagefind's indexing is blocking work behind an async API. It runs on
     // a thread of its own with its own small runtime, so this function can
