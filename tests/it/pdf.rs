@@ -936,3 +936,76 @@ fn a_cache_folder_inside_the_output_folder_is_refused() {
     );
     assert!(!site.dir.join("output").exists());
 }
+
+/// The running header names, on each page, the first chapter that starts
+/// on it, or else the chapter the page continues. The header used to look
+/// up the page of every chapter on every page; it now asks for the next
+/// chapter and the last one, and this checks the two agree page by page.
+#[test]
+#[cfg_attr(
+    not(has_poppler),
+    ignore = "needs poppler: apt-get install poppler-utils (pdftotext)"
+)]
+fn each_pages_running_header_names_the_chapter_it_starts_or_continues() {
+    let run = TestSite::example().build().success();
+    let pdf = run
+        .output
+        .join("community-safety-2022-23/community-safety-2022-23.pdf");
+    let info = info(&pdf);
+    let field = |name: &str| {
+        info.lines()
+            .find_map(|l| l.strip_prefix(name))
+            .map(|v| v.trim().to_string())
+            .unwrap_or_else(|| panic!("no {name} in {info}"))
+    };
+    let title = field("Title:");
+    let pages: usize = field("Pages:").parse().unwrap();
+    // Each page's lines, and its header's chapter where it has a header.
+    let mut headed = Vec::new();
+    for page in 1..=pages {
+        let n = page.to_string();
+        let text = tool(
+            "pdftotext",
+            &["-layout", "-f", &n, "-l", &n, pdf.to_str().unwrap(), "-"],
+        );
+        let lines: Vec<String> = text
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .map(String::from)
+            .collect();
+        let Some(chapter) = lines
+            .first()
+            .and_then(|l| l.strip_prefix(title.as_str()))
+            .map(|rest| rest.trim().to_string())
+        else {
+            continue;
+        };
+        headed.push((page, chapter, lines[1..].to_vec()));
+    }
+    assert!(headed.len() > 10, "{} pages have a header", headed.len());
+    let chapters: std::collections::BTreeSet<&str> =
+        headed.iter().map(|(_, c, _)| c.as_str()).collect();
+    assert!(chapters.len() > 5, "headers name {chapters:?}");
+    let (mut starts, mut continues) = (0, 0);
+    for (i, (page, chapter, body)) in headed.iter().enumerate() {
+        match body.iter().find(|l| chapters.contains(l.as_str())) {
+            Some(first) => {
+                starts += 1;
+                assert_eq!(chapter, first, "page {page} starts {first}");
+            }
+            None => {
+                continues += 1;
+                let (before, previous, _) = &headed[i.checked_sub(1).expect("a previous page")];
+                assert_eq!(
+                    chapter, previous,
+                    "page {page} starts no chapter, so it continues page {before}'s"
+                );
+            }
+        }
+    }
+    assert!(
+        starts > 5 && continues > 3,
+        "{starts} start, {continues} continue"
+    );
+}
