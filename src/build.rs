@@ -187,11 +187,7 @@ fn only_at_the_root(path: &str) -> bool {
 
 /// The default language's folder (`en/`), or empty at the site root.
 fn default_prefix(site: &Site) -> String {
-    site.config
-        .languages
-        .first()
-        .map(|l| l.prefix())
-        .unwrap_or_default()
+    site.config.language_prefix()
 }
 
 /// What the site root holds when no language is published there
@@ -392,8 +388,7 @@ fn load_with(
     if let Some(url) = &opts.base_url {
         match crate::config::normalise_base_url(url) {
             Ok(url) => {
-                let prefix = site.config.languages.get(site.config.current_language);
-                site.config.base_url = url + &prefix.map(|l| l.prefix()).unwrap_or_default();
+                site.config.base_url = url + &site.config.language_prefix();
             }
             Err(why) => diags.push(
                 Diagnostic::error("bad-base-url", format!("--base-url: {why}"))
@@ -404,7 +399,7 @@ fn load_with(
     }
     site.config.preview = opts.preview;
     site.config.pdf = !opts.no_pdf;
-    site.config.cache_dir = opts.cache_dir.clone();
+    site.config.cache_dir = (opts.cache_dir.as_deref()).map(|dir| site.config.language_cache(dir));
     if let Some(cms) = &mut site.config.cms {
         cms.local_backend = opts.cms_local_backend.clone();
     }
@@ -476,10 +471,6 @@ fn prepare_translations(
         // translated file has the original's name.
         let opts = BuildOptions {
             cache: None,
-            // The live preview typesets only the default language's PDFs
-            // later: a translation's pages there have no PDF to link to.
-            no_pdf: opts.no_pdf || opts.pdf_later.is_some(),
-            pdf_later: None,
             ..opts.clone()
         };
         let prefix = config.languages[index].prefix();
@@ -508,7 +499,7 @@ fn prepare_translations(
             &own_sources,
             &mut timings,
             &|p| search.index(p),
-            None,
+            opts.pdf_later.as_deref(),
         );
         for t in translated.renames.values() {
             if let Some(text) = own_sources.get(t) {

@@ -232,6 +232,29 @@ pub struct SiteConfig {
     pub cms: Option<cms::Cms>,
 }
 
+impl SiteConfig {
+    /// The folder these settings' language is published in (`cy/`), or
+    /// empty at the site root.
+    pub fn language_prefix(&self) -> String {
+        self.languages
+            .get(self.current_language)
+            .map(|l| l.prefix())
+            .unwrap_or_default()
+    }
+
+    /// This language's part of the cache folder `dir` (`--cache`): the
+    /// default language's is `dir` itself, each further language's a
+    /// folder of its own under it. Each stage keeps only the entries of
+    /// the build it last made, so two languages sharing one folder would
+    /// each throw away the other's.
+    pub fn language_cache(&self, dir: &std::path::Path) -> std::path::PathBuf {
+        match self.languages.get(self.current_language) {
+            Some(lang) if self.current_language > 0 => dir.join("languages").join(&lang.tag),
+            _ => dir.to_path_buf(),
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Branding {
     /// Site-relative path of the logo file.

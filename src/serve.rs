@@ -24,10 +24,10 @@
 //! search index is made after the page has reloaded; until it is ready, the
 //! previous index answers. A newer save stops that background work, so
 //! quick saves do not queue behind it. A change to the theme, templates or
-//! settings rebuilds everything before the reload. The PDFs are typeset
-//! after the index, with a cache in a temporary folder the server removes
-//! when it stops; until a changed report's new PDF is ready, its last good
-//! PDF is served.
+//! settings rebuilds everything before the reload. The PDFs, in every
+//! language the site is published in, are typeset after the index, with a
+//! cache in a temporary folder the server removes when it stops; until a
+//! changed report's new PDF is ready, its last good PDF is served.
 
 pub mod cms;
 mod http;

@@ -154,15 +154,20 @@ pub type Beside<'a> = &'a dyn Fn(&Pages) -> Vec<(String, OutputFile)>;
 
 /// PDFs typeset after the pages rather than by [`prepare`]: `rapport
 /// serve` typesets them after the reload, so that a save never waits for
-/// one. Holds the size and page count of the last PDF made at each PDF
-/// route's path, which is what the pages' links say meanwhile (the PDF
-/// served at that address is that one); a PDF not made yet has no link.
+/// one. Holds the size and page count of the last PDF made at each PDF's
+/// address (its route's path under its language's folder, `cy/...`), which
+/// is what the pages' links say meanwhile (the PDF served at that address
+/// is that one); a PDF not made yet has no link.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct LaterPdfs(pub BTreeMap<String, (usize, usize)>);
 
 impl LaterPdfs {
-    fn sizes(&self, routes: &Routes) -> Sizes {
-        let of = |route: &Option<Route>| self.0.get(route.as_ref()?.path()).copied();
+    /// The sizes of one language's PDFs, whose addresses start `prefix`.
+    fn sizes(&self, routes: &Routes, prefix: &str) -> Sizes {
+        let of = |route: &Option<Route>| {
+            let path = route.as_ref()?.path();
+            self.0.get(&format!("{prefix}{path}")).copied()
+        };
         Editions {
             reports: routes.reports.iter().map(|rr| of(&rr.pdf)).collect(),
             chapters: routes
@@ -234,7 +239,7 @@ pub fn prepare(
     });
     timings.0.push(("pdf", typeset));
     let sizes = match later {
-        Some(later) => later.sizes(&pages.routes),
+        Some(later) => later.sizes(&pages.routes, &site.config.language_prefix()),
         None => pdfs.sizes(),
     };
     if sizes.any() {

@@ -20,8 +20,9 @@
 //! change to the theme, templates or settings rebuilds everything before
 //! the reload ([`render_in_memory`]).
 //!
-//! The PDFs are typeset last, after the reload and the search index, since
-//! typesetting takes longer than everything else a save starts. Until a
+//! The PDFs, every language's, are typeset last, after the reload and the
+//! search index, since typesetting takes longer than everything else a
+//! save starts. Until a
 //! newer PDF is ready, the last good one is served at its address and the
 //! pages' links give its size ([`LaterPdfs`]); a PDF cache in a folder of
 //! the server's own means only a report whose PDF inputs changed is
@@ -159,14 +160,12 @@ pub(super) enum Request {
         index: BTreeMap<String, OutputFile>,
         generation: u64,
     },
-    /// The PDFs of a build, by route path (under the default language's
-    /// folder `prefix`): each one's bytes and page count, or `None` where
-    /// typesetting failed.
+    /// The PDFs of a build, in every language, by address: each one's
+    /// bytes and page count, or `None` where typesetting failed.
     // Without the PDF feature nothing is typeset.
     #[cfg_attr(not(feature = "pdf"), allow(dead_code))]
     Typeset {
         pdfs: BTreeMap<String, Option<(Vec<u8>, usize)>>,
-        prefix: String,
         generation: u64,
     },
 }
@@ -539,15 +538,11 @@ impl Worker {
                     self.published.store(next);
                 }
             }
-            Request::Typeset {
-                pdfs,
-                prefix,
-                generation,
-            } => {
+            Request::Typeset { pdfs, generation } => {
                 if self.generation.is_stale(generation) {
                     return;
                 }
-                let (served, sizes) = self.last_good(pdfs, &prefix, &current.pdfs);
+                let (served, sizes) = self.last_good(pdfs, &current.pdfs);
                 let new = sizes.0.keys().any(|p| !self.builder.pdfs.0.contains_key(p));
                 next.pdfs = Arc::new(served);
                 self.published.store(next);
@@ -565,22 +560,20 @@ impl Worker {
     fn last_good(
         &self,
         pdfs: BTreeMap<String, Option<(Vec<u8>, usize)>>,
-        prefix: &str,
         served: &BTreeMap<String, OutputFile>,
     ) -> (BTreeMap<String, OutputFile>, LaterPdfs) {
         let mut files = BTreeMap::new();
         let mut sizes = LaterPdfs::default();
-        for (path, made) in pdfs {
-            let at = format!("{prefix}{path}");
+        for (at, made) in pdfs {
             let kept = match made {
                 Some((bytes, pages)) => Some(((bytes.len(), pages), OutputFile::Bytes(bytes))),
                 None => (served.get(&at))
-                    .zip(self.builder.pdfs.0.get(&path))
+                    .zip(self.builder.pdfs.0.get(&at))
                     .map(|(file, size)| (*size, file.clone())),
             };
             if let Some((size, file)) = kept {
-                files.insert(at, file);
-                sizes.0.insert(path, size);
+                files.insert(at.clone(), file);
+                sizes.0.insert(at, size);
             }
         }
         (files, sizes)
@@ -679,7 +672,7 @@ fn background(
                 None => {}
                 Some(Ok(all)) => {
                     send(index(&live.site, &[], &all, g));
-                    send(pdfs.typeset(&live.site, g, &stale));
+                    send(pdfs.typeset(&live.site, &[], g, &stale));
                 }
                 Some(Err(errors)) => send(Some(Request::Invalid {
                     live,
@@ -693,7 +686,7 @@ fn background(
                 files,
             } => {
                 send(index(&site, &translations, &files, g));
-                send(pdfs.typeset(&site, g, &stale));
+                send(pdfs.typeset(&site, &translations, g, &stale));
             }
         }
     }
@@ -726,41 +719,84 @@ impl<'a> Pdfs<'a> {
         }
     }
 
-    /// The PDFs of `site` for the worker, unless a newer save has made them
-    /// stale: each typeset, or taken from the cache when its inputs have
-    /// not changed. Problems are printed; the worker keeps serving the
-    /// last good PDF of a document that failed.
+    /// The PDFs of `site` and of its `translations` for the worker, unless
+    /// a newer save has made them stale: each typeset, or taken from the
+    /// cache when its inputs have not changed. Problems are printed; the
+    /// worker keeps serving the last good PDF of a document that failed.
     #[cfg(feature = "pdf")]
-    fn typeset(&self, site: &Site, generation: u64, stale: &dyn Fn() -> bool) -> Option<Request> {
+    fn typeset(
+        &self,
+        site: &Site,
+        translations: &[(String, Site)],
+        generation: u64,
+        stale: &dyn Fn() -> bool,
+    ) -> Option<Request> {
         let threads = self.threads.as_ref()?;
-        if stale() {
-            return None;
-        }
-        let routes = crate::routes::Routes::new(site);
-        let jobs = crate::pdf::jobs(&routes);
         let fs = RealFs::new(self.site_dir)
             .map_err(|e| eprintln!("PDF: {}: {e}", self.site_dir.display()))
             .ok()?;
-        // As the default language's pages were made: without the
-        // translations' files.
-        let hiding = (!site.config.languages.is_empty())
-            .then(|| crate::translation::TranslatedFs::hiding(&fs, &site.config));
-        let fs: &dyn crate::vfs::FileSystem = match &hiding {
-            Some(h) => h,
-            None => &fs,
-        };
-        let store = crate::pdf::cache::PdfCache::open(self.cache)
-            .map_err(|e| {
-                eprintln!(
-                    "PDF cache: {}: {e}; every PDF is typeset",
-                    self.cache.display()
-                )
-            })
-            .ok();
-        let made =
-            threads.install(|| crate::pdf::render_all(fs, site, &routes, &jobs, store.as_ref()));
         let mut pdfs = BTreeMap::new();
         let mut problems = Vec::new();
+        let languages = std::iter::once(site).chain(translations.iter().map(|(_, s)| s));
+        for lang in languages {
+            if stale() {
+                return None;
+            }
+            threads.install(|| self.typeset_language(&fs, lang, &mut pdfs, &mut problems));
+        }
+        if !problems.is_empty() {
+            let failed = problems.iter().any(|d| d.is_error());
+            let text = render_human(&problems, &crate::diagnostics::SourceMap::default(), false);
+            let after = if failed {
+                "a PDF could not be made; still serving its last good version\n"
+            } else {
+                ""
+            };
+            eprint!("{text}{after}");
+        }
+        Some(Request::Typeset { pdfs, generation })
+    }
+
+    /// One language's PDFs into `pdfs`, at their addresses, from the files
+    /// as that language's pages were made from them: the default language
+    /// without the translations' files, a further one with its
+    /// translations laid over the originals.
+    #[cfg(feature = "pdf")]
+    fn typeset_language(
+        &self,
+        fs: &RealFs,
+        site: &Site,
+        pdfs: &mut BTreeMap<String, Option<(Vec<u8>, usize)>>,
+        problems: &mut Vec<crate::diagnostics::Diagnostic>,
+    ) {
+        let routes = crate::routes::Routes::new(site);
+        let jobs = crate::pdf::jobs(&routes);
+        let config = &site.config;
+        // Problems in the translations were reported by the build.
+        let view = match config.current_language {
+            _ if config.languages.is_empty() => None,
+            0 => Some(crate::translation::TranslatedFs::hiding(fs, config)),
+            i => Some(
+                crate::translation::translate(
+                    fs,
+                    config,
+                    i,
+                    &crate::diagnostics::Diagnostics::new(),
+                    &crate::diagnostics::SourceMap::default(),
+                )
+                .fs,
+            ),
+        };
+        let fs: &dyn crate::vfs::FileSystem = match &view {
+            Some(v) => v,
+            None => fs,
+        };
+        let cache = config.language_cache(self.cache);
+        let store = crate::pdf::cache::PdfCache::open(&cache)
+            .map_err(|e| eprintln!("PDF cache: {}: {e}; every PDF is typeset", cache.display()))
+            .ok();
+        let made = crate::pdf::render_all(fs, site, &routes, &jobs, store.as_ref());
+        let prefix = config.language_prefix();
         for (&(ri, only), result) in jobs.iter().zip(made) {
             let rr = &routes.reports[ri];
             let route = match only {
@@ -780,33 +816,19 @@ impl<'a> Pdfs<'a> {
                 }
             };
             if let Some(route) = route {
-                pdfs.insert(route.path().to_string(), made);
+                pdfs.insert(format!("{prefix}{}", route.path()), made);
             }
         }
-        if !problems.is_empty() {
-            let failed = problems.iter().any(|d| d.is_error());
-            let text = render_human(&problems, &crate::diagnostics::SourceMap::default(), false);
-            let after = if failed {
-                "a PDF could not be made; still serving its last good version\n"
-            } else {
-                ""
-            };
-            eprint!("{text}{after}");
-        }
-        Some(Request::Typeset {
-            pdfs,
-            prefix: site
-                .config
-                .languages
-                .first()
-                .map(|l| l.prefix())
-                .unwrap_or_default(),
-            generation,
-        })
     }
 
     #[cfg(not(feature = "pdf"))]
-    fn typeset(&self, _: &Site, _: u64, _: &dyn Fn() -> bool) -> Option<Request> {
+    fn typeset(
+        &self,
+        _: &Site,
+        _: &[(String, Site)],
+        _: u64,
+        _: &dyn Fn() -> bool,
+    ) -> Option<Request> {
         let _ = (self.site_dir, self.cache);
         None
     }
@@ -951,8 +973,7 @@ mod tests {
         let empty = tempfile::tempdir().unwrap();
         let mut w = worker(empty.path());
         let typeset = |made: Option<&[u8]>, generation| Request::Typeset {
-            pdfs: BTreeMap::from([("r/r.pdf".to_string(), made.map(|b| (b.to_vec(), 2)))]),
-            prefix: "en/".into(),
+            pdfs: BTreeMap::from([("en/r/r.pdf".to_string(), made.map(|b| (b.to_vec(), 2)))]),
             generation,
         };
         let served = |w: &Worker| {
@@ -961,7 +982,7 @@ mod tests {
                 .pdfs
                 .get("en/r/r.pdf")
                 .map(|f| f.bytes().unwrap().into_owned());
-            (file, w.builder.pdfs.0.get("r/r.pdf").copied())
+            (file, w.builder.pdfs.0.get("en/r/r.pdf").copied())
         };
         w.finish(typeset(Some(b"%PDF one"), 0));
         assert_eq!(served(&w), (Some(b"%PDF one".to_vec()), Some((8, 2))));

@@ -156,6 +156,13 @@ pub struct Page {
 }
 
 impl Page {
+    pub fn parse(text: &str) -> Page {
+        Page {
+            html: Html::parse_document(text),
+            text: text.to_string(),
+        }
+    }
+
     pub fn all(&self, css: &str) -> Vec<scraper::ElementRef<'_>> {
         let sel = Selector::parse(css).unwrap();
         self.html.select(&sel).collect()
@@ -390,4 +397,60 @@ pub fn get(addr: &str, path: &str, host: &str) -> (u16, String) {
         addr,
         &format!("GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"),
     )
+}
+
+/// A GET's status, head and body, the body as bytes (a PDF is not text).
+pub fn get_bytes(addr: &str, path: &str) -> (u16, String, Vec<u8>) {
+    use std::io::{Read, Write};
+    let mut s = std::net::TcpStream::connect(addr).unwrap();
+    s.set_read_timeout(Some(std::time::Duration::from_secs(5)))
+        .unwrap();
+    write!(
+        s,
+        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut resp = Vec::new();
+    let _ = s.read_to_end(&mut resp);
+    let end = resp
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .expect("a response head");
+    let head = String::from_utf8_lossy(&resp[..end + 4]).into_owned();
+    let status = head
+        .split_whitespace()
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0);
+    (status, head, resp[end + 4..].to_vec())
+}
+
+/// The value of a response header (names compared in lower case).
+pub fn header_value(resp: &str, name: &str) -> Option<String> {
+    let head = resp.split("\r\n\r\n").next().unwrap_or("");
+    head.lines().skip(1).find_map(|line| {
+        let (n, v) = line.split_once(':')?;
+        (n.trim().eq_ignore_ascii_case(name)).then(|| v.trim().to_string())
+    })
+}
+
+/// Waits for a PDF at `path` that `wanted` accepts, served as a PDF.
+pub fn wait_for_pdf(addr: &str, path: &str, wanted: impl Fn(&[u8]) -> bool) -> Vec<u8> {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
+    loop {
+        let (status, head, body) = get_bytes(addr, path);
+        if status == 200 && wanted(&body) {
+            assert!(body.starts_with(b"%PDF-"), "not a PDF");
+            assert_eq!(
+                header_value(&head, "content-type").as_deref(),
+                Some("application/pdf")
+            );
+            return body;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no such PDF at {path} within 120 s (last answer {status})"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
 }

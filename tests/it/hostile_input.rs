@@ -401,6 +401,7 @@ fn report_whose_pdf_would_need_over_2_gib_is_refused_before_typesetting() {
 /// Each note used to be found by searching the list of notes (in the
 /// parser, and again in the conversion to Typst): quadratic in a chapter
 /// with many notes.
+#[cfg(feature = "pdf")]
 #[test]
 fn many_footnotes_stay_near_linear_to_the_pdf_markup() {
     let make = |n: usize| {

@@ -550,6 +550,132 @@ fn serve_shows_both_languages_and_indexes_each() {
     );
 }
 
+/// The language a PDF says it is in, and its outline's titles.
+fn language_and_outline(pdf: &[u8]) -> (Option<String>, Vec<String>) {
+    let doc = lopdf::Document::load_mem(pdf).expect("a PDF lopdf can read");
+    let lang = doc
+        .catalog()
+        .unwrap()
+        .get(b"Lang")
+        .ok()
+        .and_then(|l| l.as_str().ok())
+        .map(|b| String::from_utf8_lossy(b).into_owned());
+    let toc = doc.get_toc().expect("the PDF has an outline");
+    (lang, toc.toc.into_iter().map(|t| t.title).collect())
+}
+
+/// `rapport serve` typesets each language's PDFs after the reload, not the
+/// default language's alone: a Welsh page links to the Welsh PDF, with its
+/// size, and a save to a Welsh chapter gives a new Welsh PDF.
+#[test]
+fn serve_typesets_each_languages_pdf_after_the_reload_and_its_pages_link_to_it() {
+    let site = bilingual();
+    let chapter = site.dir.join("content/annual/01-foreword.cy.md");
+    let server = start(site);
+    let addr = server.addr.clone();
+    let welsh = wait_for_pdf(&addr, "/cy/annual/annual.pdf", |_| true);
+    let (lang, outline) = language_and_outline(&welsh);
+    assert_eq!(lang.as_deref(), Some("cy"));
+    assert!(outline.iter().any(|t| t.contains("Rhagair")), "{outline:?}");
+    let english = wait_for_pdf(&addr, "/annual/annual.pdf", |_| true);
+    let (lang, outline) = language_and_outline(&english);
+    assert_eq!(lang.as_deref(), Some("en-GB"));
+    assert!(
+        outline.iter().any(|t| t.contains("Foreword")),
+        "{outline:?}"
+    );
+
+    let details = format!("(PDF, {} KB, ", welsh.len().div_ceil(1024));
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    loop {
+        let page = crate::harness::Page::parse(&get(&addr, "/cy/annual/", &addr).1);
+        let link = (page.all("a[href]").into_iter()).find(|a| {
+            a.value()
+                .attr("href")
+                .is_some_and(|h| h.ends_with("annual.pdf"))
+        });
+        let text = page.text_of("body");
+        if link.is_some() && text.contains(&details) {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the Welsh report home has no link to its PDF saying {details}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+
+    let text = std::fs::read_to_string(&chapter).unwrap();
+    std::fs::write(
+        &chapter,
+        text.replace("title: Rhagair", "title: Cyflwyniad"),
+    )
+    .unwrap();
+    let changed = wait_for_pdf(&addr, "/cy/annual/annual.pdf", |pdf| {
+        pdf != welsh.as_slice()
+    });
+    let (_, outline) = language_and_outline(&changed);
+    assert!(
+        outline.iter().any(|t| t.contains("Cyflwyniad")),
+        "{outline:?}"
+    );
+}
+
+/// Regression: with `--cache`, each language's build kept only its own
+/// PDFs and search index and threw away the others' (they shared one
+/// folder), so every build of a bilingual site typeset and indexed its
+/// default language again. Now a second build with nothing changed writes
+/// nothing to the cache, removes nothing from it, and publishes what a
+/// build without the cache makes.
+#[test]
+fn a_cached_bilingual_build_keeps_every_languages_pdfs_and_index() {
+    use std::os::unix::fs::MetadataExt;
+    let site = bilingual();
+    let cache = site.outside().join("cache");
+    let cache_arg = cache.to_str().unwrap().to_string();
+    let entries = || {
+        let mut found = std::collections::BTreeMap::new();
+        let mut dirs = vec![cache.clone()];
+        while let Some(dir) = dirs.pop() {
+            for e in std::fs::read_dir(&dir).unwrap().filter_map(Result::ok) {
+                let meta = e.metadata().unwrap();
+                if meta.is_dir() {
+                    dirs.push(e.path());
+                } else {
+                    let name = e.path().strip_prefix(&cache).unwrap().to_owned();
+                    found.insert(name, meta.ino());
+                }
+            }
+        }
+        found
+    };
+    site.run(&["build", "--output", "with", "--cache", &cache_arg])
+        .success();
+    let first = entries();
+    let kept = |ext: &str| {
+        first
+            .keys()
+            .filter(|p| p.extension().is_some_and(|x| x == ext))
+            .count()
+    };
+    // annual and budget in English, annual in Welsh; an index for each.
+    assert_eq!((kept("pdf"), kept("index")), (3, 2), "{first:?}");
+    site.run(&["build", "--output", "with", "--cache", &cache_arg])
+        .success();
+    assert_eq!(
+        entries(),
+        first,
+        "the second build rewrote or removed cache entries"
+    );
+    site.run(&["build", "--output", "fresh"]).success();
+    let (with, fresh) = (
+        snapshot(&site.dir.join("with")),
+        snapshot(&site.dir.join("fresh")),
+    );
+    assert!(with.keys().any(|p| p.starts_with("cy/pagefind/")));
+    assert!(with == fresh, "the cached build differs from a fresh one");
+}
+
 #[test]
 fn the_default_language_may_have_its_own_folder_with_a_choice_at_the_root() {
     let site = bilingual();

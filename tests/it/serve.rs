@@ -297,52 +297,6 @@ fn quick_saves_in_a_row_end_on_the_last_version() {
 /// Where the fixture's report PDF is served, as `rapport build` writes it.
 const PDF: &str = "/sample/sample.pdf";
 
-/// A GET's status, head and body, the body as bytes (a PDF is not text).
-fn get_bytes(addr: &str, path: &str) -> (u16, String, Vec<u8>) {
-    use std::io::Read;
-    let mut s = TcpStream::connect(addr).unwrap();
-    s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
-    write!(
-        s,
-        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
-    )
-    .unwrap();
-    let mut resp = Vec::new();
-    let _ = s.read_to_end(&mut resp);
-    let end = resp
-        .windows(4)
-        .position(|w| w == b"\r\n\r\n")
-        .expect("a response head");
-    let head = String::from_utf8_lossy(&resp[..end + 4]).into_owned();
-    let status = head
-        .split_whitespace()
-        .nth(1)
-        .and_then(|c| c.parse().ok())
-        .unwrap_or(0);
-    (status, head, resp[end + 4..].to_vec())
-}
-
-/// Waits for a PDF at [`PDF`] that `wanted` accepts, served as a PDF.
-fn wait_for_pdf(addr: &str, wanted: impl Fn(&[u8]) -> bool) -> Vec<u8> {
-    let deadline = Instant::now() + Duration::from_secs(120);
-    loop {
-        let (status, head, body) = get_bytes(addr, PDF);
-        if status == 200 && wanted(&body) {
-            assert!(body.starts_with(b"%PDF-"), "not a PDF");
-            assert_eq!(
-                header_value(&head, "content-type").as_deref(),
-                Some("application/pdf")
-            );
-            return body;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "no such PDF within 120 s (last answer {status})"
-        );
-        std::thread::sleep(Duration::from_millis(100));
-    }
-}
-
 #[test]
 fn the_pdf_is_typeset_after_the_first_build_is_served_not_before() {
     let server = start(TestSite::fixture("fixtures/full"));
@@ -353,7 +307,7 @@ fn the_pdf_is_typeset_after_the_first_build_is_served_not_before() {
     let (status, _, _) = get_bytes(addr, PDF);
     assert_eq!(get(addr, "/sample/", addr).0, 200);
     assert_eq!(status, 404, "the first build waited for the PDF");
-    wait_for_pdf(addr, |_| true);
+    wait_for_pdf(addr, PDF, |_| true);
 }
 
 #[test]
@@ -362,7 +316,7 @@ fn an_edited_reports_pdf_is_replaced_after_the_reload_and_the_last_good_one_is_s
     let chapter = site.dir.join("content/sample/02-funding.md");
     let server = start(site);
     let addr = &server.addr;
-    let before = wait_for_pdf(addr, |_| true);
+    let before = wait_for_pdf(addr, PDF, |_| true);
     let mut stream = events(addr);
     let text = std::fs::read_to_string(&chapter).unwrap();
     std::fs::write(&chapter, text.replace("title: Funding", "title: Money")).unwrap();
@@ -373,14 +327,14 @@ fn an_edited_reports_pdf_is_replaced_after_the_reload_and_the_last_good_one_is_s
     let (status, _, meanwhile) = get_bytes(addr, PDF);
     assert_eq!(status, 200, "no PDF served while the new one is typeset");
     assert!(meanwhile == before, "the reload waited for the new PDF");
-    wait_for_pdf(addr, |pdf| pdf != before.as_slice());
+    wait_for_pdf(addr, PDF, |pdf| pdf != before.as_slice());
 }
 
 #[test]
 fn a_reports_page_links_to_its_pdf_with_its_size_once_typeset() {
     let server = start(TestSite::fixture("fixtures/full"));
     let addr = &server.addr;
-    let pdf = wait_for_pdf(addr, |_| true);
+    let pdf = wait_for_pdf(addr, PDF, |_| true);
     let details = format!("(PDF, {} KB, ", pdf.len().div_ceil(1024));
     // Without a save: the pages are made again for the link.
     let deadline = Instant::now() + Duration::from_secs(30);
@@ -402,15 +356,6 @@ fn a_reports_page_links_to_its_pdf_with_its_size_once_typeset() {
 
 /// The header timeout and the write timeout of src/serve/http.rs.
 const SERVER_TIMEOUT: Duration = Duration::from_secs(10);
-
-/// The value of a response header (names compared in lower case).
-fn header_value(resp: &str, name: &str) -> Option<String> {
-    let head = resp.split("\r\n\r\n").next().unwrap_or("");
-    head.lines().skip(1).find_map(|line| {
-        let (n, v) = line.split_once(':')?;
-        (n.trim().eq_ignore_ascii_case(name)).then(|| v.trim().to_string())
-    })
-}
 
 /// Waits until the server closes `s`, reading (and dropping) what it sends;
 /// `true` if it closed before `deadline`.
