@@ -440,6 +440,21 @@ pub fn render_all(
     jobs: &[Job],
     store: Option<&cache::PdfCache>,
 ) -> Vec<Result<Arc<Pdf>, Diagnostic>> {
+    render_unless(fs, site, routes, jobs, store, &|| false).unwrap_or_default()
+}
+
+/// [`render_all`], stopped between documents once `stop` says so (`rapport
+/// serve`, when a newer save has made the PDFs stale): then `None`, and the
+/// cache forgets nothing. A document being typeset is finished first, since
+/// Typst cannot be stopped half way.
+pub fn render_unless(
+    fs: &dyn FileSystem,
+    site: &Site,
+    routes: &Routes,
+    jobs: &[Job],
+    store: Option<&cache::PdfCache>,
+    stop: &(dyn Fn() -> bool + Sync),
+) -> Option<Vec<Result<Arc<Pdf>, Diagnostic>>> {
     // The organisation's own font files join the embedded ones.
     let own_store;
     let mut own = Vec::new();
@@ -478,6 +493,10 @@ pub fn render_all(
     let mut work = jobs.iter().zip(markups);
     let mut pdfs = Vec::with_capacity(jobs.len());
     for batch in batches(&needs, rayon::current_num_threads(), MAX_PDF_MEMORY) {
+        if stop() {
+            typst::comemo::evict(0);
+            return None;
+        }
         let batch: Vec<_> = work.by_ref().take(batch.len()).collect();
         pdfs.par_extend(
             batch
@@ -493,7 +512,7 @@ pub fn render_all(
     {
         store.forget_the_rest();
     }
-    pdfs
+    Some(pdfs)
 }
 
 /// The jobs (by index) typeset together: in order, up to `threads` at a
@@ -534,7 +553,63 @@ pub fn font_faces(bytes: Vec<u8>) -> Vec<(u16, bool)> {
 
 #[cfg(test)]
 mod tests {
-    use super::batches;
+    use super::*;
+
+    /// The PDF entries in a cache folder.
+    fn kept(dir: &std::path::Path) -> usize {
+        std::fs::read_dir(dir.join("pdf"))
+            .unwrap()
+            .filter_map(Result::ok)
+            .filter(|e| e.path().extension().is_some_and(|x| x == "pdf"))
+            .count()
+    }
+
+    #[test]
+    fn typesetting_told_to_stop_finishes_the_document_in_hand_and_forgets_no_cached_pdf() {
+        let mut fs = crate::vfs::MemoryFs::new();
+        fs.add("site.yaml", "title: T\norganisation: O\n");
+        for r in ["a", "b", "c"] {
+            fs.add(
+                &format!("content/{r}/report.yaml"),
+                format!("title: Report {r}\npublished: 2024-01-01\n"),
+            )
+            .add(
+                &format!("content/{r}/01-one.md"),
+                "---\ntitle: One\n---\n\nSome text.\n",
+            );
+        }
+        let diags = crate::diagnostics::Diagnostics::new();
+        let sources = crate::diagnostics::SourceMap::default();
+        let opts = crate::build::BuildOptions::default();
+        let site = crate::build::load(&fs, &opts, &diags, &sources, &mut Default::default())
+            .expect("the site loads");
+        let routes = Routes::new(&site);
+        let jobs = jobs(&routes);
+        assert_eq!(jobs.len(), 3);
+        // One thread: one document at a time.
+        let one = rayon::ThreadPoolBuilder::new()
+            .num_threads(1)
+            .build()
+            .unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let store = cache::PdfCache::open(dir.path()).unwrap();
+        let asked = std::sync::atomic::AtomicUsize::new(0);
+        // Told to stop after the first document.
+        let stop = || asked.fetch_add(1, std::sync::atomic::Ordering::SeqCst) > 0;
+        let made = one.install(|| render_unless(&fs, &site, &routes, &jobs, Some(&store), &stop));
+        assert!(made.is_none());
+        assert_eq!(asked.into_inner(), 2, "it did not stop between documents");
+        assert_eq!(kept(dir.path()), 1, "only the first document was typeset");
+
+        // A whole run keeps all three; one stopped at once forgets none.
+        let store = cache::PdfCache::open(dir.path()).unwrap();
+        let made = render_unless(&fs, &site, &routes, &jobs, Some(&store), &|| false).unwrap();
+        assert!(made.iter().all(Result::is_ok));
+        assert_eq!(kept(dir.path()), 3);
+        let store = cache::PdfCache::open(dir.path()).unwrap();
+        assert!(render_unless(&fs, &site, &routes, &jobs, Some(&store), &|| true).is_none());
+        assert_eq!(kept(dir.path()), 3);
+    }
 
     #[test]
     fn documents_are_typeset_side_by_side_within_the_memory_budget() {

@@ -632,8 +632,8 @@ enum Job {
 }
 
 /// Runs the work queued after reloads, newest only: work for a save that a
-/// newer save has replaced is dropped, or stopped between pages if it has
-/// started. What it finds goes back to the worker, which alone changes
+/// newer save has replaced is dropped, or stopped if it has started
+/// (rendering between pages, typesetting between documents). What it finds goes back to the worker, which alone changes
 /// what is served. Before this thread, every save rendered all pages on the
 /// watcher's thread and started an index on a thread of its own, and quick
 /// saves on a large site queued behind that work.
@@ -720,7 +720,8 @@ impl<'a> Pdfs<'a> {
     }
 
     /// The PDFs of `site` and of its `translations` for the worker, unless
-    /// a newer save has made them stale: each typeset, or taken from the
+    /// a newer save makes them stale (which stops the typesetting between
+    /// documents): each typeset, or taken from the
     /// cache when its inputs have not changed. Problems are printed; the
     /// worker keeps serving the last good PDF of a document that failed.
     #[cfg(feature = "pdf")]
@@ -729,7 +730,7 @@ impl<'a> Pdfs<'a> {
         site: &Site,
         translations: &[(String, Site)],
         generation: u64,
-        stale: &dyn Fn() -> bool,
+        stale: &(dyn Fn() -> bool + Sync),
     ) -> Option<Request> {
         let threads = self.threads.as_ref()?;
         let fs = RealFs::new(self.site_dir)
@@ -742,7 +743,8 @@ impl<'a> Pdfs<'a> {
             if stale() {
                 return None;
             }
-            threads.install(|| self.typeset_language(&fs, lang, &mut pdfs, &mut problems));
+            let typeset = || self.typeset_language(&fs, lang, stale, &mut pdfs, &mut problems);
+            threads.install(typeset)?;
         }
         if !problems.is_empty() {
             let failed = problems.iter().any(|d| d.is_error());
@@ -760,15 +762,17 @@ impl<'a> Pdfs<'a> {
     /// One language's PDFs into `pdfs`, at their addresses, from the files
     /// as that language's pages were made from them: the default language
     /// without the translations' files, a further one with its
-    /// translations laid over the originals.
+    /// translations laid over the originals. `None` when `stale` stopped
+    /// it between documents.
     #[cfg(feature = "pdf")]
     fn typeset_language(
         &self,
         fs: &RealFs,
         site: &Site,
+        stale: &(dyn Fn() -> bool + Sync),
         pdfs: &mut BTreeMap<String, Option<(Vec<u8>, usize)>>,
         problems: &mut Vec<crate::diagnostics::Diagnostic>,
-    ) {
+    ) -> Option<()> {
         let routes = crate::routes::Routes::new(site);
         let jobs = crate::pdf::jobs(&routes);
         let config = &site.config;
@@ -795,7 +799,7 @@ impl<'a> Pdfs<'a> {
         let store = crate::pdf::cache::PdfCache::open(&cache)
             .map_err(|e| eprintln!("PDF cache: {}: {e}; every PDF is typeset", cache.display()))
             .ok();
-        let made = crate::pdf::render_all(fs, site, &routes, &jobs, store.as_ref());
+        let made = crate::pdf::render_unless(fs, site, &routes, &jobs, store.as_ref(), stale)?;
         let prefix = config.language_prefix();
         for (&(ri, only), result) in jobs.iter().zip(made) {
             let rr = &routes.reports[ri];
@@ -819,6 +823,7 @@ impl<'a> Pdfs<'a> {
                 pdfs.insert(format!("{prefix}{}", route.path()), made);
             }
         }
+        Some(())
     }
 
     #[cfg(not(feature = "pdf"))]
@@ -827,7 +832,7 @@ impl<'a> Pdfs<'a> {
         _: &Site,
         _: &[(String, Site)],
         _: u64,
-        _: &dyn Fn() -> bool,
+        _: &(dyn Fn() -> bool + Sync),
     ) -> Option<Request> {
         let _ = (self.site_dir, self.cache);
         None
