@@ -22,11 +22,10 @@
 //!
 //! The PDFs, every language's, are typeset last, after the reload and the
 //! search index, since typesetting takes longer than everything else a
-//! save starts. Until a
-//! newer PDF is ready, the last good one is served at its address and the
-//! pages' links give its size ([`LaterPdfs`]); a PDF cache in a folder of
-//! the server's own means only a report whose PDF inputs changed is
-//! typeset again.
+//! save starts. Until a newer PDF is ready, the last good one is served at
+//! its address and the pages' links give its size ([`LaterPdfs`]); a PDF
+//! cache in a folder of the server's own means only a report whose PDF
+//! inputs changed is typeset again.
 
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
@@ -633,10 +632,11 @@ enum Job {
 
 /// Runs the work queued after reloads, newest only: work for a save that a
 /// newer save has replaced is dropped, or stopped if it has started
-/// (rendering between pages, typesetting between documents). What it finds goes back to the worker, which alone changes
-/// what is served. Before this thread, every save rendered all pages on the
-/// watcher's thread and started an index on a thread of its own, and quick
-/// saves on a large site queued behind that work.
+/// (rendering between pages, typesetting between documents). What it finds
+/// goes back to the worker, which alone changes what is served. Before this
+/// thread, every save rendered all pages on the watcher's thread and
+/// started an index on a thread of its own, and quick saves on a large site
+/// queued behind that work.
 ///
 /// The thread runs at low priority (as does the search indexer it starts),
 /// so on a two-core machine a save's rebuild is not slowed by an index of
@@ -721,9 +721,9 @@ impl<'a> Pdfs<'a> {
 
     /// The PDFs of `site` and of its `translations` for the worker, unless
     /// a newer save makes them stale (which stops the typesetting between
-    /// documents): each typeset, or taken from the
-    /// cache when its inputs have not changed. Problems are printed; the
-    /// worker keeps serving the last good PDF of a document that failed.
+    /// documents): each typeset, or taken from the cache when its inputs
+    /// have not changed. Problems are printed; the worker keeps serving the
+    /// last good PDF of a document that failed.
     #[cfg(feature = "pdf")]
     fn typeset(
         &self,
