@@ -532,8 +532,16 @@ fn headings_and_table_captions_are_never_left_at_the_foot_of_a_page() {
             l.text
         );
     }
+    // The contents lists the same words ("Section 30"), as entries: its
+    // pages (titled "Contents", or with it in their running header) are
+    // not checked.
+    let contents_pages: std::collections::BTreeSet<usize> = lines
+        .iter()
+        .filter(|l| l.text == "Contents" || l.text.ends_with(" Contents"))
+        .map(|l| l.page)
+        .collect();
     let mut checked = 0;
-    for l in &lines {
+    for l in lines.iter().filter(|l| !contents_pages.contains(&l.page)) {
         let heading = l.text.starts_with("Section ") && l.text.len() <= "Section 30".len();
         let caption = l.text.starts_with("Table ") && l.text.contains(" table of ");
         if heading || caption {
@@ -678,6 +686,79 @@ fn the_contents_list_chapters_and_sections_not_items_and_its_depth_can_be_set() 
         "{}",
         run.stderr
     );
+}
+
+/// The contents page's dotted leaders were typed as rows of full stops,
+/// each a character Typst laid out and wrote: a large part of a long report's
+/// typesetting (docs/performance.md), and text that a copy from the page
+/// picked up as hundreds of stops. They are now one dotted
+/// line per entry, drawn; what the reader sees is the same: each entry's
+/// words, then the page its heading is on.
+#[test]
+#[cfg_attr(
+    not(has_poppler),
+    ignore = "needs poppler: apt-get install poppler-utils (pdftotext)"
+)]
+fn the_contents_leaders_are_drawn_not_typed_and_each_entry_gives_its_headings_page() {
+    let run = TestSite::fixture("fixtures/tracker").build().success();
+    let pdf = run.output.join("progress-2020/progress-2020.pdf");
+    // The contents page's lines as a reader sees them, word by word from
+    // the left (poppler puts the titles and the numbers in blocks of their
+    // own), above the footer.
+    let mut rows: std::collections::BTreeMap<i64, Vec<(f64, String)>> = Default::default();
+    for (page, [x, _, _, bottom], word) in pdf_words(&pdf) {
+        if page == 2 && bottom < 700.0 {
+            rows.entry(bottom.round() as i64)
+                .or_default()
+                .push((x, word));
+        }
+    }
+    let entries: Vec<Vec<String>> = rows
+        .into_values()
+        .map(|mut words| {
+            words.sort_by(|a, b| a.0.total_cmp(&b.0));
+            words.into_iter().map(|(_, w)| w).collect::<Vec<String>>()
+        })
+        .filter(|words| words.join(" ") != "Contents")
+        .collect();
+    assert!(entries.len() >= 3, "the contents lines: {entries:?}");
+    let lines = pdf_lines(&pdf);
+    for words in &entries {
+        assert!(
+            words.iter().all(|w| w.chars().any(|c| c != '.')),
+            "leaders are drawn, not typed: {words:?}"
+        );
+        let (number, title) = words.split_last().unwrap();
+        let title = title.join(" ");
+        // Typst puts a word joiner before the number, so it never stands
+        // alone on a line.
+        let page: usize = number
+            .trim_matches(|c: char| !c.is_ascii_digit())
+            .parse()
+            .unwrap_or_else(|_| panic!("the entry ends with its page number: {words:?}"));
+        assert!(
+            lines.iter().any(|l| l.page == page && l.text == title),
+            "\"{title}\" is a heading on page {page}"
+        );
+    }
+    // One dotted line (a dash pattern starting with a dot) per entry.
+    let doc = lopdf::Document::load(&pdf).expect("a PDF lopdf can read");
+    let contents_page = doc.get_pages()[&2];
+    let drawn = doc
+        .get_and_decode_page_content(contents_page)
+        .unwrap()
+        .operations
+        .into_iter()
+        .filter(|op| {
+            op.operator == "d"
+                && op
+                    .operands
+                    .first()
+                    .and_then(|a| a.as_array().ok())
+                    .is_some_and(|a| a.first().and_then(|n| n.as_float().ok()) == Some(0.0))
+        })
+        .count();
+    assert_eq!(drawn, entries.len(), "a dotted leader per entry");
 }
 
 /// A link to a numbered paragraph (`[paragraph 2.1](#para-2-1)`) worked on
