@@ -689,11 +689,11 @@ fn the_contents_list_chapters_and_sections_not_items_and_its_depth_can_be_set() 
 }
 
 /// The contents page's dotted leaders were typed as rows of full stops,
-/// each a character Typst laid out and wrote: a large part of a long report's
-/// typesetting (docs/performance.md), and text that a copy from the page
-/// picked up as hundreds of stops. They are now one dotted
-/// line per entry, drawn; what the reader sees is the same: each entry's
-/// words, then the page its heading is on.
+/// each a character Typst laid out and wrote: a large part of a long
+/// report's typesetting (docs/performance.md), and hundreds of stops in the
+/// text a reader copied from the page. They are now drawn, one dotted line
+/// per entry; the reader still sees each entry's words, then the page its
+/// heading is on.
 #[test]
 #[cfg_attr(
     not(has_poppler),
