@@ -434,6 +434,20 @@ pub fn header_value(resp: &str, name: &str) -> Option<String> {
     })
 }
 
+/// Waits, asking for the page at `path` every 100 ms, for one that `ready`
+/// accepts, and returns it; fails saying `what` is missing after 30 s.
+pub fn wait_for_page(addr: &str, path: &str, what: &str, ready: impl Fn(&str) -> bool) -> String {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    loop {
+        let (_, page) = get(addr, path, addr);
+        if ready(&page) {
+            return page;
+        }
+        assert!(std::time::Instant::now() < deadline, "{what}: {page}");
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+}
+
 /// Waits for a PDF at `path` that `wanted` accepts, served as a PDF.
 pub fn wait_for_pdf(addr: &str, path: &str, wanted: impl Fn(&[u8]) -> bool) -> Vec<u8> {
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);

@@ -577,24 +577,16 @@ fn serve_typesets_each_languages_pdf_after_the_reload_and_its_pages_link_to_it()
     );
 
     let details = format!("(PDF, {} KB, ", welsh.len().div_ceil(1024));
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
-    loop {
-        let page = crate::harness::Page::parse(&get(&addr, "/cy/annual/", &addr).1);
+    let what = format!("the Welsh report home has no link to its PDF saying {details}");
+    wait_for_page(&addr, "/cy/annual/", &what, |body| {
+        let page = crate::harness::Page::parse(body);
         let link = (page.all("a[href]").into_iter()).find(|a| {
             a.value()
                 .attr("href")
                 .is_some_and(|h| h.ends_with("annual.pdf"))
         });
-        let text = page.text_of("body");
-        if link.is_some() && text.contains(&details) {
-            break;
-        }
-        assert!(
-            std::time::Instant::now() < deadline,
-            "the Welsh report home has no link to its PDF saying {details}"
-        );
-        std::thread::sleep(std::time::Duration::from_millis(100));
-    }
+        link.is_some() && page.text_of("body").contains(&details)
+    });
 
     let text = std::fs::read_to_string(&chapter).unwrap();
     std::fs::write(

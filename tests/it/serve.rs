@@ -337,18 +337,10 @@ fn a_reports_page_links_to_its_pdf_with_its_size_once_typeset() {
     let pdf = wait_for_pdf(addr, PDF, |_| true);
     let details = format!("(PDF, {} KB, ", pdf.len().div_ceil(1024));
     // Without a save: the pages are made again for the link.
-    let deadline = Instant::now() + Duration::from_secs(30);
-    loop {
-        let (_, page) = get(addr, "/sample/", addr);
-        if page.contains("sample/sample.pdf\" download>") && page.contains(&details) {
-            break;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "no link to the PDF saying {details}: {page}"
-        );
-        std::thread::sleep(Duration::from_millis(100));
-    }
+    let what = format!("no link to the PDF saying {details}");
+    wait_for_page(addr, "/sample/", &what, |page| {
+        page.contains("sample/sample.pdf\" download>") && page.contains(&details)
+    });
 }
 
 // The preview server's connections and the requests it answers
