@@ -37,6 +37,8 @@ pub struct Inputs<'a> {
     pub main: &'a str,
     pub template: &'a str,
     pub words: &'a str,
+    /// `contents.typ`, the draft of the contents page.
+    pub contents: &'a str,
     /// The report's publication date (the PDF's date), and its identity
     /// (`rapport:<report>` or `rapport:<report>/<chapter>`).
     pub date: &'a str,
@@ -146,6 +148,7 @@ fn key_with(binary: &str, inputs: &Inputs) -> String {
         inputs.main,
         inputs.template,
         inputs.words,
+        inputs.contents,
         inputs.date,
         inputs.ident,
     ] {
@@ -166,6 +169,7 @@ mod tests {
             main,
             template: "#let report(body) = body",
             words: "",
+            contents: "",
             date: "2024-03-31",
             ident: "rapport:r",
             fonts,
@@ -205,6 +209,13 @@ mod tests {
                 "a",
                 &Inputs {
                     words: "#let notes = \"Nodiadau\"",
+                    ..inputs("= Title", &[])
+                },
+            ),
+            key_with(
+                "a",
+                &Inputs {
+                    contents: "#let contents-draft = ((1, \"Title\"),)",
                     ..inputs("= Title", &[])
                 },
             ),

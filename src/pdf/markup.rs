@@ -115,6 +115,8 @@ fn chapter_label(slug: &str) -> String {
 /// besides the markup's length (see [`crate::pdf::memory_needed`]).
 pub struct Markup {
     pub text: String,
+    /// `contents.typ`: the draft of the contents page ([`contents_draft`]).
+    pub contents: String,
     /// Cells of every table, header and totals included.
     pub table_cells: u64,
     /// Pixels of every distinct raster image.
@@ -125,6 +127,9 @@ pub struct Markup {
 #[derive(Default)]
 struct Tally {
     table_cells: u64,
+    /// Each heading the contents page may list, in order: its level and
+    /// its Typst expression ([`contents_draft`]).
+    headings: Vec<(u8, String)>,
     /// Each image file once, with its pixels: the engine decodes a file
     /// once however often it is shown.
     images: HashMap<String, u64>,
@@ -223,7 +228,16 @@ pub fn document_with(site: &Site, routes: &Routes, ri: usize, only: Option<usize
         .iter()
         .filter(|c| only.is_none() || c.chapter == only)
         .collect();
+    let links = Links {
+        site,
+        routes,
+        ri,
+        only,
+        tally: RefCell::default(),
+    };
     if !corrections.is_empty() {
+        // The template's heading, in its words.
+        links.heading(1, "words.corrections".into());
         out.push_str("#corrections-section((\n");
         for c in corrections {
             let mut text = c.what.clone();
@@ -240,13 +254,6 @@ pub fn document_with(site: &Site, routes: &Routes, ri: usize, only: Option<usize
         }
         out.push_str("))\n");
     }
-    let links = Links {
-        site,
-        routes,
-        ri,
-        only,
-        tally: RefCell::default(),
-    };
     for (ci, c) in r.chapters.iter().enumerate() {
         if only.is_some_and(|o| o != ci) {
             continue;
@@ -263,6 +270,7 @@ pub fn document_with(site: &Site, routes: &Routes, ri: usize, only: Option<usize
             Some(n) => format!("{n} {}", c.title),
             None => c.title.clone(),
         };
+        links.heading(1, lit(&title));
         let _ = writeln!(
             w.out,
             "\n#chapter({}) <{}>\n",
@@ -278,9 +286,30 @@ pub fn document_with(site: &Site, routes: &Routes, ri: usize, only: Option<usize
     let tally = links.tally.into_inner();
     Markup {
         text: out,
+        contents: contents_draft(&tally.headings),
         table_cells: tally.table_cells,
         image_pixels: tally.images.values().sum(),
     }
+}
+
+/// `contents.typ`: every heading the contents page may list, as
+/// `contents-draft`, an array of `(level, title)` in the document's order.
+///
+/// Typst's `outline` finds its headings by looking at the previous layout
+/// pass, so on the first pass it is empty, and the pages it then fills move
+/// every page after it: the page numbers settle only on a third pass. A
+/// template that sets this draft in the outline's place on the first pass,
+/// line for line as the outline will look, gives the body its final pages
+/// at once, and the layout settles in two passes (the default template
+/// does; docs/pdf.md). The titles are plain text: only where the contents
+/// will be is read from the draft, never its words.
+fn contents_draft(headings: &[(u8, String)]) -> String {
+    let mut out = String::from("#import \"words.typ\": words\n#let contents-draft = (\n");
+    for (level, title) in headings {
+        let _ = writeln!(out, "  ({level}, {title}),");
+    }
+    out.push_str(")\n");
+    out
 }
 
 /// The `publisher:` argument of `report`: who publishes the report and how
@@ -334,6 +363,7 @@ fn is_raster_or_svg(path: &str) -> bool {
 
 fn items(out: &mut String, site: &Site, r: &Report, links: &Links) {
     let statuses = &r.tracker.statuses;
+    links.heading(1, lit(&r.tracker.label.many));
     let _ = writeln!(out, "\n#chapter({}) <items>\n", lit(&r.tracker.label.many));
     for item in &r.tracker.items {
         let s = statuses.get(item.status);
@@ -385,17 +415,15 @@ fn items(out: &mut String, site: &Site, r: &Report, links: &Links) {
                 .period
                 .clone()
                 .unwrap_or_else(|| resp.date.long_in(strings));
-            let _ = writeln!(
-                w.out,
-                "#response-heading({})\n",
-                lit(&word(
-                    "progress_in",
-                    &[
-                        ("when", &when),
-                        ("status", &statuses.get(resp.status).label)
-                    ]
-                ))
-            );
+            let title = lit(&word(
+                "progress_in",
+                &[
+                    ("when", &when),
+                    ("status", &statuses.get(resp.status).label),
+                ],
+            ));
+            links.heading(3, title.clone());
+            let _ = writeln!(w.out, "#response-heading({title})\n");
             w.notes = &resp.text.footnotes;
             w.used.clear();
             w.blocks(&resp.text.blocks);
@@ -417,6 +445,11 @@ struct Links<'a> {
 }
 
 impl Links<'_> {
+    /// Notes a heading the contents page may list.
+    fn heading(&self, level: u8, title: String) {
+        self.tally.borrow_mut().headings.push((level, title));
+    }
+
     /// `Ok(label)` for an in-document target, `Err(url)` for the web, or
     /// `Err("")` when there is nowhere useful to go.
     fn target(&self, target: &LinkTarget, dest: &str, chapter: &str) -> Result<String, String> {
@@ -526,6 +559,14 @@ impl Writer<'_> {
                 let c = self.inline_content(content);
                 let level = (*level).clamp(2, 6).min(self.last_level + 1);
                 self.last_level = level;
+                let plain = plain_text(content);
+                self.links.heading(
+                    level,
+                    lit(&match number {
+                        Some(n) => format!("{n} {plain}"),
+                        None => plain,
+                    }),
+                );
                 let _ = writeln!(
                     self.out,
                     "#heading(level: {level})[{body}{}] <{}>\n",
@@ -687,6 +728,7 @@ impl Writer<'_> {
             if let Some(title) = &g.title {
                 let level = t.heading_level.clamp(2, 6).min(self.last_level + 1);
                 self.last_level = level;
+                self.links.heading(level, lit(title));
                 let _ = writeln!(self.out, "#heading(level: {level})[#{}]\n", lit(title));
             }
             let strings = &self.links.site.config.strings;

@@ -107,6 +107,9 @@ struct ReportWorld<'a> {
     template: Source,
     /// `words.typ`: the interface strings the template may import.
     words: Source,
+    /// `contents.typ`: the draft of the contents page the template may
+    /// import (`markup::contents_draft`).
+    contents: Source,
     fs: &'a dyn FileSystem,
     fonts: &'a FontStore,
     today: Datetime,
@@ -142,6 +145,8 @@ impl World for ReportWorld<'_> {
             Ok(self.template.clone())
         } else if id == self.words.id() {
             Ok(self.words.clone())
+        } else if id == self.contents.id() {
+            Ok(self.contents.clone())
         } else {
             Err(FileError::NotSource)
         }
@@ -263,6 +268,7 @@ fn typeset(
         return Err(too_large(site, ri, only, &markup));
     }
     let main_text = markup.text;
+    let contents = markup.contents;
     let published = report.meta.published;
     let date = Datetime::from_ymd(
         published.year() as i32,
@@ -280,6 +286,7 @@ fn typeset(
             main: &main_text,
             template: &template_text,
             words: &words,
+            contents: &contents,
             date: &published.to_string(),
             ident: &ident,
             fonts: &fonts.own,
@@ -298,6 +305,7 @@ fn typeset(
         main: Source::new(file_id("main.typ"), main_text),
         template: Source::new(file_id(TEMPLATE_FILE), template_text),
         words: Source::new(file_id("words.typ"), words),
+        contents: Source::new(file_id("contents.typ"), contents),
         fs,
         fonts: fonts.store,
         today: date,
