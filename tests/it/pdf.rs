@@ -785,8 +785,18 @@ fn the_contents_draft_takes_the_lines_and_pages_the_contents_take() {
         template.contains(FIRST_PASS),
         "the template's test for the first pass"
     );
-    // The real reports, and a long one whose contents run to several pages.
-    for site in [TestSite::example(), TestSite::generated(40, 40)] {
+    // The real reports; a long one whose contents run to several pages;
+    // and recommendations with their progress listed three levels deep,
+    // with each chapter's own PDF.
+    let tracker = TestSite::fixture("fixtures/tracker");
+    for (file, line) in [
+        ("content/progress-2020/report.yaml", "contents_depth: 3\n"),
+        ("site.yaml", "pdf_per_chapter: true\n"),
+    ] {
+        let text = std::fs::read_to_string(tracker.dir.join(file)).unwrap();
+        tracker.write(file, &format!("{text}{line}"));
+    }
+    for site in [TestSite::example(), TestSite::generated(40, 40), tracker] {
         let real = site.build().success();
         let pdfs: Vec<std::path::PathBuf> = walkdir::WalkDir::new(&real.output)
             .into_iter()
