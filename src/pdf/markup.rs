@@ -111,6 +111,24 @@ fn chapter_label(slug: &str) -> String {
     label(&format!("chapter-{slug}"))
 }
 
+/// The label of an invisible mark at the start of the body, which the
+/// layout finds from its second pass on.
+const PLACED: &str = "rapport-placed";
+
+/// How a link to a place in the document is written. On the first layout
+/// pass no label has been placed, and a Typst `link` to one sets nothing,
+/// not even its words: the lines around it move, and the layout needs a
+/// further pass to settle (a table of recommendations, each title a link to
+/// its page, cost one). So until the body's mark ([`PLACED`]) is found the
+/// words are set alone, as the link will set them (a link never
+/// hyphenates); from then on the link, which fails as it always did if its
+/// label is missing.
+fn in_document_link() -> String {
+    format!(
+        "#let in-document-link(target, body) = context {{\n  if query(<{PLACED}>).len() == 0 {{ text(hyphenate: false, body) }} else {{ link(target, body) }}\n}}\n"
+    )
+}
+
 /// A document's Typst markup, and what the PDF engine's memory grows with
 /// besides the markup's length (see [`crate::pdf::memory_needed`]).
 pub struct Markup {
@@ -157,6 +175,7 @@ pub fn document_with(site: &Site, routes: &Routes, ri: usize, only: Option<usize
         None => (cfg.language.to_lowercase(), None),
     };
     let mut out = String::from("#import \"report.typ\": *\n");
+    out.push_str(&in_document_link());
     let publisher = &meta.publisher;
     let authors: Vec<String> = if meta.authors.is_empty() {
         vec![meta.owner.clone().unwrap_or_else(|| publisher.name.clone())]
@@ -223,6 +242,7 @@ pub fn document_with(site: &Site, routes: &Routes, ri: usize, only: Option<usize
             _ => "none".into(),
         },
     );
+    let _ = writeln!(out, "#metadata(none) <{PLACED}>");
     let corrections: Vec<_> = r
         .corrections
         .iter()
@@ -966,7 +986,7 @@ impl Writer<'_> {
                 }
                 match self.links.target(target, dest, self.chapter) {
                     Ok(l) => {
-                        let _ = write!(self.out, "#link(<{l}>){c}");
+                        let _ = write!(self.out, "#in-document-link(<{l}>, {c})");
                     }
                     Err(url) if !url.is_empty() => {
                         let _ = write!(self.out, "#link({}){c}", lit(&url));

@@ -619,6 +619,103 @@ mod tests {
         assert_eq!(kept(dir.path()), 3);
     }
 
+    /// The layout passes Typst makes to typeset the first report of the
+    /// site in `fs`, counted from its own timing trace: one `iter (n)` scope
+    /// a pass, on the thread that compiles (this one, marked first).
+    fn layout_passes(fs: &crate::vfs::MemoryFs) -> usize {
+        let diags = crate::diagnostics::Diagnostics::new();
+        let sources = crate::diagnostics::SourceMap::default();
+        let opts = crate::build::BuildOptions::default();
+        let site = crate::build::load(fs, &opts, &diags, &sources, &mut Default::default())
+            .expect("the site loads");
+        let fonts = Fonts {
+            store: &FONTS,
+            own: Vec::new(),
+        };
+        // The trace is the process's: one count at a time.
+        static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
+        let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+        typst_timing::enable();
+        drop(typst_timing::TimingScope::new("rapport: this thread"));
+        let pdf = typeset(
+            fs,
+            &fonts,
+            &site,
+            (0, None),
+            markup::document(&site, 0, None),
+            None,
+        );
+        typst_timing::disable();
+        let mut trace = Vec::new();
+        typst_timing::export_json(&mut trace, |_| (String::new(), 0)).unwrap();
+        let events: Vec<serde_json::Value> = serde_json::from_slice(&trace).unwrap();
+        let pdf = pdf.unwrap_or_else(|e| panic!("the PDF is made: {}", e.message));
+        assert!(pdf.warning.is_none(), "the layout settles");
+        let thread = events
+            .iter()
+            .find(|e| e["name"] == "rapport: this thread")
+            .map(|e| e["tid"].clone())
+            .expect("the trace marks this thread");
+        events
+            .iter()
+            .filter(|e| e["tid"] == thread && e["ph"] == "B")
+            .filter(|e| e["name"].as_str().is_some_and(|n| n.starts_with("iter (")))
+            .count()
+    }
+
+    /// A site of one report whose `chapters` chapters each have two
+    /// sections, and `extra` appended to the first.
+    fn long_report(chapters: usize, extra: &str) -> crate::vfs::MemoryFs {
+        let mut fs = crate::vfs::MemoryFs::new();
+        fs.add("site.yaml", "title: T\norganisation: O\n")
+            .add("content/r/report.yaml", "title: R\npublished: 2024-01-01\n");
+        for c in 0..chapters {
+            let mut text = format!(
+                "---\ntitle: Chapter {c}\n---\n\n## First\n\nSome text.\n\n## Second\n\nMore text.\n"
+            );
+            if c == 0 {
+                text.push_str(extra);
+            }
+            fs.add(&format!("content/r/{c:02}-chapter-{c}.md"), text);
+        }
+        fs
+    }
+
+    /// A contents page that ran over its page moved every page after it
+    /// once Typst's outline filled it on the second layout pass, which cost
+    /// a third. The template's draft of the contents (`contents.typ`) gives
+    /// the body its pages on the first.
+    #[test]
+    fn a_contents_page_that_runs_over_its_page_settles_in_two_layout_passes() {
+        // 30 chapters, 90 lines of contents: two pages.
+        let mut fs = long_report(30, "");
+        assert_eq!(layout_passes(&fs), 2);
+        // Without the draft, the count above would have been three: the
+        // same template setting the outline alone.
+        let outline_alone = default_template().replace(
+            "if lines <= 40 { contents } else {",
+            "if true { contents } else {",
+        );
+        assert_ne!(outline_alone, default_template());
+        fs.add("templates/report.typ", outline_alone);
+        assert_eq!(layout_passes(&fs), 3);
+    }
+
+    /// A table of the recommendations, each title a link to its page, cost
+    /// a third layout pass: on the first, a Typst link to a label not yet
+    /// placed set nothing, not even its words, so the pages after it moved
+    /// on the second. Such links now keep their words on the first pass.
+    #[test]
+    fn links_to_places_in_the_report_keep_their_words_on_the_first_layout_pass() {
+        // One paragraph of links, many lines long: set without its words,
+        // a line or two.
+        let links = format!(
+            "\n{}\n",
+            "see [the last chapter](09-chapter-9.md), ".repeat(300)
+        );
+        assert_eq!(layout_passes(&long_report(10, &links)), 2);
+    }
+
     #[test]
     fn documents_are_typeset_side_by_side_within_the_memory_budget() {
         // Two threads: pairs, in order.
