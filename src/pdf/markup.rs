@@ -321,8 +321,9 @@ pub fn document_with(site: &Site, routes: &Routes, ri: usize, only: Option<usize
 /// template that sets this draft in the outline's place on the first pass,
 /// line for line as the outline will look, gives the body its final pages
 /// at once, and the layout settles in two passes (the default template
-/// does; docs/pdf.md). The titles are plain text: only where the contents
-/// will be is read from the draft, never its words.
+/// does; docs/pdf.md). Only the room the draft takes matters, never its
+/// words, so the titles are plain text (the corrections' heading is the
+/// template's word for it, `words.corrections`).
 fn contents_draft(headings: &[(u8, String)]) -> String {
     let mut out = String::from("#import \"words.typ\": words\n#let contents-draft = (\n");
     for (level, title) in headings {

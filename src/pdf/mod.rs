@@ -705,10 +705,10 @@ mod tests {
     /// a third layout pass: on the first, a Typst link to a label not yet
     /// placed set nothing, not even its words, so the pages after it moved
     /// on the second. Such links now keep their words on the first pass.
+    /// A paragraph of links many lines long stands in for the table here.
     #[test]
     fn links_to_places_in_the_report_keep_their_words_on_the_first_layout_pass() {
-        // One paragraph of links, many lines long: set without its words,
-        // a line or two.
+        // Set without its words, the paragraph would be a line or two.
         let links = format!(
             "\n{}\n",
             "see [the last chapter](09-chapter-9.md), ".repeat(300)
