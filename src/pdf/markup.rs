@@ -112,7 +112,8 @@ fn chapter_label(slug: &str) -> String {
 }
 
 /// The label of an invisible mark at the start of the body, which the
-/// layout finds from its second pass on.
+/// layout finds from its second pass on: how the links below and the
+/// default template's contents draft tell the first pass.
 const PLACED: &str = "rapport-placed";
 
 /// How a link to a place in the document is written. On the first layout

@@ -563,6 +563,15 @@ pub fn font_faces(bytes: Vec<u8>) -> Vec<(u16, bool)> {
 mod tests {
     use super::*;
 
+    /// The site in `fs`, loaded as a build loads it.
+    fn load(fs: &crate::vfs::MemoryFs) -> Site {
+        let diags = crate::diagnostics::Diagnostics::new();
+        let sources = crate::diagnostics::SourceMap::default();
+        let opts = crate::build::BuildOptions::default();
+        crate::build::load(fs, &opts, &diags, &sources, &mut Default::default())
+            .expect("the site loads")
+    }
+
     /// The PDF entries in a cache folder.
     fn kept(dir: &std::path::Path) -> usize {
         std::fs::read_dir(dir.join("pdf"))
@@ -586,11 +595,7 @@ mod tests {
                 "---\ntitle: One\n---\n\nSome text.\n",
             );
         }
-        let diags = crate::diagnostics::Diagnostics::new();
-        let sources = crate::diagnostics::SourceMap::default();
-        let opts = crate::build::BuildOptions::default();
-        let site = crate::build::load(&fs, &opts, &diags, &sources, &mut Default::default())
-            .expect("the site loads");
+        let site = load(&fs);
         let routes = Routes::new(&site);
         let jobs = jobs(&routes);
         assert_eq!(jobs.len(), 3);
@@ -623,11 +628,7 @@ mod tests {
     /// site in `fs`, counted from its own timing trace: one `iter (n)` scope
     /// a pass, on the thread that compiles (this one, marked first).
     fn layout_passes(fs: &crate::vfs::MemoryFs) -> usize {
-        let diags = crate::diagnostics::Diagnostics::new();
-        let sources = crate::diagnostics::SourceMap::default();
-        let opts = crate::build::BuildOptions::default();
-        let site = crate::build::load(fs, &opts, &diags, &sources, &mut Default::default())
-            .expect("the site loads");
+        let site = load(fs);
         let fonts = Fonts {
             store: &FONTS,
             own: Vec::new(),

@@ -780,7 +780,8 @@ fn the_contents_leaders_are_drawn_not_typed_and_each_entry_gives_its_headings_pa
 )]
 fn the_contents_draft_takes_the_lines_and_pages_the_contents_take() {
     // The template's test for the first pass, and the same always true.
-    const FIRST_PASS: &str = "if lines <= 40 { contents } else {\n    context if query(heading.where(outlined: true)).len() == 0 {";
+    const FIRST_PASS: &str =
+        "if lines <= 40 { contents } else {\n    context if query(<rapport-placed>).len() == 0 {";
     const ALWAYS: &str = "{\n    context if true {";
     let template = include_str!("../../themes/default/pdf/report.typ");
     assert!(
