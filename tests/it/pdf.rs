@@ -1183,3 +1183,96 @@ fn each_pages_running_header_names_the_chapter_it_starts_or_continues() {
         "{starts} start, {continues} continue"
     );
 }
+
+/// The page each internal link on page `page` of `doc` leads to (Link
+/// annotations whose action goes to a place in the same document).
+fn internal_link_targets(doc: &lopdf::Document, page: u32) -> Vec<u32> {
+    let pages = doc.get_pages();
+    let number_of = |id: lopdf::ObjectId| pages.iter().find(|(_, p)| **p == id).map(|(n, _)| *n);
+    let deref = |o: &lopdf::Object| -> lopdf::Object {
+        match o {
+            lopdf::Object::Reference(id) => {
+                doc.get_object(*id).cloned().unwrap_or(lopdf::Object::Null)
+            }
+            o => o.clone(),
+        }
+    };
+    let page_dict = doc.get_dictionary(pages[&page]).unwrap();
+    let Ok(annots) = page_dict.get(b"Annots") else {
+        return Vec::new();
+    };
+    let lopdf::Object::Array(annots) = deref(annots) else {
+        return Vec::new();
+    };
+    let mut targets = Vec::new();
+    for a in &annots {
+        let lopdf::Object::Dictionary(a) = deref(a) else {
+            continue;
+        };
+        if a.get(b"Subtype").ok().and_then(|s| s.as_name().ok()) != Some(b"Link".as_slice()) {
+            continue;
+        }
+        let dest = match a.get(b"A").map(deref) {
+            Ok(lopdf::Object::Dictionary(action)) => action.get(b"D").map(deref).ok(),
+            _ => a.get(b"Dest").map(deref).ok(),
+        };
+        if let Some(lopdf::Object::Array(d)) = dest
+            && let Some(lopdf::Object::Reference(id)) = d.first()
+            && let Some(n) = number_of(*id)
+        {
+            targets.push(n);
+        }
+    }
+    targets
+}
+
+/// The Home Office report's summary of actions is a table of the 26
+/// actions, each title a link to the action's page. Its links cost the
+/// report a third layout pass until they kept their words on the first
+/// (`in-document-link`); the table must still show every title as a link
+/// that leads forward to its action.
+#[test]
+#[cfg_attr(
+    not(has_poppler),
+    ignore = "needs poppler: apt-get install poppler-utils (pdftotext)"
+)]
+fn the_summary_of_actions_links_each_title_to_its_action_in_the_pdf() {
+    let run = TestSite::example().build().success();
+    let pdf = run
+        .output
+        .join("ending-gang-violence-one-year-on/ending-gang-violence-one-year-on.pdf");
+    // The pages whose running header names the summary.
+    let summary: Vec<u32> = text(&pdf)
+        .split('\u{c}')
+        .enumerate()
+        .filter(|(_, page)| {
+            page.lines()
+                .find(|l| !l.trim().is_empty())
+                .is_some_and(|header| header.trim_end().ends_with("Summary of actions"))
+        })
+        .map(|(i, _)| i as u32 + 1)
+        .collect();
+    assert!(!summary.is_empty(), "the summary's pages");
+    let words = text(&pdf);
+    for title in ["Improve and spread the", "Work with boys and young men"] {
+        assert!(
+            words.contains(title),
+            "an action's title in the table: {title}"
+        );
+    }
+    let doc = lopdf::Document::load(&pdf).expect("a PDF lopdf can read");
+    let last = *summary.last().unwrap();
+    let targets: Vec<u32> = summary
+        .iter()
+        .flat_map(|&p| internal_link_targets(&doc, p))
+        .collect();
+    assert_eq!(
+        targets.len(),
+        26,
+        "a link per action title, on pages {summary:?}"
+    );
+    assert!(
+        targets.iter().all(|&t| t > last),
+        "each leads forward to its action's page: {targets:?}"
+    );
+}
