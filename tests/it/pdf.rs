@@ -1241,8 +1241,9 @@ fn the_summary_of_actions_links_each_title_to_its_action_in_the_pdf() {
     let pdf = run
         .output
         .join("ending-gang-violence-one-year-on/ending-gang-violence-one-year-on.pdf");
+    let words = text(&pdf);
     // The pages whose running header names the summary.
-    let summary: Vec<u32> = text(&pdf)
+    let summary: Vec<u32> = words
         .split('\u{c}')
         .enumerate()
         .filter(|(_, page)| {
@@ -1253,7 +1254,6 @@ fn the_summary_of_actions_links_each_title_to_its_action_in_the_pdf() {
         .map(|(i, _)| i as u32 + 1)
         .collect();
     assert!(!summary.is_empty(), "the summary's pages");
-    let words = text(&pdf);
     for title in ["Improve and spread the", "Work with boys and young men"] {
         assert!(
             words.contains(title),
