@@ -1189,32 +1189,22 @@ fn each_pages_running_header_names_the_chapter_it_starts_or_continues() {
 fn internal_link_targets(doc: &lopdf::Document, page: u32) -> Vec<u32> {
     let pages = doc.get_pages();
     let number_of = |id: lopdf::ObjectId| pages.iter().find(|(_, p)| **p == id).map(|(n, _)| *n);
-    let deref = |o: &lopdf::Object| -> lopdf::Object {
-        match o {
-            lopdf::Object::Reference(id) => {
-                doc.get_object(*id).cloned().unwrap_or(lopdf::Object::Null)
-            }
-            o => o.clone(),
-        }
-    };
+    let deref = |o: &lopdf::Object| doc.dereference(o).ok().map(|(_, o)| o.clone());
     let page_dict = doc.get_dictionary(pages[&page]).unwrap();
-    let Ok(annots) = page_dict.get(b"Annots") else {
-        return Vec::new();
-    };
-    let lopdf::Object::Array(annots) = deref(annots) else {
+    let Some(lopdf::Object::Array(annots)) = page_dict.get(b"Annots").ok().and_then(deref) else {
         return Vec::new();
     };
     let mut targets = Vec::new();
     for a in &annots {
-        let lopdf::Object::Dictionary(a) = deref(a) else {
+        let Some(lopdf::Object::Dictionary(a)) = deref(a) else {
             continue;
         };
         if a.get(b"Subtype").ok().and_then(|s| s.as_name().ok()) != Some(b"Link".as_slice()) {
             continue;
         }
-        let dest = match a.get(b"A").map(deref) {
-            Ok(lopdf::Object::Dictionary(action)) => action.get(b"D").map(deref).ok(),
-            _ => a.get(b"Dest").map(deref).ok(),
+        let dest = match a.get(b"A").ok().and_then(deref) {
+            Some(lopdf::Object::Dictionary(action)) => action.get(b"D").ok().and_then(deref),
+            _ => a.get(b"Dest").ok().and_then(deref),
         };
         if let Some(lopdf::Object::Array(d)) = dest
             && let Some(lopdf::Object::Reference(id)) = d.first()
