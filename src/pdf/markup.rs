@@ -7,7 +7,7 @@
 //! template's `#callout` and friends), which the template styles.
 
 use std::cell::RefCell;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::fmt::Write;
 
 use crate::markdown::ast::*;
@@ -152,6 +152,41 @@ struct Tally {
     /// Each image file once, with its pixels: the engine decodes a file
     /// once however often it is shown.
     images: HashMap<String, u64>,
+    /// Footnotes placed so far, when rapport numbers them.
+    notes_placed: usize,
+}
+
+/// Who numbers the PDF's footnotes.
+///
+/// Typst numbers a footnote by asking its counter where the note falls,
+/// which it can answer only from the second layout pass on: every
+/// paragraph holding a note is then shaped again, about a ninth of a
+/// report's typesetting (docs/performance.md). The notes run through the
+/// report in the order the markup places them, so rapport knows each
+/// number already and gives it to the note as its numbering. The note is
+/// still Typst's footnote, linked both ways, and the PDF is byte for byte
+/// the one Typst's own numbering gives (tests/it/pdf.rs checks it on the
+/// example site).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NoteNumbers {
+    /// By rapport, 1, 2, 3 through the document.
+    Rapport,
+    /// By Typst's counter: for a template that numbers footnotes its own
+    /// way (`set footnote(...)`) or moves their counter
+    /// (`counter(footnote)`).
+    Typst,
+}
+
+impl NoteNumbers {
+    /// Rapport's, unless the template `text` has a say in how footnotes
+    /// are numbered.
+    pub fn for_template(text: &str) -> Self {
+        if text.contains("counter(footnote") || text.contains("set footnote") {
+            NoteNumbers::Typst
+        } else {
+            NoteNumbers::Rapport
+        }
+    }
 }
 
 /// The whole report (`only` None): settings for the template, corrections,
@@ -163,11 +198,18 @@ struct Tally {
 /// route table for them, which a build, having made one, passes to
 /// [`document_with`] instead.
 pub fn document(site: &Site, ri: usize, only: Option<usize>) -> Markup {
-    document_with(site, &Routes::new(site), ri, only)
+    document_with(site, &Routes::new(site), ri, only, NoteNumbers::Rapport)
 }
 
-/// [`document`], with the site's route table.
-pub fn document_with(site: &Site, routes: &Routes, ri: usize, only: Option<usize>) -> Markup {
+/// [`document`], with the site's route table, its footnotes numbered by
+/// `notes`.
+pub fn document_with(
+    site: &Site,
+    routes: &Routes,
+    ri: usize,
+    only: Option<usize>,
+    notes: NoteNumbers,
+) -> Markup {
     let r = &site.reports[ri];
     let cfg = &site.config;
     let meta = &r.meta;
@@ -254,26 +296,11 @@ pub fn document_with(site: &Site, routes: &Routes, ri: usize, only: Option<usize
         routes,
         ri,
         only,
+        notes,
         tally: RefCell::default(),
     };
     if !corrections.is_empty() {
-        // The template's heading, in its words.
-        links.heading(1, "words.corrections".into());
-        out.push_str("#corrections-section((\n");
-        for c in corrections {
-            let mut text = c.what.clone();
-            if let Some(w) = &c.why {
-                text.push(' ');
-                text.push_str(w);
-            }
-            let _ = writeln!(
-                out,
-                "  ({}, {}),",
-                lit(&crate::dates::long(c.date)),
-                lit(&text)
-            );
-        }
-        out.push_str("))\n");
+        corrections_section(&mut out, &corrections, &links);
     }
     for (ci, c) in r.chapters.iter().enumerate() {
         if only.is_some_and(|o| o != ci) {
@@ -284,7 +311,7 @@ pub fn document_with(site: &Site, routes: &Routes, ri: usize, only: Option<usize
             links: &links,
             chapter: &c.slug,
             notes: &c.doc.footnotes,
-            used: HashSet::new(),
+            used: HashMap::new(),
             last_level: 1,
         };
         let title = match &c.number {
@@ -311,6 +338,28 @@ pub fn document_with(site: &Site, routes: &Routes, ri: usize, only: Option<usize
         table_cells: tally.table_cells,
         image_pixels: tally.images.values().sum(),
     }
+}
+
+/// The corrections listed before the first chapter, under the template's
+/// heading in its words.
+fn corrections_section(out: &mut String, corrections: &[&crate::model::Correction], links: &Links) {
+    // The template's heading, in its words.
+    links.heading(1, "words.corrections".into());
+    out.push_str("#corrections-section((\n");
+    for c in corrections {
+        let mut text = c.what.clone();
+        if let Some(w) = &c.why {
+            text.push(' ');
+            text.push_str(w);
+        }
+        let _ = writeln!(
+            out,
+            "  ({}, {}),",
+            lit(&crate::dates::long(c.date)),
+            lit(&text)
+        );
+    }
+    out.push_str("))\n");
 }
 
 /// `contents.typ`: every heading the contents page may list, as
@@ -394,7 +443,7 @@ fn items(out: &mut String, site: &Site, r: &Report, links: &Links) {
             links,
             chapter: "items",
             notes: &item.text.footnotes,
-            used: HashSet::new(),
+            used: HashMap::new(),
             last_level: 2,
         };
         let strings = &site.config.strings;
@@ -462,11 +511,25 @@ struct Links<'a> {
     ri: usize,
     /// The one chapter in a chapter's own PDF.
     only: Option<usize>,
+    notes: NoteNumbers,
     /// Shared by every writer of the document, as this is.
     tally: RefCell<Tally>,
 }
 
 impl Links<'_> {
+    /// The number of the next footnote placed, when rapport gives it
+    /// ([`NoteNumbers`]).
+    fn next_note(&self) -> Option<usize> {
+        match self.notes {
+            NoteNumbers::Typst => None,
+            NoteNumbers::Rapport => {
+                let mut tally = self.tally.borrow_mut();
+                tally.notes_placed += 1;
+                Some(tally.notes_placed)
+            }
+        }
+    }
+
     /// Notes a heading the contents page may list.
     fn heading(&self, level: u8, title: String) {
         self.tally.borrow_mut().headings.push((level, title));
@@ -527,8 +590,9 @@ struct Writer<'a> {
     /// The chapter's slug, for labels of its headings.
     chapter: &'a str,
     notes: &'a [Footnote],
-    /// Footnotes already placed (later references point to the first).
-    used: HashSet<usize>,
+    /// Footnotes already placed, with the number rapport gave them, if it
+    /// did (later references point to the first, and show its number).
+    used: HashMap<usize, Option<usize>>,
     /// The last heading level written: PDF/UA forbids skipping a level,
     /// so a skip in the source (a `check` warning) is closed up here.
     last_level: u8,
@@ -1031,12 +1095,21 @@ impl Writer<'_> {
                     .checked_sub(1)
                     .and_then(|i| self.notes.get(i))
                     .filter(|n| n.number == *number);
-                if self.used.contains(number) {
-                    let _ = write!(self.out, "#footnote(<{name}>)");
+                // A note's number, given as its numbering ([`NoteNumbers`]).
+                let numbering = |n: Option<usize>| n.map(|n| format!("numbering: _ => \"{n}\""));
+                if let Some(&given) = self.used.get(number) {
+                    let args = numbering(given).map(|a| format!(", {a}"));
+                    let args = args.unwrap_or_default();
+                    let _ = write!(self.out, "#footnote(<{name}>{args})");
                 } else if let Some(note) = note {
-                    self.used.insert(*number);
+                    // Numbered before its text is written, as Typst
+                    // counts a note before any note inside it.
+                    let given = self.links.next_note();
+                    self.used.insert(*number, given);
                     let body = self.content(&note.blocks);
-                    let _ = write!(self.out, "#footnote{body} <{name}>");
+                    let args = numbering(given).map(|a| format!("({a})"));
+                    let args = args.unwrap_or_default();
+                    let _ = write!(self.out, "#footnote{args}{body} <{name}>");
                 }
             }
             Inline::TaskMarker(_) => {}

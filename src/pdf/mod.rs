@@ -492,9 +492,10 @@ pub fn render_unless(
     // being typeset, which would throw away work it still needs): a build
     // never typesets the same document twice, and a large site's PDFs
     // would otherwise pile up in memory.
+    let notes = markup::NoteNumbers::for_template(&template(fs, site).1);
     let markups: Vec<markup::Markup> = jobs
         .par_iter()
-        .map(|&(ri, only)| markup::document_with(site, routes, ri, only))
+        .map(|&(ri, only)| markup::document_with(site, routes, ri, only, notes))
         .collect();
     let needs: Vec<u64> = markups.iter().map(memory_needed).collect();
     // Batches are consecutive, so the markups are taken in order.
@@ -622,6 +623,52 @@ mod tests {
         let store = cache::PdfCache::open(dir.path()).unwrap();
         assert!(render_unless(&fs, &site, &routes, &jobs, Some(&store), &|| true).is_none());
         assert_eq!(kept(dir.path()), 3);
+    }
+
+    #[test]
+    fn notes_are_numbered_through_the_report_unless_the_template_speaks_of_footnotes() {
+        let mut fs = crate::vfs::MemoryFs::new();
+        fs.add("site.yaml", "title: T\norganisation: O\n")
+            .add(
+                "content/r/report.yaml",
+                "title: R\npublished: 2024-01-01\n",
+            )
+            .add(
+                "content/r/01-one.md",
+                "---\ntitle: One\n---\n\nA.[^a] B.[^b] A again.[^a]\n\n[^a]: First.\n[^b]: Second.\n",
+            )
+            .add(
+                "content/r/02-two.md",
+                "---\ntitle: Two\n---\n\nC.[^c]\n\n[^c]: Third.\n",
+            );
+        let site = load(&fs);
+        let routes = Routes::new(&site);
+        let numbers = |notes| {
+            let text = markup::document_with(&site, &routes, 0, None, notes).text;
+            // Each note's number where it is placed, then where it is cited
+            // again, in the order of the text.
+            let given: Vec<String> = text
+                .split("numbering: _ => \"")
+                .skip(1)
+                .map(|s| s.split('"').next().unwrap().to_string())
+                .collect();
+            (given, text.matches("#footnote").count())
+        };
+        // Each chapter's notes start again at 1 in its source; the PDF's
+        // run on, and a note cited again keeps its number.
+        assert_eq!(
+            numbers(markup::NoteNumbers::Rapport),
+            (vec!["1".into(), "2".into(), "1".into(), "3".into()], 4)
+        );
+        assert_eq!(numbers(markup::NoteNumbers::Typst), (vec![], 4));
+        assert_eq!(
+            markup::NoteNumbers::for_template(default_template()),
+            markup::NoteNumbers::Rapport
+        );
+        assert_eq!(
+            markup::NoteNumbers::for_template("#set footnote(numbering: \"*\")"),
+            markup::NoteNumbers::Typst
+        );
     }
 
     /// The layout passes Typst makes to typeset the first report of the

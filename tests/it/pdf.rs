@@ -1266,3 +1266,120 @@ fn the_summary_of_actions_links_each_title_to_its_action_in_the_pdf() {
         "each leads forward to its action's page: {targets:?}"
     );
 }
+
+/// Every PDF file under `dir`, by its path inside it, with its bytes.
+fn pdfs_in(dir: &std::path::Path) -> Vec<(std::path::PathBuf, Vec<u8>)> {
+    let mut pdfs: Vec<_> = walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .map(|e| e.into_path())
+        .filter(|p| p.extension().is_some_and(|e| e == "pdf"))
+        .map(|p| {
+            let bytes = std::fs::read(&p).unwrap();
+            (p.strip_prefix(dir).unwrap().to_path_buf(), bytes)
+        })
+        .collect();
+    pdfs.sort();
+    pdfs
+}
+
+/// Notes in every place a chapter can hold one: a list, a table cell, a
+/// callout, a case study, a quote, a note cited twice, and a note holding
+/// a data table.
+const NOTES_EVERYWHERE: &str = "---\ntitle: Notes everywhere\n---\n\n## Where the money went\n\n- Grants to schools.[^list]\n- Grants to clubs.[^list]\n\n| Area | Grants |\n| --- | --- |\n| North[^cell] | 4 |\n\n> [!NOTE] What changed\n> The rules were simplified.[^callout]\n\n> [!CASE-STUDY] A club\n> It stayed open.[^case]\n\n> A quoted line.[^quote]\n\nThe budget is explained in a note.[^budget]\n\n[^list]: Cited from two items of a list.\n[^cell]: Inside a table cell.\n[^callout]: Inside a callout.\n[^case]: Inside a case study.\n[^quote]: Inside a quotation.\n[^budget]: The budget in full:\n\n    > [!TABLE] budget\n";
+
+/// The default template, told to leave the footnotes' numbers to Typst.
+fn numbered_by_typst() -> String {
+    let template = include_str!("../../themes/default/pdf/report.typ");
+    format!(
+        "{template}\n// Mentioning `set footnote` at all, even in a comment, leaves the numbers to Typst.\n"
+    )
+}
+
+/// Typst numbers a footnote from its counter, known only from the second
+/// layout pass, which made it shape every paragraph holding a note again;
+/// rapport now gives each note its number. The PDFs must be the ones
+/// Typst's own numbering makes, byte for byte. A template that numbers
+/// footnotes its own way leaves their numbers to Typst, so the default
+/// template saying `set footnote` in a comment is the reference.
+#[test]
+fn footnotes_numbered_by_rapport_give_the_pdf_that_typsts_numbering_gives() {
+    let data = TestSite::fixture("fixtures/data");
+    data.write("content/r/02-notes.md", NOTES_EVERYWHERE);
+    // Notes in a recommendation's text and in its latest progress, with
+    // each chapter's own PDF.
+    let tracker = TestSite::fixture("fixtures/tracker");
+    tracker.write(
+        "content/progress-2020/recommendations/g-noted.md",
+        "---\nnumber: 7\ntitle: Count the notes\ntheme: Leadership\nlead: Fixture Commission\ndue: 2021-03\nresponses:\n  - date: 2020-06-30\n    status: in progress\n    text: \"Counted twice.[^p]\\n\\n[^p]: Said in the progress.\"\n---\nKeep count of every note.[^t]\n\n[^t]: Said in the recommendation.\n",
+    );
+    let config = std::fs::read_to_string(tracker.dir.join("site.yaml")).unwrap();
+    tracker.write("site.yaml", &format!("{config}pdf_per_chapter: true\n"));
+    for site in [TestSite::example(), data, tracker] {
+        let ours = pdfs_in(&site.run(&["build", "--no-search"]).success().output);
+        site.write("templates/report.typ", &numbered_by_typst());
+        let other = site.outside().join("by-typst");
+        site.run(&["build", "--no-search", "--output", other.to_str().unwrap()])
+            .success();
+        let typsts = pdfs_in(&other);
+        assert!(!ours.is_empty());
+        assert_eq!(
+            ours.iter().map(|(p, _)| p).collect::<Vec<_>>(),
+            typsts.iter().map(|(p, _)| p).collect::<Vec<_>>()
+        );
+        for ((path, a), (_, b)) in ours.iter().zip(&typsts) {
+            assert!(
+                a == b,
+                "{}: the PDF with rapport's note numbers differs from Typst's",
+                path.display()
+            );
+        }
+    }
+}
+
+/// The one place the numbers differ from Typst's own: a note on a heading
+/// the contents list. The contents repeat the heading with its note, and
+/// Typst counted that copy, so the chapter's notes started at 2 (the
+/// contents page holding note 1). rapport numbers the notes of the text:
+/// the chapter's run 1, 2, 3 and the contents repeat the heading's 1.
+#[test]
+#[cfg_attr(
+    not(has_poppler),
+    ignore = "needs poppler: apt-get install poppler-utils (pdfinfo, pdftotext, pdffonts)"
+)]
+fn a_note_on_a_heading_in_the_contents_keeps_its_number_in_the_chapter() {
+    let site = TestSite::fixture("fixtures/data");
+    site.write(
+        "content/r/02-notes.md",
+        "---\ntitle: Notes on headings\n---\n\n## Where the money went[^heading]\n\nGrants to schools.[^schools] Grants to clubs.[^schools] Grants to groups.[^groups]\n\n[^heading]: On the heading.\n[^schools]: On the schools and clubs.\n[^groups]: On the groups.\n",
+    );
+    let ours = text(&site.build().success().output.join("r/r.pdf"));
+    site.write("templates/report.typ", &numbered_by_typst());
+    let other = site.outside().join("by-typst");
+    site.run(&["build", "--output", other.to_str().unwrap()])
+        .success();
+    let typsts = text(&other.join("r/r.pdf"));
+    // The chapter: from its heading on.
+    let chapter = |text: &str| {
+        let at = text.rfind("Where the money went").expect(text);
+        text[at..].split_whitespace().collect::<Vec<_>>().join(" ")
+    };
+    let (ours, typsts) = (chapter(&ours), chapter(&typsts));
+    // A note cited again shows the number of its first citation.
+    assert!(
+        ours.starts_with(
+            "Where the money went1 Grants to schools.2 Grants to clubs.2 Grants to groups.3"
+        ),
+        "{ours}"
+    );
+    assert!(
+        ours.contains("1 On the heading. 2 On the schools and clubs. 3 On the groups."),
+        "{ours}"
+    );
+    assert!(
+        typsts.starts_with(
+            "Where the money went2 Grants to schools.3 Grants to clubs.3 Grants to groups.4"
+        ),
+        "{typsts}"
+    );
+}
