@@ -160,13 +160,14 @@ struct Tally {
 ///
 /// Typst numbers a footnote by asking its counter where the note falls,
 /// which it can answer only from the second layout pass on: every
-/// paragraph holding a note is then shaped again, about a ninth of a
-/// report's typesetting (docs/performance.md). The notes run through the
-/// report in the order the markup places them, so rapport knows each
-/// number already and gives it to the note as its numbering. The note is
-/// still Typst's footnote, linked both ways, and the PDF is byte for byte
-/// the one Typst's own numbering gives (tests/it/pdf.rs checks it on the
-/// example site).
+/// paragraph holding a note was then shaped again, a large share of a
+/// report's typesetting (docs/performance.md has the figures). The notes
+/// run through the report in the order the markup places them, so rapport
+/// knows each number already and gives it to the note as its numbering.
+/// The note is still Typst's footnote, linked both ways, and the PDF is
+/// byte for byte the one Typst's own numbering gives (tests/it/pdf.rs
+/// checks it on the example site), except where the contents page repeats
+/// a heading with a note: Typst counted that copy too (docs/pdf.md).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum NoteNumbers {
     /// By rapport, 1, 2, 3 through the document.

@@ -1338,10 +1338,10 @@ fn footnotes_numbered_by_rapport_give_the_pdf_that_typsts_numbering_gives() {
 }
 
 /// The one place the numbers differ from Typst's own: a note on a heading
-/// the contents list. The contents repeat the heading with its note, and
-/// Typst counted that copy, so the chapter's notes started at 2 (the
-/// contents page holding note 1). rapport numbers the notes of the text:
-/// the chapter's run 1, 2, 3 and the contents repeat the heading's 1.
+/// that the contents page lists. The contents repeat the heading with its
+/// note, and Typst counted that copy, so the chapter's notes started at 2
+/// (the contents page holding note 1). rapport numbers the notes of the
+/// text: the chapter's run 1, 2, 3 and the contents repeat the heading's 1.
 #[test]
 #[cfg_attr(
     not(has_poppler),
