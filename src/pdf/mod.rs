@@ -253,17 +253,18 @@ pub struct Fonts<'a> {
     pub own: Vec<[u8; 32]>,
 }
 
-/// Typesets `markup`, made for `job`; or takes it from the cache.
+/// Typesets `markup`, made for `job` with the site's `template` (its file
+/// and text, read once for every document); or takes it from the cache.
 fn typeset(
     fs: &dyn FileSystem,
     fonts: &Fonts,
+    (template_file, template_text): &(String, String),
     site: &Site,
     (ri, only): Job,
     markup: markup::Markup,
     store: Option<&cache::PdfCache>,
 ) -> Result<Pdf, Diagnostic> {
     let report = &site.reports[ri];
-    let (template_file, template_text) = template(fs, site);
     if memory_needed(&markup) > MAX_PDF_MEMORY {
         return Err(too_large(site, ri, only, &markup));
     }
@@ -284,7 +285,7 @@ fn typeset(
     let key = store.map(|_| {
         cache::PdfCache::key(&cache::Inputs {
             main: &main_text,
-            template: &template_text,
+            template: template_text,
             words: &words,
             contents: &contents,
             date: &published.to_string(),
@@ -303,7 +304,7 @@ fn typeset(
     }
     let world = ReportWorld {
         main: Source::new(file_id("main.typ"), main_text),
-        template: Source::new(file_id(TEMPLATE_FILE), template_text),
+        template: Source::new(file_id(TEMPLATE_FILE), template_text.clone()),
         words: Source::new(file_id("words.typ"), words),
         contents: Source::new(file_id("contents.typ"), contents),
         fs,
@@ -311,7 +312,7 @@ fn typeset(
         today: date,
         read: std::sync::Mutex::default(),
     };
-    let problem = |errors: &[_]| world.problem(errors, &report.slug, &template_file);
+    let problem = |errors: &[_]| world.problem(errors, &report.slug, template_file);
     let compiled = typst::compile::<PagedDocument>(&world);
     let unsettled = compiled
         .warnings
@@ -492,7 +493,8 @@ pub fn render_unless(
     // being typeset, which would throw away work it still needs): a build
     // never typesets the same document twice, and a large site's PDFs
     // would otherwise pile up in memory.
-    let notes = markup::NoteNumbers::for_template(&template(fs, site).1);
+    let template = template(fs, site);
+    let notes = markup::NoteNumbers::for_template(&template.1);
     let markups: Vec<markup::Markup> = jobs
         .par_iter()
         .map(|&(ri, only)| markup::document_with(site, routes, ri, only, notes))
@@ -507,11 +509,9 @@ pub fn render_unless(
             return None;
         }
         let batch: Vec<_> = work.by_ref().take(batch.len()).collect();
-        pdfs.par_extend(
-            batch
-                .into_par_iter()
-                .map(|(&job, markup)| typeset(fs, &fonts, site, job, markup, store).map(Arc::new)),
-        );
+        pdfs.par_extend(batch.into_par_iter().map(|(&job, markup)| {
+            typeset(fs, &fonts, &template, site, job, markup, store).map(Arc::new)
+        }));
         typst::comemo::evict(0);
     }
     // Only after a build that made every PDF: one that stopped at a
@@ -688,6 +688,7 @@ mod tests {
         let pdf = typeset(
             fs,
             &fonts,
+            &template(fs, &site),
             &site,
             (0, None),
             markup::document(&site, 0, None),

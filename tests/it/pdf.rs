@@ -801,12 +801,7 @@ fn the_contents_draft_takes_the_lines_and_pages_the_contents_take() {
     }
     for site in [TestSite::example(), TestSite::generated(40, 40), tracker] {
         let real = site.build().success();
-        let pdfs: Vec<std::path::PathBuf> = walkdir::WalkDir::new(&real.output)
-            .into_iter()
-            .filter_map(Result::ok)
-            .map(|e| e.into_path())
-            .filter(|p| p.extension().is_some_and(|e| e == "pdf"))
-            .collect();
+        let pdfs = pdf_paths(&real.output);
         assert!(!pdfs.is_empty());
         // A contents entry's page number: digits after Typst's word joiner.
         let page_number = |w: &str| {
@@ -1267,13 +1262,20 @@ fn the_summary_of_actions_links_each_title_to_its_action_in_the_pdf() {
     );
 }
 
-/// Every PDF file under `dir`, by its path inside it, with its bytes.
-fn pdfs_in(dir: &std::path::Path) -> Vec<(std::path::PathBuf, Vec<u8>)> {
-    let mut pdfs: Vec<_> = walkdir::WalkDir::new(dir)
+/// Every PDF file under `dir`.
+fn pdf_paths(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    walkdir::WalkDir::new(dir)
         .into_iter()
         .filter_map(Result::ok)
         .map(|e| e.into_path())
         .filter(|p| p.extension().is_some_and(|e| e == "pdf"))
+        .collect()
+}
+
+/// Every PDF file under `dir`, by its path inside it, with its bytes.
+fn pdfs_in(dir: &std::path::Path) -> Vec<(std::path::PathBuf, Vec<u8>)> {
+    let mut pdfs: Vec<_> = pdf_paths(dir)
+        .into_iter()
         .map(|p| {
             let bytes = std::fs::read(&p).unwrap();
             (p.strip_prefix(dir).unwrap().to_path_buf(), bytes)
