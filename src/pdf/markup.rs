@@ -344,7 +344,6 @@ pub fn document_with(
 /// The corrections listed before the first chapter, under the template's
 /// heading in its words.
 fn corrections_section(out: &mut String, corrections: &[&crate::model::Correction], links: &Links) {
-    // The template's heading, in its words.
     links.heading(1, "words.corrections".into());
     out.push_str("#corrections-section((\n");
     for c in corrections {
@@ -1099,8 +1098,7 @@ impl Writer<'_> {
                 // A note's number, given as its numbering ([`NoteNumbers`]).
                 let numbering = |n: Option<usize>| n.map(|n| format!("numbering: _ => \"{n}\""));
                 if let Some(&given) = self.used.get(number) {
-                    let args = numbering(given).map(|a| format!(", {a}"));
-                    let args = args.unwrap_or_default();
+                    let args = numbering(given).map_or_else(String::new, |a| format!(", {a}"));
                     let _ = write!(self.out, "#footnote(<{name}>{args})");
                 } else if let Some(note) = note {
                     // Numbered before its text is written, as Typst
@@ -1108,8 +1106,7 @@ impl Writer<'_> {
                     let given = self.links.next_note();
                     self.used.insert(*number, given);
                     let body = self.content(&note.blocks);
-                    let args = numbering(given).map(|a| format!("({a})"));
-                    let args = args.unwrap_or_default();
+                    let args = numbering(given).map_or_else(String::new, |a| format!("({a})"));
                     let _ = write!(self.out, "#footnote{args}{body} <{name}>");
                 }
             }
