@@ -21,7 +21,8 @@
 //             a scrolled table keeps its row labels in view; no row label of three words
 //             or more wraps to one word a line; a stacked table does not scroll, shows
 //             every cell on screen beside its column's name, and is still a table (with
-//             cells and row headers) in Chromium's accessibility tree
+//             cells and row headers) in Chromium's accessibility tree; no heading breaks
+//             a word of up to 16 letters across two lines
 //   vnu       the Nu HTML Checker over every HTML page in one run: zero errors
 //   data      every .xml parses as XML (Chromium's parser), every .json as JSON
 //   links     every internal href/src and #fragment resolves (served over HTTP)
@@ -504,6 +505,29 @@ function reflowProbe() {
         problems.push(`the row label "${th.textContent.trim().slice(0, 40)}" wraps to one word a line (${lines} lines)`);
         break;
       }
+    }
+  }
+  // A heading never breaks an ordinary word (up to 16 letters) across two lines: the
+  // page-wide `overflow-wrap: break-word` splits a word only when it is wider than the
+  // line, so a split one means the heading's type is too large for a phone
+  // ("Recommendation / s"). A line may still end after a hyphen or a dash.
+  for (const h of document.querySelectorAll('h1, h2, h3, h4')) {
+    if (!h.checkVisibility()) continue;
+    const walker = document.createTreeWalker(h, NodeFilter.SHOW_TEXT);
+    let broken = null;
+    for (let node = walker.nextNode(); node && !broken; node = walker.nextNode()) {
+      // A word, up to and with a hyphen or dash: a line may end after one.
+      for (const m of node.data.matchAll(/[^\s\-\u2010-\u2014/]+[\-\u2010-\u2014/]?/g)) {
+        const range = document.createRange();
+        range.setStart(node, m.index);
+        range.setEnd(node, m.index + m[0].length);
+        const rects = [...range.getClientRects()].filter((r) => r.width > 0);
+        const lines = new Set(rects.map((r) => Math.round(r.top))).size;
+        if (lines > 1 && m[0].length <= 16) { broken = m[0]; break; }
+      }
+    }
+    if (broken) {
+      problems.push(`the heading "${h.textContent.trim().slice(0, 40)}" breaks the word "${broken}" across lines`);
     }
   }
   // Charts are SVG scaled to fit: text drawn at 14px in a wide drawing shrinks with it on
