@@ -518,12 +518,13 @@ function reflowProbe() {
     for (let node = walker.nextNode(); node && !broken; node = walker.nextNode()) {
       // A word, up to and with a hyphen or dash: a line may end after one.
       for (const m of node.data.matchAll(/[^\s\-\u2010-\u2014/]+[\-\u2010-\u2014/]?/g)) {
+        if (m[0].length > 16) continue;
         const range = document.createRange();
         range.setStart(node, m.index);
         range.setEnd(node, m.index + m[0].length);
         const rects = [...range.getClientRects()].filter((r) => r.width > 0);
         const lines = new Set(rects.map((r) => Math.round(r.top))).size;
-        if (lines > 1 && m[0].length <= 16) { broken = m[0]; break; }
+        if (lines > 1) { broken = m[0]; break; }
       }
     }
     if (broken) {
